@@ -1,0 +1,25 @@
+"""Battery Workforce Atlas — router: page config, navigation, shared sidebar filters."""
+
+import streamlit as st
+
+from workforce import ui
+from workforce.i18n import t
+
+st.set_page_config(page_title="Battery Workforce Atlas", page_icon="🔋", layout="wide")
+
+lang = st.session_state.get("flt_lang") or st.query_params.get("lang", "en")
+
+PAGES = [
+    st.Page("pages/overview.py", title=t("nav.overview", lang), url_path="overview", default=True),
+    st.Page("pages/regions.py", title=t("nav.regions", lang), url_path="regions"),
+    st.Page("pages/forecast.py", title=t("nav.forecast", lang), url_path="forecast"),
+    st.Page("pages/training.py", title=t("nav.training", lang), url_path="training"),
+    st.Page("pages/partnerships.py", title=t("nav.partnerships", lang), url_path="partnerships"),
+    st.Page("pages/sources.py", title=t("nav.sources", lang), url_path="sources"),
+]
+
+page = st.navigation(PAGES)
+st.sidebar.markdown(f"**{t('app.title', lang)}**")
+ui.sidebar()
+page.run()
+st.sidebar.caption(t("app.footer", lang))

@@ -1,0 +1,53 @@
+"""/ — Europe overview: the 4M/800K headline, the plant pipeline by status and country, sources."""
+
+import streamlit as st
+
+from workforce import charts, db, text, ui
+from workforce.i18n import t
+
+f = ui.current()
+lang = f.lang
+
+st.title(t("overview.title", lang))
+st.markdown(t("overview.intro", lang))
+
+headlines = db.run("headlines")
+cols = st.columns(2)
+for col, metric, label in zip(cols, ("jobs_2025", "training_2025"), ("overview.headline_jobs", "overview.headline_training")):
+    row = headlines[headlines["metric"] == metric]
+    if row.empty:
+        continue
+    r = row.iloc[0]
+    col.metric(t(label, lang), f"{r['value']:,.0f}", help=r.get("note") or None, border=True)
+    col.caption(t("overview.headline_source", lang, source=text.md_link(r["source_title"], r["source_url"]),
+                  as_of=text.md(r["as_of"])))
+
+totals = db.run("plant_totals", country=f.country).iloc[0]
+k1, k2, k3 = st.columns(3)
+k1.metric(t("overview.sites", lang), f"{totals['sites']:,}", help=t("overview.sites_help", lang))
+k2.metric(t("overview.jobs_announced", lang), ui.fmt_number(totals["jobs_announced"]),
+          help=t("overview.jobs_help", lang) + f" ({totals['sites_with_jobs']} / {totals['sites']})")
+k3.metric(t("overview.capacity", lang), ui.fmt_number(totals["capacity_gwh"]))
+
+st.subheader(t("overview.pipeline", lang))
+pipeline = db.run("plant_pipeline_by_country", country=f.country)
+if pipeline.empty:
+    st.info(t("overview.no_data", lang))
+else:
+    metric = st.segmented_control(t("overview.pipeline_metric", lang), ["sites", "jobs_announced", "capacity_gwh"],
+                                  default="sites", key="ov_metric", format_func=lambda m: m.replace("_", " "))
+    st.plotly_chart(charts.pipeline_bar(pipeline, metric or "sites"), key="ov_pipeline")
+    st.caption(t("overview.chart_alt", lang, sites=totals["sites"], countries=totals["countries"],
+                 operating=totals["operating"], building=totals["under_construction"], announced=totals["announced"],
+                 paused=totals["paused"], cancelled=totals["cancelled"]))
+
+plants = db.run("plants", country=f.country)
+st.subheader(t("overview.map", lang))
+st.plotly_chart(charts.plants_map(plants, ui.view_for(f.country)), key="ov_map",
+                config={"scrollZoom": False})
+ui.sources_footnote(plants, lang)
+
+with st.expander(t("overview.table", lang), expanded=False):
+    ui.table(plants, ["company", "site_name", "country", "nuts2", "segment", "status", "capacity_value",
+                      "capacity_unit", "jobs_announced", "start_year", "source_title", "source_url", "as_of"])
+    ui.csv_download(plants, "plants", lang)

@@ -1,0 +1,22 @@
+-- Training programmes, optionally for one country ($country null = all, incl. EU-wide offers).
+-- grain: one row per programme
+with programmes as (
+    select * from programmes
+),
+
+nuts as (
+    select nuts_id, name from nuts where level = 2 and version = 2024
+),
+
+final as (
+    select
+        p.programme_id, p.provider, p.provider_type, p.programme, p.city, p.country, p.nuts2,
+        n.name as region_name, p.lat, p.lon, p.eqf_level, p.mode, p.language, p.role_ids,
+        p.capacity_per_year, p.status, p.notes, p.source_url, p.source_title, p.as_of
+    from programmes as p
+    left join nuts as n on n.nuts_id = p.nuts2
+    where $country is null or p.country = $country or p.country = 'EU'
+    order by p.country, p.provider, p.programme
+)
+
+select * from final

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install everything the tests need and run them all (unit, SQL, AppTest, Playwright e2e).
+# Usage: bash scripts/test.sh [pytest args…]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+
+# Real-browser tests use Debian's chromium (never `playwright install`).
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+    || echo "warning: could not install chromium; browser tests will be skipped outside CI" >&2
+fi
+
+python -m ruff check .
+python -m pytest "$@"

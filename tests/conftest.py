@@ -1,0 +1,170 @@
+"""Shared fixtures: caches cleared between tests, a tiny synthetic catalog for SQL logic tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pandas as pd
+import pytest
+import streamlit as st
+
+from workforce import DATA_DIR
+from workforce.schemas import TABLES
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def _row(table: str, **values) -> dict:
+    spec = TABLES[table]
+    return {c: values.get(c) for c in spec.columns}
+
+
+@pytest.fixture
+def tiny_data(tmp_path):
+    """A synthetic data/ dir (test-only values, never shown as real) with real geometry tables."""
+    (tmp_path / "geo").mkdir()
+    shutil.copy(DATA_DIR / "geo" / "nuts_regions.csv", tmp_path / "geo" / "nuts_regions.csv")
+    src = {"source_url": "https://example.org/test", "source_title": "test fixture", "as_of": "2025-01-01"}
+    plants = [
+        _row("plants", site_id="hu-a", company="A", site_name="A Debrecen", city="Debrecen", country="HU", nuts2="HU32",
+             nuts_version="2024", lat=47.53, lon=21.62, segment="cell", capacity_value=100, capacity_unit="GWh/yr",
+             jobs_announced=1000, status="operating", start_year=2024, evidence="observed", **src),
+        _row("plants", site_id="hu-b", company="B", site_name="B Debrecen", city="Debrecen", country="HU", nuts2="HU32",
+             nuts_version="2024", lat=47.53, lon=21.62, segment="cathode", capacity_value=10, capacity_unit="kt/yr",
+             jobs_announced=500, status="cancelled", start_year=2026, evidence="announced", **src),
+        _row("plants", site_id="fi-c", company="C", site_name="C Vaasa", city="Vaasa", country="FI", nuts2="FI19",
+             nuts_version="2024", lat=63.1, lon=21.6, segment="precursor", status="announced", start_year=2027,
+             evidence="announced", **src),
+    ]
+    frames = {
+        "plants": plants,
+        "plant_history": [_row("plant_history", site_id="hu-a", as_of="2023-01-01", status="announced",
+                               jobs_announced=900, source_url="https://example.org/old", source_title="old")],
+        "roles": [_row("roles", role_id="operator", role="Operator", esco_uri="http://data.europa.eu/esco/occupation/x",
+                       mix_cell=1.0, mix_materials=1.0, mix_pack=1.0, mix_recycling=1.0, status="assumption", **src)],
+        "programmes": [_row("programmes", programme_id="P1", provider="School", programme="Battery VET", country="HU",
+                            nuts2="HU32", mode="initial_vet", capacity_per_year=30, status="observed", **src),
+                       _row("programmes", programme_id="P2", provider="EBA", programme="Academy", country="EU",
+                            mode="continuous_learning", status="observed", **src)],
+        "partnerships": [_row("partnerships", partnership_id="PT1", industry_party="A", site_id="hu-a",
+                              education_party="School", country="HU", nuts2="HU32", status="observed", **src)],
+        "regions": [_row("regions", nuts_id="HU32", level=2, country="HU", name="Észak-Alföld",
+                         indicator="employment_industry", dataset="lfst_r_lfe2en2", year=2015, unit="THS",
+                         value=100.5, status="observed", **src)],
+        "headlines": [_row("headlines", metric="jobs_2025", value=4_000_000, unit="jobs", status="observed", **src)],
+    }
+    for table, rows in frames.items():
+        pd.DataFrame(rows, columns=list(TABLES[table].columns)).to_csv(tmp_path / TABLES[table].file, index=False)
+    return tmp_path
+
+
+# ---------------------------------------------------------------- real-browser fixtures
+
+CHROMIUM = os.environ.get("BROWSER_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = __import__("pathlib").Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _require_chromium():
+    if not os.path.exists(CHROMIUM):
+        if IN_CI:
+            pytest.fail(f"chromium not found at {CHROMIUM}; .ci/run must install it")
+        pytest.skip(f"chromium not installed at {CHROMIUM} (apt-get install -y chromium); browser tests skipped")
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    """`streamlit run app.py` on a free loopback port; yields its base URL."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    _require_chromium()
+    from workforce import ROOT
+
+    port = _free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "streamlit-e2e.log", "w")
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.terminate()
+        pytest.fail("streamlit did not become healthy within 60 s")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(_browser, request):
+    """A fresh page; any non-loopback request is blocked and fails the test, as do console errors."""
+    from urllib.parse import urlparse
+
+    context = _browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    outside, console_errors = [], []
+
+    def guard(route):
+        host = urlparse(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost", "::1"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: console_errors.append(str(e)))
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    except Exception:  # noqa: BLE001 - a failed screenshot must not hide the real failure
+        pass
+    context.close()
+    assert not outside, f"requests left the machine: {outside[:5]}"
+    assert not console_errors, f"console errors: {console_errors[:5]}"

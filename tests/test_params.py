@@ -1,0 +1,40 @@
+"""workforce/params.py: URL <-> filters, never raising on hostile input."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from workforce import params
+
+
+def test_round_trip():
+    f = params.Filters(country="HU", level=1, year=2032, lang="fi", scenario="delays", region="HU32")
+    parsed, warnings = params.parse(f.to_query(), {"HU"})
+    assert parsed == f and not warnings
+
+
+def test_defaults_are_not_in_the_url():
+    assert params.Filters().to_query() == {}
+
+
+def test_aliases_and_invalid_values():
+    f, w = params.parse({"country": "gr", "level": "7", "year": "1999", "lang": "xx"}, {"EL"})
+    assert f.country == "EL" and f.level == 2 and f.year == 2030 and f.lang == "en"
+    assert len(w) == 3
+
+
+def test_unknown_country_warns():
+    f, w = params.parse({"country": "<script>"}, {"HU"})
+    assert f.country is None and w
+
+
+def test_list_values_take_the_first():
+    f, _ = params.parse({"year": ["2031", "2033"]}, None)
+    assert f.year == 2031
+
+
+@given(st.dictionaries(st.sampled_from(["country", "level", "year", "lang", "scenario", "region", "x"]),
+                       st.one_of(st.text(max_size=30), st.lists(st.text(max_size=10), max_size=3))))
+def test_parse_never_raises(raw):
+    f, warnings = params.parse(raw, {"HU", "FI"})
+    assert f.level in params.LEVELS and f.year in params.YEARS and f.lang in params.LANGS
+    assert isinstance(warnings, list)

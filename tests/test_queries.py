@@ -1,0 +1,218 @@
+"""One test (at least) per queries/*.sql, on a tiny synthetic catalog and on the real data/.
+
+The meta-tests fail when a .sql file has no case here, or when a query is used by no code."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from workforce import QUERIES_DIR, ROOT, db
+
+
+@pytest.fixture
+def tiny(tiny_data):
+    con = db.build_catalog(tiny_data)
+    yield lambda name, **p: db.execute(con, name, p)
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def real():
+    con = db.build_catalog()
+    yield lambda name, **p: db.execute(con, name, p)
+    con.close()
+
+
+def check_headlines(run):
+    df = run("headlines")
+    assert {"metric", "value", "source_url", "source_title", "as_of"} <= set(df.columns)
+    return df
+
+
+def check_plants(run):
+    all_ = run("plants", country=None)
+    hu = run("plants", country="HU")
+    assert len(hu) <= len(all_) and (hu["country"] == "HU").all()
+    assert all_["site_id"].is_unique
+    return all_
+
+
+def check_pipeline(run):
+    df = run("plant_pipeline_by_country", country=None)
+    total = run("plant_totals", country=None).iloc[0]
+    assert df["sites"].sum() == total["sites"]
+    return df
+
+
+def check_totals(run):
+    t = run("plant_totals", country="HU").iloc[0]
+    assert t["sites"] == t[["operating", "under_construction", "announced", "paused", "cancelled"]].sum()
+    return t
+
+
+def check_history(run):
+    site = run("plants", country=None)["site_id"].iloc[0]
+    df = run("plant_history", site_id=site)
+    assert (df["site_id"] == site).all()
+    assert run("plant_history", site_id="no-such-site").empty
+    return df
+
+
+def check_programmes(run):
+    all_ = run("programmes", country=None)
+    hu = run("programmes", country="HU")
+    assert set(hu["country"]) <= {"HU", "EU"}
+    assert len(hu) <= len(all_)
+    return all_
+
+
+def check_programme_counts(run):
+    counts = run("programme_counts", country=None)
+    assert counts["programmes"].sum() == len(run("programmes", country=None))
+    return counts
+
+
+def check_partnerships(run):
+    df = run("partnerships", country=None)
+    assert set(run("partnerships", country="HU")["country"]) <= {"HU"}
+    return df
+
+
+def check_roles(run):
+    df = run("roles")
+    assert df["role_id"].is_unique
+    return df
+
+
+def check_region_summary(run):
+    for level in (0, 1, 2):
+        df = run("region_summary", level=level, country=None)
+        assert df["nuts_id"].is_unique
+        assert (df["nuts_id"].str.len() == level + 2).all()
+    hu = run("region_summary", level=2, country="HU")
+    assert (hu["country"] == "HU").all()
+    return hu
+
+
+def check_region_indicators(run):
+    df = run("region_indicators", nuts_id="HU32")
+    assert (df["nuts_id"] == "HU32").all()
+    return df
+
+
+def check_region_bounds(run):
+    hu = run("region_bounds", nuts_id="HU")
+    assert len(hu) == 1 and hu.iloc[0]["minx"] < 21.6 < hu.iloc[0]["maxx"]
+    fr = run("region_bounds", nuts_id="FR").iloc[0]
+    assert fr["minx"] > -10, "France zooms to its mainland, not the outermost regions"
+    assert run("region_bounds", nuts_id="ZZ").empty
+    return hu
+
+
+def check_countries(run):
+    df = run("countries")
+    assert df["country"].is_unique and "HU" in set(df["country"])
+    assert not ({"GR", "GB"} & set(df["country"])), "Eurostat codes (EL, UK) are used"
+    return df
+
+
+def check_catalog_issues(run):
+    return run("catalog_issues")
+
+
+def check_inventory(run):
+    df = run("dataset_inventory")
+    assert {"plants", "programmes", "regions"} <= set(df["dataset"])
+    return df
+
+
+def check_sources(run):
+    df = run("sources")
+    assert {"dataset", "source_url", "source_title", "rows"} <= set(df.columns)
+    return df
+
+
+def check_jobs_by_start_year(run):
+    df = run("jobs_by_start_year", country=None)
+    assert df["start_year"].notna().all()
+    return df
+
+
+CASES = {
+    "headlines": check_headlines,
+    "plants": check_plants,
+    "plant_pipeline_by_country": check_pipeline,
+    "plant_totals": check_totals,
+    "plant_history": check_history,
+    "programmes": check_programmes,
+    "programme_counts": check_programme_counts,
+    "partnerships": check_partnerships,
+    "roles": check_roles,
+    "region_summary": check_region_summary,
+    "region_indicators": check_region_indicators,
+    "region_bounds": check_region_bounds,
+    "countries": check_countries,
+    "catalog_issues": check_catalog_issues,
+    "dataset_inventory": check_inventory,
+    "sources": check_sources,
+    "jobs_by_start_year": check_jobs_by_start_year,
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_query_on_tiny_catalog(name, tiny):
+    CASES[name](tiny)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_query_on_real_data(name, real):
+    CASES[name](real)
+
+
+def test_every_sql_file_has_a_test():
+    assert set(db.query_names()) == set(CASES), "add a check_* case for each new queries/*.sql (and drop removed ones)"
+
+
+def test_every_query_is_used():
+    code = "\n".join(p.read_text(encoding="utf-8") for d in ("pages", "workforce", "bench")
+                     for p in (ROOT / d).rglob("*.py"))
+    unused = [n for n in db.query_names() if not re.search(rf"[\"']{n}[\"']", code)]
+    assert not unused, f"queries used by no code: {unused}"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in QUERIES_DIR.glob("*.sql")))
+def test_sql_file_shape(name):
+    """Grain comment, import CTEs -> steps -> `select * from final`, no string formatting."""
+    sql = (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    assert re.search(r"^-- grain: ", sql, re.M), "a comment line states the grain"
+    assert sql.strip().lower().endswith("select * from final")
+    assert "{" not in sql and "%s" not in sql, "parameters are bound ($name), never formatted in"
+
+
+def test_cancelled_plants_add_no_jobs(tiny):
+    t = tiny("plant_totals", country="HU").iloc[0]
+    assert t["sites"] == 2 and t["cancelled"] == 1
+    assert t["jobs_announced"] == 1000  # the cancelled site's 500 jobs are not counted
+
+
+def test_region_summary_levels_roll_up(tiny):
+    n2 = tiny("region_summary", level=2, country="HU").set_index("nuts_id")
+    n0 = tiny("region_summary", level=0, country="HU").set_index("nuts_id")
+    assert n2.loc["HU32", "sites"] == 2 and n0.loc["HU", "sites"] == 2
+    assert n2.loc["HU32", "jobs_announced"] == 1000
+    assert n2.loc["HU32", "only_announced"] is False or not n2.loc["HU32", "only_announced"]
+    assert n2.loc["HU32", "industry_employment_ths"] == pytest.approx(100.5)
+
+
+def test_session_frames_shadow_catalog_without_leaking(tiny_data):
+    con = db.build_catalog(tiny_data)
+    base = db.execute(con, "plants", {"country": None})
+    extra = base.iloc[[0]].assign(site_id="upload-1", site_name="Uploaded")
+    upload = pd.concat([base, extra], ignore_index=True)
+    with_upload = db.execute(con, "plants", {"country": None}, frames={"plants": upload})
+    assert "upload-1" in set(with_upload["site_id"])
+    after = db.execute(con, "plants", {"country": None})
+    assert "upload-1" not in set(after["site_id"]), "a registered frame lives on its cursor only"

@@ -1,0 +1,5 @@
+import sys
+
+from workforce.cli import main
+
+sys.exit(main())

@@ -1,0 +1,137 @@
+"""Plotly figure builders (pure: DataFrame in, Figure out). Offline only: `*_map` traces with
+map_style="white-bg", never geo traces that fetch a CDN topojson. All data text is HTML-escaped."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from workforce.text import html_text
+
+ATTRIBUTION = "© EuroGeographics for the administrative boundaries"
+# Okabe–Ito colour-blind-safe palette; status is also carried by pattern/shape and text.
+STATUS_COLORS = {
+    "operating": "#009E73",
+    "under_construction": "#0072B2",
+    "announced": "#E69F00",
+    "paused": "#CC79A7",
+    "cancelled": "#7F7F7F",
+}
+STATUS_PATTERNS = {"operating": "", "under_construction": "/", "announced": ".", "paused": "x", "cancelled": "-"}
+STATUS_ORDER = list(STATUS_COLORS)
+EUROPE_VIEW = {"lat": 52.0, "lon": 14.0, "zoom": 2.6}
+
+
+def _layout(fig: go.Figure, title: str | None = None, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title=html_text(title) if title else None, height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+        font=dict(size=14), legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
+    )
+    return fig
+
+
+def pipeline_bar(df: pd.DataFrame, value: str = "sites", title: str | None = None) -> go.Figure:
+    """Stacked bars per country, one trace per plant status (colour + pattern)."""
+    fig = go.Figure()
+    for status in STATUS_ORDER:
+        part = df[df["status"] == status]
+        if part.empty:
+            continue
+        fig.add_bar(
+            x=part["country"].map(html_text), y=part[value], name=status.replace("_", " "),
+            marker=dict(color=STATUS_COLORS[status], pattern=dict(shape=STATUS_PATTERNS[status])),
+            hovertemplate="%{x}: %{y:,.0f} " + html_text(value.replace("_", " ")) + f" ({status.replace('_', ' ')})<extra></extra>",
+        )
+    fig.update_layout(barmode="stack", xaxis_title=None, yaxis_title=value.replace("_", " "))
+    return _layout(fig, title)
+
+
+def plants_map(df: pd.DataFrame, view: dict | None = None, size_by: str = "jobs_announced", height: int = 520) -> go.Figure:
+    """Sites as points coloured by status; hover shows company, segment, capacity, jobs, source."""
+    fig = go.Figure()
+    pts = df.dropna(subset=["lat", "lon"])
+    size_col = pd.to_numeric(pts.get(size_by), errors="coerce") if size_by in pts else pd.Series(dtype=float)
+    for status in STATUS_ORDER:
+        part = pts[pts["status"] == status]
+        if part.empty:
+            continue
+        sizes = size_col.reindex(part.index).fillna(0).clip(lower=0)
+        marker_size = 8 + (sizes ** 0.5) * 0.35
+        hover = [_plant_hover(r) for r in part.itertuples(index=False)]
+        fig.add_scattermap(
+            lat=part["lat"], lon=part["lon"], mode="markers", name=status.replace("_", " "),
+            marker=dict(size=marker_size.clip(upper=40), color=STATUS_COLORS[status], opacity=0.85),
+            text=hover, hovertemplate="%{text}<extra></extra>",
+        )
+    return map_layout(fig, view, height)
+
+
+def _plant_hover(r) -> str:
+    def fmt(v, unit=""):
+        return "n/a" if v is None or pd.isna(v) else f"{v:,.0f}{unit}"
+
+    cap_unit = f" {getattr(r, 'capacity_unit', '') or ''}"
+    return "<br>".join([
+        f"<b>{html_text(r.site_name)}</b>",
+        f"{html_text(r.company)} · {html_text(r.segment)} · {html_text(str(r.status).replace('_', ' '))}",
+        f"Capacity: {fmt(r.capacity_value, cap_unit)}",
+        f"Jobs announced: {fmt(r.jobs_announced)}",
+        f"Source: {html_text(r.source_title)} ({html_text(r.as_of or 'undated')})",
+    ])
+
+
+def map_layout(fig: go.Figure, view: dict | None, height: int) -> go.Figure:
+    view = view or EUROPE_VIEW
+    fig.update_layout(
+        map=dict(style="white-bg", center=dict(lat=view["lat"], lon=view["lon"]), zoom=view["zoom"]),
+        height=height, margin=dict(l=0, r=0, t=0, b=0),
+        legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0, bgcolor="rgba(255,255,255,0.8)"),
+        annotations=[dict(text=ATTRIBUTION, showarrow=False, xref="paper", yref="paper", x=1, y=0,
+                          xanchor="right", yanchor="bottom", font=dict(size=10, color="#333"),
+                          bgcolor="rgba(255,255,255,0.8)")],
+    )
+    return fig
+
+
+def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: dict | None = None,
+               diverging: bool = False, height: int = 560, context: dict | None = None) -> go.Figure:
+    """NUTS choropleth on a blank base; `context` = faded geometry of the rest of Europe."""
+    fig = go.Figure()
+    if context and context.get("features"):
+        ids = [f["id"] for f in context["features"]]
+        fig.add_choroplethmap(geojson=context, locations=ids, z=[0] * len(ids), showscale=False,
+                              colorscale=[[0, "#eeeeee"], [1, "#eeeeee"]], marker=dict(line=dict(width=0.3, color="#bbbbbb")),
+                              hoverinfo="skip", name="context")
+    values = pd.to_numeric(df[value], errors="coerce")
+    if diverging:
+        bound = float(values.abs().max() or 1)
+        scale, zmin, zmax, zmid = "RdBu_r", -bound, bound, 0
+    else:
+        scale, zmin, zmax, zmid = "Viridis", None, None, None
+    hover = [f"<b>{html_text(n)}</b> ({html_text(i)})<br>{html_text(label)}: " + ("no data" if pd.isna(v) else f"{v:,.0f}")
+             for i, n, v in zip(df["nuts_id"], df["name"], values)]
+    fig.add_choroplethmap(
+        geojson=geojson, locations=df["nuts_id"], z=values, featureidkey="id", colorscale=scale,
+        zmin=zmin, zmax=zmax, zmid=zmid, marker=dict(opacity=0.85, line=dict(width=0.5, color="white")),
+        text=hover, hovertemplate="%{text}<extra></extra>", colorbar=dict(title=dict(text=html_text(label))),
+        name=html_text(label),
+    )
+    return map_layout(fig, view, height)
+
+
+def view_from_bounds(minx: float, miny: float, maxx: float, maxy: float, width_px: int = 900,
+                     height_px: int = 520) -> dict:
+    """Centre and zoom (Web-Mercator tiles of 512 px) that fit a lon/lat box into the figure."""
+    import math
+
+    def merc_y(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    lon_span = max(maxx - minx, 0.05)
+    y_span = max(merc_y(maxy) - merc_y(miny), 0.001)
+    zoom_x = math.log2(width_px * 360 / (512 * lon_span))
+    zoom_y = math.log2(height_px * 2 * math.pi / (512 * y_span))
+    zoom = max(min(zoom_x, zoom_y) - 0.15, 1.0)
+    centre_lat = math.degrees(math.atan(math.sinh((merc_y(maxy) + merc_y(miny)) / 2)))
+    return {"lat": centre_lat, "lon": (minx + maxx) / 2, "zoom": round(zoom, 2)}

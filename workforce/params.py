@@ -1,0 +1,87 @@
+"""Shared view filters and their URL form (pure; the sidebar in workforce/ui.py uses it).
+
+Every view is a permalink: `?country=HU&level=2&year=2030&lang=en`. Parsing never raises:
+invalid values fall back to defaults and come back as warnings for the UI to show.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, replace
+
+YEARS = tuple(range(2024, 2036))
+LEVELS = (0, 1, 2)
+LANGS = ("en", "fi", "hu", "de")
+SCENARIOS = ("base", "fast_ramp", "delays", "high_automation")
+COUNTRY_ALIASES = {"GR": "EL", "GB": "UK"}
+_REGION_RE = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,3}$")
+
+
+@dataclass(frozen=True)
+class Filters:
+    country: str | None = None  # Eurostat country code (EL, UK) or None = Europe
+    level: int = 2
+    year: int = 2030
+    lang: str = "en"
+    scenario: str = "base"
+    region: str | None = None
+
+    def to_query(self) -> dict[str, str]:
+        """Only non-default values, so links stay short."""
+        default = Filters()
+        out = {}
+        for key, value in asdict(self).items():
+            if value != getattr(default, key) and value is not None:
+                out[key] = str(value)
+        return out
+
+
+def _first(raw, key):
+    value = raw.get(key)
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else None
+    return None if value is None else str(value).strip()
+
+
+def parse(raw: dict, countries: set[str] | None = None) -> tuple[Filters, list[str]]:
+    """Query params (dict of str or list[str]) -> (Filters, warnings)."""
+    f, warnings = Filters(), []
+
+    country = _first(raw, "country")
+    if country:
+        code = COUNTRY_ALIASES.get(country.upper(), country.upper())
+        if countries is not None and code not in countries:
+            warnings.append(f"Unknown country code {country!r}: showing all of Europe.")
+        elif not re.fullmatch(r"[A-Z]{2}", code):
+            warnings.append(f"Invalid country code {country!r}: showing all of Europe.")
+        else:
+            f = replace(f, country=code)
+
+    f = _choice(f, warnings, raw, "level", LEVELS, int)
+    f = _choice(f, warnings, raw, "year", YEARS, int)
+    f = _choice(f, warnings, raw, "lang", LANGS, str.lower)
+    f = _choice(f, warnings, raw, "scenario", SCENARIOS, str.lower)
+
+    region = _first(raw, "region")
+    if region:
+        code = region.upper()
+        if _REGION_RE.match(code):
+            f = replace(f, region=code)
+        else:
+            warnings.append(f"Invalid region code {region!r}: ignored.")
+    return f, warnings
+
+
+def _choice(f: Filters, warnings: list[str], raw: dict, key: str, allowed: tuple, cast) -> Filters:
+    value = _first(raw, key)
+    if value in (None, ""):
+        return f
+    try:
+        parsed = cast(value)
+    except (TypeError, ValueError):
+        parsed = None
+    if parsed not in allowed:
+        shown = ", ".join(str(a) for a in allowed) if len(allowed) < 6 else f"{allowed[0]}–{allowed[-1]}"
+        warnings.append(f"Invalid {key} {value!r} (allowed: {shown}): using {getattr(f, key)}.")
+        return f
+    return replace(f, **{key: parsed})

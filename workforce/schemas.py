@@ -1,0 +1,108 @@
+"""Table specs for every dataset in data/: file, columns, types, allowed values.
+
+One source of truth used by the catalog loader (db.py), the data tests and the upload
+validator. Plain data here; pandera schemas are derived on demand (`pandera_schema`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PLANT_STATUSES = ("operating", "under_construction", "announced", "paused", "cancelled")
+EVIDENCE = ("observed", "announced", "modelled", "assumption")
+SEGMENTS = ("cell", "cathode", "precursor", "anode", "refining", "recycling", "pack", "separator", "electrolyte", "other")
+MODES = ("initial_vet", "higher_education", "continuous_learning")
+SOURCE_COLUMNS = ("source_url", "source_title", "as_of")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    file: str  # path relative to data/
+    title: str
+    key: tuple[str, ...]
+    columns: dict[str, str]  # column -> "str" | "int" | "float"
+    enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    required: tuple[str, ...] = ()  # never empty
+    description: str = ""
+
+
+def _cols(spec: str) -> dict[str, str]:
+    """'a b:int c:float' -> {'a': 'str', 'b': 'int', 'c': 'float'}"""
+    out = {}
+    for token in spec.split():
+        name, _, kind = token.partition(":")
+        out[name] = kind or "str"
+    return out
+
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in [
+        TableSpec(
+            "plants", "plants.csv", "Battery value-chain sites", ("site_id",),
+            _cols("site_id company site_name city country nuts2 nuts_version lat:float lon:float segment "
+                  "capacity_value:float capacity_unit jobs_announced:int status status_date start_year:int "
+                  "source_url source_title as_of evidence notes"),
+            enums={"status": PLANT_STATUSES, "segment": SEGMENTS, "evidence": EVIDENCE},
+            required=("site_id", "company", "site_name", "country", "segment", "status", "source_url", "source_title"),
+            description="One row per site with its latest sourced status, capacity and announced jobs.",
+        ),
+        TableSpec(
+            "plant_history", "plant_history.csv", "Plant announcements and status changes", ("site_id", "source_url", "as_of"),
+            _cols("site_id as_of status status_date capacity_value:float capacity_unit jobs_announced:int "
+                  "start_year:int source_url source_title evidence notes"),
+            required=("site_id", "source_url"),
+            description="Every sourced statement about a site, so the UI can show how plans moved.",
+        ),
+        TableSpec(
+            "roles", "roles.csv", "Battery job roles (ESCO)", ("role_id",),
+            _cols("role_id role role_group typical_eqf:int esco_uri esco_label isco08 mix_cell:float "
+                  "mix_materials:float mix_pack:float mix_recycling:float mix_status mix_rationale "
+                  "source_url source_title as_of status"),
+            required=("role_id", "role", "esco_uri"),
+            description="Job roles mapped to ESCO/ISCO-08, with the staffing-mix assumption per segment group.",
+        ),
+        TableSpec(
+            "programmes", "programmes.csv", "Training programmes and providers", ("programme_id",),
+            _cols("programme_id provider provider_type programme city country nuts2 lat:float lon:float "
+                  "eqf_level:int mode language role_ids capacity_per_year:float source_url source_title as_of "
+                  "status notes"),
+            enums={"mode": MODES, "status": EVIDENCE},
+            required=("programme_id", "provider", "programme", "country", "source_url", "source_title"),
+            description="Real training offers relevant to battery roles; capacity only where published.",
+        ),
+        TableSpec(
+            "partnerships", "partnerships.csv", "Industry–education partnerships", ("partnership_id",),
+            _cols("partnership_id industry_party company site_id education_party programme_ids country nuts2 city "
+                  "started what source_url source_title as_of status"),
+            enums={"status": EVIDENCE},
+            required=("partnership_id", "industry_party", "education_party", "source_url", "source_title"),
+            description="Plant/company ↔ school/university agreements with both ends and the source.",
+        ),
+        TableSpec(
+            "regions", "regions.csv", "Regional baseline indicators (Eurostat)", ("nuts_id", "indicator", "year"),
+            _cols("nuts_id level:int country name indicator dataset year:int unit value:float flag "
+                  "source_url source_title as_of status note"),
+            required=("nuts_id", "indicator", "dataset", "year"),
+            description="NUTS 0/1/2 indicators from real Eurostat extracts, each with dataset, year, unit, flag.",
+        ),
+        TableSpec(
+            "nuts", "geo/nuts_regions.csv", "NUTS regions (GISCO)", ("nuts_id", "version"),
+            _cols("nuts_id version:int level:int country name parent minx:float miny:float maxx:float maxy:float "
+                  "centroid_lon:float centroid_lat:float"),
+            required=("nuts_id", "version", "level"),
+            description="NUTS 2021 and 2024 region names, hierarchy and bounding boxes.",
+        ),
+        TableSpec(
+            "headlines", "headlines.csv", "Headline figures", ("metric",),
+            _cols("metric value:float unit scope year:int source_url source_title as_of status note"),
+            required=("metric", "value", "source_title"),
+            description="Published headline figures such as the EBA 4M jobs / 800K training estimate.",
+        ),
+    ]
+}
+
+
+def pandas_dtype(kind: str) -> str:
+    return {"str": "string", "int": "Int64", "float": "Float64"}[kind]

@@ -1,0 +1,188 @@
+"""Streamlit building blocks shared by the pages: sidebar filters (synced to the URL),
+source footnotes, tables with source links, downloads. Layout only; no business logic."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from workforce import charts, db, params, text
+from workforce.i18n import t
+
+SHARED_KEYS = ("country", "level", "year", "lang", "scenario", "region")
+LANG_NAMES = {"en": "English", "fi": "Suomi", "hu": "Magyar", "de": "Deutsch"}
+
+
+def countries() -> pd.DataFrame:
+    return db.run("countries")
+
+
+def sidebar() -> params.Filters:
+    """Render the shared filters; first run of a session reads them from the URL."""
+    country_df = countries()
+    names = dict(zip(country_df["country"], country_df["name"]))
+    if "flt_init" not in st.session_state:
+        raw = {k: st.query_params.get_all(k) for k in st.query_params}
+        parsed, warnings = params.parse(raw, set(names))
+        st.session_state.update(
+            flt_init=True, flt_warnings=warnings, flt_country=parsed.country, flt_level=parsed.level,
+            flt_year=parsed.year, flt_lang=parsed.lang, flt_scenario=parsed.scenario, flt_region=parsed.region,
+        )
+    lang = st.session_state.get("flt_lang", "en")
+    with st.sidebar:
+        st.selectbox(t("filter.language", lang), params.LANGS, key="flt_lang", format_func=LANG_NAMES.get)
+        lang = st.session_state["flt_lang"]
+        st.selectbox(
+            t("filter.country", lang), [None, *names], key="flt_country",
+            format_func=lambda c: t("filter.all_europe", lang) if c is None else f"{names.get(c, c)} ({c})",
+        )
+        st.radio(t("filter.level", lang), params.LEVELS, key="flt_level", horizontal=True,
+                 format_func=lambda lv: f"NUTS-{lv}")
+        st.select_slider(t("filter.year", lang), params.YEARS, key="flt_year")
+        st.selectbox(t("filter.scenario", lang), params.SCENARIOS, key="flt_scenario",
+                     format_func=lambda s: t(f"scenario.{s}", lang))
+    for warning in st.session_state.get("flt_warnings", []):
+        st.warning(warning, icon=None)
+    filters = current()
+    sync_url(filters)
+    return filters
+
+
+def current() -> params.Filters:
+    s = st.session_state
+    region = s.get("flt_region")
+    country = s.get("flt_country")
+    if region and country and not region.startswith(country):
+        region = None
+    return params.Filters(
+        country=country, level=s.get("flt_level", 2), year=s.get("flt_year", 2030),
+        lang=s.get("flt_lang", "en"), scenario=s.get("flt_scenario", "base"), region=region,
+    )
+
+
+def set_region(region: str | None) -> None:
+    st.session_state["flt_region"] = region
+    sync_url(current())
+
+
+def sync_url(filters: params.Filters) -> None:
+    """Write the shared filters into the URL, leaving page-specific keys alone."""
+    wanted = filters.to_query()
+    for key in SHARED_KEYS:
+        if key in wanted:
+            if st.query_params.get(key) != wanted[key]:
+                st.query_params[key] = wanted[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def sources_footnote(df: pd.DataFrame, lang: str = "en", limit: int = 12) -> None:
+    """A caption listing the distinct sources behind the rows shown."""
+    if df.empty or "source_title" not in df.columns:
+        return
+    cols = [c for c in ("source_title", "source_url", "as_of") if c in df.columns]
+    distinct = df[cols].drop_duplicates().head(limit)
+    parts = []
+    for row in distinct.itertuples(index=False):
+        link = text.md_link(getattr(row, "source_title", None), getattr(row, "source_url", None))
+        as_of = getattr(row, "as_of", None)
+        parts.append(f"{link} ({text.md(as_of)})" if isinstance(as_of, str) and as_of else link)
+    more = len(df[cols].drop_duplicates()) - len(distinct)
+    suffix = f" … {t('sources.more', lang, n=more)}" if more > 0 else ""
+    st.caption(f"{t('sources.label', lang)}: " + "; ".join(parts) + suffix)
+
+
+def source_columns() -> dict:
+    return {
+        "source_url": st.column_config.LinkColumn("Source", display_text="link"),
+        "source_title": st.column_config.TextColumn("Source title"),
+        "as_of": st.column_config.TextColumn("As of"),
+    }
+
+
+def table(df: pd.DataFrame, columns: list[str] | None = None, height: int | None = None, **config) -> None:
+    shown = df[columns] if columns else df
+    st.dataframe(shown, hide_index=True, column_config={**source_columns(), **config},
+                 height=height or "auto", width="stretch")
+
+
+def csv_download(df: pd.DataFrame, name: str, lang: str = "en") -> None:
+    from workforce import export
+
+    st.download_button(t("download.csv", lang), export.to_csv_bytes(df), file_name=f"{name}.csv",
+                       mime="text/csv", key=f"dl_csv_{name}")
+
+
+def assumption_badge(lang: str = "en") -> None:
+    st.caption("⚠️ " + t("assumption.badge", lang))
+
+
+def view_for(nuts_id: str | None) -> dict | None:
+    """Map centre/zoom for a country or region code; None = Europe."""
+    if not nuts_id:
+        return None
+    bounds = db.run("region_bounds", nuts_id=nuts_id)
+    if bounds.empty:
+        return None
+    b = bounds.iloc[0]
+    return charts.view_from_bounds(b["minx"], b["miny"], b["maxx"], b["maxy"])
+
+
+def fmt_number(value, digits: int = 0) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+def sources_markdown() -> str:
+    """data/SOURCES.md, shown on the sources page (our own committed text)."""
+    from workforce import DATA_DIR
+
+    path = DATA_DIR / "SOURCES.md"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+@st.cache_resource(show_spinner=False)
+def geometry(level: int, version: int = 2024) -> dict:
+    """NUTS geometry, loaded once per process (read-only: never mutate the result)."""
+    from workforce import geo
+
+    return geo.load_regions(version=version, level=level)
+
+
+def geometry_for(level: int, nuts_ids: list[str]) -> dict:
+    """Only the shapes of the given regions (2024, plus UK from 2021)."""
+    from workforce import geo
+
+    wanted = set(nuts_ids)
+    features = [ft for v in (2024, 2021) for ft in geometry(level, v)["features"] if ft["id"] in wanted]
+    seen, unique = set(), []
+    for ft in features:
+        if ft["id"] not in seen:
+            seen.add(ft["id"])
+            unique.append(ft)
+    return {"type": "FeatureCollection", "features": unique} if unique else geo.empty_collection()
+
+
+def region_panel(region: str, lang: str = "en") -> None:
+    """Plants, programmes, partnerships and baseline indicators of one region, with sources."""
+    level = len(region) - 2
+    plants = db.run("plants", country=None)
+    plants = plants[plants["nuts2"].fillna("").str.startswith(region)] if level <= 2 else plants.iloc[0:0]
+    programmes = db.run("programmes", country=None)
+    programmes = programmes[programmes["nuts2"].fillna("").str.startswith(region)]
+    partnerships = db.run("partnerships", country=None)
+    partnerships = partnerships[partnerships["nuts2"].fillna("").str.startswith(region)]
+    st.markdown(f"#### {text.md(region)}")
+    st.markdown(f"**{t('panel.plants', lang)}** ({len(plants)})")
+    table(plants, ["company", "site_name", "segment", "status", "jobs_announced", "source_url"])
+    st.markdown(f"**{t('panel.programmes', lang)}** ({len(programmes)})")
+    table(programmes, ["provider", "programme", "eqf_level", "mode", "source_url"])
+    st.markdown(f"**{t('panel.partnerships', lang)}** ({len(partnerships)})")
+    table(partnerships, ["industry_party", "education_party", "started", "source_url"])
+    indicators = db.run("region_indicators", nuts_id=region)
+    if indicators.empty:
+        st.caption(t("panel.no_indicators", lang))
+    else:
+        latest = indicators.sort_values("year").groupby("indicator").tail(1)
+        table(latest, ["indicator", "year", "value", "unit", "flag", "source_url"])
