@@ -1,0 +1,82 @@
+"""`python -m workforce import KIND FILE` — import a data file.
+
+Kinds: ``eurostat`` (implemented: Eurostat TSV / SDMX-CSV, see workforce.ingest), ``plants`` and
+``programmes`` (placeholders: another module wires their validation later by adding an entry to
+IMPORTERS). Prints a JSON summary on stdout; exit 0 ok, 2 on user errors (workforce.cli.CliError).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from workforce.cli import CliError
+
+
+def _add_eurostat(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, help="Eurostat file: old bulk TSV, current TSV or SDMX-CSV (.gz ok)")
+    p.add_argument("--dataset", help="dataset code when the file does not name it (default: from file)")
+    p.add_argument("--out", type=Path, help="also write the tidy table to this .parquet or .csv file")
+
+
+def _run_eurostat(args: argparse.Namespace) -> int:
+    from workforce.ingest import IngestError, read_eurostat, summarise
+
+    path: Path = args.file
+    if not path.is_file():
+        raise CliError(f"no such file: {path}")
+    if args.out is not None and args.out.suffix.lower() not in (".parquet", ".csv"):
+        raise CliError(f"--out must end in .parquet or .csv, got {args.out.name}")
+    try:
+        df = read_eurostat(path, dataset=args.dataset)
+    except IngestError as exc:
+        raise CliError(f"{path.name}: malformed Eurostat file: {exc}") from exc
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        if args.out.suffix.lower() == ".parquet":
+            df.to_parquet(args.out, index=False)
+        else:
+            df.to_csv(args.out, index=False)
+    summary = summarise(df)
+    summary["file"] = str(path)
+    if df.attrs.get("last_update"):
+        summary["last_update"] = df.attrs["last_update"]
+    if args.out is not None:
+        summary["out"] = str(args.out)
+    print(json.dumps(summary, indent=2, sort_keys=False))
+    return 0
+
+
+def _not_yet(kind: str):
+    def run(args: argparse.Namespace) -> int:
+        raise CliError(f"import {kind}: not yet implemented")
+
+    return run
+
+
+def _add_file_only(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path)
+
+
+# kind -> (add_arguments, run, help). Other importers register here.
+IMPORTERS = {
+    "eurostat": (_add_eurostat, _run_eurostat, "Eurostat TSV/SDMX-CSV file -> JSON summary (and --out table)"),
+    "plants": (_add_file_only, _not_yet("plants"), "plants CSV (not yet implemented)"),
+    "programmes": (_add_file_only, _not_yet("programmes"), "programmes CSV (not yet implemented)"),
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="kind", metavar="KIND")
+    for kind, (add, run, help_text) in IMPORTERS.items():
+        p = sub.add_parser(kind, help=help_text, description=help_text)
+        add(p)
+        p.set_defaults(_import_run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    runner = getattr(args, "_import_run", None)
+    if runner is None:
+        raise CliError("usage: python -m workforce import {" + "|".join(IMPORTERS) + "} FILE")
+    return int(runner(args) or 0)
