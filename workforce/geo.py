@@ -121,6 +121,8 @@ def _code_lookup(geo_dir: str) -> dict[str, tuple[str, int, str, str, str]]:
         else:
             rel = "split" if "split" in rels else sorted(rels)[0]
             out[code] = ("", 2024, rel, "crosswalk 2021->2024", "2024 parts: " + "|".join(targets))
+    for code in regions.loc[(regions.version == 2021) & (regions.level == 3), "nuts_id"]:
+        out.setdefault(code, ("", 2024, "no_crosswalk", "nuts2021", "NUTS 2021 level-3 code; the crosswalk covers levels 0-2"))
     for code in regions.loc[regions.version == 2024, "nuts_id"]:
         out[code] = (code, 2024, "same", "nuts2024", "")
     return out
@@ -132,8 +134,8 @@ def to_nuts2024(codes: Iterable[str], geo_dir: Path | None = None) -> tuple[pd.D
     Returns ``(mapping, unmatched)``. ``mapping`` has one row per distinct input code with columns
     ``code`` (as given), ``normalised``, ``nuts_id_2024`` ('' when not placeable), ``version``
     (2024; 2021 for UK codes, which have no NUTS 2024 equivalent and are kept as they are),
-    ``level``, ``relation`` (same | renamed | merged | split | boundary_change | aggregate |
-    extra_regio | unknown), ``source`` and ``note``. ``unmatched`` lists the input codes whose
+    ``level``, ``relation`` (same | renamed | merged | split | boundary_change | no_crosswalk |
+    aggregate | extra_regio | unknown), ``source`` and ``note``. ``unmatched`` lists the input codes whose
     ``nuts_id_2024`` is empty, in input order.
 
     A region that was split (or whose boundary moved) is never copied to its successors: its

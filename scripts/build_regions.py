@@ -1,0 +1,261 @@
+"""Build data/regions.csv (long format, NUTS 0/1/2 on NUTS 2024 codes; UK on 2021) from the three
+real Eurostat extracts, via workforce.ingest and workforce.geo.
+
+    python scripts/build_regions.py [--eurostat DIR] [--out data]
+
+Writes ``regions.csv`` and ``regions_unmapped.csv`` (every code that could not be placed, with the
+reason and how many non-missing values it carried) and prints a JSON report.
+
+Rules (see data/SOURCES.md):
+* Codes are mapped with ``workforce.geo.to_nuts2024``. ``same``/``renamed`` map directly. A region that
+  was split (or whose boundary moved) is never copied to its successors. Several old codes merged
+  into one new code are summed only for additive indicators and only when every part has a value.
+* When two source codes land on the same NUTS 2024 code and year (e.g. FR91 (NUTS 2010) and FRA1
+  (NUTS 2013) → FRY1), the current code wins, then the most recent legacy version.
+* Aggregates (EU27_2020, EU28, EA19 …) and extra-regio codes (xxZ, xxZZ, xxZZZ) are dropped and counted.
+* Rows without a value (':' in the source, or an incomplete aggregate) are left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from workforce import geo  # noqa: E402
+from workforce.ingest import read_eurostat  # noqa: E402
+
+DEFAULT_EUROSTAT = Path("/work/shared/eurostat")
+FILES = {
+    "nama_10r_3empers": "nama_10r_3empers_sdmx_csv.csv",
+    "lfst_r_lfe2en2": "lfst_r_lfe2en2_bulk_old.tsv",
+    "nama_10r_3gdp": "nama_10r_3gdp_estat_new.tsv",
+}
+TITLES = {
+    "nama_10r_3empers": "Eurostat nama_10r_3empers — Employment (thousand persons) by NUTS 3 regions",
+    "lfst_r_lfe2en2": "Eurostat lfst_r_lfe2en2 — Employment by age, economic activity and NUTS 2 regions (NACE Rev. 2)",
+    "nama_10r_3gdp": "Eurostat nama_10r_3gdp — Gross domestic product (GDP) at current market prices by NUTS 3 regions",
+}
+URL = "https://ec.europa.eu/eurostat/databrowser/view/{code}/default/table"
+LFS_AGE = "Y_GE15"  # lfst_r_lfe2en2 ages: Y15-24, Y15-64, Y25-64, Y65-74, Y_GE15 -> the total band
+COLUMNS = [
+    "nuts_id", "level", "country", "name", "indicator", "dataset", "year", "unit", "value", "flag",
+    "source_url", "source_title", "as_of", "status", "note", "nuts_version",
+]
+LEGACY_PRIORITY = {"nuts2024": 0, "crosswalk 2021->2024": 1, "nuts2021 (no 2024 equivalent)": 1}
+
+
+def _union_flags(flags: pd.Series) -> str:
+    return "".join(sorted(set("".join(flags))))
+
+
+def aggregate_nuts3(df: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """Sum NUTS 3 values (NUTS 2021 codes) up to NUTS 2/1/0, only where EVERY NUTS 3 region under
+    the parent has a value that year. Flag = union of the child flags."""
+    n3 = regions[(regions.version == 2021) & (regions.level == 3)][["nuts_id"]]
+    have = df[df.value.notna()][["geo", "year", "value", "flag"]]
+    out = []
+    for level in (2, 1, 0):
+        kids = n3.assign(parent=n3.nuts_id.str[: 2 + level])
+        n_kids = kids.groupby("parent").size().rename("n_kids")
+        j = have.merge(kids, left_on="geo", right_on="nuts_id")
+        g = j.groupby(["parent", "year"]).agg(
+            value=("value", "sum"), n=("value", "size"), flag=("flag", _union_flags)
+        ).reset_index()
+        g = g.join(n_kids, on="parent")
+        g = g[g.n == g.n_kids]
+        out.append(g.rename(columns={"parent": "geo"})[["geo", "year", "value", "flag"]])
+    res = pd.concat(out, ignore_index=True)
+    res["value"] = res["value"].round(4)
+    return res
+
+
+def _merge_parts(geo_dir: Path | None = None) -> dict[str, set[str]]:
+    """2024 code -> the complete set of old codes that merged into it."""
+    parts: dict[str, set[str]] = {}
+    cw = geo.crosswalk_table(geo_dir)
+    for r in cw[cw.relation == "merged"].itertuples(index=False):
+        parts.setdefault(r.nuts_id_2024, set()).add(r.nuts_id_2021)
+    lg = geo.legacy_table(geo_dir)
+    for r in lg[lg.relation == "merged"].itertuples(index=False):
+        parts.setdefault(r.new_code_2024, set()).add(r.old_code)
+    return parts
+
+
+def place(
+    df: pd.DataFrame, dataset: str, additive: bool, unmapped: list[dict], counts: dict
+) -> pd.DataFrame:
+    """Map ``geo`` codes of ``df`` (columns geo, year, value, flag) to NUTS 2024.
+
+    Returns columns nuts_id, nuts_version, year, value, flag, src (source code), relation, legacy
+    note. Unplaceable codes are appended to ``unmapped``.
+    """
+    mapping, _ = geo.to_nuts2024(sorted(df.geo.unique()))
+    vals = df[df.value.notna()]
+    n_values = vals.groupby("geo").size()
+    for r in mapping.itertuples(index=False):
+        if r.nuts_id_2024:
+            continue
+        counts[r.relation] = counts.get(r.relation, 0) + 1
+        reason = r.relation + (f": {r.note}" if r.note else "")
+        unmapped.append({"dataset": dataset, "geo": r.code, "reason": reason, "n_values": int(n_values.get(r.code, 0))})
+
+    m = vals.merge(mapping, left_on="geo", right_on="code")
+    m = m[m.nuts_id_2024 != ""]
+    m = m[m.level.between(0, 2)]
+
+    direct = m[m.relation.isin(["same", "renamed"])].copy()
+    direct["priority"] = direct.source.map(LEGACY_PRIORITY).fillna(0).astype(int)
+    legacy = direct.source.str.startswith("legacy NUTS ")
+    # legacy versions: newer first (2016 before 2013 before 2010)
+    direct.loc[legacy, "priority"] = 10 + (2100 - direct.loc[legacy, "source"].str[-4:].astype(int))
+    direct["how"] = np.where(
+        legacy,
+        "code " + direct.geo + " (" + direct.source.str.replace("legacy ", "", regex=False) + ")",
+        np.where(direct.relation == "renamed", "code " + direct.geo + " (NUTS 2021)", ""),
+    )
+
+    merged = m[m.relation == "merged"]
+    pieces = [direct]
+    if not merged.empty:
+        parts = _merge_parts()
+        rows = []
+        for (target, year), grp in merged.groupby(["nuts_id_2024", "year"]):
+            need = parts.get(target, set())
+            if additive and need and set(grp.geo) >= need:
+                rows.append(
+                    {
+                        "nuts_id_2024": target, "version": int(grp.version.iloc[0]), "year": year,
+                        "value": round(float(grp.value.sum()), 4), "flag": _union_flags(grp.flag),
+                        "geo": "+".join(sorted(grp.geo)), "priority": 50,
+                        "how": "sum of merged codes " + "+".join(sorted(grp.geo)),
+                    }
+                )
+            else:
+                for g in grp.geo:
+                    unmapped.append({"dataset": dataset, "geo": g, "reason": "merged: parts incomplete or not additive", "n_values": 1})
+        if rows:
+            pieces.append(pd.DataFrame(rows))
+    allp = pd.concat(pieces, ignore_index=True)
+    allp = allp.sort_values(["nuts_id_2024", "year", "priority", "geo"])
+    dup = allp.duplicated(["nuts_id_2024", "year"], keep="first")
+    counts["superseded_duplicates"] = counts.get("superseded_duplicates", 0) + int(dup.sum())
+    allp = allp[~dup]
+    return allp.rename(columns={"nuts_id_2024": "nuts_id", "version": "nuts_version"})[
+        ["nuts_id", "nuts_version", "year", "value", "flag", "geo", "how"]
+    ]
+
+
+def finish(
+    placed: pd.DataFrame, regions: pd.DataFrame, indicator: str, dataset: str, unit: str, as_of: str, note: str
+) -> pd.DataFrame:
+    names = regions[["nuts_id", "version", "level", "country", "name"]].rename(columns={"version": "nuts_version"})
+    out = placed.merge(names, on=["nuts_id", "nuts_version"], how="left")
+    assert out.name.notna().all(), "mapped code missing from nuts_regions.csv"
+    out["indicator"] = indicator
+    out["dataset"] = dataset
+    out["unit"] = unit
+    out["source_url"] = URL.format(code=dataset)
+    out["source_title"] = TITLES[dataset]
+    out["as_of"] = as_of
+    out["status"] = "observed"
+    out["note"] = [
+        "; ".join(x for x in (note, f"from {how}" if how else "") if x) for how in out["how"].fillna("")
+    ]
+    out["year"] = out["year"].astype(int)
+    out["level"] = out["level"].astype(int)
+    return out[COLUMNS]
+
+
+def build(eurostat_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    regions = geo.region_table()
+    unmapped: list[dict] = []
+    report: dict = {"dropped": {}, "rows": {}}
+    frames = []
+
+    # employment_total: NUTS 3 (NUTS 2021) summed to 2/1/0
+    ds = "nama_10r_3empers"
+    emp = read_eurostat(eurostat_dir / FILES[ds])
+    as_of = emp.attrs.get("last_update", "")
+    emp = emp[(emp.unit == "THS") & (emp.wstatus == "EMP") & (emp.nace_r2 == "TOTAL")]
+    counts: dict = {}
+    # input is NUTS 3 on NUTS 2021 codes: anything else is dropped (extra-regio) or reported
+    n3_2021 = set(regions.loc[(regions.version == 2021) & (regions.level == 3), "nuts_id"])
+    n3_mapping, _ = geo.to_nuts2024(sorted(set(emp.geo.unique()) - n3_2021))
+    for r in n3_mapping.itertuples(index=False):
+        counts[r.relation] = counts.get(r.relation, 0) + 1
+        nv = int(emp[(emp.geo == r.code) & emp.value.notna()].shape[0])
+        unmapped.append({"dataset": ds, "geo": r.code, "reason": r.relation + ": " + r.note, "n_values": nv})
+    agg = aggregate_nuts3(emp, regions)
+    placed = place(agg, ds, True, unmapped, counts)
+    report["dropped"][ds] = counts
+    frames.append(
+        finish(placed, regions, "employment_total", ds, "thousand persons", as_of,
+               "EMP, TOTAL; aggregated from NUTS 3 (all NUTS 3 regions present; extra-regio excluded)")
+    )
+
+    # employment_industry: LFS, NACE B-E, age Y_GE15
+    ds = "lfst_r_lfe2en2"
+    lfs = read_eurostat(eurostat_dir / FILES[ds])
+    ages = sorted(lfs.age.unique())
+    lfs = lfs[(lfs.unit == "THS") & (lfs.nace_r2 == "B-E") & (lfs.age == LFS_AGE)]
+    counts = {}
+    placed = place(lfs, ds, True, unmapped, counts)
+    report["dropped"][ds] = counts
+    report["lfs_ages_available"] = ages
+    frames.append(
+        finish(placed, regions, "employment_industry", ds, "thousand persons", "",
+               f"NACE B-E (industry excl. construction), age {LFS_AGE} (15 years or over; LFS)")
+    )
+
+    # GDP
+    ds = "nama_10r_3gdp"
+    gdp = read_eurostat(eurostat_dir / FILES[ds])
+    counts = {}
+    is_nuts3 = gdp.geo.str.match(r"^[A-Z]{2}[0-9A-Z]{3}$") & ~gdp.geo.str.endswith("ZZZ")
+    report["gdp_nuts3_codes_not_used"] = int(gdp.loc[is_nuts3, "geo"].nunique())
+    gdp = gdp[~is_nuts3]
+    for indicator, unit_code, unit, additive in (
+        ("gdp_mio_eur", "MIO_EUR", "million EUR", True),
+        ("gdp_pps_hab", "PPS_EU27_2020_HAB", "PPS (EU27 from 2020) per inhabitant", False),
+    ):
+        sl = gdp[gdp.unit == unit_code]
+        c: dict = {}
+        placed = place(sl, ds, additive, unmapped if indicator == "gdp_mio_eur" else [], c)
+        if indicator == "gdp_mio_eur":
+            counts = c
+        frames.append(finish(placed, regions, indicator, ds, unit, "", f"unit {unit_code}"))
+    report["dropped"][ds] = counts
+
+    out = pd.concat(frames, ignore_index=True)
+    out = out.sort_values(["indicator", "nuts_id", "year"]).reset_index(drop=True)
+    assert not out.duplicated(["nuts_id", "indicator", "year"]).any()
+    un = pd.DataFrame(unmapped, columns=["dataset", "geo", "reason", "n_values"])
+    un = un.groupby(["dataset", "geo", "reason"], as_index=False)["n_values"].sum().sort_values(["dataset", "geo"])
+    report["rows"] = out.groupby("indicator").size().to_dict()
+    report["unmapped_codes"] = un.groupby("dataset").size().to_dict()
+    return out, un, report
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Build data/regions.csv from Eurostat extracts")
+    ap.add_argument("--eurostat", type=Path, default=DEFAULT_EUROSTAT)
+    ap.add_argument("--out", type=Path, default=ROOT / "data")
+    args = ap.parse_args(argv)
+    out, un, report = build(args.eurostat)
+    args.out.mkdir(parents=True, exist_ok=True)
+    out.to_csv(args.out / "regions.csv", index=False, lineterminator="\n")
+    un.to_csv(args.out / "regions_unmapped.csv", index=False, lineterminator="\n")
+    print(json.dumps(report, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
