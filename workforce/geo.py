@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 import shapely
+import shapely.ops
 
 from workforce import DATA_DIR
 
