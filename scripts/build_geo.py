@@ -80,7 +80,7 @@ def simplify_level(gdf: gpd.GeoDataFrame) -> np.ndarray:
 
 def _geojson_text(gdf: gpd.GeoDataFrame, geoms: np.ndarray) -> str:
     feats = []
-    for nuts_id, level, country, name, geom in zip(gdf.nuts_id, gdf.level, gdf.country, gdf.name, geoms):
+    for nuts_id, level, country, name, geom in zip(gdf.nuts_id, gdf.level, gdf.country, gdf.name, geoms, strict=False):
         feats.append(
             {
                 "type": "Feature",
@@ -103,7 +103,7 @@ def region_rows(gdf: gpd.GeoDataFrame, version: int) -> pd.DataFrame:
             "level": gdf.level,
             "country": gdf.country,
             "name": gdf.name,
-            "parent": [c[:-1] if lvl > 0 else "" for c, lvl in zip(gdf.nuts_id, gdf.level)],
+            "parent": [c[:-1] if lvl > 0 else "" for c, lvl in zip(gdf.nuts_id, gdf.level, strict=False)],
             "minx": b.minx.round(4),
             "miny": b.miny.round(4),
             "maxx": b.maxx.round(4),
@@ -121,10 +121,10 @@ def crosswalk(g21: gpd.GeoDataFrame, g24: gpd.GeoDataFrame) -> pd.DataFrame:
     for level in LEVELS:
         a = g21[g21.level == level].to_crs(EQUAL_AREA_CRS).reset_index(drop=True)
         b = g24[g24.level == level].to_crs(EQUAL_AREA_CRS).reset_index(drop=True)
-        b_area = dict(zip(b.nuts_id, b.geometry.area))
+        b_area = dict(zip(b.nuts_id, b.geometry.area, strict=False))
         tree = shapely.STRtree(b.geometry.values)
         pairs = []
-        for code, country, geom in zip(a.nuts_id, a.country, a.geometry):
+        for code, country, geom in zip(a.nuts_id, a.country, a.geometry, strict=False):
             # Only regions of the same country: the two vintages are generalised differently,
             # so raw overlaps leak a few % across borders and coastlines. Shares are relative to
             # the part of the 2021 region covered by same-country 2024 regions.

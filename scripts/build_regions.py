@@ -46,8 +46,22 @@ TITLES = {
 URL = "https://ec.europa.eu/eurostat/databrowser/view/{code}/default/table"
 LFS_AGE = "Y_GE15"  # lfst_r_lfe2en2 ages: Y15-24, Y15-64, Y25-64, Y65-74, Y_GE15 -> the total band
 COLUMNS = [
-    "nuts_id", "level", "country", "name", "indicator", "dataset", "year", "unit", "value", "flag",
-    "source_url", "source_title", "as_of", "status", "note", "nuts_version",
+    "nuts_id",
+    "level",
+    "country",
+    "name",
+    "indicator",
+    "dataset",
+    "year",
+    "unit",
+    "value",
+    "flag",
+    "source_url",
+    "source_title",
+    "as_of",
+    "status",
+    "note",
+    "nuts_version",
 ]
 LEGACY_PRIORITY = {"nuts2024": 0, "crosswalk 2021->2024": 1, "nuts2021 (no 2024 equivalent)": 1}
 
@@ -66,9 +80,11 @@ def aggregate_nuts3(df: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
         kids = n3.assign(parent=n3.nuts_id.str[: 2 + level])
         n_kids = kids.groupby("parent").size().rename("n_kids")
         j = have.merge(kids, left_on="geo", right_on="nuts_id")
-        g = j.groupby(["parent", "year"]).agg(
-            value=("value", "sum"), n=("value", "size"), flag=("flag", _union_flags)
-        ).reset_index()
+        g = (
+            j.groupby(["parent", "year"])
+            .agg(value=("value", "sum"), n=("value", "size"), flag=("flag", _union_flags))
+            .reset_index()
+        )
         g = g.join(n_kids, on="parent")
         g = g[g.n == g.n_kids]
         out.append(g.rename(columns={"parent": "geo"})[["geo", "year", "value", "flag"]])
@@ -89,9 +105,7 @@ def _merge_parts(geo_dir: Path | None = None) -> dict[str, set[str]]:
     return parts
 
 
-def place(
-    df: pd.DataFrame, dataset: str, additive: bool, unmapped: list[dict], counts: dict
-) -> pd.DataFrame:
+def place(df: pd.DataFrame, dataset: str, additive: bool, unmapped: list[dict], counts: dict) -> pd.DataFrame:
     """Map ``geo`` codes of ``df`` (columns geo, year, value, flag) to NUTS 2024.
 
     Returns columns nuts_id, nuts_version, year, value, flag, src (source code), relation, legacy
@@ -132,15 +146,26 @@ def place(
             if additive and need and set(grp.geo) >= need:
                 rows.append(
                     {
-                        "nuts_id_2024": target, "version": int(grp.version.iloc[0]), "year": year,
-                        "value": round(float(grp.value.sum()), 4), "flag": _union_flags(grp.flag),
-                        "geo": "+".join(sorted(grp.geo)), "priority": 50,
+                        "nuts_id_2024": target,
+                        "version": int(grp.version.iloc[0]),
+                        "year": year,
+                        "value": round(float(grp.value.sum()), 4),
+                        "flag": _union_flags(grp.flag),
+                        "geo": "+".join(sorted(grp.geo)),
+                        "priority": 50,
                         "how": "sum of merged codes " + "+".join(sorted(grp.geo)),
                     }
                 )
             else:
                 for g in grp.geo:
-                    unmapped.append({"dataset": dataset, "geo": g, "reason": "merged: parts incomplete or not additive", "n_values": 1})
+                    unmapped.append(
+                        {
+                            "dataset": dataset,
+                            "geo": g,
+                            "reason": "merged: parts incomplete or not additive",
+                            "n_values": 1,
+                        }
+                    )
         if rows:
             pieces.append(pd.DataFrame(rows))
     allp = pd.concat(pieces, ignore_index=True)
@@ -166,9 +191,7 @@ def finish(
     out["source_title"] = TITLES[dataset]
     out["as_of"] = as_of
     out["status"] = "observed"
-    out["note"] = [
-        "; ".join(x for x in (note, f"from {how}" if how else "") if x) for how in out["how"].fillna("")
-    ]
+    out["note"] = ["; ".join(x for x in (note, f"from {how}" if how else "") if x) for how in out["how"].fillna("")]
     out["year"] = out["year"].astype(int)
     out["level"] = out["level"].astype(int)
     return out[COLUMNS]
@@ -197,8 +220,15 @@ def build(eurostat_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     placed = place(agg, ds, True, unmapped, counts)
     report["dropped"][ds] = counts
     frames.append(
-        finish(placed, regions, "employment_total", ds, "thousand persons", as_of,
-               "EMP, TOTAL; aggregated from NUTS 3 (all NUTS 3 regions present; extra-regio excluded)")
+        finish(
+            placed,
+            regions,
+            "employment_total",
+            ds,
+            "thousand persons",
+            as_of,
+            "EMP, TOTAL; aggregated from NUTS 3 (all NUTS 3 regions present; extra-regio excluded)",
+        )
     )
 
     # employment_industry: LFS, NACE B-E, age Y_GE15
@@ -211,8 +241,15 @@ def build(eurostat_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     report["dropped"][ds] = counts
     report["lfs_ages_available"] = ages
     frames.append(
-        finish(placed, regions, "employment_industry", ds, "thousand persons", "",
-               f"NACE B-E (industry excl. construction), age {LFS_AGE} (15 years or over; LFS)")
+        finish(
+            placed,
+            regions,
+            "employment_industry",
+            ds,
+            "thousand persons",
+            "",
+            f"NACE B-E (industry excl. construction), age {LFS_AGE} (15 years or over; LFS)",
+        )
     )
 
     # GDP

@@ -12,8 +12,21 @@ REGIONS = DATA_DIR / "regions.csv"
 UNMAPPED = DATA_DIR / "regions_unmapped.csv"
 EUROSTAT = Path("/work/shared/eurostat")
 COLUMNS = [
-    "nuts_id", "level", "country", "name", "indicator", "dataset", "year", "unit", "value", "flag",
-    "source_url", "source_title", "as_of", "status", "note",
+    "nuts_id",
+    "level",
+    "country",
+    "name",
+    "indicator",
+    "dataset",
+    "year",
+    "unit",
+    "value",
+    "flag",
+    "source_url",
+    "source_title",
+    "as_of",
+    "status",
+    "note",
 ]
 
 
@@ -37,7 +50,9 @@ def test_columns_and_values(regions):
     assert set(regions.level) <= {0, 1, 2}
     assert (regions.status == "observed").all()
     assert pd.to_numeric(regions.value).notna().all()
-    assert regions.source_url.str.fullmatch(r"https://ec\.europa\.eu/eurostat/databrowser/view/[a-z0-9_]+/default/table").all()
+    assert regions.source_url.str.fullmatch(
+        r"https://ec\.europa\.eu/eurostat/databrowser/view/[a-z0-9_]+/default/table"
+    ).all()
     assert (regions[regions.dataset == "nama_10r_3empers"].as_of == "2023-02-21").all()
 
 
@@ -52,8 +67,8 @@ def test_unique_key(regions):
 
 def test_every_nuts_id_in_region_table_for_its_version(regions):
     t = geo.region_table()
-    known = set(zip(t.nuts_id, t.version, t.level))
-    pairs = set(zip(regions.nuts_id, regions.nuts_version, regions.level))
+    known = set(zip(t.nuts_id, t.version, t.level, strict=False))
+    pairs = set(zip(regions.nuts_id, regions.nuts_version, regions.level, strict=False))
     assert pairs <= known
     assert set(regions[regions.nuts_version == 2021].nuts_id.str[:2]) <= {"UK"}
 
@@ -69,7 +84,7 @@ def test_splits_not_copied(regions):
 def test_unmapped_report(regions):
     un = pd.read_csv(UNMAPPED, keep_default_na=False)
     assert list(un.columns) == ["dataset", "geo", "reason", "n_values"]
-    reasons = dict(zip(un.geo + "/" + un.dataset, un.reason))
+    reasons = dict(zip(un.geo + "/" + un.dataset, un.reason, strict=False))
     assert reasons["EU27_2020/nama_10r_3gdp"].startswith("aggregate")
     assert reasons["FRZZ/nama_10r_3gdp"].startswith("extra_regio")
     assert reasons["HU10/lfst_r_lfe2en2"].startswith("split")

@@ -13,7 +13,7 @@ GEO = DATA_DIR / "geo"
 
 def _map(codes):
     m, unmatched = geo.to_nuts2024(codes)
-    return dict(zip(m.code, m.nuts_id_2024)), dict(zip(m.code, m.relation)), unmatched
+    return dict(zip(m.code, m.nuts_id_2024, strict=False)), dict(zip(m.code, m.relation, strict=False)), unmatched
 
 
 def test_crosswalk_nl_pt_split_not_copied():

@@ -123,7 +123,9 @@ def _code_lookup(geo_dir: str) -> dict[str, tuple[str, int, str, str, str]]:
             rel = "split" if "split" in rels else sorted(rels)[0]
             out[code] = ("", 2024, rel, "crosswalk 2021->2024", "2024 parts: " + "|".join(targets))
     for code in regions.loc[(regions.version == 2021) & (regions.level == 3), "nuts_id"]:
-        out.setdefault(code, ("", 2024, "no_crosswalk", "nuts2021", "NUTS 2021 level-3 code; the crosswalk covers levels 0-2"))
+        out.setdefault(
+            code, ("", 2024, "no_crosswalk", "nuts2021", "NUTS 2021 level-3 code; the crosswalk covers levels 0-2")
+        )
     for code in regions.loc[regions.version == 2024, "nuts_id"]:
         out[code] = (code, 2024, "same", "nuts2024", "")
     return out
@@ -193,9 +195,7 @@ def _haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def locate(
-    lat: float, lon: float, level: int = 2, version: int = 2024, geo_dir: Path | None = None
-) -> str | None:
+def locate(lat: float, lon: float, level: int = 2, version: int = 2024, geo_dir: Path | None = None) -> str | None:
     """NUTS code containing the point, else the nearest region within 15 km (coastal points,
     simplified coastlines), else None."""
     _check(version, level)
@@ -218,7 +218,9 @@ def locate(
 
 
 # ---------------------------------------------------------------- map helpers
-def country_bounds(country: str, mainland: bool = True, geo_dir: Path | None = None) -> tuple[float, float, float, float]:
+def country_bounds(
+    country: str, mainland: bool = True, geo_dir: Path | None = None
+) -> tuple[float, float, float, float]:
     """(minx, miny, maxx, maxy) of a country in lon/lat.
 
     With ``mainland=True`` regions whose centroid lies outside :data:`EUROPE_WINDOW` are left
@@ -276,7 +278,9 @@ def subset(geojson: dict, nuts_ids: Iterable[str] | str) -> dict:
     read-only.
     """
     wanted = {nuts_ids} if isinstance(nuts_ids, str) else set(nuts_ids)
-    feats = [f for f in geojson.get("features", []) if (f.get("id") or f.get("properties", {}).get("nuts_id")) in wanted]
+    feats = [
+        f for f in geojson.get("features", []) if (f.get("id") or f.get("properties", {}).get("nuts_id")) in wanted
+    ]
     return {"type": "FeatureCollection", "features": feats}
 
 
