@@ -1,23 +1,180 @@
-"""/forecast — jobs over time. Until the forecast engine lands: announced jobs by planned start year."""
+"""/forecast — bottom-up jobs and training forecast (P10/P50/P90), what-if, scenario comparison,
+top-down allocation of the EBA headline, reconciliation and pipeline risk. Layout only."""
 
-import plotly.express as px
 import streamlit as st
 
-from workforce import db, ui
+from workforce import db, model, text, ui
+from workforce import forecast_view as fv
 from workforce.i18n import t
 
 f = ui.current()
 lang = f.lang
 st.title(t("forecast.title", lang))
-st.markdown(t("forecast.intro", lang))
+st.markdown(t("forecast.engine_intro", lang))
+ui.assumption_badge(lang)
 
-timeline = db.run("jobs_by_start_year", country=f.country)
-if timeline.empty:
-    st.info(t("overview.no_data", lang))
+raw = st.query_params.to_dict()
+overrides, warnings = fv.parse_what_if(raw)
+by, w_by = fv.parse_choice(raw, "by", fv.BY_CHOICES, "role")
+scenarios = model.scenarios(fv.assumptions())
+cmp, w_cmp = fv.parse_choice(raw, "cmp", tuple(s for s in scenarios if s != f.scenario) + ("none",), "none")
+alloc_key, w_key = fv.parse_choice(raw, "key", fv.KEY_CHOICES, "capacity")
+for warning in [*warnings, *(w for w in (w_by, w_cmp, w_key) if w)]:
+    st.warning(warning)
+
+if not fv.assumptions():
+    st.info(t("forecast.no_assumptions", lang))
+    st.stop()
+
+base_params = fv.make_params(f.scenario)
+defaults = fv.scenario_defaults(base_params)
+
+
+def _sync(key: str, default):
+    value = st.session_state.get(f"wi_{key}")
+    if value is None or default is None or abs(float(value) - float(default)) < 1e-9:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = fv.fmt_value(fv.WHAT_IF_BY_KEY[key], float(value))
+
+
+def _reset():
+    for spec in fv.WHAT_IF:
+        st.query_params.pop(spec.key, None)
+        st.session_state.pop(f"wi_{spec.key}", None)
+
+
+with st.expander(t("forecast.what_if", lang), expanded=bool(overrides)):
+    st.caption(t("forecast.what_if_help", lang))
+    cols = st.columns(3)
+    for i, spec in enumerate(fv.WHAT_IF):
+        default = defaults.get(spec.key)
+        with cols[i % 3]:
+            if default is None and spec.key not in overrides:
+                st.caption(f"{t(spec.label, lang)}: {t('forecast.not_set', lang)}")
+                continue
+            st.session_state[f"wi_{spec.key}"] = float(overrides.get(spec.key, default))
+            st.number_input(t(spec.label, lang), min_value=float(spec.lo), max_value=float(spec.hi),
+                            step=float(spec.step), format=spec.fmt, key=f"wi_{spec.key}",
+                            on_change=_sync, args=(spec.key, default))
+    st.button(t("forecast.reset", lang), on_click=_reset, key="wi_reset")
+
+ov_key = fv.overrides_key(overrides)
+scope = f.region or f.country
+scope_name = scope or t("filter.all_europe", lang)
+label = f"{t(f'scenario.{f.scenario}', lang)}" + (f" + {t('forecast.custom', lang)}" if overrides else "")
+res = fv.results(f.scenario, ov_key, scope, f.level, f.country, f.year)
+
+for problem in res["missing"]["problem"]:
+    st.warning(t("forecast.missing_param", lang, problem=problem))
+
+st.subheader(t("forecast.scope_title", lang, scope=scope_name, scenario=label))
+if res["plants"].empty or not res["plants"]["included"].any():
+    st.info(t("forecast.no_data", lang))
+total = res["total"]
+compare = fv.results(cmp, (), scope, f.level, f.country, f.year)["total"] if cmp != "none" else None
+cmp_name = t(f"scenario.{cmp}", lang) if cmp != "none" else ""
+
+row = total[total["year"] == f.year]
+if not row.empty:
+    r = row.iloc[0]
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("forecast.jobs_p50", lang, year=f.year), ui.fmt_number(r["jobs_p50"]))
+    c2.metric(t("forecast.jobs_band", lang), f"{ui.fmt_number(r['jobs_p10'])} – {ui.fmt_number(r['jobs_p90'])}")
+    c3.metric(t("forecast.training_p50", lang, year=f.year), ui.fmt_number(r["training_p50"]))
+
+left, right = st.columns(2)
+with left:
+    st.plotly_chart(fv.fan_chart(total, "jobs", t("forecast.fan_jobs", lang), compare, (label, cmp_name)),
+                    key="fc_fan_jobs")
+with right:
+    st.plotly_chart(fv.fan_chart(total, "training", t("forecast.fan_training", lang), compare, (label, cmp_name)),
+                    key="fc_fan_training")
+st.caption(t("forecast.fan_caption", lang))
+
+c_by, c_cmp = st.columns(2)
+with c_by:
+    st.radio(t("forecast.stack_by", lang), fv.BY_CHOICES, index=fv.BY_CHOICES.index(by), horizontal=True,
+             key="fc_by", format_func=lambda v: t(f"forecast.by_{v}", lang),
+             on_change=lambda: st.query_params.update(by=st.session_state["fc_by"]))
+with c_cmp:
+    options = ["none", *[s for s in scenarios if s != f.scenario]]
+    st.selectbox(t("forecast.compare", lang), options, index=options.index(cmp) if cmp in options else 0,
+                 key="fc_cmp", format_func=lambda s: t("forecast.compare_none", lang) if s == "none"
+                 else t(f"scenario.{s}", lang),
+                 on_change=lambda: st.query_params.update(cmp=st.session_state["fc_cmp"]))
+parts = res["by_role"] if by == "role" else res["by_segment"]
+column = "role_id" if by == "role" else "segment"
+if not parts.empty:
+    st.plotly_chart(fv.stacked_chart(parts, column, t(f"forecast.stacked_{by}", lang)), key="fc_stacked")
+    st.caption(t("forecast.stacked_caption", lang))
+
+if compare is not None:
+    st.markdown(f"#### {t('forecast.compare_title', lang)}")
+    a, b = st.columns(2)
+    for col, name, df in ((a, label, total), (b, cmp_name, compare)):
+        with col:
+            st.markdown(f"**{text.md(name)}**")
+            ui.table(df[["year", "jobs_p10", "jobs_p50", "jobs_p90", "training_p50"]].round(0))
+
+st.markdown(f"#### {t('forecast.table_title', lang)}")
+shown = total[["year", "jobs_p10", "jobs_p50", "jobs_p90", "training_p10", "training_p50", "training_p90"]].round(0)
+ui.table(shown)
+ui.csv_download(shown, f"forecast_{scope or 'europe'}_{f.scenario}", lang)
+if not res["regional"].empty:
+    st.markdown(f"#### {t('forecast.regional_title', lang, level=f.level, year=f.year)}")
+    ui.table(res["regional"].round(0).sort_values("jobs_p50", ascending=False))
+
+st.markdown(f"#### {t('forecast.plants_title', lang)}")
+st.caption(t("forecast.plants_caption", lang))
+plants_shown = res["plants"][["site_name", "company", "nuts_id", "segment", "status", "start", "basis", "weight",
+                              "unit", "headcount_central"]]
+ui.table(plants_shown)
+
+# ---------------------------------------------------------------- top-down allocation
+st.subheader(t("forecast.topdown_title", lang))
+st.caption(t("forecast.topdown_caption", lang))
+headlines = db.run("headlines")
+jobs_head = model.headline_value(headlines, "jobs", fv.assumptions())
+if jobs_head is None or jobs_head.get("value") is None:
+    st.info(t("forecast.no_headline", lang))
 else:
-    fig = px.bar(timeline, x="start_year", y="jobs_announced", color="status", pattern_shape="status",
-                 color_discrete_map=ui.charts.STATUS_COLORS, labels={"start_year": "start year", "jobs_announced": "jobs announced"})
-    st.plotly_chart(fig, key="fc_timeline")
-    ui.table(timeline)
-plants = db.run("plants", country=f.country)
-ui.sources_footnote(plants, lang)
+    st.selectbox(t("forecast.alloc_key", lang), fv.KEY_CHOICES, index=fv.KEY_CHOICES.index(alloc_key),
+                 key="fc_key", format_func=lambda k: t(f"forecast.key_{k}", lang),
+                 on_change=lambda: st.query_params.update(key=st.session_state["fc_key"]))
+    bottom_up = fv.bottom_up_level(f.scenario, ov_key, f.level, f.year) if alloc_key == "bottom_up" else None
+    alloc = fv.allocation(f.level, alloc_key, f.year, bottom_up, float(jobs_head["value"]))
+    if f.country:
+        alloc = alloc[alloc["nuts_id"].str.startswith(f.country)]
+    st.markdown(t("forecast.alloc_of", lang, value=ui.fmt_number(jobs_head["value"]),
+                  source=text.md_link(jobs_head.get("source_title"), jobs_head.get("source_url"))))
+    if alloc.empty or alloc["allocated"].notna().sum() == 0:
+        st.info(t("forecast.no_data", lang))
+    else:
+        ui.table(alloc[["nuts_id", "name", "weight", "share", "allocated", "label"]].head(60),
+                 share=st.column_config.NumberColumn(format="%.3f"),
+                 allocated=st.column_config.NumberColumn(format="%.0f"))
+
+# ---------------------------------------------------------------- reconciliation
+st.subheader(t("forecast.reconcile_title", lang, year=f.year))
+direct = res["direct_by_group"].iloc[0].to_dict()
+recon = model.reconcile(direct, None if jobs_head is None else jobs_head.get("value"), fv.assumptions())
+ui.table(recon, jobs=st.column_config.NumberColumn(format="%.0f"),
+         multiplier=st.column_config.NumberColumn(format="%.2f"))
+st.caption(t("forecast.reconcile_caption", lang))
+
+# ---------------------------------------------------------------- risk
+st.subheader(t("forecast.risk_title", lang, scope=scope_name))
+ui.table(res["risk"], secure_share=st.column_config.NumberColumn(format="percent"),
+         at_risk_share=st.column_config.NumberColumn(format="percent"))
+anchors = fv.assumptions().get("anchors") or {}
+te = anchors.get("te_2024_secure_share") or {}
+if te.get("value") is not None:
+    st.caption(t("forecast.risk_anchor", lang, secure=f"{float(te['value']):.0%}",
+                 source=text.md(te.get("source_title") or "")))
+
+# ---------------------------------------------------------------- assumptions
+st.subheader(t("forecast.assumptions_title", lang))
+ui.assumption_badge(lang)
+cites = model.citations(fv.assumptions(), f.scenario if f.scenario in scenarios else "base")
+ui.table(cites, ["parameter", "value", "low", "high", "unit", "status", "source_title", "source_url", "rationale"])

@@ -14,6 +14,7 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("workforce.commands.build", "build and validate the catalog from data/, print row counts"),
     "query": ("workforce.commands.query", "run a named query from queries/ and print the result"),
+    "forecast": ("workforce.commands.forecast", "P10/P50/P90 jobs and training per region x year x role (scenario engine)"),
     "import": ("workforce.commands.import_", "import a file: eurostat FILE | plants FILE | programmes FILE"),
 }
 

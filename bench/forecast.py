@@ -1,0 +1,75 @@
+"""Forecast engine bench: Monte Carlo with 10,000 draws × every NUTS-2 region × 12 years.
+
+`run()` returns the figures (the harness prints them); `python -m bench.forecast` prints one JSON line each.
+- forecast.montecarlo_ms: model.forecast() at NUTS-2 with roles, on a synthetic pipeline of 2 sites in
+  every NUTS-2 (2024) region (random segment/status/start: bench-only values, never shown in the app).
+- forecast.montecarlo_real_ms: the same on the real data/plants.csv (when present).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+
+import numpy as np
+import pandas as pd
+
+from workforce import DATA_DIR, model
+
+DRAWS = 10_000
+REPEAT = 5
+
+
+def synthetic_plants(seed: int = 0, per_region: int = 2) -> pd.DataFrame:
+    regions = pd.read_csv(DATA_DIR / "geo" / "nuts_regions.csv", usecols=["nuts_id", "version", "level", "country"])
+    regions = regions[(regions["level"] == 2) & (regions["version"] == 2024)]
+    rng = np.random.default_rng(seed)
+    segments = np.array(["cell", "pack", "cathode", "anode", "recycling", "refining"])
+    units = {"cell": "GWh/yr", "pack": "GWh/yr"}
+    n = len(regions) * per_region
+    seg = rng.choice(segments, n)
+    return pd.DataFrame({
+        "site_id": [f"bench-{i}" for i in range(n)], "country": np.repeat(regions["country"].to_numpy(), per_region),
+        "nuts2": np.repeat(regions["nuts_id"].to_numpy(), per_region), "segment": seg,
+        "capacity_value": rng.uniform(1, 60, n).round(1), "capacity_unit": [units.get(s, "kt/yr") for s in seg],
+        "jobs_announced": np.where(rng.random(n) < 0.5, rng.integers(50, 4000, n), np.nan),
+        "status": rng.choice(list(model.STATUSES), n, p=[0.35, 0.2, 0.25, 0.1, 0.1]),
+        "status_date": "2025-01-01", "start_year": rng.integers(2018, 2033, n),
+    })
+
+
+def _roles() -> pd.DataFrame | None:
+    path = DATA_DIR / "roles.csv"
+    return pd.read_csv(path) if path.is_file() else None
+
+
+def _time(plants: pd.DataFrame, roles, params) -> tuple[float, int, int]:
+    out = model.forecast(plants, roles, params)  # warm-up
+    times = []
+    for _ in range(REPEAT):
+        t0 = time.perf_counter()
+        out = model.forecast(plants, roles, params)
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times), len(out), out["nuts_id"].nunique()
+
+
+def run() -> list[dict]:
+    assumptions = model.load_assumptions()
+    params = model.Params.from_assumptions(assumptions, "base").with_overrides(draws=DRAWS, seed=1)
+    roles = _roles()
+    records = []
+    ms, rows, regions = _time(synthetic_plants(), roles, params)
+    records.append({"figure": "forecast.montecarlo_ms", "value": round(ms, 1), "unit": "ms", "rows": rows,
+                    "draws": DRAWS, "regions": regions, "years": len(model.YEARS), "data": "synthetic"})
+    plants_path = DATA_DIR / "plants.csv"
+    if plants_path.is_file():
+        ms, rows, regions = _time(pd.read_csv(plants_path), roles, params)
+        records.append({"figure": "forecast.montecarlo_real_ms", "value": round(ms, 1), "unit": "ms", "rows": rows,
+                        "draws": DRAWS, "regions": regions, "years": len(model.YEARS), "data": "data/plants.csv"})
+    return records
+
+
+if __name__ == "__main__":
+    for rec in run():
+        print(json.dumps(rec), flush=True)

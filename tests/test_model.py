@@ -1,0 +1,263 @@
+"""workforce.model: property tests (hypothesis) and unit tests on small hand-built frames (test values only)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from workforce import model
+
+ASSUMPTIONS = {
+    "jobs_per_unit": {
+        "cell": {"value": 80, "low": 60, "high": 120, "status": "assumption", "source_title": "test"},
+        "pack": {"value": 95},
+        "materials": {"value": 6, "low": 5, "high": 7},
+        "recycling": {"value": None},
+    },
+    "ramp_up": {
+        "years_to_full_output": {"value": 3, "low": 2, "high": 5},
+        "headcount_share_by_year": {"value": [0.4, 0.75, 1.0]},
+        "pipeline_delay_years": {"value": 0},
+    },
+    "status_probability": {
+        "operating": {"value": 1.0},
+        "under_construction": {"value": 0.8, "low": 0.65, "high": 0.9},
+        "announced": {"value": 0.35, "low": 0.2, "high": 0.5},
+        "paused": {"value": 0.15, "low": 0.05, "high": 0.3},
+        "cancelled": {"value": 0.0},
+    },
+    "training": {
+        "new_hire_training_share": {"value": 0.9, "low": 0.7, "high": 1.0},
+        "incumbent_reskilling_share": {"value": 0.2, "low": 0.1, "high": 0.3},
+        "replacement_rate_per_year": {"value": 0.05, "low": 0.03, "high": 0.08},
+    },
+    "multipliers": {
+        "value_chain_per_direct_cell_job": {"value": 3.5, "status": "assumption", "source_title": "ratio"},
+        "pack_component_jobs_per_pack_job": {"value": 0.5, "status": "assumption"},
+        "automation_jobs_scale": {"value": 1.0},
+        "indirect_induced": {"value": None, "status": "assumption"},
+    },
+    "anchors": {"eba_jobs_2025": {"value": 4_000_000, "source_title": "EBA"}},
+    "scenarios": {
+        "base": {"overrides": {}},
+        "delays": {"overrides": {"ramp_up.pipeline_delay_years.value": 2,
+                                 "status_probability.announced.value": 0.2}},
+        "high_automation": {"overrides": {"multipliers.automation_jobs_scale.value": 0.75}},
+    },
+}
+STATUSES = list(model.STATUSES)
+SEGMENTS = ["cell", "pack", "cathode", "anode", "recycling"]
+UNIT = {"cell": "GWh/yr", "pack": "GWh/yr", "cathode": "kt/yr", "anode": "kt/yr", "recycling": "kt/yr"}
+REGIONS = ["HU31", "HU32", "DE11", "DE40", "FI19"]
+
+
+def params(scenario="base", draws=300, seed=1, **kw):
+    return model.Params.from_assumptions(ASSUMPTIONS, scenario).with_overrides(draws=draws, seed=seed, **kw)
+
+
+def plant(i, region="HU32", segment="cell", status="operating", cap=10.0, jobs=None, start=2026):
+    return {"site_id": f"s{i}", "company": "T", "site_name": f"Site {i}", "country": region[:2], "nuts2": region,
+            "segment": segment, "capacity_value": cap, "capacity_unit": UNIT[segment], "jobs_announced": jobs,
+            "status": status, "status_date": "2024-01-01", "start_year": start}
+
+
+plant_st = st.builds(
+    lambda r, seg, s, cap, jobs, start: (r, seg, s, cap, jobs, start),
+    st.sampled_from(REGIONS), st.sampled_from(SEGMENTS), st.sampled_from(STATUSES),
+    st.floats(0.5, 200), st.one_of(st.none(), st.integers(10, 5000)), st.integers(2018, 2034),
+)
+
+
+def frame(specs) -> pd.DataFrame:
+    return pd.DataFrame([plant(i, *s) for i, s in enumerate(specs)])
+
+
+FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(st.lists(plant_st, min_size=1, max_size=8), st.integers(0, 2**31 - 1))
+def test_percentiles_are_ordered(specs, seed):
+    out = model.forecast(frame(specs), None, params(seed=seed))
+    assert (out["jobs_p10"] <= out["jobs_p50"] + 1e-6).all() and (out["jobs_p50"] <= out["jobs_p90"] + 1e-6).all()
+    assert (out["training_p10"] <= out["training_p50"] + 1e-6).all()
+    assert (out["training_p50"] <= out["training_p90"] + 1e-6).all()
+    assert (out["jobs_p10"] >= 0).all()
+
+
+@FAST
+@given(st.lists(plant_st, min_size=0, max_size=6), plant_st)
+def test_cancelled_plant_contributes_nothing(specs, extra):
+    p = params()
+    cancelled = (*extra[:2], "cancelled", *extra[3:])
+    before = model.forecast(frame(specs), None, p) if specs else None
+    after = model.forecast(frame([*specs, cancelled]), None, p)
+    if before is None:
+        assert after.empty
+    else:
+        pd.testing.assert_frame_equal(before, after)
+
+
+@FAST
+@given(st.lists(plant_st, min_size=0, max_size=5), st.sampled_from(REGIONS), st.sampled_from(SEGMENTS),
+       st.sampled_from(STATUSES[:-1]), st.floats(1, 100), st.floats(0, 100), st.integers(2020, 2034))
+def test_more_capacity_never_lowers_jobs(specs, region, segment, status, cap, more, start):
+    p = params()
+    small = model.scope_frame(model.simulate(frame([*specs, (region, segment, status, cap, None, start)]), p))
+    big = model.scope_frame(model.simulate(frame([*specs, (region, segment, status, cap + more, None, start)]), p))
+    for col in ("jobs_p10", "jobs_p50", "jobs_p90"):
+        assert (big[col].to_numpy() >= small[col].to_numpy() - 1e-3 * (1 + small[col].abs().to_numpy())).all()
+
+
+@FAST
+@given(st.lists(plant_st, min_size=1, max_size=8))
+def test_regions_add_up_to_countries_and_europe(specs):
+    sim = model.simulate(frame(specs), params(draws=200))
+    if sim.index.empty:
+        return
+    nuts2 = sim.jobs_draws()
+    for level in (1, 0, "europe"):
+        agg = model.aggregate(sim, level)
+        for (code, year), draws in zip(agg.index.itertuples(index=False), agg.jobs_draws(), strict=False):
+            mask = ((sim.index["year"] == year) & sim.index["nuts_id"].str.startswith("" if code == "EU" else code))
+            np.testing.assert_allclose(draws, nuts2[mask.to_numpy()].sum(axis=0), rtol=1e-6, atol=1e-6)
+    # deterministic run (no ranges): P50 adds up exactly
+    fixed = model.Params.from_assumptions({**ASSUMPTIONS, "scenarios": {}}).with_overrides(draws=50)
+    fixed = model.Params(**{**fixed.__dict__, "jobs_per_unit": tuple((g, model.Range(None, r.central, None))
+                                                                      for g, r in fixed.jobs_per_unit),
+                            "status_probability": tuple((s, model.Range(None, r.central, None))
+                                                        for s, r in fixed.status_probability),
+                            "ramp_years": model.Range(None, 3, None)})
+    f2 = model.forecast(frame(specs), None, fixed, level=2)
+    f0 = model.forecast(frame(specs), None, fixed, level=0)
+    s2 = f2.assign(c=f2["nuts_id"].str[:2]).groupby(["c", "year"])["jobs_p50"].sum()
+    s0 = f0.set_index(["nuts_id", "year"])["jobs_p50"]
+    np.testing.assert_allclose(s2.sort_index().to_numpy(), s0.sort_index().to_numpy(), rtol=1e-4, atol=0.2)
+
+
+@FAST
+@given(st.lists(plant_st, min_size=1, max_size=6), st.integers(0, 10_000))
+def test_same_seed_same_result(specs, seed):
+    a = model.forecast(frame(specs), None, params(seed=seed))
+    b = model.forecast(frame(specs), None, params(seed=seed))
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_different_seed_changes_draws():
+    df = frame([("HU32", "cell", "announced", 50.0, None, 2026)])
+    a = model.simulate(df, params(seed=1)).jobs_draws()
+    b = model.simulate(df, params(seed=2)).jobs_draws()
+    assert not np.allclose(a, b)
+
+
+# ---------------------------------------------------------------- unit tests
+
+def test_forecast_columns_years_and_roles_add_up():
+    roles = pd.DataFrame({"role_id": ["op", "eng"], "mix_cell": [0.8, 0.2], "mix_materials": [0.5, 0.5],
+                          "mix_pack": [1.0, 0.0], "mix_recycling": [0.5, 0.5]})
+    df = frame([("HU32", "cell", "operating", 10.0, 1000, 2020), ("HU32", "cathode", "under_construction", 30.0,
+                                                                   None, 2027)])
+    p = params()
+    out = model.forecast(df, roles, p)
+    assert list(out.columns) == model.OUT_COLUMNS
+    assert sorted(out["year"].unique()) == list(range(2024, 2036))
+    total = model.forecast(df, None, p)
+    by_role = out.groupby(["nuts_id", "year"])[["jobs_p10", "jobs_p50", "jobs_p90"]].sum().reset_index()
+    np.testing.assert_allclose(by_role["jobs_p50"], total["jobs_p50"], atol=0.2)
+    # the operating plant with announced jobs is at full output: 1000 jobs in every year
+    assert total.loc[total["year"] == 2024, "jobs_p50"].iloc[0] == pytest.approx(1000, abs=0.1)
+
+
+def test_announced_jobs_used_and_unmodellable_plants_visible():
+    df = frame([("HU32", "cell", "operating", 10.0, 1000, 2020), ("HU32", "recycling", "announced", 20.0, None, 2027),
+                ("HU32", "cell", "announced", None, None, 2027), ("HU32", "cell", "announced", 5.0, None, None)])
+    prep = model.prepare(df, params())
+    assert list(prep["basis"]) == ["announced", "no_jobs_per_unit", "no_capacity_or_jobs", "unscheduled"]
+    assert list(prep["included"]) == [True, False, False, False]
+    assert any("recycling" in m for m in params().missing())
+
+
+def test_ramp_and_status_probability():
+    df = frame([("HU32", "cell", "under_construction", 10.0, 1000, 2026)])
+    fixed = model.Params.from_assumptions(ASSUMPTIONS).with_overrides(draws=10, p_under_construction=0.8)
+    fixed = model.Params(**{**fixed.__dict__, "ramp_years": model.Range(None, 3, None),
+                            "status_probability": (("under_construction", model.Range(None, 0.8, None)),)})
+    out = model.forecast(df, None, fixed).set_index("year")["jobs_p50"]
+    assert out[2025] == 0
+    assert out[2026] == pytest.approx(0.8 * 1000 * 0.4, abs=0.1)
+    assert out[2027] == pytest.approx(0.8 * 1000 * 0.75, abs=0.1)
+    assert out[2030] == pytest.approx(800, abs=0.1)
+
+
+def test_scenarios_and_overrides():
+    base, delays = params("base"), params("delays")
+    assert delays.delay_years == 2 and delays.probability("announced").central == 0.2
+    assert params("high_automation").automation == 0.75
+    with pytest.raises(ValueError, match="unknown scenario"):
+        params("nope")
+    with pytest.raises(ValueError, match="unknown parameter"):
+        base.with_overrides(bogus=1)
+    with pytest.raises(ValueError):
+        base.with_overrides(p_announced=1.5)
+    wi = base.with_overrides(jpg=160, ramp=2, auto=0.5)
+    assert wi.jpu("cell") == model.Range(120, 160, 240) and wi.automation == 0.5
+    assert dict(wi.overrides) == {"jpg": 160, "ramp": 2, "auto": 0.5}
+    df = frame([("HU32", "cell", "announced", 10.0, 500, 2026)])
+    d0 = model.scope_frame(model.simulate(df, base)).set_index("year")
+    d2 = model.scope_frame(model.simulate(df, delays)).set_index("year")
+    assert d2.loc[2027, "jobs_p50"] == 0 < d0.loc[2027, "jobs_p50"]
+
+
+def test_citations_list_every_parameter():
+    cites = model.citations(ASSUMPTIONS, "delays")
+    row = cites[cites["parameter"] == "status_probability.announced"].iloc[0]
+    assert row["value"] == "0.2" and row["status"] == "assumption"
+
+
+def test_allocate_headline():
+    weights = pd.DataFrame({"nuts_id": ["A1", "A2", "A3"], "capacity": [30.0, 10.0, None]})
+    out = model.allocate_headline(4_000_000, weights, "capacity").set_index("nuts_id")
+    assert out.loc["A1", "allocated"] == pytest.approx(3_000_000)
+    assert out["allocated"].sum() == pytest.approx(4_000_000)
+    assert pd.isna(out.loc["A3", "allocated"]) and (out["label"] == "allocation").all()
+    assert model.allocate_headline(1, weights, "missing_key").empty
+
+
+def test_reconcile():
+    out = model.reconcile({"cell": 1000.0, "pack": 200.0, "materials": 300.0, "recycling": 0.0}, 4_000_000,
+                          ASSUMPTIONS).set_index("step")
+    assert out.loc["bottom_up_direct", "jobs"] == 1500
+    assert out.loc["value_chain_per_direct_cell_job", "jobs"] == pytest.approx(2500)
+    assert out.loc["pack_component_jobs_per_pack_job", "jobs"] == pytest.approx(100)
+    assert pd.isna(out.loc["indirect_induced", "jobs"])  # no value: listed, not applied
+    assert out.loc["bottom_up_with_multipliers", "jobs"] == pytest.approx(4100)
+    assert out.loc["implied_gap_multiplier", "multiplier"] == pytest.approx(4_000_000 / 4100)
+
+
+def test_risk_shares():
+    df = frame([("HU32", "cell", "operating", 40.0, 1000, 2020), ("HU32", "cell", "under_construction", 7.0, None, 2026),
+                ("DE11", "cell", "announced", 53.0, None, 2028), ("DE11", "cell", "cancelled", 100.0, None, 2027)])
+    out = model.risk(df, params()).set_index("measure")
+    cell = out.loc["cell capacity (GWh/yr)"]
+    assert cell["secure"] == 47 and cell["at_risk"] == 53 and cell["cancelled"] == 100
+    assert cell["secure_share"] == pytest.approx(0.47)
+
+
+def test_headline_value_from_table_or_anchor():
+    heads = pd.DataFrame({"metric": ["eba_battery_supply_chain_jobs_2025", "eba_workers_needing_training_2025"],
+                          "value": [4e6, 8e5], "source_title": ["x", "x"], "source_url": [None, None],
+                          "as_of": ["2022", "2022"]})
+    assert model.headline_value(heads, "jobs")["value"] == 4e6
+    assert model.headline_value(heads, "training")["value"] == 8e5
+    assert model.headline_value(None, "jobs", ASSUMPTIONS)["value"] == 4e6
+    assert model.headline_value(None, "training", {}) is None
+
+
+def test_empty_inputs():
+    out = model.forecast(pd.DataFrame(), None, params())
+    assert out.empty and list(out.columns) == model.OUT_COLUMNS
+    assert model.scope_frame(model.simulate(pd.DataFrame(), params()))["jobs_p50"].eq(0).all()
+    assert model.Params.from_assumptions({}).missing()  # nothing known: every gap is reported

@@ -1,0 +1,208 @@
+"""Helpers behind pages/forecast.py: what-if URL params, cached model results (small frames only) and
+the forecast figures. The model itself lives in workforce.model (pure)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from workforce import db, model
+from workforce.text import html_text
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    key: str  # URL parameter and model override name
+    label: str  # i18n key
+    lo: float
+    hi: float
+    step: float
+    fmt: str = "%.2f"
+
+
+WHAT_IF = (
+    WhatIf("jpg", "forecast.wi_jpg", 1, 1000, 5, "%.0f"),
+    WhatIf("jpg_pack", "forecast.wi_jpg_pack", 1, 1000, 5, "%.0f"),
+    WhatIf("jpk", "forecast.wi_jpk", 0.1, 200, 0.5, "%.1f"),
+    WhatIf("jpk_recycling", "forecast.wi_jpk_recycling", 0.1, 200, 0.5, "%.1f"),
+    WhatIf("ramp", "forecast.wi_ramp", 0.5, 10, 0.5, "%.1f"),
+    WhatIf("delay", "forecast.wi_delay", 0, 10, 1, "%.0f"),
+    WhatIf("auto", "forecast.wi_auto", 0.1, 2, 0.05, "%.2f"),
+    WhatIf("p_under_construction", "forecast.wi_p_under_construction", 0, 1, 0.05, "%.2f"),
+    WhatIf("p_announced", "forecast.wi_p_announced", 0, 1, 0.05, "%.2f"),
+    WhatIf("p_paused", "forecast.wi_p_paused", 0, 1, 0.05, "%.2f"),
+    WhatIf("train_new", "forecast.wi_train_new", 0, 1, 0.05, "%.2f"),
+    WhatIf("reskill", "forecast.wi_reskill", 0, 1, 0.05, "%.2f"),
+    WhatIf("replace", "forecast.wi_replace", 0, 1, 0.01, "%.2f"),
+)
+WHAT_IF_BY_KEY = {w.key: w for w in WHAT_IF}
+BY_CHOICES = ("role", "segment")
+KEY_CHOICES = ("capacity", "industry_employment", "bottom_up")
+PAGE_DRAWS = 4000
+BAND = "rgba(0,114,178,0.22)"
+BAND_CMP = "rgba(230,159,0,0.25)"
+
+
+def parse_what_if(raw: dict) -> tuple[dict[str, float], list[str]]:
+    """Page query params -> (overrides, warnings). Never raises; invalid values are dropped."""
+    out, warnings = {}, []
+    for spec in WHAT_IF:
+        value = raw.get(spec.key)
+        if isinstance(value, (list, tuple)):
+            value = value[0] if value else None
+        if value in (None, ""):
+            continue
+        try:
+            number = float(str(value).strip())
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number) or not spec.lo <= number <= spec.hi:
+            warnings.append(f"Invalid what-if value {spec.key}={str(value)[:40]!r} "
+                            f"(allowed {spec.lo:g}–{spec.hi:g}): using the scenario value.")
+            continue
+        out[spec.key] = number
+    return out, warnings
+
+
+def parse_choice(raw: dict, key: str, allowed: tuple, default):
+    value = raw.get(key)
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else None
+    if value in (None, ""):
+        return default, None
+    if value in allowed:
+        return value, None
+    return default, f"Invalid {key} {str(value)[:40]!r} (allowed: {', '.join(allowed)}): using {default}."
+
+
+def scenario_defaults(params: model.Params) -> dict[str, float | None]:
+    """Central value of every what-if parameter in a scenario (None = not set in assumptions.yaml)."""
+    return {
+        "jpg": params.jpu("cell").central, "jpg_pack": params.jpu("pack").central,
+        "jpk": params.jpu("materials").central, "jpk_recycling": params.jpu("recycling").central,
+        "ramp": params.ramp_years.central, "delay": float(params.delay_years), "auto": params.automation,
+        "p_under_construction": params.probability("under_construction").central,
+        "p_announced": params.probability("announced").central, "p_paused": params.probability("paused").central,
+        "train_new": params.new_hire_training.central, "reskill": params.reskilling.central,
+        "replace": params.replacement_rate.central,
+    }
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def assumptions() -> dict:
+    return model.load_assumptions()
+
+
+def make_params(scenario: str, overrides: tuple = (), draws: int = PAGE_DRAWS, seed: int = 1) -> model.Params:
+    a = assumptions()
+    known = model.scenarios(a)
+    if scenario not in known:
+        scenario = "base"
+    return model.Params.from_assumptions(a, scenario).with_overrides(draws=draws, seed=seed, **dict(overrides))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def results(scenario: str, overrides: tuple, scope: str | None, level: int, country: str | None,
+            year: int, draws: int = PAGE_DRAWS, seed: int = 1) -> dict[str, pd.DataFrame]:
+    """Everything the page shows for one scenario + what-if, as small frames (cached)."""
+    params = make_params(scenario, overrides, draws, seed)
+    plants = db.run("plants", country=None)
+    roles = db.run("roles")
+    sim = model.simulate(plants, params)
+    total = model.scope_frame(sim, scope)
+    labels, mix = model.role_mix(roles)
+    by_role = model.split(total.assign(nuts_id=scope or "EU"), labels, mix) if labels else pd.DataFrame()
+    by_segment = model.split(total.assign(nuts_id=scope or "EU"), list(model.GROUPS), np.eye(len(model.GROUPS)),
+                             column="segment")
+    part = model.subset(sim, country) if country else sim
+    regional = model.percentiles(model.aggregate(part, level)) if not part.index.empty else pd.DataFrame()
+    if not regional.empty:
+        regional = regional[regional["year"] == int(year)].drop(columns=[f"mean_{g}" for g in model.GROUPS])
+    prep = sim.plants
+    if scope:
+        prep = prep[prep["nuts_id"].str.startswith(scope)]
+    return {
+        "total": total, "by_role": by_role, "by_segment": by_segment, "regional": regional.reset_index(drop=True),
+        "plants": prep.reset_index(drop=True),
+        "direct_by_group": pd.DataFrame([model.central_by_group(sim, year)]),
+        "risk": model.risk(plants if not scope else plants[sim.plants["nuts_id"].str.startswith(scope).to_numpy()],
+                           params),
+        "missing": pd.DataFrame({"problem": params.missing()}),
+    }
+
+
+def allocation(level: int, key: str, year: int, bottom_up: pd.DataFrame | None, headline: float) -> pd.DataFrame:
+    """The EBA headline allocated over regions of `level` by the chosen key (all Europe)."""
+    summary = db.run("region_summary", level=level, country=None)
+    weights = summary[["nuts_id", "name", "capacity_gwh", "industry_employment_ths"]].rename(
+        columns={"capacity_gwh": "capacity", "industry_employment_ths": "industry_employment"})
+    if key == "bottom_up":
+        bu = (bottom_up if bottom_up is not None else pd.DataFrame(columns=["nuts_id", "jobs_p50"]))
+        weights = weights.merge(bu[["nuts_id", "jobs_p50"]].rename(columns={"jobs_p50": "bottom_up"}),
+                                on="nuts_id", how="left")
+    out = model.allocate_headline(headline, weights, key)
+    return out.merge(weights[["nuts_id", "name"]], on="nuts_id", how="left")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def bottom_up_level(scenario: str, overrides: tuple, level: int, year: int) -> pd.DataFrame:
+    params = make_params(scenario, overrides)
+    sim = model.simulate(db.run("plants", country=None), params)
+    pct = model.percentiles(model.aggregate(sim, level))
+    return pct[pct["year"] == int(year)][["nuts_id", "jobs_p50"]].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- figures
+
+def fan_chart(total: pd.DataFrame, measure: str, title: str, compare: pd.DataFrame | None = None,
+              names: tuple[str, str] = ("", "")) -> go.Figure:
+    """P10–P90 band and P50 line per year (optionally a second scenario)."""
+    fig = go.Figure()
+    for df, name, band, colour in ((total, names[0], BAND, "#0072B2"), (compare, names[1], BAND_CMP, "#E69F00")):
+        if df is None or df.empty:
+            continue
+        label = html_text(name)
+        fig.add_scatter(x=df["year"], y=df[f"{measure}_p90"], mode="lines", line=dict(width=0), showlegend=False,
+                        hoverinfo="skip", name=f"{label} P90")
+        fig.add_scatter(x=df["year"], y=df[f"{measure}_p10"], mode="lines", line=dict(width=0), fill="tonexty",
+                        fillcolor=band, name=f"{label} P10–P90",
+                        customdata=np.column_stack([df[f"{measure}_p10"], df[f"{measure}_p90"]]),
+                        hovertemplate="%{x}: P10 %{customdata[0]:,.0f} – P90 %{customdata[1]:,.0f}<extra></extra>")
+        fig.add_scatter(x=df["year"], y=df[f"{measure}_p50"], mode="lines+markers", line=dict(color=colour, width=3,
+                        dash="solid" if df is total else "dash"), name=f"{label} P50",
+                        hovertemplate="%{x}: P50 %{y:,.0f}<extra></extra>")
+    fig.update_layout(title=html_text(title), height=400, margin=dict(l=10, r=10, t=50, b=10), yaxis_title=None,
+                      xaxis=dict(dtick=1), legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
+                      hovermode="x unified")
+    return fig
+
+
+def stacked_chart(parts: pd.DataFrame, column: str, title: str, labels: dict | None = None) -> go.Figure:
+    """P50 jobs per year stacked by role or segment (parts add up to the total P50)."""
+    fig = go.Figure()
+    if not parts.empty:
+        order = parts.groupby(column)["jobs_p50"].sum().sort_values(ascending=False).index
+        for value in order:
+            part = parts[parts[column] == value]
+            if part["jobs_p50"].sum() <= 0:
+                continue
+            name = html_text((labels or {}).get(value, value))
+            fig.add_scatter(x=part["year"], y=part["jobs_p50"], mode="lines", stackgroup="one", name=name,
+                            hovertemplate=f"{name} %{{x}}: %{{y:,.0f}}<extra></extra>")
+    fig.update_layout(title=html_text(title), height=420, margin=dict(l=10, r=10, t=50, b=10), xaxis=dict(dtick=1),
+                      legend=dict(orientation="v"))
+    return fig
+
+
+def overrides_key(overrides: dict[str, float]) -> tuple:
+    return tuple(sorted((k, float(v)) for k, v in overrides.items()))
+
+
+def fmt_value(spec: WhatIf, value: float) -> str:
+    text = spec.fmt % value
+    return text.rstrip("0").rstrip(".") if "." in text else text

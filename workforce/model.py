@@ -1,0 +1,807 @@
+"""Forecast and scenario engine (pure numpy/pandas: no Streamlit, no DuckDB).
+
+Bottom-up, per plant, per year:
+
+    full-output headcount  = jobs_announced                         (where the plant published a figure > 0)
+                           = capacity × jobs_per_unit[group]        (otherwise: "modelled")
+    jobs(plant, year)      = P(materialise | status) × automation × headcount × ramp(year − start, T)
+
+* Choice for plants with announced jobs: the announced figure is taken as the plant's full-output headcount
+  and the per-unit intensity is used only where no figure is published. `prepare()` returns the basis of
+  every plant (announced / modelled / excluded with the reason) so the UI can show it.
+* `automation` scales every full-output headcount (announced or modelled): an announced figure is a plan
+  made with today's technology, so a more automated line is assumed to need proportionally fewer people.
+* Ramp-up: the `headcount_share_by_year` curve from assumptions.yaml (share of full headcount in production
+  years 1..n), stretched in time so that full output is reached after T years (T = years_to_full_output).
+* Non-operating plants cannot start before the year of their latest status statement (a site announced in
+  2025 with start 2024 starts in 2025 at the earliest); `delay_years` shifts every non-operating start.
+  Operating plants without a start year are taken as at full output; non-operating plants without a start
+  year are excluded ("unscheduled") and listed, never placed at an invented year.
+* Plants without a NUTS-2 code are kept in the country totals under the extra-regio code `CCZZ`.
+
+Monte Carlo: the uncertain parameters (jobs per unit per segment group, status probabilities, ramp years,
+training shares, replacement rate) are drawn once per draw from triangular(low, central, high) by inverse
+CDF on per-parameter random streams (seeded: same seed → same result; a changed range for one parameter
+does not perturb the draws of the others, so scenarios are compared on common random numbers). Parameter
+draws are global (one value per draw for all plants): the uncertainty is systematic, not plant noise, so
+the draws of regions can be summed to countries and Europe.
+
+Because every draw is a non-negative linear combination of a few basis vectors (status × group × basis ×
+ramp year), a simulation stores coefficients `coef` (rows × J) and basis draws `basis` (J × draws); the
+draws of any row are `coef @ basis`. Aggregating to NUTS-1/0, a country or Europe sums coefficient rows
+(i.e. sums the draws, never the percentiles), and percentiles are computed afterwards, once per distinct
+(normalised) coefficient row. This keeps 10,000 draws × all NUTS-2 regions × 12 years well under 300 ms.
+
+Roles: the staffing mix (roles.csv, one share per role and segment group) is fixed, so role jobs are linear
+in group jobs. Role percentiles are `share × total percentiles` with the role share taken from the mean
+group composition of the row (means add up, percentiles do not): role P10/P50/P90 add up to the total and
+are exact where a row has one segment group. Training by role uses the same shares.
+
+Training need in year y = new_hire_training_share × (net new jobs + replacement_rate × jobs[y−1])
+                        + incumbent_reskilling_share × jobs[first year − 1]   (one-off, in the first year)
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import zlib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from workforce import DATA_DIR
+
+YEARS = tuple(range(2024, 2036))
+GROUPS = ("cell", "materials", "pack", "recycling")
+GROUP_UNITS = {"cell": "GWh/yr", "pack": "GWh/yr", "materials": "kt/yr", "recycling": "kt/yr"}
+STATUSES = ("operating", "under_construction", "announced", "paused", "cancelled")
+SECURE = ("operating", "under_construction")
+AT_RISK = ("announced", "paused")
+DEFAULT_SEGMENT_GROUPS = {
+    "cell": "cell", "pack": "pack", "recycling": "recycling", "cathode": "materials", "precursor": "materials",
+    "anode": "materials", "refining": "materials", "separator": "materials", "electrolyte": "materials",
+    "other": "materials",
+}
+OUT_COLUMNS = ["nuts_id", "year", "role_id", "jobs_p10", "jobs_p50", "jobs_p90",
+               "training_p10", "training_p50", "training_p90"]
+QUANTILES = (10, 50, 90)
+DEFAULT_DRAWS = 4000
+MAX_DRAWS = 100_000
+
+
+# ---------------------------------------------------------------- parameters
+
+@dataclass(frozen=True)
+class Range:
+    """An uncertain parameter: triangular(low, central, high); missing low/high = fixed value."""
+
+    low: float | None = None
+    central: float | None = None
+    high: float | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.central is not None
+
+    def recentre(self, value: float, lo: float = 0.0, hi: float = math.inf) -> Range:
+        """A what-if value: keep the relative range around the new central value (clipped)."""
+        value = float(min(max(value, lo), hi))
+        if not self.central or self.low is None or self.high is None:
+            return Range(None, value, None)
+        ratio = value / self.central
+        return Range(min(max(self.low * ratio, lo), value), value, max(min(self.high * ratio, hi), value))
+
+    def sample(self, u: np.ndarray) -> np.ndarray:
+        """Inverse-CDF triangular draws from uniforms u (NaN when the parameter is missing)."""
+        if self.central is None:
+            return np.full(u.shape, np.nan)
+        c = float(self.central)
+        a = c if self.low is None else min(float(self.low), c)
+        b = c if self.high is None else max(float(self.high), c)
+        if b - a <= 0:
+            return np.full(u.shape, c)
+        fc = (c - a) / (b - a)
+        left = a + np.sqrt(u * (b - a) * (c - a))
+        right = b - np.sqrt((1 - u) * (b - a) * (b - c))
+        return np.where(u < fc, left, right)
+
+
+def _pairs(mapping: dict) -> tuple:
+    return tuple(sorted(mapping.items()))
+
+
+@dataclass(frozen=True)
+class Params:
+    """All model parameters of one scenario (hashable: usable as a cache key)."""
+
+    scenario: str = "base"
+    jobs_per_unit: tuple[tuple[str, Range], ...] = ()
+    ramp_years: Range = Range()
+    ramp_curve: tuple[float, ...] = ()
+    delay_years: int = 0
+    status_probability: tuple[tuple[str, Range], ...] = ()
+    automation: float = 1.0
+    new_hire_training: Range = Range()
+    reskilling: Range = Range()
+    replacement_rate: Range = Range()
+    segment_groups: tuple[tuple[str, str], ...] = field(default_factory=lambda: _pairs(DEFAULT_SEGMENT_GROUPS))
+    draws: int = DEFAULT_DRAWS
+    seed: int = 1
+    overrides: tuple[tuple[str, float], ...] = ()  # what-if values applied on top of the scenario
+
+    # -- accessors
+    def jpu(self, group: str) -> Range:
+        return dict(self.jobs_per_unit).get(group, Range())
+
+    def probability(self, status: str) -> Range:
+        if status == "cancelled":
+            return Range(None, 0.0, None)
+        return dict(self.status_probability).get(status, Range())
+
+    def group_of(self, segment: str) -> str | None:
+        return dict(self.segment_groups).get(segment)
+
+    def missing(self) -> list[str]:
+        """Parameters that are null/missing, with what the model does instead (shown by the UI)."""
+        out = []
+        for g in GROUPS:
+            if not self.jpu(g).known:
+                out.append(f"jobs_per_unit.{g}: no value - {g} plants without announced jobs are left out")
+        for s in STATUSES[:-1]:
+            if not self.probability(s).known:
+                out.append(f"status_probability.{s}: no value - {s} plants counted in full (no risk weighting)")
+        if not self.ramp_years.known:
+            out.append("ramp_up.years_to_full_output: no value - plants counted at full output from their start year")
+        if not self.new_hire_training.known:
+            out.append("training.new_hire_training_share: no value - new-hire training left out")
+        if not self.reskilling.known:
+            out.append("training.incumbent_reskilling_share: no value - reskilling left out")
+        if not self.replacement_rate.known:
+            out.append("training.replacement_rate_per_year: no value - replacement demand left out")
+        return out
+
+    # -- construction
+    @classmethod
+    def from_assumptions(cls, assumptions: dict, scenario: str = "base", **kw) -> Params:
+        """Read data/assumptions.yaml (as a dict) with the scenario's overrides applied."""
+        a = apply_scenario(assumptions, scenario)
+
+        def node(section: str, name: str) -> dict:
+            value = (a.get(section) or {}).get(name)
+            return value if isinstance(value, dict) else {}
+
+        jpu = {g: _range(node("jobs_per_unit", g)) for g in GROUPS}
+        probs = {s: _range(node("status_probability", s)) for s in STATUSES if s != "cancelled"}
+        curve_raw = node("ramp_up", "headcount_share_by_year").get("value")
+        curve = tuple(float(v) for v in curve_raw) if isinstance(curve_raw, list) and curve_raw else ()
+        seg = dict(DEFAULT_SEGMENT_GROUPS)
+        for group, segments in ((a.get("meta") or {}).get("segment_groups") or {}).items():
+            for s in segments or []:
+                seg[str(s)] = str(group)
+        automation = _num(node("multipliers", "automation_jobs_scale").get("value"))
+        delay = _num(node("ramp_up", "pipeline_delay_years").get("value"))
+        params = cls(
+            scenario=scenario, jobs_per_unit=_pairs(jpu), ramp_years=_range(node("ramp_up", "years_to_full_output")),
+            ramp_curve=curve, delay_years=int(delay or 0), status_probability=_pairs(probs),
+            automation=1.0 if automation is None else automation,
+            new_hire_training=_range(node("training", "new_hire_training_share")),
+            reskilling=_range(node("training", "incumbent_reskilling_share")),
+            replacement_rate=_range(node("training", "replacement_rate_per_year")),
+            segment_groups=_pairs(seg),
+        )
+        return params.with_overrides(**kw) if kw else params
+
+    def with_overrides(self, **kw) -> Params:
+        """What-if values. Short names: jpg (cell jobs/GWh), jpg_pack, jpk (materials jobs/kt), jpk_recycling,
+        ramp (years to full output), auto (automation factor), delay (years), p_<status>, train_new, reskill,
+        replace; or any field name (draws, seed, …). Unknown names or bad values raise ValueError."""
+        p = self
+        done = dict(self.overrides)
+        for key, value in kw.items():
+            if value is None:
+                continue
+            if key in _FIELD_NAMES and key not in ("jobs_per_unit", "status_probability"):
+                if key in ("draws", "seed", "delay_years"):
+                    value = int(value)
+                    if key == "draws" and not 1 <= value <= MAX_DRAWS:
+                        raise ValueError(f"draws must be between 1 and {MAX_DRAWS}")
+                p = replace(p, **{key: value})
+                continue
+            value = float(value)
+            if not math.isfinite(value) or value < 0:
+                raise ValueError(f"{key} must be a non-negative number")
+            done[key] = value
+            if key in _JPU_KEYS:
+                group = _JPU_KEYS[key]
+                jpu = dict(p.jobs_per_unit)
+                jpu[group] = jpu.get(group, Range()).recentre(value)
+                p = replace(p, jobs_per_unit=_pairs(jpu))
+            elif key == "ramp":
+                p = replace(p, ramp_years=p.ramp_years.recentre(max(value, 0.1)))
+            elif key == "auto":
+                p = replace(p, automation=value)
+            elif key == "delay":
+                p = replace(p, delay_years=int(round(value)))
+            elif key.startswith("p_") and key[2:] in STATUSES[:-1]:
+                if value > 1:
+                    raise ValueError(f"{key} is a probability (0–1)")
+                probs = dict(p.status_probability)
+                probs[key[2:]] = probs.get(key[2:], Range()).recentre(value, 0.0, 1.0)
+                p = replace(p, status_probability=_pairs(probs))
+            elif key in _SHARE_KEYS:
+                if value > 1:
+                    raise ValueError(f"{key} is a share (0–1)")
+                name = _SHARE_KEYS[key]
+                p = replace(p, **{name: getattr(p, name).recentre(value, 0.0, 1.0)})
+            else:
+                raise ValueError(f"unknown parameter {key!r}")
+        return replace(p, overrides=_pairs(done))
+
+
+_FIELD_NAMES = {f.name for f in fields(Params)}
+_JPU_KEYS = {"jpg": "cell", "jpg_pack": "pack", "jpk": "materials", "jpk_recycling": "recycling"}
+_SHARE_KEYS = {"train_new": "new_hire_training", "reskill": "reskilling", "replace": "replacement_rate"}
+WHAT_IF_KEYS = (*_JPU_KEYS, "ramp", "auto", "delay", *(f"p_{s}" for s in STATUSES[:-1]), *_SHARE_KEYS)
+
+
+def _num(value) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return out if math.isfinite(out) else None
+
+
+def _range(node: dict) -> Range:
+    return Range(_num(node.get("low")), _num(node.get("value")), _num(node.get("high")))
+
+
+def load_assumptions(path: Path | str | None = None) -> dict:
+    """data/assumptions.yaml as a dict ({} when the file is missing)."""
+    import yaml
+
+    path = Path(path) if path else DATA_DIR / "assumptions.yaml"
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path.name}: expected a mapping")
+    return data
+
+
+def scenarios(assumptions: dict) -> list[str]:
+    return list((assumptions.get("scenarios") or {}).keys()) or ["base"]
+
+
+def apply_scenario(assumptions: dict, scenario: str) -> dict:
+    """A copy of the assumptions with the scenario's dotted-path overrides applied."""
+    known = assumptions.get("scenarios") or {}
+    if scenario not in known and not (scenario == "base" and not known):
+        raise ValueError(f"unknown scenario {scenario!r}; known: {', '.join(known) or 'base'}")
+    out = copy.deepcopy(assumptions)
+    for path, value in (((known.get(scenario) or {}).get("overrides")) or {}).items():
+        target = out
+        *parents, last = str(path).split(".")
+        for part in parents:
+            target = target.setdefault(part, {})
+            if not isinstance(target, dict):
+                raise ValueError(f"scenario {scenario!r}: cannot set {path}")
+        target[last] = value
+    return out
+
+
+def citations(assumptions: dict, scenario: str = "base") -> pd.DataFrame:
+    """One row per parameter of the scenario: value, range, unit, status and citation (for the UI)."""
+    a = apply_scenario(assumptions, scenario)
+    rows = []
+    for section in ("jobs_per_unit", "ramp_up", "status_probability", "training", "multipliers", "anchors"):
+        for name, node in (a.get(section) or {}).items():
+            if not isinstance(node, dict):
+                continue
+            value = node.get("value")
+            rows.append({
+                "parameter": f"{section}.{name}",
+                "value": ", ".join(str(v) for v in value) if isinstance(value, list) else value,
+                "low": _fmt_any(node.get("low")), "high": _fmt_any(node.get("high")),
+                "unit": node.get("unit"), "status": node.get("status") or "assumption",
+                "source_title": node.get("source_title") or None, "source_url": node.get("source_url") or None,
+                "as_of": str(node.get("as_of") or "") or None, "rationale": node.get("rationale"),
+            })
+    df = pd.DataFrame(rows, columns=["parameter", "value", "low", "high", "unit", "status", "source_title",
+                                     "source_url", "as_of", "rationale"])
+    df["value"] = df["value"].map(lambda v: None if v is None else str(v))
+    return df
+
+
+def _fmt_any(v):
+    if isinstance(v, list):
+        return ", ".join(str(x) for x in v)
+    return None if v is None else str(v)
+
+
+# ---------------------------------------------------------------- plants
+
+PREPARED_COLUMNS = ["site_id", "company", "site_name", "nuts_id", "country", "segment", "group", "status",
+                    "start", "basis", "weight", "unit", "headcount_central", "included"]
+
+
+def _year_of(value) -> float:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return np.nan
+    text = str(value).strip()[:4]
+    return float(text) if text.isdigit() else np.nan
+
+
+def _clean(values, upper: bool = False) -> list:
+    out = []
+    for v in values:
+        if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+            out.append("")
+        else:
+            text = str(v).strip()
+            out.append(text.upper() if upper else text.lower())
+    return out
+
+
+def _floats(values) -> np.ndarray:
+    return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def prepare(plants: pd.DataFrame, params: Params, first_year: int = YEARS[0]) -> pd.DataFrame:
+    """One row per plant: the basis used (announced / modelled / excluded reason), the full-output weight
+    (announced jobs, or capacity to be multiplied by jobs per unit) and the effective start year."""
+    if plants is None or plants.empty:
+        return pd.DataFrame(columns=PREPARED_COLUMNS)
+    n = len(plants)
+
+    def col(name):
+        return plants[name].tolist() if name in plants.columns else [None] * n
+
+    status = _clean(col("status"))
+    segment = _clean(col("segment"))
+    country = [{"GR": "EL", "GB": "UK"}.get(c, c) or "XX" for c in _clean(col("country"), upper=True)]
+    nuts2 = _clean(col("nuts2"), upper=True)
+    units = [str(u).strip() if isinstance(u, str) else "" for u in col("capacity_unit")]
+    jobs, cap, start = _floats(col("jobs_announced")), _floats(col("capacity_value")), _floats(col("start_year"))
+    status_year = np.array([_year_of(d) if d == d and d is not None and d is not pd.NA else np.nan
+                            for d in col("status_date")], dtype=float)
+    as_of_year = np.array([_year_of(d) if d == d and d is not None and d is not pd.NA else np.nan
+                           for d in col("as_of")], dtype=float)
+    status_year = np.where(np.isnan(status_year), as_of_year, status_year)
+    groups = dict(params.segment_groups)
+
+    group, basis, weight, unit_out, head = [], [], [], [], []
+    for i in range(n):
+        g = groups.get(segment[i])
+        group.append(g)
+        if status[i] not in STATUSES or g is None:
+            basis.append("unknown_status_or_segment")
+            weight.append(0.0)
+            unit_out.append("")
+            head.append(np.nan)
+            continue
+        has_jobs = jobs[i] > 0
+        fits = cap[i] > 0 and units[i] == GROUP_UNITS[g] and params.jpu(g).known
+        if status[i] == "cancelled":
+            basis.append("cancelled")
+        elif has_jobs:
+            basis.append("announced")
+        elif not cap[i] > 0:
+            basis.append("no_capacity_or_jobs")
+        elif units[i] != GROUP_UNITS[g]:
+            basis.append("capacity_unit_mismatch")
+        elif not params.jpu(g).known:
+            basis.append("no_jobs_per_unit")
+        else:
+            basis.append("modelled")
+        if has_jobs:
+            w, u, h = jobs[i], "jobs", jobs[i]
+        elif fits:
+            w, u, h = cap[i], GROUP_UNITS[g], cap[i] * params.jpu(g).central
+        else:
+            w, u, h = 0.0, "", np.nan
+        weight.append(float(w))
+        unit_out.append(u)
+        head.append(h * params.automation)
+
+    operating = np.array([s == "operating" for s in status])
+    earliest = np.where(np.isnan(status_year), -np.inf, status_year)
+    eff = np.where(operating, start, np.maximum(start, earliest) + params.delay_years)
+    eff = np.where(operating & np.isnan(start), first_year - 100, eff)
+    basis = np.array(basis, dtype=object)
+    basis[np.isnan(eff) & np.isin(basis, ["announced", "modelled"])] = "unscheduled"
+    included = np.isin(basis, ["announced", "modelled"]) & (np.array(weight) > 0)
+    out = pd.DataFrame({
+        "site_id": col("site_id"), "company": col("company"), "site_name": col("site_name"),
+        "nuts_id": [c if len(c) == 4 else f"{k}ZZ" for c, k in zip(nuts2, country, strict=False)], "country": country,
+        "segment": segment, "group": group, "status": status, "start": eff, "basis": basis,
+        "weight": np.where(included, weight, 0.0), "unit": unit_out, "headcount_central": head,
+        "included": included,
+    })
+    return out[PREPARED_COLUMNS]
+
+
+# ---------------------------------------------------------------- simulation
+
+def _uniforms(seed: int, name: str, n: int) -> np.ndarray:
+    rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, zlib.crc32(name.encode())])
+    return rng.random(n)
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Draws of jobs and training at one grain: row i of `index` (nuts_id, year) has the draws
+    `coef[i] @ basis` (jobs) and `train_coef[i] @ train_basis` (training). `group_mean` holds the mean
+    jobs per segment group (rows × GROUPS) used for role/segment shares."""
+
+    index: pd.DataFrame
+    coef: np.ndarray
+    basis: np.ndarray
+    train_coef: np.ndarray
+    train_basis: np.ndarray
+    group_mean: np.ndarray
+    years: tuple[int, ...]
+    plants: pd.DataFrame
+
+    @property
+    def draws(self) -> int:
+        return self.basis.shape[1]
+
+    def jobs_draws(self) -> np.ndarray:
+        """(rows × draws)"""
+        return self.coef @ self.basis
+
+    def training_draws(self) -> np.ndarray:
+        return self.train_coef @ self.train_basis
+
+    def regions(self) -> list[str]:
+        return list(dict.fromkeys(self.index["nuts_id"]))
+
+
+def _ramp(rel: np.ndarray, years: np.ndarray, curve: tuple[float, ...]) -> np.ndarray:
+    """Share of full headcount in production year rel (0 = first) for ramp lengths `years` (per draw)."""
+    if not curve:
+        n = 1
+        fp = np.array([0.0, 1.0])
+    else:
+        c = np.asarray(curve, dtype=float)
+        c = np.clip(c / c[-1], 0, 1) if c[-1] > 0 else np.clip(c, 0, 1)
+        n = len(c)
+        fp = np.concatenate([[0.0], np.maximum.accumulate(c)])
+    xp = np.arange(n + 1, dtype=float)
+    t = np.maximum(years, 1e-6)
+    x = (rel[:, None] + 1.0) * n / t[None, :]
+    return np.interp(x.ravel(), xp, fp).reshape(x.shape)
+
+
+def simulate(plants: pd.DataFrame, params: Params, years: tuple[int, ...] = YEARS) -> Simulation:
+    """Monte Carlo draws per NUTS-2 region (or CCZZ when unlocated) × year. Regions without an included
+    plant have no rows (their jobs are 0)."""
+    years = tuple(int(y) for y in years)
+    prep = prepare(plants, params, years[0])
+    inc = prep[prep["included"]].reset_index(drop=True)
+    d = int(params.draws)
+    n_years = len(years)
+
+    # parameter draws (global per draw)
+    t_draw = (params.ramp_years.sample(_uniforms(params.seed, "ramp_years", d)) if params.ramp_years.known
+              else np.zeros(d))
+    intens = {g: params.jpu(g).sample(_uniforms(params.seed, f"jpu.{g}", d)) for g in GROUPS}
+    prob = {s: (params.probability(s).sample(_uniforms(params.seed, f"p.{s}", d))
+                if params.probability(s).known else np.ones(d)) for s in STATUSES}
+    prob["cancelled"] = np.zeros(d)
+
+    def share(r: Range, name: str) -> np.ndarray:
+        return np.clip(r.sample(_uniforms(params.seed, name, d)), 0, None) if r.known else np.zeros(d)
+
+    s_new = share(params.new_hire_training, "train_new")
+    s_resk = share(params.reskilling, "reskill")
+    rep = share(params.replacement_rate, "replace")
+
+    regions = sorted(inc["nuts_id"].unique()) if len(inc) else []
+    n_reg = len(regions)
+    index = pd.DataFrame({"nuts_id": np.repeat(np.array(regions, dtype=object), n_years),
+                          "year": np.tile(np.array(years, dtype=int), n_reg)})
+    if not n_reg:
+        empty = np.zeros((0, 1))
+        return Simulation(index, np.zeros((0, 1)), np.zeros((1, d)), empty, np.zeros((1, d)),
+                          np.zeros((0, len(GROUPS))), years, prep)
+
+    ext = np.array([years[0] - 1, *years], dtype=float)  # one year before the horizon, for hires/incumbents
+    sat = max(int(math.ceil(float(np.max(t_draw)) - 1)), 0) if params.ramp_years.known else 0
+    rel = ext[None, :] - inc["start"].to_numpy(float)[:, None]  # plants × (Y+1)
+    active = rel >= 0
+    relc = np.clip(rel, 0, sat).astype(int)
+    s_idx = inc["status"].map(STATUSES.index).to_numpy(int)
+    g_idx = inc["group"].map(GROUPS.index).to_numpy(int)
+    kind = (inc["basis"] == "modelled").to_numpy(int)
+    key = ((s_idx[:, None] * len(GROUPS) + g_idx[:, None]) * 2 + kind[:, None]) * (sat + 1) + relc
+    used, inv = np.unique(key[active], return_inverse=True)
+    r_idx = np.searchsorted(regions, inc["nuts_id"].to_numpy())
+    rows_ext = (r_idx[:, None] * (n_years + 1) + np.arange(n_years + 1)[None, :])[active]
+    w = np.broadcast_to(inc["weight"].to_numpy(float)[:, None], rel.shape)[active]
+    coef_ext = np.zeros((n_reg * (n_years + 1), len(used)))
+    np.add.at(coef_ext, (rows_ext, inv), w)
+
+    # basis draws: one row per used key
+    u_rel = used % (sat + 1)
+    rest = used // (sat + 1)
+    u_kind = rest % 2
+    u_group = (rest // 2) % len(GROUPS)
+    u_status = rest // 2 // len(GROUPS)
+    ramp_tab = (_ramp(np.arange(sat + 1, dtype=float), t_draw, params.ramp_curve) if params.ramp_years.known
+                else np.ones((sat + 1, d)))
+    basis = np.empty((len(used), d), dtype=np.float32)
+    for j in range(len(used)):
+        b = prob[STATUSES[u_status[j]]] * ramp_tab[u_rel[j]] * params.automation
+        if u_kind[j]:
+            b = b * intens[GROUPS[u_group[j]]]
+        basis[j] = b
+    mean_basis = basis.mean(axis=1, dtype=np.float64)
+    group_onehot = np.zeros((len(used), len(GROUPS)))
+    group_onehot[np.arange(len(used)), u_group] = 1.0
+
+    c3 = coef_ext.reshape(n_reg, n_years + 1, len(used))
+    cur, prev = c3[:, 1:, :], c3[:, :-1, :]
+    coef = cur.reshape(n_reg * n_years, -1)
+    first = np.zeros((1, n_years, 1))
+    first[0, 0, 0] = 1.0
+    train_coef = np.concatenate([cur - prev, prev, prev * first], axis=2).reshape(n_reg * n_years, -1)
+    f32 = np.float32
+    train_basis = np.concatenate([basis * s_new.astype(f32), basis * (s_new * rep).astype(f32),
+                                  basis * s_resk.astype(f32)], axis=0)
+    group_mean = coef @ (mean_basis[:, None] * group_onehot)
+    return Simulation(index, coef, basis, train_coef, train_basis, group_mean, years, prep)
+
+
+def _with(sim: Simulation, index: pd.DataFrame, coef, train_coef, group_mean) -> Simulation:
+    return replace(sim, index=index.reset_index(drop=True), coef=coef, train_coef=train_coef, group_mean=group_mean)
+
+
+def subset(sim: Simulation, prefix: str | None) -> Simulation:
+    """Only regions whose code starts with `prefix` (a country or NUTS-1/2 code); None = all."""
+    if not prefix:
+        return sim
+    mask = sim.index["nuts_id"].str.startswith(prefix.upper()).to_numpy()
+    return _with(sim, sim.index[mask], sim.coef[mask], sim.train_coef[mask], sim.group_mean[mask])
+
+
+def aggregate(sim: Simulation, level: int | str) -> Simulation:
+    """Sum the draws (coefficient rows) to NUTS level 0/1/2 by code prefix, or "europe" for one total
+    (nuts_id "EU"). Percentiles are computed afterwards: they do not add up."""
+    n_years = len(sim.years)
+    regions = sim.regions()
+    if level == "europe":
+        keys = ["EU"] * len(regions)
+    else:
+        level = int(level)
+        if level not in (0, 1, 2):
+            raise ValueError(f"level must be 0, 1, 2 or 'europe', got {level!r}")
+        keys = [r[: level + 2] for r in regions]
+    if not regions:
+        return sim
+    uniq = list(dict.fromkeys(keys))  # regions are sorted, so prefixes are contiguous
+    starts = np.array([keys.index(k) for k in uniq])
+
+    def fold(a: np.ndarray) -> np.ndarray:
+        a3 = a.reshape(len(regions), n_years, -1)
+        return np.add.reduceat(a3, starts, axis=0).reshape(len(uniq) * n_years, -1)
+
+    index = pd.DataFrame({"nuts_id": np.repeat(np.array(uniq, dtype=object), n_years),
+                          "year": np.tile(np.array(sim.years, dtype=int), len(uniq))})
+    return _with(sim, index, fold(sim.coef), fold(sim.train_coef), fold(sim.group_mean))
+
+
+def _percentiles(coef: np.ndarray, basis: np.ndarray, qs=QUANTILES) -> np.ndarray:
+    """Percentiles of `coef @ basis` per row, computing each distinct (scaled) row once."""
+    out = np.zeros((coef.shape[0], len(qs)))
+    if coef.size == 0:
+        return out
+    scale = np.abs(coef).max(axis=1)
+    nz = scale > 0
+    if not nz.any():
+        return out
+    norm = np.round(coef[nz] / scale[nz, None], 9)
+    seen: dict[bytes, int] = {}
+    inv = np.empty(len(norm), dtype=int)
+    for i, row in enumerate(norm):
+        inv[i] = seen.setdefault(row.tobytes(), len(seen))
+    first = np.zeros(len(seen), dtype=int)
+    first[inv[::-1]] = np.arange(len(norm))[::-1]
+    uniq = norm[first].astype(np.float32)
+    basis = basis.astype(np.float32, copy=False)
+    draws = np.empty((len(uniq), basis.shape[1]), dtype=np.float32)
+    for i, row in enumerate(uniq):  # rows are sparse (a region holds few plants): only non-zero terms
+        nzi = np.flatnonzero(row)
+        np.dot(row[nzi], basis[nzi], out=draws[i])
+    draws.sort(axis=1)
+    n = draws.shape[1]
+    pos = np.asarray(qs, dtype=float) / 100 * (n - 1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, n - 1)
+    frac = (pos - lo)[None, :]
+    pct = draws[:, lo] * (1 - frac) + draws[:, hi] * frac
+    out[nz] = pct[inv] * scale[nz, None]
+    return out
+
+
+def percentiles(sim: Simulation) -> pd.DataFrame:
+    """index + jobs_p10/p50/p90 + training_p10/p50/p90 + mean jobs per group (mean_<group>)."""
+    jobs = _percentiles(sim.coef, sim.basis)
+    train = _percentiles(sim.train_coef, sim.train_basis)
+    out = sim.index.copy()
+    for i, q in enumerate(QUANTILES):
+        out[f"jobs_p{q}"] = jobs[:, i]
+    for i, q in enumerate(QUANTILES):
+        out[f"training_p{q}"] = train[:, i]
+    for i, g in enumerate(GROUPS):
+        out[f"mean_{g}"] = sim.group_mean[:, i]
+    return out
+
+
+def role_mix(roles: pd.DataFrame | None) -> tuple[list[str], np.ndarray]:
+    """(role ids, matrix roles × GROUPS of staffing shares; missing shares = 0)."""
+    if roles is None or roles.empty or "role_id" not in roles.columns:
+        return [], np.zeros((0, len(GROUPS)))
+    mix = np.column_stack([pd.to_numeric(roles.get(f"mix_{g}"), errors="coerce").astype(float).fillna(0.0)
+                           if f"mix_{g}" in roles.columns else np.zeros(len(roles)) for g in GROUPS])
+    return [str(r) for r in roles["role_id"]], mix
+
+
+def split(pct: pd.DataFrame, labels: list[str], matrix: np.ndarray, column: str = "role_id") -> pd.DataFrame:
+    """Split total percentiles into parts (roles, or segment groups with the identity matrix) using the
+    row's mean group composition: part = share × total for each percentile."""
+    means = pct[[f"mean_{g}" for g in GROUPS]].to_numpy(float)
+    total = means.sum(axis=1, keepdims=True)
+    shares = np.divide(means @ matrix.T, total, out=np.zeros((len(pct), len(labels))), where=total > 0)
+    n = len(labels)
+    out = pct.loc[pct.index.repeat(n), ["nuts_id", "year"]].reset_index(drop=True)
+    out[column] = np.tile(np.array(labels, dtype=object), len(pct))
+    flat = shares.reshape(-1)
+    for name in ("jobs", "training"):
+        for q in QUANTILES:
+            out[f"{name}_p{q}"] = np.repeat(pct[f"{name}_p{q}"].to_numpy(float), n) * flat
+    return out
+
+
+def forecast(plants: pd.DataFrame, roles: pd.DataFrame | None, params: Params, level: int = 2,
+             country: str | None = None, years: tuple[int, ...] = YEARS) -> pd.DataFrame:
+    """P10/P50/P90 jobs and training per region (NUTS `level`) × year × role (OUT_COLUMNS).
+    Without a role table, role_id is "all"."""
+    sim = simulate(plants, params, years)
+    if country:
+        sim = subset(sim, country)
+    sim = aggregate(sim, level)
+    pct = percentiles(sim)
+    labels, mix = role_mix(roles)
+    if not labels:
+        out = pct.assign(role_id="all")
+    else:
+        out = split(pct, labels, mix)
+    out = out[OUT_COLUMNS].sort_values(["nuts_id", "year", "role_id"]).reset_index(drop=True)
+    num = OUT_COLUMNS[3:]
+    out[num] = out[num].round(1)
+    out["year"] = out["year"].astype(int)
+    return out
+
+
+def scope_frame(sim: Simulation, prefix: str | None = None) -> pd.DataFrame:
+    """Percentiles per year for one scope (None = Europe, else a country/region code prefix)."""
+    part = subset(sim, prefix)
+    if part.index.empty:
+        return pd.DataFrame({"year": list(sim.years), **{f"{n}_p{q}": 0.0 for n in ("jobs", "training")
+                                                           for q in QUANTILES},
+                             **{f"mean_{g}": 0.0 for g in GROUPS}})
+    return percentiles(aggregate(part, "europe")).drop(columns="nuts_id")
+
+
+def central_by_group(sim: Simulation, year: int, prefix: str | None = None) -> dict[str, float]:
+    """Mean jobs per segment group in one year (means add up across groups and regions)."""
+    part = subset(sim, prefix)
+    mask = (part.index["year"] == int(year)).to_numpy()
+    sums = part.group_mean[mask].sum(axis=0) if mask.any() else np.zeros(len(GROUPS))
+    return {g: float(v) for g, v in zip(GROUPS, sums, strict=False)}
+
+
+# ---------------------------------------------------------------- top-down, reconciliation, risk
+
+def headline_value(headlines: pd.DataFrame | None, kind: str, assumptions: dict | None = None) -> dict | None:
+    """The EBA headline row for kind "jobs" (4M by 2025) or "training" (800K); falls back to the anchors."""
+    suffix = {"jobs": "jobs_2025", "training": "training_2025"}[kind]
+    if headlines is not None and not headlines.empty and "metric" in headlines.columns:
+        hit = headlines[headlines["metric"].astype(str).str.endswith(suffix)]
+        if not hit.empty:
+            row = hit.iloc[0]
+            return {k: (None if pd.isna(row.get(k)) else row.get(k)) for k in
+                    ("metric", "value", "source_title", "source_url", "as_of")}
+    anchor = ((assumptions or {}).get("anchors") or {}).get({"jobs": "eba_jobs_2025",
+                                                              "training": "eba_training_need_2025"}[kind])
+    if isinstance(anchor, dict) and _num(anchor.get("value")) is not None:
+        return {"metric": suffix, "value": _num(anchor["value"]), "source_title": anchor.get("source_title"),
+                "source_url": anchor.get("source_url") or None, "as_of": anchor.get("as_of")}
+    return None
+
+
+def allocate_headline(total: float, weights: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Top-down ALLOCATION (not a forecast): `total` split over regions in proportion to the `key` column
+    of `weights` (one row per nuts_id). Regions without a key value are listed with allocated = NaN."""
+    cols = ["nuts_id", "key", "weight", "share", "allocated", "label"]
+    if weights is None or weights.empty or key not in weights.columns:
+        return pd.DataFrame(columns=cols)
+    w = pd.to_numeric(weights[key], errors="coerce").astype(float)
+    w = w.where(w >= 0)
+    known = w.sum(skipna=True)
+    share = w / known if known > 0 else w * np.nan
+    out = pd.DataFrame({"nuts_id": weights["nuts_id"].to_numpy(), "key": key, "weight": w.to_numpy(),
+                        "share": share.to_numpy(), "allocated": (share * float(total)).to_numpy(),
+                        "label": "allocation"})
+    return out.sort_values("allocated", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def reconcile(direct_by_group: dict[str, float], headline: float | None, assumptions: dict) -> pd.DataFrame:
+    """Bottom-up direct plant jobs next to the EBA headline, with the multipliers that would bridge them.
+    Each multiplier row carries its status and citation; a multiplier without value is listed, not applied."""
+    mult = assumptions.get("multipliers") or {}
+    direct = float(sum(direct_by_group.values()))
+    rows = [{"step": "bottom_up_direct", "jobs": direct, "multiplier": None, "status": "modelled",
+             "source_title": "Plant pipeline × assumptions (this model)", "source_url": None,
+             "note": "Direct on-site jobs at battery plants (all segments), mean of the Monte Carlo draws."}]
+    running = direct
+
+    def add(name: str, base_group: str | None, extra_only: bool):
+        nonlocal running
+        node = mult.get(name) if isinstance(mult.get(name), dict) else {}
+        m = _num(node.get("value"))
+        base = direct_by_group.get(base_group, 0.0) if base_group else running
+        jobs = None if m is None else base * ((m - 1) if extra_only else m)
+        if jobs is not None:
+            running += jobs
+        rows.append({"step": name, "jobs": jobs, "multiplier": m, "status": node.get("status") or "assumption",
+                     "source_title": node.get("source_title") or None, "source_url": node.get("source_url") or None,
+                     "note": (node.get("rationale") or "") if m is not None
+                     else "No sourced value: not applied. " + (node.get("rationale") or "")})
+
+    add("value_chain_per_direct_cell_job", "cell", True)
+    add("pack_component_jobs_per_pack_job", "pack", False)
+    add("indirect_induced", None, False)
+    rows.append({"step": "bottom_up_with_multipliers", "jobs": running, "multiplier": None, "status": "modelled",
+                 "source_title": None, "source_url": None, "note": "Sum of the rows above."})
+    gap = headline / running if headline and running > 0 else None
+    rows.append({"step": "implied_gap_multiplier", "jobs": headline, "multiplier": gap, "status": "implied",
+                 "source_title": None, "source_url": None,
+                 "note": "Headline ÷ bottom-up with multipliers: what would still be needed to reach the headline. "
+                         "Not sourced, not a forecast."})
+    return pd.DataFrame(rows, columns=["step", "jobs", "multiplier", "status", "source_title", "source_url", "note"])
+
+
+def risk(plants: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """Planned capacity and full-output jobs that are secure (operating + under construction) vs at risk
+    (announced + paused); cancelled shown apart. Shares exclude cancelled."""
+    prep = prepare(plants, params)
+    cap = pd.to_numeric(plants.reset_index(drop=True).get("capacity_value"), errors="coerce") if len(plants) else None
+    rows = []
+    measures = []
+    if cap is not None:
+        unit = plants.reset_index(drop=True)["capacity_unit"].astype("string")
+        measures.append(("cell capacity (GWh/yr)", cap.where((prep["group"] == "cell") & (unit == "GWh/yr"))))
+        measures.append(("all capacity in GWh/yr", cap.where(unit == "GWh/yr")))
+        measures.append(("all capacity in kt/yr", cap.where(unit == "kt/yr")))
+        head = prep["headcount_central"].where(prep["basis"].isin(["announced", "modelled", "cancelled",
+                                                                    "unscheduled"]))
+        measures.append(("full-output jobs (announced or modelled, central)", head))
+        measures.append(("sites", pd.Series(1.0, index=prep.index)))
+    for name, values in measures:
+        v = pd.to_numeric(values, errors="coerce").astype(float).fillna(0.0)
+        secure = float(v[prep["status"].isin(SECURE)].sum())
+        at_risk = float(v[prep["status"].isin(AT_RISK)].sum())
+        cancelled = float(v[prep["status"] == "cancelled"].sum())
+        live = secure + at_risk
+        rows.append({"measure": name, "secure": secure, "at_risk": at_risk, "cancelled": cancelled,
+                     "secure_share": secure / live if live else np.nan,
+                     "at_risk_share": at_risk / live if live else np.nan})
+    return pd.DataFrame(rows, columns=["measure", "secure", "at_risk", "cancelled", "secure_share", "at_risk_share"])
