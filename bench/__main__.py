@@ -1,0 +1,36 @@
+"""`python -m bench COMMAND …` — synth | queries | pages | load. Prints one JSON line per figure."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+COMMANDS = {
+    "synth": ("bench.synth_cmd", "write the synthetic Parquet files (.cache/bench/) for --rows/--seed"),
+    "queries": ("bench.queries", "page-shaped aggregations at scale (DuckDB vs pandas) + every real query"),
+    "pages": ("bench.pages", "AppTest rerun per page (cold/warm), NUTS-2 map figure bytes, peak RSS"),
+    "load": ("bench.load", "N concurrent Streamlit websocket sessions: time to first chart, errors"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    modules = {}
+    for name, (module_name, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        modules[name] = importlib.import_module(module_name)
+        modules[name].add_arguments(p)
+    args = parser.parse_args(argv)
+    from bench.common import emit
+
+    emit("machine.loadavg_1m", os.getloadavg()[0], "load", None, cpus=os.cpu_count(), when="start")
+    code = modules[args.command].run(args)
+    emit("machine.loadavg_1m", os.getloadavg()[0], "load", None, cpus=os.cpu_count(), when="end")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

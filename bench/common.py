@@ -1,0 +1,77 @@
+"""Shared helpers: JSON-line output, percentiles, peak RSS, optional sibling bench modules."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import resource
+import sys
+import time
+from pathlib import Path
+
+from workforce import ROOT
+
+CACHE_DIR = ROOT / ".cache" / "bench"
+
+
+def emit(figure: str, value, unit: str, rows: int | None = None, **extra) -> dict:
+    """Print one figure as a JSON line (flushed at once) and return it."""
+    if isinstance(value, float):
+        value = round(value, 3) if math.isfinite(value) else None
+    rec = {"figure": figure, "value": value, "unit": unit, "rows": rows, **extra}
+    print(json.dumps(rec), flush=True)
+    return rec
+
+
+def note(message: str) -> None:
+    """Human-readable progress on stderr (stdout carries only JSON lines)."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def timed_ms(fn, repeat: int, warmup: int = 1) -> list[float]:
+    """Run fn warmup+repeat times; return the `repeat` wall times in ms."""
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def optional_module(name: str):
+    """bench.forecast / bench.present are written by other developers; None while absent."""
+    if not (Path(__file__).parent / f"{name}.py").is_file():
+        return None
+    return importlib.import_module(f"bench.{name}")
+
+
+def run_optional(name: str) -> list[dict]:
+    """Print the figures of bench.<name>.run() if that module exists; errors become a figure, not a crash."""
+    module = optional_module(name)
+    if module is None:
+        note(f"bench.{name} not present: skipped")
+        return []
+    try:
+        records = list(module.run() or [])
+    except Exception as exc:  # a sibling's bug must not hide our figures
+        return [emit(f"{name}.error", f"{type(exc).__name__}: {exc}", "text")]
+    for rec in records:
+        print(json.dumps(rec), flush=True)
+    return records

@@ -1,0 +1,206 @@
+"""`python -m bench load --sessions 200 [--url http://127.0.0.1:PORT]`: N real Streamlit browser sessions.
+
+Each simulated viewer does what a browser does on the wire: GET / (keeps any Set-Cookie, e.g. the nginx
+sticky cookie), opens the websocket /_stcore/stream (subprotocol "streamlit"), sends a BackMsg
+`rerun_script` (ClientState for the default page), and reads ForwardMsgs until `script_finished`.
+Time to first chart = from the GET to the first ForwardMsg delta whose new element is a `plotly_chart`
+(the protobuf arrives at the browser; Plotly's own drawing in the browser is not included).
+Arrivals are spread evenly over --ramp seconds; each session is bounded by --timeout, the whole run by
+ramp + timeout + hold + 30 s. Only loopback targets are accepted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from urllib.parse import urlparse
+
+from bench.common import emit, note, percentile
+from workforce import ROOT
+
+LOOPBACK = {"127.0.0.1", "localhost"}
+
+
+class SessionError(Exception):
+    pass
+
+
+async def _http_get(host: str, port: int, path: str, timeout: float) -> tuple[int, list[str]]:
+    """Minimal HTTP/1.1 GET; returns (status, cookies as 'name=value')."""
+    reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
+    try:
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
+        await writer.drain()
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout)
+        await asyncio.wait_for(reader.read(), timeout)  # drain the body like a browser would
+    finally:
+        writer.close()
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    cookies = [ln.split(":", 1)[1].strip().split(";", 1)[0] for ln in lines[1:] if ln.lower().startswith("set-cookie:")]
+    return status, cookies
+
+
+async def one_session(base: str, path: str, query: str, timeout: float, hold: float) -> dict:
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.asyncio.client import connect
+
+    u = urlparse(base)
+    t0 = time.perf_counter()
+    out = {"first_delta": None, "first_chart": None, "finished": None, "exceptions": 0}
+    status, cookies = await _http_get(u.hostname, u.port, "/" + path + (f"?{query}" if query else ""), timeout)
+    if status != 200:
+        raise SessionError(f"GET / returned {status}")
+    out["http"] = (time.perf_counter() - t0) * 1000
+    headers = {"Cookie": "; ".join(cookies)} if cookies else {}
+    ws_url = f"ws://{u.hostname}:{u.port}/_stcore/stream"
+    async with connect(ws_url, subprotocols=["streamlit"], additional_headers=headers, max_size=None,
+                       open_timeout=timeout, proxy=None, ping_interval=None) as ws:
+        msg = BackMsg()
+        msg.rerun_script.query_string = query
+        msg.rerun_script.page_name = path
+        await ws.send(msg.SerializeToString())
+        deadline = t0 + timeout
+        while out["finished"] is None:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise SessionError("timeout before script_finished")
+            data = await asyncio.wait_for(ws.recv(), left)
+            fwd = ForwardMsg()
+            fwd.ParseFromString(data)
+            kind = fwd.WhichOneof("type")
+            now = (time.perf_counter() - t0) * 1000
+            if kind == "delta":
+                out["first_delta"] = out["first_delta"] or now
+                element = fwd.delta.new_element.WhichOneof("type") if fwd.delta.HasField("new_element") else None
+                if element == "plotly_chart" and out["first_chart"] is None:
+                    out["first_chart"] = now
+                elif element == "exception":
+                    out["exceptions"] += 1
+            elif kind == "script_finished":
+                out["finished"] = now
+            elif kind == "session_event" and fwd.session_event.WhichOneof("type") == "script_compilation_exception":
+                raise SessionError("script compilation exception")
+        if hold > 0:
+            await asyncio.sleep(hold)  # a viewer stays connected a little while
+    if out["exceptions"]:
+        raise SessionError(f"{out['exceptions']} exception element(s) on the page")
+    if out["first_chart"] is None:
+        raise SessionError("script finished without a plotly chart")
+    return out
+
+
+async def run_load(base: str, sessions: int, ramp: float, timeout: float, hold: float, path: str, query: str):
+    async def delayed(i: int):
+        await asyncio.sleep(ramp * i / max(sessions, 1))
+        try:
+            return await asyncio.wait_for(one_session(base, path, query, timeout, hold), timeout + hold + 5)
+        except Exception as exc:
+            return exc
+
+    t0 = time.perf_counter()
+    tasks = [asyncio.create_task(delayed(i)) for i in range(sessions)]
+    done, pending = await asyncio.wait(tasks, timeout=ramp + timeout + hold + 30)
+    for task in pending:
+        task.cancel()
+    results = [t.result() for t in done] + [SessionError("cancelled at global deadline")] * len(pending)
+    return results, time.perf_counter() - t0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, log_path) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise SystemExit("streamlit did not become healthy within 60 s")
+
+
+def _peak_rss_of(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--sessions", type=int, default=200, help="concurrent viewers (max 1000)")
+    parser.add_argument("--url", help="base URL of a running app on 127.0.0.1 (default: start one)")
+    parser.add_argument("--ramp", type=float, default=20.0, help="seconds over which viewers arrive")
+    parser.add_argument("--timeout", type=float, default=60.0, help="per-session limit in seconds")
+    parser.add_argument("--hold", type=float, default=2.0, help="seconds a viewer stays connected after the page")
+    parser.add_argument("--page", default="", help="url path of the page (default: overview)")
+    parser.add_argument("--query", default="", help="query string, e.g. country=DE")
+    parser.add_argument("--warmup", type=int, default=1, help="sequential sessions before the timed run")
+
+
+def run(args) -> int:
+    sessions = max(1, min(args.sessions, 1000))
+    proc = None
+    if args.url:
+        u = urlparse(args.url)
+        if u.scheme != "http" or u.hostname not in LOOPBACK or not u.port:
+            note("--url must be http://127.0.0.1:PORT (loopback only)")
+            return 2
+        base = f"http://127.0.0.1:{u.port}"
+    else:
+        port = _free_port()
+        log = ROOT / ".cache" / "bench" / "load-server.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        proc = start_server(port, log)
+        base = f"http://127.0.0.1:{port}"
+    try:
+        warm = []
+        for _ in range(max(0, args.warmup)):  # a replica's first viewer pays the catalog build once
+            res, _ = asyncio.run(run_load(base, 1, 0, args.timeout, 0, args.page, args.query))
+            warm += res
+        if warm and not isinstance(warm[0], Exception):
+            emit("load.warmup_first_chart_ms", warm[0]["first_chart"], "ms", 1)
+        results, wall = asyncio.run(run_load(base, sessions, args.ramp, args.timeout, args.hold, args.page, args.query))
+    finally:
+        if proc is not None:
+            rss = _peak_rss_of(proc.pid)
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            if rss:
+                emit("load.server_peak_rss_mb", rss, "MB", sessions)
+    ok = [r for r in results if not isinstance(r, Exception)]
+    errors = [r for r in results if isinstance(r, Exception)]
+    kinds: dict[str, int] = {}
+    for e in errors:
+        key = f"{type(e).__name__}: {e}"[:120]
+        kinds[key] = kinds.get(key, 0) + 1
+    for key, n in sorted(kinds.items(), key=lambda kv: -kv[1])[:5]:
+        note(f"error x{n}: {key}")
+    charts = [r["first_chart"] for r in ok]
+    emit("load.first_chart_p50_ms", percentile(charts, 50), "ms", sessions)
+    emit("load.first_chart_p95_ms", percentile(charts, 95), "ms", sessions)
+    emit("load.first_delta_p95_ms", percentile([r["first_delta"] for r in ok], 95), "ms", sessions)
+    emit("load.script_finished_p95_ms", percentile([r["finished"] for r in ok], 95), "ms", sessions)
+    emit("load.errors", len(errors), "count", sessions)
+    emit("load.wall_s", wall, "s", sessions, ramp_s=args.ramp)
+    return 0

@@ -1,0 +1,104 @@
+"""`python -m bench pages [--page overview] [--repeat 5]`: every page's rerun with AppTest (cold = Streamlit
+caches cleared, warm = repeated reruns), the Europe NUTS-2 choropleth size, peak RSS.
+
+AppTest runs the script in-process without a browser, so a "first chart" time here is the full script run
+(an upper bound for the moment the first chart element is produced; it excludes network and browser render).
+"""
+
+from __future__ import annotations
+
+import gzip
+import time
+
+from bench.common import emit, note, peak_rss_mb, percentile, run_optional
+from workforce import ROOT
+
+TIMEOUT = 60
+
+
+def page_names() -> list[str]:
+    return sorted(p.stem for p in (ROOT / "pages").glob("*.py") if not p.stem.startswith("_"))
+
+
+def _clear_caches() -> None:
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _app(page: str):
+    """An AppTest on `page` after one run of the default page (switch_page needs a first run)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    return at
+
+
+def _run_ms(at) -> float:
+    t0 = time.perf_counter()
+    at.run()
+    ms = (time.perf_counter() - t0) * 1000
+    if at.exception:
+        raise RuntimeError("; ".join(e.message for e in at.exception)[:300])
+    return ms
+
+
+def bench_page(page: str, repeat: int) -> None:
+    at = _app(page)
+    try:
+        if page == "overview":
+            _clear_caches()
+            cold = _run_ms(at)
+        else:
+            at.run()
+            _clear_caches()
+            at.switch_page(f"pages/{page}.py")
+            cold = _run_ms(at)
+        charts = len(at.get("plotly_chart"))
+        emit(f"page.{page}.cold_first_chart_ms", cold, "ms", None, charts=charts)
+        warm = [_run_ms(at) for _ in range(repeat)]
+        emit(f"page.{page}.rerun_warm_ms", percentile(warm, 50), "ms", None, p95=round(percentile(warm, 95), 3))
+    except Exception as exc:  # one broken page must not hide the others
+        emit(f"page.{page}.error", f"{type(exc).__name__}: {exc}"[:300], "text")
+
+
+def map_figure() -> None:
+    """The Europe NUTS-2 choropleth exactly as pages/regions.py builds it (level 2, no country)."""
+    from workforce import charts, db, ui
+
+    con = db.build_catalog()
+    summary = db.execute(con, "region_summary", {"level": 2, "country": None})
+    con.close()
+    shapes = ui.geometry_for(2, summary["nuts_id"].tolist())
+    fig = charts.choropleth(shapes, summary, "jobs_announced", "Jobs announced", None)
+    spec = fig.to_json()
+    emit("map.nuts2.figure_bytes", len(spec.encode()), "bytes", len(summary),
+         gzip_bytes=len(gzip.compress(spec.encode(), 6)), features=len(shapes["features"]))
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--page", action="append", help="only this page (repeatable), e.g. --page overview")
+    parser.add_argument("--repeat", type=int, default=5, help="warm reruns per page")
+
+
+def run(args) -> int:
+    import logging
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    pages = args.page or page_names()
+    unknown = sorted(set(pages) - set(page_names()))
+    if unknown:
+        note(f"unknown page(s): {', '.join(unknown)}; known: {', '.join(page_names())}")
+        return 2
+    # the very first run in a fresh process: imports + catalog build + geometry, what a new replica pays once
+    t0 = time.perf_counter()
+    first = _app("overview")
+    first.run()
+    emit("page.process_first_run_ms", (time.perf_counter() - t0) * 1000, "ms", None)
+    for page in pages:
+        bench_page(page, max(1, args.repeat))
+    map_figure()
+    run_optional("present")
+    emit("rss.peak_mb", peak_rss_mb(), "MB", None)
+    return 0

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# deploy/run_replicas.sh N   — start N Streamlit replicas on 127.0.0.1:${BASE_PORT:-8501}.. and nginx on
+#                              127.0.0.1:${LISTEN_PORT:-8080} with cookie-sticky sessions and websocket upgrade.
+# deploy/run_replicas.sh stop — stop exactly the processes this script started (pid files in .cache/deploy/).
+#
+# The replicas share one read-only DuckDB catalog file (python -m workforce build --out …; WORKFORCE_DB),
+# so the catalog is built once instead of once per replica. Everything stays on loopback.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE="$ROOT/.cache/deploy"
+BASE_PORT="${BASE_PORT:-8501}"
+LISTEN_PORT="${LISTEN_PORT:-8080}"
+PYTHON="${PYTHON:-python}"
+
+stop_all() {
+    if [[ -f "$STATE/nginx.conf" && -f "$STATE/nginx.pid" ]]; then
+        nginx -c "$STATE/nginx.conf" -p "$STATE" -s quit 2>/dev/null || kill "$(cat "$STATE/nginx.pid")" 2>/dev/null || true
+    fi
+    shopt -s nullglob
+    for f in "$STATE"/replica-*.pid; do
+        kill "$(cat "$f")" 2>/dev/null || true
+        rm -f "$f"
+    done
+    echo "stopped"
+}
+
+if [[ "${1:-}" == "stop" ]]; then
+    stop_all
+    exit 0
+fi
+
+N="${1:?usage: deploy/run_replicas.sh N | stop}"
+[[ "$N" =~ ^[0-9]+$ && "$N" -ge 1 && "$N" -le 16 ]] || { echo "N must be 1..16" >&2; exit 2; }
+mkdir -p "$STATE/tmp"
+
+if ! command -v nginx >/dev/null 2>&1; then
+    if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null 2>&1; then
+        echo "installing nginx (Debian package)…"
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 \
+            || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+    else
+        echo "nginx is not installed (install the Debian package 'nginx' as root)" >&2
+        exit 1
+    fi
+fi
+
+stop_all >/dev/null  # a previous run of this script
+
+# one catalog file for all replicas
+CATALOG="$STATE/catalog.duckdb"
+cd "$ROOT"
+"$PYTHON" -m workforce build --out "$CATALOG" >/dev/null 2>&1
+
+SERVERS=""
+for ((i = 0; i < N; i++)); do
+    port=$((BASE_PORT + i))
+    WORKFORCE_DB="$CATALOG" nohup "$PYTHON" -m streamlit run app.py \
+        --server.port "$port" --server.address 127.0.0.1 --server.headless true \
+        --browser.gatherUsageStats false >"$STATE/replica-$i.log" 2>&1 &
+    echo $! >"$STATE/replica-$i.pid"
+    SERVERS+="        server 127.0.0.1:$port max_fails=3 fail_timeout=10s;"$'\n'
+done
+
+for ((i = 0; i < N; i++)); do
+    port=$((BASE_PORT + i))
+    ok=""
+    for _ in $(seq 1 120); do
+        if curl -fsS "http://127.0.0.1:$port/_stcore/health" >/dev/null 2>&1; then ok=1; break; fi
+        sleep 0.5
+    done
+    [[ -n "$ok" ]] || { echo "replica $i (port $port) not healthy within 60 s; see $STATE/replica-$i.log" >&2; stop_all; exit 1; }
+done
+
+export TPL_SERVERS="$SERVERS" TPL_PREFIX="$STATE" TPL_LISTEN="127.0.0.1:$LISTEN_PORT"
+"$PYTHON" - "$ROOT/deploy/nginx.conf.template" "$STATE/nginx.conf" <<'PY'
+import os, sys
+text = open(sys.argv[1]).read()
+for key in ("SERVERS", "PREFIX", "LISTEN"):
+    text = text.replace("{{%s}}" % key, os.environ["TPL_" + key].rstrip("\n"))
+open(sys.argv[2], "w").write(text)
+PY
+if ! nginx -t -q -c "$STATE/nginx.conf" -p "$STATE" || ! nginx -c "$STATE/nginx.conf" -p "$STATE"; then
+    echo "nginx failed to start; stopping the replicas" >&2
+    stop_all
+    exit 1
+fi
+
+for _ in $(seq 1 40); do
+    curl -fsS "http://127.0.0.1:$LISTEN_PORT/_stcore/health" >/dev/null 2>&1 && break
+    sleep 0.25
+done
+echo "up: http://127.0.0.1:$LISTEN_PORT  ($N replicas on 127.0.0.1:$BASE_PORT..$((BASE_PORT + N - 1)); stop: deploy/run_replicas.sh stop)"
