@@ -1,8 +1,10 @@
-"""/partnerships — industry–education partnerships: who trains for which plant."""
+"""/partnerships — industry–education partnerships: network, regional hubs, regions without a
+partnership, a regional story (demand, partner schools, gap, coverage) and the training-needs brief."""
 
+import pandas as pd
 import streamlit as st
 
-from workforce import db, ui
+from workforce import text, training, training_charts, training_data, ui
 from workforce.i18n import t
 
 f = ui.current()
@@ -10,9 +12,139 @@ lang = f.lang
 st.title(t("partnerships.title", lang))
 st.markdown(t("partnerships.intro", lang))
 
-partnerships = db.run("partnerships", country=f.country)
-st.metric(t("partnerships.count", lang), f"{len(partnerships):,}")
-ui.table(partnerships, ["industry_party", "site_name", "education_party", "country", "city", "nuts2", "started",
-                        "what", "source_title", "source_url", "as_of"])
-ui.csv_download(partnerships, "partnerships", lang)
-ui.sources_footnote(partnerships, lang)
+edges = training_data.network(f.country)
+hubs = training_data.hubs(edges)
+m1, m2, m3, m4 = st.columns(4)
+m1.metric(t("partnerships.count", lang), f"{len(edges):,}")
+m2.metric(t("partnerships.companies", lang), f"{edges['company'].nunique():,}")
+m3.metric(t("partnerships.schools", lang), f"{edges['education_party'].nunique():,}")
+m4.metric(t("partnerships.regions", lang), f"{edges['nuts2'].nunique():,}")
+
+# ---------------------------------------------------------------- network
+st.subheader(t("partnerships.network", lang))
+if edges.empty:
+    st.info(t("partnerships.none", lang))
+else:
+    st.plotly_chart(training_charts.network_figure(edges, set(hubs["nuts2"])), width="stretch", key="pt_network")
+    top = hubs.iloc[0] if not hubs.empty else None
+    st.caption(t("partnerships.network_alt", lang, n=len(edges), companies=edges["company"].nunique(),
+                 schools=edges["education_party"].nunique(), regions=edges["nuts2"].nunique(), hubs=len(hubs),
+                 top=text.md(f"{top['nuts2']} {top['region_name'] or ''}") if top is not None else "—"))
+if not hubs.empty:
+    st.markdown("**" + t("partnerships.hubs", lang) + "**")
+    ui.table(hubs, ["nuts2", "region_name", "partnerships", "companies", "schools", "company_names", "school_names"])
+
+st.subheader(t("partnerships.all", lang))
+ui.table(edges, ["company", "site_name", "education_party", "programme_ids", "country", "city", "nuts2", "started",
+                 "what", "status", "source_title", "source_url", "as_of"])
+ui.csv_download(edges, "partnerships", lang)
+ui.sources_footnote(edges, lang)
+
+st.subheader(t("partnerships.without", lang))
+without = training_data.regions_without_partnership(f.country)
+st.caption(t("partnerships.without_alt", lang, n=len(without),
+             jobs=ui.fmt_number(pd.to_numeric(without["jobs_announced"], errors="coerce").sum())))
+if not without.empty:
+    ui.table(without, ["nuts2", "region_name", "sites", "jobs_announced", "companies"])
+
+# ---------------------------------------------------------------- regional story
+st.subheader(t("partnerships.story", lang))
+names = training_data.region_names(2, f.country)
+plants = training_data.plants(f.country)
+options = sorted((set(edges["nuts2"].dropna()) | set(plants["nuts2"].dropna()) | ({f.region} if f.region else set()))
+                 - {""})
+default = f.region if f.region in options else None
+region = st.selectbox(t("partnerships.pick_region", lang), [None, *options], key="pt_region",
+                      index=[None, *options].index(default),
+                      format_func=lambda r: t("partnerships.no_region", lang) if r is None else f"{r} {names.get(r, '')}")
+if region != f.region:
+    ui.set_region(region)
+
+roles = training_data.roles()
+role_names = dict(zip(roles["role_id"], roles["role"], strict=False))
+if region:
+    st.markdown(f"### {text.md(region)} {text.md(names.get(region, ''))}")
+    local_plants = plants[training.in_region(plants["nuts2"], region)]
+    need_df, need_source = training_data.need(region[:2], 2, f.scenario)
+    need_df = need_df[training.in_region(need_df["nuts_id"], region)]
+    programmes = training_data.programmes(region[:2])
+    local_programmes = programmes[training.in_region(programmes["nuts2"], region)]
+    local_edges = edges[training.in_region(edges["nuts2"], region)] if not edges.empty else edges
+    linked = {p for v in local_edges["programme_ids"].dropna() for p in training.role_set(v)}
+    partner_programmes = programmes[programmes["programme_id"].isin(linked)]
+
+    s1, s2, s3, s4 = st.columns(4)
+    s1.metric(t("partnerships.story_plants", lang), f"{len(local_plants):,}")
+    s2.metric(t("partnerships.story_jobs", lang), ui.fmt_number(
+        pd.to_numeric(local_plants.loc[local_plants["status"] != "cancelled", "jobs_announced"], errors="coerce").sum()))
+    s3.metric(t("partnerships.story_partnerships", lang), f"{len(local_edges):,}")
+    s4.metric(t("partnerships.story_programmes", lang), f"{len(local_programmes):,}")
+
+    st.markdown("**" + t("partnerships.story_demand", lang) + "**")
+    ui.table(local_plants, ["company", "site_name", "segment", "status", "jobs_announced", "start_year",
+                            "source_title", "source_url", "as_of"])
+    ui.assumption_badge(lang)
+    if need_source == training.NEED_PROXY:
+        st.caption(t("training.need_proxy", lang))
+    else:
+        st.caption(t("training.need_model", lang, scenario=t(f"scenario.{f.scenario}", lang)))
+
+    st.markdown("**" + t("partnerships.story_covers", lang) + "**")
+    for r in local_edges.itertuples(index=False):
+        st.markdown(f"- **{text.md(r.company)}** ↔ **{text.md(r.education_party)}** "
+                    f"({text.md(r.started or 'date not stated')}): {text.md(r.what or '')} "
+                    f"— {text.md_link(r.source_title, r.source_url)}")
+    cov = training.coverage(need_df, partner_programmes, local_programmes)
+    if not cov.empty:
+        cov = cov.assign(role=cov["role_id"].map(lambda r: role_names.get(r, r)))
+        n_cov = int((cov["covered_by"] == "partnership").sum())
+        st.caption(t("partnerships.coverage_alt", lang, roles=len(cov), partnership=n_cov,
+                     other=int((cov["covered_by"] == "other local programme").sum()),
+                     none=int((cov["covered_by"] == "none").sum())))
+        ui.table(cov, ["role", "need", "covered_by", "partnership_programmes", "other_programmes"],
+                 need=st.column_config.NumberColumn("need (people)", format="%.0f"))
+
+    st.markdown("**" + t("partnerships.story_supply", lang) + "**")
+    ui.table(pd.concat([partner_programmes, local_programmes]).drop_duplicates("programme_id"),
+             ["programme_id", "provider", "programme", "mode", "eqf_level", "role_ids", "capacity_per_year",
+              "source_title", "source_url"])
+
+    st.markdown("**" + t("partnerships.story_gap", lang, start=2024, end=f.year) + "**")
+    g = training.gap_window(training.gap(need_df, local_programmes), 2024, f.year)
+    if g.empty:
+        st.info(t("training.no_gap", lang))
+    else:
+        g = g.assign(role=g["role_id"].map(lambda r: role_names.get(r, r)),
+                     capacity_text=g["capacity"].map(lambda v: "unknown" if pd.isna(v) else f"{v:,.0f}"),
+                     gap_text=g["gap"].map(lambda v: "unknown" if pd.isna(v) else f"{v:,.0f}"))
+        ui.table(g.sort_values("need", ascending=False), ["role", "need", "capacity_text", "gap_text", "programmes"],
+                 need=st.column_config.NumberColumn("need", format="%.0f"),
+                 capacity_text=st.column_config.TextColumn("capacity"), gap_text=st.column_config.TextColumn("gap"))
+
+# ---------------------------------------------------------------- training-needs brief
+area = region or f.country
+st.subheader(t("partnerships.brief", lang, area=text.md(area or t("filter.all_europe", lang))))
+b = training_data.brief(area, scenario=f.scenario)
+proxy = b["need_source"] == training.NEED_PROXY
+st.caption("⚠️ " + t("training.need_proxy" if proxy else "training.need_model", lang,
+                     scenario=t(f"scenario.{f.scenario}", lang)))
+lines = [t("partnerships.brief_need", lang, need=ui.fmt_number(b["total_need"]), programmes=b["programmes"],
+           unknown=b["programmes_unknown_capacity"],
+           source=t("training.need_source_proxy" if proxy else "training.need_source_model", lang))]
+if b["top_roles"]:
+    lines.append(t("partnerships.brief_roles", lang) + " " + "; ".join(
+        f"{text.md(r['role'])} ({ui.fmt_number(r['need'])})" for r in b["top_roles"]))
+if b["gap"]:
+    lines.append(t("partnerships.brief_gap", lang) + " " + "; ".join(
+        f"{text.md(role_names.get(r['role_id'], r['role_id']))}: "
+        + ("unknown" if not r["capacity_known"] else ui.fmt_number(r["gap"])) for r in b["gap"]))
+if b["providers"]:
+    lines.append(t("partnerships.brief_providers", lang) + " " + "; ".join(
+        f"{text.md(r['provider'])} ({r['programmes']})" for r in b["providers"]))
+lines.append(t("partnerships.brief_overlaps", lang, n=b["overlaps_count"]) + " " + "; ".join(
+    text.md(r["reason"]) for r in b["overlaps"][:3]))
+lines.append(t("partnerships.brief_white_spots", lang, n=b["white_spots_count"]) + " " + "; ".join(
+    f"{text.md(r['nuts_id'])} {text.md(role_names.get(r['role_id'], r['role_id']))}" for r in b["white_spots"]))
+st.markdown("\n".join(f"- {line}" for line in lines))
+if b["sources"]:
+    st.caption(t("sources.label", lang) + ": " + "; ".join(text.md_link(s["title"], s["url"]) for s in b["sources"][:12]))

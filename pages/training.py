@@ -1,8 +1,10 @@
-"""/training — the training supply: programmes by country, mode and EQF level, with sources."""
+"""/training — training supply: catalogue, providers map, pathways, overlaps, white spots and the
+programme–demand gap (layout only; logic in workforce.training / workforce.training_data)."""
 
+import pandas as pd
 import streamlit as st
 
-from workforce import db, ui
+from workforce import training, training_charts, training_data, ui
 from workforce.i18n import t
 
 f = ui.current()
@@ -10,15 +12,136 @@ lang = f.lang
 st.title(t("training.title", lang))
 st.markdown(t("training.intro", lang))
 
-counts = db.run("programme_counts", country=f.country)
-programmes = db.run("programmes", country=f.country)
-c1, c2, c3 = st.columns(3)
-c1.metric(t("training.programmes", lang), f"{len(programmes):,}")
-c2.metric(t("training.providers", lang), f"{programmes['provider'].nunique():,}")
-c3.metric(t("training.countries", lang), f"{programmes['country'].nunique():,}")
-ui.table(counts)
+programmes = training_data.programmes(f.country)
+prog_roles = training_data.programme_roles(f.country)
+roles = training_data.roles()
+role_names = dict(zip(roles["role_id"], roles["role"], strict=False))
+names = training_data.region_names(2, f.country)
+
+# ---------------------------------------------------------------- filters
+regions = sorted(set(programmes["nuts2"].dropna()) | ({f.region} if f.region else set()))
+c1, c2, c3, c4, c5 = st.columns(5)
+region = c1.selectbox(t("training.filter_region", lang), [None, *regions], index=([None, *regions].index(f.region)
+                      if f.region in regions else 0), key="tr_region",
+                      format_func=lambda r: t("training.all_regions", lang) if r is None else f"{r} {names.get(r, '')}")
+if region != f.region:
+    ui.set_region(region)
+eqf_opts = sorted(programmes["eqf_level"].dropna().astype(int).unique().tolist())
+eqf = c2.multiselect(t("training.filter_eqf", lang), [*eqf_opts, "unknown"], key="tr_eqf")
+modes = c3.multiselect(t("training.filter_mode", lang), list(training.MODE_LABEL), key="tr_mode",
+                       format_func=training.MODE_LABEL.get)
+langs = c4.multiselect(t("training.filter_language", lang), sorted(programmes["language"].dropna().unique()),
+                       key="tr_lang")
+role_filter = c5.multiselect(t("training.filter_role", lang), sorted(role_names), key="tr_role",
+                             format_func=lambda r: role_names.get(r, r))
+
+shown = programmes
+if region:
+    shown = shown[training.in_region(shown["nuts2"], region)]
+if eqf:
+    known = [e for e in eqf if e != "unknown"]
+    shown = shown[shown["eqf_level"].isin(known) | (("unknown" in eqf) & shown["eqf_level"].isna())]
+if modes:
+    shown = shown[shown["mode"].isin(modes)]
+if langs:
+    shown = shown[shown["language"].isin(langs)]
+if role_filter:
+    ids = set(prog_roles.loc[prog_roles["role_id"].isin(role_filter), "programme_id"])
+    shown = shown[shown["programme_id"].isin(ids)]
+
+m1, m2, m3, m4 = st.columns(4)
+m1.metric(t("training.programmes", lang), f"{len(shown):,}")
+m2.metric(t("training.providers", lang), f"{shown['provider'].nunique():,}")
+m3.metric(t("training.countries", lang), f"{shown['country'].nunique():,}")
+m4.metric(t("training.with_capacity", lang), f"{int(shown['capacity_per_year'].notna().sum()):,}")
+
+# ---------------------------------------------------------------- catalogue
 st.subheader(t("training.catalogue", lang))
-ui.table(programmes, ["provider", "programme", "country", "city", "nuts2", "eqf_level", "mode", "language",
-                      "role_ids", "capacity_per_year", "source_title", "source_url", "as_of"])
-ui.csv_download(programmes, "programmes", lang)
-ui.sources_footnote(programmes, lang)
+view = ui.view_for(region or f.country)
+st.plotly_chart(training_charts.providers_map(shown, view), width="stretch", key="tr_map")
+located = int(shown[["lat", "lon"]].notna().all(axis=1).sum())
+st.caption(t("training.map_alt", lang, n=located, total=len(shown), providers=shown["provider"].nunique()))
+ui.table(shown, ["programme_id", "provider", "programme", "country", "city", "nuts2", "eqf_level", "mode", "language",
+                 "role_ids", "capacity_per_year", "status", "source_title", "source_url", "as_of"])
+ui.csv_download(shown, "programmes", lang)
+ui.sources_footnote(shown, lang)
+
+# ---------------------------------------------------------------- pathways
+st.subheader(t("training.pathways", lang))
+links = training.pathways(shown, roles)
+if links.empty:
+    st.info(t("training.no_pathways", lang))
+else:
+    st.plotly_chart(training_charts.pathways_sankey(links), width="stretch", key="tr_sankey")
+    entry = links[links["kind"] == "entry_to_programme"].groupby("source")["value"].sum().sort_values(ascending=False)
+    to_role = links[links["kind"] == "programme_to_role"].groupby("target")["value"].sum().sort_values(ascending=False)
+    st.caption(t("training.pathways_alt", lang, n=int(entry.sum()), entry=entry.index[0],
+                 role=to_role.index[0], without=int(len(shown) - entry.sum())))
+
+# ---------------------------------------------------------------- overlaps
+st.subheader(t("training.overlaps", lang))
+o1, o2 = st.columns(2)
+threshold = o1.slider(t("training.threshold", lang), 0.0, 1.0, 0.5, 0.05, key="tr_threshold")
+max_km = o2.number_input(t("training.max_km", lang), min_value=0, max_value=1000, value=0, step=10, key="tr_km")
+ov = training.overlaps(shown[shown["nuts2"].notna()], threshold=threshold, max_km=max_km or None)
+comparable = ov[ov["comparable"]]
+st.caption(t("training.overlaps_alt", lang, n=len(comparable), unknown=len(ov) - len(comparable),
+             threshold=f"{threshold:.2f}"))
+if ov.empty:
+    st.info(t("training.no_overlaps", lang))
+else:
+    ui.table(ov, ["programme_a", "provider_a", "programme_b", "provider_b", "nuts2", "distance_km", "eqf_level",
+                  "similarity", "shared_roles", "comparable", "reason"])
+
+# ---------------------------------------------------------------- demand: white spots and gap
+need_df, need_source = training_data.need(f.country, 2, f.scenario)
+ui.assumption_badge(lang)
+if need_source == training.NEED_PROXY:
+    st.caption(t("training.need_proxy", lang))
+else:
+    st.caption(t("training.need_model", lang, scenario=t(f"scenario.{f.scenario}", lang)))
+
+st.subheader(t("training.white_spots", lang))
+ws_km = st.number_input(t("training.ws_km", lang), min_value=0, max_value=1000, value=0, step=25, key="tr_ws_km")
+ws_need = need_df[training.in_region(need_df["nuts_id"], region)] if region else need_df
+ws = training.white_spots(ws_need, training_data.regional_programmes(None if ws_km else f.country),
+                          max_km=ws_km or None, centroids=training_data.centroids(2, f.country))
+ws = ws.assign(region_name=ws["nuts_id"].map(names), role=ws["role_id"].map(role_names))
+if ws.empty:
+    st.info(t("training.no_white_spots", lang))
+else:
+    st.plotly_chart(training_charts.white_spots_map(ws, training_data.centroids(2, f.country), view), width="stretch",
+                    key="tr_ws_map")
+    ui.table(ws, ["nuts_id", "region_name", "role", "need", "nearest_programme", "nearest_km", "reason"],
+             need=st.column_config.NumberColumn("need (people)", format="%.0f"),
+             nearest_km=st.column_config.NumberColumn("nearest km", format="%.0f"))
+st.caption(t("training.white_spots_alt", lang, n=len(ws), regions=ws["nuts_id"].nunique(),
+             need=ui.fmt_number(ws["need"].sum() if not ws.empty else 0)))
+
+st.subheader(t("training.gap", lang, start=2024, end=f.year))
+gap_all = training.gap(need_df, training_data.regional_programmes(f.country))
+win = training.gap_window(gap_all, 2024, f.year)
+if region and not win.empty:
+    win = win[training.in_region(win["nuts_id"], region)]
+if win.empty:
+    st.info(t("training.no_gap", lang))
+else:
+    win = win.assign(role=win["role_id"].map(lambda r: role_names.get(r, r)),
+                     label=win["nuts_id"] + " " + win["nuts_id"].map(names).fillna(""))
+    cell = win.apply(lambda r: "unknown" if not r["capacity_known"] else f"{r['gap']:,.0f}", axis=1)
+    pivot_gap = win.pivot_table(index="label", columns="role", values="gap", aggfunc="sum", dropna=False)
+    pivot_text = win.assign(cell=cell).pivot_table(index="label", columns="role", values="cell", aggfunc="first")
+    pivot_text = pivot_text.reindex(index=pivot_gap.index, columns=pivot_gap.columns).fillna("")
+    pivot_gap = pivot_gap.where(pivot_text != "unknown")
+    st.plotly_chart(training_charts.gap_heatmap(pivot_gap, pivot_text), width="stretch", key="tr_gap")
+    known = win[win["capacity_known"]]
+    short = known[known["gap"] > 0]
+    st.caption(t("training.gap_alt", lang, cells=len(win), short=len(short), unknown=int((~win["capacity_known"]).sum()),
+                 need=ui.fmt_number(win["need"].sum())))
+    st.dataframe(pivot_text.reset_index().rename(columns={"label": "region"}), hide_index=True, width="stretch")
+    table = win[["nuts_id", "role", "need", "capacity", "gap", "capacity_known", "programmes"]].copy()
+    table["capacity"] = table["capacity"].map(lambda v: "unknown" if pd.isna(v) else f"{v:,.0f}")
+    table["gap"] = table["gap"].map(lambda v: "unknown" if pd.isna(v) else f"{v:,.0f}")
+    with st.expander(t("training.gap_table", lang)):
+        ui.table(table, need=st.column_config.NumberColumn("need", format="%.0f"))
+    ui.csv_download(gap_all, "training_gap", lang)

@@ -141,7 +141,44 @@ def check_jobs_by_start_year(run):
     return df
 
 
+def check_programme_roles(run):
+    df = run("programme_roles", country=None)
+    progs = run("programmes", country=None)
+    expected = sum(len({r.strip() for r in str(v).split(";") if r.strip()}) for v in progs["role_ids"].dropna())
+    assert len(df) == expected, "one row per programme x distinct role"
+    assert (df["role_id"].str.strip() == df["role_id"]).all() and (df["role_id"] != "").all()
+    assert (df.groupby("programme_id")["k"].first() == df.groupby("programme_id").size()).all()
+    assert set(run("programme_roles", country="HU")["country"]) <= {"HU", "EU"}
+    return df
+
+
+def check_partnership_network(run):
+    df = run("partnership_network", country=None)
+    assert len(df) == len(run("partnerships", country=None)) and df["partnership_id"].is_unique
+    assert df["company"].notna().all()
+    assert set(run("partnership_network", country="HU")["country"]) <= {"HU"}
+    return df
+
+
+def check_regions_without_partnership(run):
+    df = run("regions_without_partnership", country=None)
+    with_pt = set(run("partnerships", country=None)["nuts2"].dropna())
+    assert not (set(df["nuts2"]) & with_pt) and df["nuts2"].is_unique
+    return df
+
+
+def check_region_centroids(run):
+    df = run("region_centroids", level=2, country="HU")
+    assert df["nuts_id"].is_unique and (df["country"] == "HU").all() and "HU32" in set(df["nuts_id"])
+    assert df["lat"].between(45, 49).all()
+    return df
+
+
 CASES = {
+    "region_centroids": check_region_centroids,
+    "programme_roles": check_programme_roles,
+    "partnership_network": check_partnership_network,
+    "regions_without_partnership": check_regions_without_partnership,
     "headlines": check_headlines,
     "plants": check_plants,
     "plant_pipeline_by_country": check_pipeline,

@@ -1,0 +1,135 @@
+"""Plotly figures for the training and partnership pages (pure: DataFrame in, Figure out).
+Offline maps only (`scattermap`, white-bg, attribution via charts.map_layout); all data text escaped."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from workforce.charts import map_layout
+from workforce.text import html_text
+
+MODE_COLORS = {"initial_vet": "#0072B2", "higher_education": "#D55E00", "continuous_learning": "#009E73"}
+MODE_SYMBOLS = {"initial_vet": "circle", "higher_education": "circle", "continuous_learning": "circle"}
+NODE_COLORS = {"company": "#E69F00", "region": "#56B4E9", "hub": "#D55E00", "school": "#009E73"}
+
+
+def _fmt(v, digits: int = 0) -> str:
+    return "unknown" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else f"{v:,.{digits}f}"
+
+
+def providers_map(df: pd.DataFrame, view: dict | None = None, height: int = 480) -> go.Figure:
+    """Programmes as points, one trace per mode (colour + legend text)."""
+    fig = go.Figure()
+    pts = df.dropna(subset=["lat", "lon"])
+    for mode, color in MODE_COLORS.items():
+        part = pts[pts["mode"] == mode]
+        if part.empty:
+            continue
+        hover = ["<br>".join([
+            f"<b>{html_text(r.provider)}</b>",
+            html_text(r.programme),
+            f"{html_text(r.city)} ({html_text(r.nuts2)}) · EQF {_fmt(r.eqf_level)} · {html_text(mode.replace('_', ' '))}",
+            f"Roles: {html_text(r.role_ids or 'not stated')}",
+            f"Capacity/year: {_fmt(r.capacity_per_year)}",
+            f"Source: {html_text(r.source_title)}",
+        ]) for r in part.itertuples(index=False)]
+        fig.add_scattermap(lat=part["lat"], lon=part["lon"], mode="markers", name=mode.replace("_", " "),
+                           marker=dict(size=11, color=color, opacity=0.85), text=hover,
+                           hovertemplate="%{text}<extra></extra>")
+    return map_layout(fig, view, height)
+
+
+def white_spots_map(ws: pd.DataFrame, centroids: pd.DataFrame, view: dict | None = None, height: int = 420) -> go.Figure:
+    """One point per region with white spots, sized by unmet need, hover lists the roles."""
+    fig = go.Figure()
+    if not ws.empty:
+        g = ws.groupby("nuts_id", as_index=False).agg(need=("need", "sum"),
+                                                       roles=("role_id", lambda s: ", ".join(sorted(s))))
+        g = g.merge(centroids[["nuts_id", "name", "lat", "lon"]], on="nuts_id", how="inner")
+        hover = [f"<b>{html_text(r.name)}</b> ({html_text(r.nuts_id)})<br>Need without a local programme: "
+                 f"{r.need:,.0f}<br>Roles: {html_text(r.roles)}" for r in g.itertuples(index=False)]
+        fig.add_scattermap(lat=g["lat"], lon=g["lon"], mode="markers", name="white spot",
+                           marker=dict(size=(8 + g["need"].clip(lower=0) ** 0.5 * 0.6).clip(upper=40), color="#CC79A7",
+                                       opacity=0.8),
+                           text=hover, hovertemplate="%{text}<extra></extra>")
+    return map_layout(fig, view, height)
+
+
+def pathways_sankey(links: pd.DataFrame, height: int = 520) -> go.Figure:
+    nodes = list(dict.fromkeys([*links["source"], *links["target"]]))
+    index = {n: i for i, n in enumerate(nodes)}
+    fig = go.Figure(go.Sankey(
+        node=dict(label=[html_text(n) for n in nodes], pad=12, thickness=14,
+                  hovertemplate="%{label}: %{value:.1f} programmes<extra></extra>"),
+        link=dict(source=[index[s] for s in links["source"]], target=[index[t] for t in links["target"]],
+                  value=links["value"], hovertemplate="%{source.label} → %{target.label}: %{value:.1f}<extra></extra>"),
+    ))
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), font=dict(size=13))
+    return fig
+
+
+def gap_heatmap(pivot_gap: pd.DataFrame, pivot_text: pd.DataFrame, height: int | None = None) -> go.Figure:
+    """Region × role heat map of the gap; unknown capacity cells are blank and say 'unknown'."""
+    z = pivot_gap.astype(float)
+    bound = float(z.abs().max().max()) if z.notna().any().any() else 1.0
+    fig = go.Figure(go.Heatmap(
+        z=z.to_numpy(), x=[html_text(c) for c in z.columns], y=[html_text(i) for i in z.index],
+        text=pivot_text.map(html_text).to_numpy(), texttemplate="%{text}", colorscale="RdBu_r",
+        zmin=-bound or -1, zmax=bound or 1, zmid=0, colorbar=dict(title=dict(text="gap (need − capacity)")),
+        hovertemplate="%{y} · %{x}: %{text}<extra></extra>", hoverongaps=False,
+    ))
+    fig.update_layout(height=height or max(260, 40 + 28 * len(z.index)), margin=dict(l=10, r=10, t=10, b=10),
+                      xaxis=dict(side="top", tickangle=-30))
+    return fig
+
+
+def network_figure(edges: pd.DataFrame, hub_ids: set[str] | None = None, height: int = 560) -> go.Figure:
+    """Three columns: companies/plants → regions → schools; lines are partnerships (through their region)."""
+    hub_ids = hub_ids or set()
+    e = edges.assign(region=edges["nuts2"].astype("string").fillna("region not stated"),
+                     company=edges["company"].astype("string").fillna("?"),
+                     education_party=edges["education_party"].astype("string").fillna("?"))
+    e = e.sort_values(["region", "company", "education_party"])
+    cols = {"company": list(dict.fromkeys(e["company"])), "region": list(dict.fromkeys(e["region"])),
+            "school": list(dict.fromkeys(e["education_party"]))}
+    pos = {}
+    for x, kind in enumerate(("company", "region", "school")):
+        names = cols[kind]
+        for i, name in enumerate(names):
+            pos[(kind, name)] = (x, 1 - (i + 0.5) / max(len(names), 1))
+    fig = go.Figure()
+    xs, ys = [], []
+    for r in e.itertuples(index=False):
+        a, m, b = pos[("company", r.company)], pos[("region", r.region)], pos[("school", r.education_party)]
+        xs += [a[0], m[0], b[0], None]
+        ys += [a[1], m[1], b[1], None]
+    fig.add_scatter(x=xs, y=ys, mode="lines", line=dict(width=1, color="#999999"), hoverinfo="skip", showlegend=False)
+    counts = {k: e.groupby(k if k != "school" else "education_party").size().to_dict() for k in ("company", "region", "school")}
+    region_names = dict(zip(e["region"], e.get("region_name", e["region"]).fillna(""), strict=False))
+    for kind, label in (("company", "company / plant"), ("region", "region"), ("school", "school / university")):
+        names = cols[kind]
+        if not names:
+            continue
+        is_hub = [kind == "region" and n in hub_ids for n in names]
+        colors = [NODE_COLORS["hub"] if h else NODE_COLORS[kind] for h in is_hub]
+        n_of = counts[kind]
+        text = [html_text(f"{n} — {region_names.get(n, '')}" if kind == "region" and region_names.get(n) else n)
+                + (" ★ hub" if h else "") for n, h in zip(names, is_hub, strict=False)]
+        fig.add_scatter(
+            x=[pos[(kind, n)][0] for n in names], y=[pos[(kind, n)][1] for n in names], mode="markers+text",
+            name=label, text=text, textposition={"company": "middle left", "region": "top center",
+                                                  "school": "middle right"}[kind],
+            marker=dict(size=[10 + 4 * min(n_of.get(n, 1), 6) + (8 if h else 0) for n, h in zip(names, is_hub, strict=False)],
+                        color=colors, symbol="diamond" if kind == "region" else "circle",
+                        line=dict(width=2 if kind == "region" else 0, color="#333")),
+            customdata=[n_of.get(n, 0) for n in names],
+            hovertemplate="%{text}<br>%{customdata} partnership(s)<extra></extra>",
+        )
+    fig.update_layout(height=max(height, 30 * max(len(v) for v in cols.values()) if cols["company"] else height),
+                      margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", y=1.02, x=0),
+                      xaxis=dict(visible=False, range=[-1.1, 3.1]), yaxis=dict(visible=False, range=[-0.05, 1.05]),
+                      plot_bgcolor="white")
+    return fig

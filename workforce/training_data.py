@@ -1,0 +1,116 @@
+"""Data glue for the training and partnership views and CLI: runs the named queries and feeds
+them to the pure functions in `workforce.training` (no Streamlit widgets here)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from workforce import db, training
+
+
+def programmes(country: str | None = None) -> pd.DataFrame:
+    return db.run("programmes", country=country)
+
+
+def programme_roles(country: str | None = None) -> pd.DataFrame:
+    return db.run("programme_roles", country=country)
+
+
+def roles() -> pd.DataFrame:
+    return db.run("roles")
+
+
+def plants(country: str | None = None) -> pd.DataFrame:
+    return db.run("plants", country=country)
+
+
+def centroids(level: int = 2, country: str | None = None) -> pd.DataFrame:
+    return db.run("region_centroids", level=level, country=country)
+
+
+def region_names(level: int = 2, country: str | None = None) -> dict[str, str]:
+    df = centroids(level, country)
+    return dict(zip(df["nuts_id"], df["name"], strict=False))
+
+
+def need(country: str | None = None, level: int = 2, scenario: str = "base") -> tuple[pd.DataFrame, str]:
+    """(need [nuts_id, year, role_id, need], label of its source): the one demand switch point.
+    Uses the forecast engine (P50 training need, `scenario`) when its assumptions load, else the proxy."""
+    return _need(country, level, scenario)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _need(country: str | None, level: int, scenario: str) -> tuple[pd.DataFrame, str]:
+    return training.need(plants(country), roles(), level, model_params(scenario))
+
+
+def model_params(scenario: str = "base"):
+    """model.Params for a scenario, or None when the assumptions cannot be loaded (-> proxy)."""
+    from workforce import model
+
+    try:
+        return model.Params.from_assumptions(model.load_assumptions(), scenario)
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def regional_programmes(country: str | None = None) -> pd.DataFrame:
+    """Programmes located in a region (EU-wide offers have no region and are excluded)."""
+    p = programmes(country)
+    return p[p["nuts2"].notna()] if country is None else p[p["country"] == country]
+
+
+def gap(country: str | None = None, level: int = 2, scenario: str = "base") -> tuple[pd.DataFrame, str]:
+    n, source = need(country, level, scenario)
+    return training.gap(n, regional_programmes(country)), source
+
+
+def overlaps(country: str | None = None, threshold: float = 0.5, max_km: float | None = None) -> pd.DataFrame:
+    return training.overlaps(regional_programmes(country), threshold=threshold, max_km=max_km)
+
+
+def white_spots(country: str | None = None, level: int = 2, max_km: float | None = None,
+                scenario: str = "base") -> tuple[pd.DataFrame, str]:
+    n, source = need(country, level, scenario)
+    # programmes across borders may cover a region within max_km; in-region tests use the country's own
+    progs = regional_programmes(None if max_km is not None else country)
+    return training.white_spots(n, progs, max_km=max_km, centroids=centroids(level, country)), source
+
+
+def network(country: str | None = None) -> pd.DataFrame:
+    return db.run("partnership_network", country=country)
+
+
+def regions_without_partnership(country: str | None = None) -> pd.DataFrame:
+    return db.run("regions_without_partnership", country=country)
+
+
+def hubs(edges: pd.DataFrame, min_partnerships: int = 2) -> pd.DataFrame:
+    """Regions where several industry and education parties are linked: [nuts2, region_name,
+    partnerships, companies, schools, names]. A hub has ≥ `min_partnerships` partnerships."""
+    cols = ["nuts2", "region_name", "partnerships", "companies", "schools", "company_names", "school_names"]
+    e = edges[edges["nuts2"].notna()]
+    if e.empty:
+        return pd.DataFrame(columns=cols)
+    g = e.groupby("nuts2", as_index=False).agg(
+        region_name=("region_name", "first"), partnerships=("partnership_id", "nunique"),
+        companies=("company", "nunique"), schools=("education_party", "nunique"),
+        company_names=("company", lambda s: "; ".join(sorted(set(s.dropna())))),
+        school_names=("education_party", lambda s: "; ".join(sorted(set(s.dropna())))),
+    )
+    g = g[g["partnerships"] >= min_partnerships]
+    return g.sort_values(["partnerships", "companies"], ascending=False)[cols].reset_index(drop=True)
+
+
+def brief(area: str | None, level: int = 2, threshold: float = 0.5, scenario: str = "base") -> dict:
+    """Training-needs brief for a region (any NUTS level) or country code; None = Europe."""
+    country = area[:2] if area else None
+    n, source = need(country, level, scenario)
+    progs = regional_programmes(country)
+    return training.brief(
+        area, progs, n, roles(), gap_df=training.gap(n, progs),
+        overlaps_df=training.overlaps(progs, threshold=threshold),
+        white_spots_df=training.white_spots(n, progs, centroids=centroids(level, country)),
+        need_source=source,
+    )
