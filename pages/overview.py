@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from workforce import charts, db, text, ui
+from workforce import charts, text, ui
 from workforce.i18n import t
 
 f = ui.current()
@@ -11,7 +11,7 @@ lang = f.lang
 st.title(t("overview.title", lang))
 st.markdown(t("overview.intro", lang))
 
-headlines = db.run("headlines")
+headlines = ui.run("headlines")
 cols = st.columns(2)
 for col, metric, label in zip(cols, ("jobs_2025", "training_2025"), ("overview.headline_jobs", "overview.headline_training")):
     row = headlines[headlines["metric"] == metric]
@@ -22,7 +22,7 @@ for col, metric, label in zip(cols, ("jobs_2025", "training_2025"), ("overview.h
     col.caption(t("overview.headline_source", lang, source=text.md_link(r["source_title"], r["source_url"]),
                   as_of=text.md(r["as_of"])))
 
-totals = db.run("plant_totals", country=f.country).iloc[0]
+totals = ui.run("plant_totals", country=f.country).iloc[0]
 k1, k2, k3 = st.columns(3)
 k1.metric(t("overview.sites", lang), f"{totals['sites']:,}", help=t("overview.sites_help", lang))
 k2.metric(t("overview.jobs_announced", lang), ui.fmt_number(totals["jobs_announced"]),
@@ -30,21 +30,24 @@ k2.metric(t("overview.jobs_announced", lang), ui.fmt_number(totals["jobs_announc
 k3.metric(t("overview.capacity", lang), ui.fmt_number(totals["capacity_gwh"]))
 
 st.subheader(t("overview.pipeline", lang))
-pipeline = db.run("plant_pipeline_by_country", country=f.country)
+pipeline = ui.run("plant_pipeline_by_country", country=f.country)
 if pipeline.empty:
     st.info(t("overview.no_data", lang))
 else:
     metric = st.segmented_control(t("overview.pipeline_metric", lang), ["sites", "jobs_announced", "capacity_gwh"],
                                   default="sites", key="ov_metric", format_func=lambda m: m.replace("_", " "))
-    st.plotly_chart(charts.pipeline_bar(pipeline, metric or "sites"), key="ov_pipeline")
+    pipeline_fig = charts.pipeline_bar(pipeline, metric or "sites")
+    st.plotly_chart(pipeline_fig, key="ov_pipeline")
+    ui.download_menu(fig=pipeline_fig, df=pipeline, name="pipeline", lang=lang)
     st.caption(t("overview.chart_alt", lang, sites=totals["sites"], countries=totals["countries"],
                  operating=totals["operating"], building=totals["under_construction"], announced=totals["announced"],
                  paused=totals["paused"], cancelled=totals["cancelled"]))
 
-plants = db.run("plants", country=f.country)
+plants = ui.run("plants", country=f.country)
 st.subheader(t("overview.map", lang))
-st.plotly_chart(charts.plants_map(plants, ui.view_for(f.country)), key="ov_map",
-                config={"scrollZoom": False})
+plants_fig = charts.plants_map(plants, ui.view_for(f.country))
+st.plotly_chart(plants_fig, key="ov_map", config={"scrollZoom": False})
+ui.download_menu(fig=plants_fig, df=plants, name="plants", lang=lang)
 ui.sources_footnote(plants, lang)
 
 with st.expander(t("overview.table", lang), expanded=False):

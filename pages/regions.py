@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from workforce import charts, db, text, ui
+from workforce import charts, text, ui
 from workforce.i18n import t
 
 f = ui.current()
@@ -25,12 +25,13 @@ metric = st.segmented_control(t("regions.metric", lang), list(METRICS), default=
 st.query_params["metric"] = metric
 column, diverging = METRICS[metric]
 
-summary = db.run("region_summary", level=f.level, country=f.country)
+summary = ui.run("region_summary", level=f.level, country=f.country)
 shapes = ui.geometry_for(f.level, summary["nuts_id"].tolist())
-context = ui.geometry_for(f.level, db.run("region_summary", level=f.level, country=None)["nuts_id"].tolist()) if f.country else None
+context = ui.geometry_for(f.level, ui.run("region_summary", level=f.level, country=None)["nuts_id"].tolist()) if f.country else None
 fig = charts.choropleth(shapes, summary, column, t(f"metric.{metric}", lang), ui.view_for(f.country),
                         diverging=diverging, context=context)
 st.plotly_chart(fig, key="rg_map", config={"scrollZoom": False})
+ui.download_menu(fig=fig, df=summary, name=f"regions_{metric}", lang=lang)
 st.caption(t("regions.alt", lang, n=int(summary[column].notna().sum()), total=len(summary),
              metric=t(f"metric.{metric}", lang)))
 

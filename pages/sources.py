@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from workforce import db, ui
+from workforce import ui
 from workforce.i18n import t
 
 f = ui.current()
@@ -10,16 +10,18 @@ lang = f.lang
 st.title(t("sources.title", lang))
 st.markdown(t("sources.intro", lang))
 
-issues = db.run("catalog_issues")
+issues = ui.run("catalog_issues")
 if not issues.empty:
     st.error(t("sources.issues", lang))
     ui.table(issues)
 
 st.subheader(t("sources.datasets", lang))
-ui.table(db.run("dataset_inventory"))
+ui.table(ui.run("dataset_inventory"))
 st.markdown(ui.sources_markdown())
 
 st.subheader(t("sources.all_sources", lang))
-sources = db.run("sources")
+sources = ui.run("sources")
 ui.table(sources)
 ui.csv_download(sources, "sources", lang)
+
+ui.upload_section(lang)

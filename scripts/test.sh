@@ -12,5 +12,11 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v a
     || echo "warning: could not install chromium; browser tests will be skipped outside CI" >&2
 fi
 
+# Unicode TTF for PDF briefs (workforce.export.brief_pdf); without it they fall back to a core font.
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null) \
+    || echo "warning: could not install fonts-dejavu-core; PDF briefs use a core font" >&2
+fi
+
 python -m ruff check .
 python -m pytest "$@"

@@ -261,3 +261,15 @@ def test_empty_inputs():
     assert out.empty and list(out.columns) == model.OUT_COLUMNS
     assert model.scope_frame(model.simulate(pd.DataFrame(), params()))["jobs_p50"].eq(0).all()
     assert model.Params.from_assumptions({}).missing()  # nothing known: every gap is reported
+
+
+def test_percentiles_match_the_draws():
+    df = frame([("HU32", "cell", "announced", 50.0, None, 2025), ("HU32", "cathode", "under_construction", 20.0,
+                                                                   300, 2027), ("DE11", "pack", "paused", 5.0, None, 2024)])
+    sim = model.aggregate(model.simulate(df, params(draws=2000)), 0)
+    pct = model.percentiles(sim)
+    for name, draws in (("jobs", sim.jobs_draws()), ("training", sim.training_draws())):
+        expected = np.percentile(draws, model.QUANTILES, axis=1).T
+        got = pct[[f"{name}_p{q}" for q in model.QUANTILES]].to_numpy()
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-2)
+    assert (pct["training_p50"] > 0).any()

@@ -45,7 +45,9 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -70,6 +72,8 @@ OUT_COLUMNS = ["nuts_id", "year", "role_id", "jobs_p10", "jobs_p50", "jobs_p90",
 QUANTILES = (10, 50, 90)
 DEFAULT_DRAWS = 4000
 MAX_DRAWS = 100_000
+BLOCK = 64  # rows of draws per block in the percentile step (≈ 2.5 MB at 10,000 draws)
+WORKERS = min(2, os.cpu_count() or 1)
 
 
 # ---------------------------------------------------------------- parameters
@@ -435,15 +439,17 @@ def _uniforms(seed: int, name: str, n: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Simulation:
-    """Draws of jobs and training at one grain: row i of `index` (nuts_id, year) has the draws
-    `coef[i] @ basis` (jobs) and `train_coef[i] @ train_basis` (training). `group_mean` holds the mean
-    jobs per segment group (rows × GROUPS) used for role/segment shares."""
+    """Draws of jobs and training at one grain. Row i of `index` (nuts_id, year) has the jobs draws
+    `coef[i] @ basis` and the previous year's `prev[i] @ basis`; training draws are
+    `f_new ⊙ (coef − prev) @ basis + (f_rep, or f_first in the first year) ⊙ prev @ basis` with per-draw
+    factors f_new = new-hire training share, f_rep = f_new × replacement rate, f_first = f_rep + reskilling
+    share. `group_mean` holds the mean jobs per segment group (rows × GROUPS) for role/segment shares."""
 
     index: pd.DataFrame
     coef: np.ndarray
-    basis: np.ndarray
-    train_coef: np.ndarray
-    train_basis: np.ndarray
+    prev: np.ndarray
+    basis: np.ndarray  # float32, (J × draws)
+    factors: np.ndarray  # float32, (3 × draws): f_new, f_rep, f_first
     group_mean: np.ndarray
     years: tuple[int, ...]
     plants: pd.DataFrame
@@ -457,7 +463,13 @@ class Simulation:
         return self.coef @ self.basis
 
     def training_draws(self) -> np.ndarray:
-        return self.train_coef @ self.train_basis
+        jobs, before = self.coef @ self.basis, self.prev @ self.basis
+        first = (self.index["year"] == self.years[0]).to_numpy()[:, None]
+        f_new, f_rep, f_first = self.factors.astype(float)
+        return f_new * (jobs - before) + np.where(first, f_first, f_rep) * before
+
+    def first_year(self) -> np.ndarray:
+        return (self.index["year"] == self.years[0]).to_numpy()
 
     def regions(self) -> list[str]:
         return list(dict.fromkeys(self.index["nuts_id"]))
@@ -508,9 +520,8 @@ def simulate(plants: pd.DataFrame, params: Params, years: tuple[int, ...] = YEAR
     index = pd.DataFrame({"nuts_id": np.repeat(np.array(regions, dtype=object), n_years),
                           "year": np.tile(np.array(years, dtype=int), n_reg)})
     if not n_reg:
-        empty = np.zeros((0, 1))
-        return Simulation(index, np.zeros((0, 1)), np.zeros((1, d)), empty, np.zeros((1, d)),
-                          np.zeros((0, len(GROUPS))), years, prep)
+        return Simulation(index, np.zeros((0, 1)), np.zeros((0, 1)), np.zeros((1, d), np.float32),
+                          np.zeros((3, d), np.float32), np.zeros((0, len(GROUPS))), years, prep)
 
     ext = np.array([years[0] - 1, *years], dtype=float)  # one year before the horizon, for hires/incumbents
     sat = max(int(math.ceil(float(np.max(t_draw)) - 1)), 0) if params.ramp_years.known else 0
@@ -549,18 +560,14 @@ def simulate(plants: pd.DataFrame, params: Params, years: tuple[int, ...] = YEAR
     c3 = coef_ext.reshape(n_reg, n_years + 1, len(used))
     cur, prev = c3[:, 1:, :], c3[:, :-1, :]
     coef = cur.reshape(n_reg * n_years, -1)
-    first = np.zeros((1, n_years, 1))
-    first[0, 0, 0] = 1.0
-    train_coef = np.concatenate([cur - prev, prev, prev * first], axis=2).reshape(n_reg * n_years, -1)
-    f32 = np.float32
-    train_basis = np.concatenate([basis * s_new.astype(f32), basis * (s_new * rep).astype(f32),
-                                  basis * s_resk.astype(f32)], axis=0)
+    prev = prev.reshape(n_reg * n_years, -1)
+    factors = np.vstack([s_new, s_new * rep, s_new * rep + s_resk]).astype(np.float32)
     group_mean = coef @ (mean_basis[:, None] * group_onehot)
-    return Simulation(index, coef, basis, train_coef, train_basis, group_mean, years, prep)
+    return Simulation(index, coef, prev, basis, factors, group_mean, years, prep)
 
 
-def _with(sim: Simulation, index: pd.DataFrame, coef, train_coef, group_mean) -> Simulation:
-    return replace(sim, index=index.reset_index(drop=True), coef=coef, train_coef=train_coef, group_mean=group_mean)
+def _with(sim: Simulation, index: pd.DataFrame, coef, prev, group_mean) -> Simulation:
+    return replace(sim, index=index.reset_index(drop=True), coef=coef, prev=prev, group_mean=group_mean)
 
 
 def subset(sim: Simulation, prefix: str | None) -> Simulation:
@@ -568,7 +575,7 @@ def subset(sim: Simulation, prefix: str | None) -> Simulation:
     if not prefix:
         return sim
     mask = sim.index["nuts_id"].str.startswith(prefix.upper()).to_numpy()
-    return _with(sim, sim.index[mask], sim.coef[mask], sim.train_coef[mask], sim.group_mean[mask])
+    return _with(sim, sim.index[mask], sim.coef[mask], sim.prev[mask], sim.group_mean[mask])
 
 
 def aggregate(sim: Simulation, level: int | str) -> Simulation:
@@ -594,46 +601,87 @@ def aggregate(sim: Simulation, level: int | str) -> Simulation:
 
     index = pd.DataFrame({"nuts_id": np.repeat(np.array(uniq, dtype=object), n_years),
                           "year": np.tile(np.array(sim.years, dtype=int), len(uniq))})
-    return _with(sim, index, fold(sim.coef), fold(sim.train_coef), fold(sim.group_mean))
+    return _with(sim, index, fold(sim.coef), fold(sim.prev), fold(sim.group_mean))
 
 
-def _percentiles(coef: np.ndarray, basis: np.ndarray, qs=QUANTILES) -> np.ndarray:
-    """Percentiles of `coef @ basis` per row, computing each distinct (scaled) row once."""
-    out = np.zeros((coef.shape[0], len(qs)))
-    if coef.size == 0:
-        return out
-    scale = np.abs(coef).max(axis=1)
+def _dedupe(mat: np.ndarray):
+    """Rows that are positive multiples of each other have scaled percentiles: keep one of each."""
+    scale = np.abs(mat).max(axis=1) if mat.size else np.zeros(len(mat))
     nz = scale > 0
-    if not nz.any():
-        return out
-    norm = np.round(coef[nz] / scale[nz, None], 9)
+    norm = np.round(mat[nz] / scale[nz, None], 9)
     seen: dict[bytes, int] = {}
     inv = np.empty(len(norm), dtype=int)
     for i, row in enumerate(norm):
         inv[i] = seen.setdefault(row.tobytes(), len(seen))
     first = np.zeros(len(seen), dtype=int)
     first[inv[::-1]] = np.arange(len(norm))[::-1]
-    uniq = norm[first].astype(np.float32)
-    basis = basis.astype(np.float32, copy=False)
-    draws = np.empty((len(uniq), basis.shape[1]), dtype=np.float32)
-    for i, row in enumerate(uniq):  # rows are sparse (a region holds few plants): only non-zero terms
-        nzi = np.flatnonzero(row)
-        np.dot(row[nzi], basis[nzi], out=draws[i])
-    draws.sort(axis=1)
-    n = draws.shape[1]
-    pos = np.asarray(qs, dtype=float) / 100 * (n - 1)
+    return nz, scale, norm[first].astype(np.float32), inv
+
+
+def _quantiles(n_unique: int, n_draws: int, fill, qs=QUANTILES) -> np.ndarray:
+    """Percentiles of rows 0..n_unique-1 whose draws `fill(i, out)` writes, in cache-sized blocks
+    (two threads: numpy releases the GIL while sorting)."""
+    pos = np.asarray(qs, dtype=float) / 100 * (n_draws - 1)
     lo = np.floor(pos).astype(int)
-    hi = np.minimum(lo + 1, n - 1)
+    hi = np.minimum(lo + 1, n_draws - 1)
     frac = (pos - lo)[None, :]
-    pct = draws[:, lo] * (1 - frac) + draws[:, hi] * frac
-    out[nz] = pct[inv] * scale[nz, None]
+
+    def block(start: int) -> np.ndarray:
+        stop = min(start + BLOCK, n_unique)
+        draws = np.empty((stop - start, n_draws), dtype=np.float32)
+        for i in range(start, stop):
+            fill(i, draws[i - start])
+        draws.sort(axis=1)
+        return draws[:, lo] * (1 - frac) + draws[:, hi] * frac
+
+    starts = range(0, n_unique, BLOCK)
+    if n_unique > BLOCK and WORKERS > 1:
+        with ThreadPoolExecutor(WORKERS) as pool:
+            return np.concatenate(list(pool.map(block, starts)))
+    return np.concatenate([block(s) for s in starts]) if n_unique else np.zeros((0, len(qs)))
+
+
+def _jobs_percentiles(sim: Simulation) -> np.ndarray:
+    out = np.zeros((len(sim.index), len(QUANTILES)))
+    nz, scale, uniq, inv = _dedupe(sim.coef)
+    if not len(uniq):
+        return out
+    basis = sim.basis
+
+    def fill(i, row_out):  # rows are sparse (a region holds few plants): only the non-zero terms
+        row = uniq[i]
+        idx = np.flatnonzero(row)
+        np.dot(row[idx], basis[idx], out=row_out)
+
+    out[nz] = _quantiles(len(uniq), basis.shape[1], fill)[inv] * scale[nz, None]
+    return out
+
+
+def _training_percentiles(sim: Simulation) -> np.ndarray:
+    out = np.zeros((len(sim.index), len(QUANTILES)))
+    j = sim.coef.shape[1]
+    mat = np.concatenate([sim.coef - sim.prev, sim.prev, sim.first_year()[:, None].astype(float)], axis=1)
+    mat[:, -1] *= np.abs(mat[:, :-1]).max(axis=1) > 0  # a flag alone is no training need
+    nz, scale, uniq, inv = _dedupe(mat)
+    if not len(uniq):
+        return out
+    basis = sim.basis
+    f_new, f_rep, f_first = sim.factors
+
+    def fill(i, row_out):
+        row = uniq[i]
+        a_idx, b_idx = np.flatnonzero(row[:j]), np.flatnonzero(row[j:2 * j])
+        np.multiply(f_new, row[:j][a_idx] @ basis[a_idx], out=row_out)
+        row_out += (f_first if row[-1] else f_rep) * (row[j:2 * j][b_idx] @ basis[b_idx])
+
+    out[nz] = _quantiles(len(uniq), basis.shape[1], fill)[inv] * scale[nz, None]
     return out
 
 
 def percentiles(sim: Simulation) -> pd.DataFrame:
     """index + jobs_p10/p50/p90 + training_p10/p50/p90 + mean jobs per group (mean_<group>)."""
-    jobs = _percentiles(sim.coef, sim.basis)
-    train = _percentiles(sim.train_coef, sim.train_basis)
+    jobs = _jobs_percentiles(sim)
+    train = _training_percentiles(sim)
     out = sim.index.copy()
     for i, q in enumerate(QUANTILES):
         out[f"jobs_p{q}"] = jobs[:, i]
@@ -656,9 +704,7 @@ def role_mix(roles: pd.DataFrame | None) -> tuple[list[str], np.ndarray]:
 def split(pct: pd.DataFrame, labels: list[str], matrix: np.ndarray, column: str = "role_id") -> pd.DataFrame:
     """Split total percentiles into parts (roles, or segment groups with the identity matrix) using the
     row's mean group composition: part = share × total for each percentile."""
-    means = pct[[f"mean_{g}" for g in GROUPS]].to_numpy(float)
-    total = means.sum(axis=1, keepdims=True)
-    shares = np.divide(means @ matrix.T, total, out=np.zeros((len(pct), len(labels))), where=total > 0)
+    shares = _shares(pct, matrix)
     n = len(labels)
     out = pct.loc[pct.index.repeat(n), ["nuts_id", "year"]].reset_index(drop=True)
     out[column] = np.tile(np.array(labels, dtype=object), len(pct))
@@ -669,24 +715,47 @@ def split(pct: pd.DataFrame, labels: list[str], matrix: np.ndarray, column: str 
     return out
 
 
+def _shares(pct: pd.DataFrame, matrix: np.ndarray) -> np.ndarray:
+    means = pct[[f"mean_{g}" for g in GROUPS]].to_numpy(float)
+    total = means.sum(axis=1, keepdims=True)
+    return np.divide(means @ matrix.T, total, out=np.zeros((len(pct), len(matrix))), where=total > 0)
+
+
 def forecast(plants: pd.DataFrame, roles: pd.DataFrame | None, params: Params, level: int = 2,
-             country: str | None = None, years: tuple[int, ...] = YEARS) -> pd.DataFrame:
-    """P10/P50/P90 jobs and training per region (NUTS `level`) × year × role (OUT_COLUMNS).
-    Without a role table, role_id is "all"."""
+             country: str | None = None, years: tuple[int, ...] = YEARS,
+             regions: list[str] | None = None) -> pd.DataFrame:
+    """P10/P50/P90 jobs and training per region (NUTS `level`) × year × role (OUT_COLUMNS), sorted.
+    Without a role table, role_id is "all". Only regions with a modelled plant have rows, unless
+    `regions` lists every region wanted (the others then get rows of zeros)."""
+    years = tuple(int(y) for y in years)
     sim = simulate(plants, params, years)
     if country:
         sim = subset(sim, country)
-    sim = aggregate(sim, level)
-    pct = percentiles(sim)
+    pct = percentiles(aggregate(sim, level))
     labels, mix = role_mix(roles)
-    if not labels:
-        out = pct.assign(role_id="all")
+    if labels:
+        order = np.argsort(labels, kind="stable")
+        labels, mix = [labels[i] for i in order], mix[order]
+        shares = _shares(pct, mix)
     else:
-        out = split(pct, labels, mix)
-    out = out[OUT_COLUMNS].sort_values(["nuts_id", "year", "role_id"]).reset_index(drop=True)
-    num = OUT_COLUMNS[3:]
-    out[num] = out[num].round(1)
-    out["year"] = out["year"].astype(int)
+        labels, shares = ["all"], np.ones((len(pct), 1))
+    have = list(dict.fromkeys(pct["nuts_id"].tolist()))
+    wanted = [str(r) for r in (regions or []) if not country or str(r).startswith(country)]
+    all_regions = sorted(set(have) | set(wanted))
+    n_r, n_y, n_l = len(all_regions), len(years), len(labels)
+    cols = OUT_COLUMNS[3:]
+    values = np.zeros((n_r, n_y, n_l, len(cols)))
+    if have:
+        pos = np.searchsorted(np.array(all_regions, dtype=object), np.array(have, dtype=object))
+        totals = pct[cols].to_numpy(float).reshape(len(have), n_y, 1, len(cols))
+        values[pos] = totals * shares.reshape(len(have), n_y, n_l, 1)
+    flat = np.round(values.reshape(-1, len(cols)), 1)
+    out = pd.DataFrame({
+        "nuts_id": np.repeat(np.array(all_regions, dtype=object), n_y * n_l),
+        "year": np.tile(np.repeat(np.array(years, dtype=int), n_l), n_r),
+        "role_id": np.tile(np.array(labels, dtype=object), n_r * n_y),
+        **{c: flat[:, i] for i, c in enumerate(cols)},
+    })
     return out
 
 

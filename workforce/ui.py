@@ -45,6 +45,7 @@ def sidebar() -> params.Filters:
         st.warning(warning, icon=None)
     filters = current()
     sync_url(filters)
+    permalink(filters.lang)
     return filters
 
 
@@ -167,11 +168,11 @@ def geometry_for(level: int, nuts_ids: list[str]) -> dict:
 def region_panel(region: str, lang: str = "en") -> None:
     """Plants, programmes, partnerships and baseline indicators of one region, with sources."""
     level = len(region) - 2
-    plants = db.run("plants", country=None)
+    plants = run("plants", country=None)
     plants = plants[plants["nuts2"].fillna("").str.startswith(region)] if level <= 2 else plants.iloc[0:0]
-    programmes = db.run("programmes", country=None)
+    programmes = run("programmes", country=None)
     programmes = programmes[programmes["nuts2"].fillna("").str.startswith(region)]
-    partnerships = db.run("partnerships", country=None)
+    partnerships = run("partnerships", country=None)
     partnerships = partnerships[partnerships["nuts2"].fillna("").str.startswith(region)]
     st.markdown(f"#### {text.md(region)}")
     st.markdown(f"**{t('panel.plants', lang)}** ({len(plants)})")
@@ -180,9 +181,161 @@ def region_panel(region: str, lang: str = "en") -> None:
     table(programmes, ["provider", "programme", "eqf_level", "mode", "source_url"])
     st.markdown(f"**{t('panel.partnerships', lang)}** ({len(partnerships)})")
     table(partnerships, ["industry_party", "education_party", "started", "source_url"])
-    indicators = db.run("region_indicators", nuts_id=region)
+    indicators = run("region_indicators", nuts_id=region)
     if indicators.empty:
         st.caption(t("panel.no_indicators", lang))
     else:
         latest = indicators.sort_values("year").groupby("indicator").tail(1)
         table(latest, ["indicator", "year", "value", "unit", "flag", "source_url"])
+
+
+# ---------------------------------------------------------------- uploads, downloads, permalinks (issue 7)
+
+UPLOADS_KEY = "uploads"  # st.session_state[UPLOADS_KEY][table] = valid uploaded rows (this session only)
+
+
+def uploads() -> dict[str, pd.DataFrame]:
+    """This session's uploaded (valid) rows per table; never shared between sessions."""
+    return st.session_state.get(UPLOADS_KEY) or {}
+
+
+@st.cache_data(show_spinner=False)
+def _catalog_table(name: str) -> pd.DataFrame:
+    """A whole catalog table (shared catalog data only; never session uploads)."""
+    from workforce.schemas import TABLES
+
+    if name not in TABLES:
+        raise ValueError(f"unknown table {name!r}")
+    with db._LOCK:  # cursor creation on the shared connection, as in db.execute
+        cur = db.catalog().cursor()
+    try:
+        return cur.table(name).df()
+    finally:
+        cur.close()
+
+
+def session_frames() -> dict[str, pd.DataFrame]:
+    """Catalog table ∪ this session's uploaded rows (uploaded rows replace the same ids)."""
+    from workforce import upload
+
+    return {name: upload.merge(_catalog_table(name), df, name) for name, df in uploads().items() if len(df)}
+
+
+def run(name: str, **query_params) -> pd.DataFrame:
+    """db.run with this session's uploads overlaid (uncached when uploads exist)."""
+    return db.run(name, frames=session_frames() or None, **query_params)
+
+
+def upload_section(lang: str = "en") -> None:
+    """/sources: upload plants, programmes or regional indicators for this session; show rejects."""
+    from workforce import export, upload
+
+    st.subheader(t("upload.title", lang))
+    st.caption(t("upload.help", lang, mb=upload.MAX_BYTES // (1024 * 1024), rows=f"{upload.MAX_ROWS:,}"))
+    kind = st.selectbox(t("upload.kind", lang), upload.UPLOAD_KINDS, key="up_kind",
+                        format_func=lambda k: t(f"upload.kind_{k}", lang))
+    file = st.file_uploader(t("upload.file", lang), type=["csv", "tsv", "txt", "xlsx"], key="up_file")
+    if file is not None and st.session_state.get("up_done") != (file.file_id, kind):
+        st.session_state["up_done"] = (file.file_id, kind)
+        result = {"kind": kind, "name": file.name}
+        try:
+            df = upload.read_table_file(file.getvalue(), file.name)
+        except upload.UploadError as exc:
+            result.update(error=str(exc))
+        else:
+            valid, rejected, messages = upload.validate(df, kind)
+            result.update(summary=upload.summary(df, valid, rejected, messages), rejected=rejected)
+            if len(valid):
+                store = dict(uploads())
+                store[kind] = upload.combine_uploads(store.get(kind), valid, kind)
+                st.session_state[UPLOADS_KEY] = store
+        st.session_state["up_last"] = result
+    last = st.session_state.get("up_last")
+    if last:
+        if last.get("error"):
+            st.error(t("upload.unreadable", lang, name=text.md(last["name"]), error=text.md(last["error"])))
+        else:
+            s = last["summary"]
+            box = st.success if s["rejected"] == 0 and s["rows"] else st.warning
+            box(t("upload.summary", lang, name=text.md(last["name"]), rows=s["rows"], valid=s["valid"],
+                  rejected=s["rejected"], kind=t(f"upload.kind_{last['kind']}", lang)))
+            for message in s["messages"]:
+                st.caption(text.md(message))
+            rejected = last["rejected"]
+            if len(rejected):
+                st.markdown(f"**{t('upload.rejected', lang)}**")
+                st.dataframe(rejected, hide_index=True, width="stretch", key="up_rejected")
+                st.download_button(t("upload.download_rejected", lang), export.to_csv_bytes(rejected),
+                                   file_name=f"rejected_{last['kind']}.csv", mime="text/csv", key="up_dl_rejected",
+                                   on_click="ignore")
+    current_uploads = uploads()
+    if current_uploads:
+        st.caption(t("upload.active", lang, tables=", ".join(f"{k} ({len(v)})" for k, v in current_uploads.items())))
+        if st.button(t("upload.clear", lang), key="up_clear"):
+            for key in (UPLOADS_KEY, "up_last"):
+                st.session_state.pop(key, None)
+            st.rerun()
+
+
+def download_menu(fig=None, df: pd.DataFrame | None = None, name: str = "export", provenance: dict | None = None,
+                  lang: str = "en") -> None:
+    """PNG/SVG/PDF of a figure and CSV/XLSX/Parquet of a table, each with provenance; files are built
+    only when clicked (deferred callables), so page reruns stay fast."""
+    from workforce import export
+
+    prov = provenance or export.provenance(df, view=name, url=permalink_url(), scenario=current().scenario)
+    with st.popover(t("download.menu", lang), icon=":material/download:"):
+        if fig is not None:
+            for fmt, mime in export.FIGURE_FORMATS.items():
+                st.download_button(
+                    f"{t('download.chart', lang)} {fmt.upper()}", _deferred(export.figure_bytes, fig, fmt),
+                    file_name=f"{name}.{fmt}", mime=mime, key=f"dl_{name}_fig_{fmt}", on_click="ignore")
+        if df is not None:
+            for fmt, mime in export.TABLE_FORMATS.items():
+                st.download_button(
+                    f"{t('download.table', lang)} {fmt.upper()}", _deferred(export.table_bytes, df, fmt, prov),
+                    file_name=f"{name}.{fmt}", mime=mime, key=f"dl_{name}_tab_{fmt}", on_click="ignore")
+
+
+def _deferred(func, *args):
+    def build() -> bytes:
+        return func(*args)
+
+    return build
+
+
+def current_page_path() -> str:
+    """url_path of the page being run ('' for the default page)."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        manager = ctx.pages_manager
+        page = manager.get_pages().get(manager.current_page_script_hash) or {}
+        return str(page.get("url_pathname") or "")
+    except Exception:  # noqa: BLE001 - internal API; the link then points at the app root
+        return ""
+
+
+def permalink_url() -> str:
+    """Absolute URL of the current view: app URL + page path + current query parameters."""
+    from urllib.parse import urlencode
+
+    from workforce.views import DEFAULT_BASE_URL
+
+    try:
+        browser_url = st.context.url
+    except Exception:  # noqa: BLE001 - not available outside a browser session
+        browser_url = None
+    base = (browser_url or DEFAULT_BASE_URL).rstrip("/")
+    path = current_page_path()
+    query = {k: st.query_params.get_all(k) for k in st.query_params}
+    qs = urlencode([(k, v) for k, values in query.items() for v in values])
+    return f"{base}/{path}".rstrip("/") + (f"?{qs}" if qs else "")
+
+
+def permalink(lang: str = "en") -> None:
+    """A 'link to this view' box with a copy button (st.code), no external requests."""
+    with st.sidebar.expander(t("permalink.label", lang), icon=":material/link:"):
+        st.code(permalink_url(), language=None, wrap_lines=True)
+        st.caption(t("permalink.help", lang))

@@ -59,11 +59,44 @@ def _add_file_only(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", type=Path)
 
 
+def _add_upload(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, help="CSV/TSV (UTF-8, cp1252; , ; or tab) or XLSX, max 50 MB")
+    p.add_argument("--rejects", type=Path, help="write rejected rows with a `reason` column to this CSV")
+
+
+def _upload_runner(kind: str):
+    """Validate a plants/programmes file like the /sources upload: exit 0 all valid, 2 otherwise."""
+
+    def run(args: argparse.Namespace) -> int:
+        from workforce import export, upload
+
+        path: Path = args.file
+        if not path.is_file():
+            raise CliError(f"no such file: {path}")
+        if path.stat().st_size > upload.MAX_BYTES:
+            raise CliError(f"{path.name}: larger than {upload.MAX_BYTES // (1024 * 1024)} MB")
+        try:
+            df = upload.read_table_file(path.read_bytes(), path.name)
+        except upload.UploadError as exc:
+            raise CliError(str(exc)) from None
+        valid, rejected, messages = upload.validate(df, kind)
+        if args.rejects is not None:
+            args.rejects.parent.mkdir(parents=True, exist_ok=True)
+            args.rejects.write_bytes(export.to_csv_bytes(rejected))
+        summary = {"file": str(path), "table": kind, **upload.summary(df, valid, rejected, messages)}
+        if args.rejects is not None:
+            summary["rejects"] = str(args.rejects)
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
+        return 0 if summary["rejected"] == 0 and summary["rows"] > 0 else 2
+
+    return run
+
+
 # kind -> (add_arguments, run, help). Other importers register here.
 IMPORTERS = {
     "eurostat": (_add_eurostat, _run_eurostat, "Eurostat TSV/SDMX-CSV file -> JSON summary (and --out table)"),
-    "plants": (_add_file_only, _not_yet("plants"), "plants CSV (not yet implemented)"),
-    "programmes": (_add_file_only, _not_yet("programmes"), "programmes CSV (not yet implemented)"),
+    "plants": (_add_upload, _upload_runner("plants"), "plants CSV/XLSX -> validate, JSON summary (--rejects)"),
+    "programmes": (_add_upload, _upload_runner("programmes"), "programmes CSV/XLSX -> validate, JSON summary"),
 }
 
 

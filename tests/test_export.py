@@ -1,0 +1,145 @@
+"""workforce.export: every format produced and read back, with provenance and neutralised cells."""
+
+from __future__ import annotations
+
+import io
+import os
+import xml.etree.ElementTree as ET
+
+import openpyxl
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from pptx import Presentation
+
+from tests.conftest import IN_CI
+from workforce import charts, export
+
+DF = pd.DataFrame({
+    "site_name": ["=HYPERLINK(\"http://evil\")", "Győr plant", "@SUM(A1)"],
+    "jobs_announced": pd.array([100, None, -5], dtype="Int64"),
+    "source_title": ["Src A", "Src B", "Src A"],
+    "source_url": ["https://a.example/x", "https://b.example/y", "https://a.example/x"],
+    "as_of": ["2024-05-01", "2025-02-01", "2024-05-01"],
+})
+PROV = export.provenance(DF, view="overview", scenario="base", url="http://localhost:8501/overview?country=HU",
+                         title="Test export")
+
+
+def _has_chromium() -> bool:
+    return bool(export.ensure_browser())
+
+
+needs_chromium = pytest.mark.skipif(
+    not _has_chromium() and not IN_CI,
+    reason="chromium not installed (apt-get install -y chromium); kaleido image exports not tested here",
+)
+
+
+def test_provenance_lists_sources_and_as_of():
+    assert PROV["as_of"] == "2025-02-01" and PROV["scenario"] == "base"
+    assert {s["source_title"] for s in PROV["sources"]} == {"Src A", "Src B"}
+    assert PROV["url"].endswith("country=HU") and charts.ATTRIBUTION == PROV["attribution"]
+
+
+def test_csv_with_provenance_and_neutralised_cells():
+    data = export.table_bytes(DF, "csv", PROV)
+    text = data.decode("utf-8-sig")
+    assert text.startswith("# title: Test export")
+    assert "# source: Src B | https://b.example/y | 2025-02-01" in text
+    n_meta = sum(1 for line in text.splitlines() if line.startswith("# "))
+    back = pd.read_csv(io.StringIO(text), skiprows=n_meta)
+    assert back["site_name"].tolist()[0].startswith("'=") and back["site_name"].tolist()[2].startswith("'@")
+    assert len(back) == len(DF)
+
+
+def test_xlsx_has_data_and_provenance_sheets():
+    wb = openpyxl.load_workbook(io.BytesIO(export.table_bytes(DF, "xlsx", PROV)))
+    assert wb.sheetnames == ["data", "provenance"]
+    data = list(wb["data"].values)
+    assert data[0][0] == "site_name" and data[1][0].startswith("'=") and data[3][0].startswith("'@")
+    assert all(c.data_type != "f" for row in wb["data"].iter_rows() for c in row)  # no live formulas
+    prov = {r[0]: r[1] for r in wb["provenance"].values if r and r[0]}
+    assert prov["scenario"] == "base" and prov["url"].endswith("country=HU")
+    assert "Src B" in prov  # sources table follows the key/value block
+
+
+def test_parquet_round_trip_with_metadata():
+    data = export.table_bytes(DF, "parquet", PROV)
+    assert data[:4] == b"PAR1"
+    back = pd.read_parquet(io.BytesIO(data))
+    pd.testing.assert_frame_equal(back.astype(str), DF.astype(str))
+    meta = export.read_parquet_provenance(data)
+    assert meta["title"] == "Test export" and len(meta["sources"]) == 2
+
+
+def test_json_table():
+    import json
+
+    body = json.loads(export.table_bytes(DF, "json", PROV))
+    assert body["provenance"]["view"] == "overview" and len(body["rows"]) == 3
+
+
+def _map_fig():
+    df = pd.DataFrame({"lat": [47.5], "lon": [21.6], "status": ["operating"], "site_name": ["<b>x</b>"], "company": ["c"],
+                       "segment": ["cell"], "capacity_value": [1.0], "capacity_unit": ["GWh"], "jobs_announced": [10],
+                       "source_title": ["s"], "as_of": ["2025"]})
+    return charts.plants_map(df)
+
+
+def test_attribution_added_to_maps_without_it():
+    fig = go.Figure(go.Scattermap(lat=[1], lon=[2]))
+    out = export.with_attribution(fig, caption="Sources: <script>")
+    texts = [a.text for a in out.layout.annotations]
+    assert charts.ATTRIBUTION in texts and any("&lt;script&gt;" in t for t in texts)
+    assert not export.with_attribution(go.Figure(go.Bar(x=[1], y=[1]))).layout.annotations
+
+
+@pytest.fixture(scope="module")
+def kaleido():
+    with export.kaleido_session():
+        yield
+
+
+@needs_chromium
+def test_figure_formats(kaleido):
+    bar = go.Figure(go.Bar(x=["HU", "FI"], y=[3, 4]))
+    png = export.figure_bytes(bar, "png", width=600, height=400)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    pdf = export.figure_bytes(bar, "pdf", width=600, height=400)
+    assert pdf[:5] == b"%PDF-"
+    svg = export.figure_bytes(_map_fig(), "svg", width=600, height=400)
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    assert charts.ATTRIBUTION in svg.decode("utf-8")  # attribution on every exported map
+    with pytest.raises(ValueError):
+        export.figure_bytes(bar, "gif")
+
+
+@needs_chromium
+def test_pptx_deck_opens(kaleido):
+    png = export.figure_bytes(go.Figure(go.Bar(x=[1], y=[2])), "png", width=600, height=300)
+    data = export.deck_pptx("Seminar", [{"title": "Pipeline", "image": png, "caption": "Caption here",
+                                         "sources": ["Src A", "Src B"]}], PROV)
+    prs = Presentation(io.BytesIO(data))
+    assert len(prs.slides) == 3  # title, chart, provenance
+    texts = [sh.text_frame.text for sh in prs.slides[1].shapes if sh.has_text_frame]
+    assert any("Caption here" in t and "Sources: Src A; Src B" in t for t in texts)
+    assert any(sh.shape_type == 13 for sh in prs.slides[1].shapes)  # picture
+
+
+@pytest.mark.parametrize("font", ["unicode", "core"])
+def test_brief_pdf(monkeypatch, font):
+    if font == "core":
+        monkeypatch.setattr(export, "unicode_font", lambda: None)
+    elif not export.unicode_font():
+        pytest.skip("fonts-dejavu-core not installed (scripts/test.sh installs it); core-font path still tested")
+    data = export.brief_pdf("Training-needs brief: Észak-Alföld (HU32)",
+                            [("Demand", ["3 sites — Győr ↔ Debrecen “quoted”", "• bullet"])], PROV)
+    assert data[:5] == b"%PDF-" and len(data) > 1000
+
+
+def test_unknown_table_format():
+    with pytest.raises(ValueError):
+        export.table_bytes(DF, "docx")
+    assert os.environ.get("BROWSER_PATH") or not _has_chromium()

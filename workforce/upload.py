@@ -1,0 +1,541 @@
+"""User uploads (pure, no Streamlit): read a CSV/XLSX safely, validate it against a TableSpec.
+
+- `read_table_file(data, filename)` sniffs the content (XLSX = zip with `[Content_Types].xml`,
+  else text), never the extension. Text: UTF-8 / UTF-8 with BOM / UTF-16 with BOM, else cp1252
+  (with a note); delimiter `,` `;` or tab sniffed from the header; decimal comma detected.
+  Limits: 50 MB per file, 200,000 rows, 500 columns; XLSX is checked for zip bombs (total
+  uncompressed size, compression ratio, member count), DTDs/entities and deeply nested XML
+  *before* openpyxl sees it. Every cell comes back as a string (or <NA>).
+- `validate(df, table)` -> (valid, rejected, messages): types, enums, required columns via a
+  pandera schema derived from `workforce.schemas.TABLES`, http(s) source URLs, duplicate keys,
+  NUTS codes (2021 codes mapped to 2024 with a note; unknown codes get "did you mean").
+  Nothing is dropped silently: len(valid) + len(rejected) == len(df); `rejected` carries a
+  `reason` column naming each failed check with its column and value.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import zipfile
+from xml.etree.ElementTree import ParseError, XMLPullParser
+
+import pandas as pd
+import pandera.pandas as pa
+
+from workforce.schemas import TABLES, TableSpec, pandas_dtype
+from workforce.text import safe_url
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 200_000
+MAX_COLUMNS = 500
+MAX_UNCOMPRESSED = 300 * 1024 * 1024  # sum of XLSX members once inflated
+MAX_RATIO = 200  # per-member compression ratio (zip bombs are ~1000:1)
+MAX_MEMBERS = 2_000
+MAX_XML_DEPTH = 64
+UPLOAD_KINDS = ("plants", "programmes", "regions")
+ROW_COLUMN = "row"  # spreadsheet row number of each record (header = row 1)
+REASON_COLUMN = "reason"
+NUTS_COLUMNS = {"plants": ("nuts2", 2), "programmes": ("nuts2", 2), "partnerships": ("nuts2", 2),
+                "regions": ("nuts_id", None)}
+RANGES = {"lat": (-90, 90), "lon": (-180, 180), "jobs_announced": (0, None), "capacity_value": (0, None),
+          "capacity_per_year": (0, None), "eqf_level": (1, 8), "level": (0, 3),
+          "start_year": (1990, 2100), "year": (1990, 2100)}
+
+
+class UploadError(ValueError):
+    """The file cannot be read at all (message names the problem and, where known, the line)."""
+
+
+# ---------------------------------------------------------------- reading
+
+def read_table_file(data: bytes, filename: str = "upload") -> pd.DataFrame:
+    """Bytes -> DataFrame of strings. `df.attrs` holds `format`, `encoding`, `delimiter`,
+    `decimal` and `notes` (list of str). Raises UploadError with a clear message."""
+    if data is None or len(data) == 0:
+        raise UploadError(f"{filename}: the file is empty")
+    if len(data) > MAX_BYTES:
+        raise UploadError(f"{filename}: file is {len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB")
+    if data[:4] == b"PK\x03\x04":
+        df = _read_xlsx(data, filename)
+    else:
+        df = _read_text(data, filename)
+    df.attrs.setdefault("notes", [])
+    return df
+
+
+def _read_text(data: bytes, filename: str) -> pd.DataFrame:
+    notes: list[str] = []
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text, encoding = data.decode("utf-16"), "utf-16"
+    elif b"\x00" in data[:4096]:
+        raise UploadError(f"{filename}: not a text or XLSX file (binary content); upload CSV, TSV or XLSX")
+    elif data[:3] == b"\xef\xbb\xbf":
+        text, encoding = _decode(data[3:], "utf-8", filename), "utf-8-sig"
+    else:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            try:
+                text, encoding = data.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError:
+                raise UploadError(f"{filename}: line {line}: not UTF-8 and not Windows-1252 text; "
+                                  "save the file as UTF-8 CSV") from None
+            notes.append(f"The file is not UTF-8 (first bad byte on line {line}); it was read as "
+                         "Windows-1252 (cp1252). Check accented names.")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise UploadError(f"{filename}: the file is empty")
+    header = text.split("\n", 1)[0]
+    delimiter = _sniff_delimiter(header)
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_values=[""],
+                         nrows=MAX_ROWS + 1, engine="c", skip_blank_lines=True, on_bad_lines="error")
+    except pd.errors.ParserError as exc:
+        raise UploadError(f"{filename}: malformed {_delim_name(delimiter)}-separated file: {_parser_msg(exc)}") from None
+    except pd.errors.EmptyDataError:
+        raise UploadError(f"{filename}: no header row found") from None
+    except csv.Error as exc:
+        raise UploadError(f"{filename}: malformed file: {exc}") from None
+    _check_shape(df, filename)
+    decimal = "."
+    if delimiter != "," and _has_decimal_comma(df):
+        decimal = ","
+        notes.append("Numbers use a decimal comma (e.g. 1,5); they were read as decimals.")
+    df.attrs.update(format="csv", encoding=encoding, delimiter=delimiter, decimal=decimal, notes=notes)
+    return df
+
+
+def _decode(data: bytes, encoding: str, filename: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UploadError(f"{filename}: line {line}: invalid {encoding} text after a UTF-8 byte-order mark") from None
+
+
+def _sniff_delimiter(header: str) -> str:
+    counts = {d: _count_outside_quotes(header, d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def _count_outside_quotes(line: str, delim: str) -> int:
+    n, quoted = 0, False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == delim and not quoted:
+            n += 1
+    return n
+
+
+def _delim_name(d: str) -> str:
+    return {",": "comma", ";": "semicolon", "\t": "tab"}[d]
+
+
+def _parser_msg(exc: Exception) -> str:
+    msg = str(exc).strip().splitlines()[-1]
+    match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
+    if match:
+        exp, line, saw = match.groups()
+        return f"line {line} has {saw} fields but the header has {exp}"
+    return msg
+
+
+_DEC_COMMA = re.compile(r"^\s*-?\d{1,3}(?:[.\s]\d{3})*,\d+\s*$|^\s*-?\d+,\d+\s*$")
+
+
+def _has_decimal_comma(df: pd.DataFrame) -> bool:
+    sample = df.head(2000)
+    for col in sample.columns:
+        values = sample[col].dropna()
+        if len(values) and values.str.match(_DEC_COMMA).any():
+            return True
+    return False
+
+
+def _check_shape(df: pd.DataFrame, filename: str) -> None:
+    if len(df.columns) > MAX_COLUMNS:
+        raise UploadError(f"{filename}: {len(df.columns)} columns; the limit is {MAX_COLUMNS}")
+    if len(df) > MAX_ROWS:
+        raise UploadError(f"{filename}: more than {MAX_ROWS:,} data rows; split the file (nothing was imported)")
+
+
+# ---------------------------------------------------------------- XLSX
+
+def check_zip(data: bytes, filename: str = "upload.xlsx") -> zipfile.ZipFile:
+    """Open an XLSX container after zip-bomb and XML checks; raise UploadError otherwise."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UploadError(f"{filename}: corrupt zip/XLSX container ({exc})") from None
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" not in names:
+        raise UploadError(f"{filename}: a zip file but not an XLSX workbook (no [Content_Types].xml); "
+                          "upload CSV or XLSX")
+    if len(infos) > MAX_MEMBERS:
+        raise UploadError(f"{filename}: {len(infos)} parts in the workbook; refusing (limit {MAX_MEMBERS})")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED:
+        raise UploadError(f"{filename}: workbook inflates to {total / 1e6:.0f} MB (limit "
+                          f"{MAX_UNCOMPRESSED // 1_000_000} MB); possible zip bomb, refused")
+    for info in infos:
+        if info.file_size > 1_000_000 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise UploadError(f"{filename}: part {info.filename} is compressed {info.file_size // max(info.compress_size, 1)}:1; "
+                              "possible zip bomb, refused")
+        lower = info.filename.lower()
+        if lower.endswith((".zip", ".xlsx", ".xlsm", ".gz")):
+            raise UploadError(f"{filename}: nested archive {info.filename} inside the workbook; refused")
+    for info in infos:
+        if info.filename.lower().endswith((".xml", ".rels")):
+            _check_xml(zf, info, filename)
+    return zf
+
+
+def _check_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str) -> None:
+    """Stream one XML part: no DTD/entities, nesting depth <= MAX_XML_DEPTH, real size <= limit."""
+    parser = XMLPullParser(events=("start", "end"))
+    depth, read, tail = 0, 0, b""
+    with zf.open(info) as fh:
+        while chunk := fh.read(1 << 20):
+            read += len(chunk)
+            if read > MAX_UNCOMPRESSED:
+                raise UploadError(f"{filename}: part {info.filename} inflates beyond the limit; refused")
+            window = tail + chunk
+            if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                raise UploadError(f"{filename}: part {info.filename} declares a DTD/entities; refused")
+            tail = chunk[-16:]
+            try:
+                parser.feed(chunk)
+                for event, _elem in parser.read_events():
+                    if event == "start":
+                        depth += 1
+                        if depth > MAX_XML_DEPTH:
+                            raise UploadError(f"{filename}: part {info.filename} nests XML deeper than "
+                                              f"{MAX_XML_DEPTH} levels; refused")
+                    else:
+                        depth -= 1
+                        _elem.clear()
+            except ParseError as exc:
+                raise UploadError(f"{filename}: part {info.filename} is not well-formed XML ({exc})") from None
+
+
+def _read_xlsx(data: bytes, filename: str) -> pd.DataFrame:
+    import openpyxl
+
+    zf = check_zip(data, filename)
+    zf.close()
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files
+        raise UploadError(f"{filename}: cannot open the workbook ({type(exc).__name__}: {exc})") from None
+    notes = []
+    try:
+        sheets = wb.worksheets
+        if not sheets:
+            raise UploadError(f"{filename}: the workbook has no worksheet")
+        ws = sheets[0]
+        if len(sheets) > 1:
+            notes.append(f"Only the first sheet ({ws.title!r}) was read; the workbook has {len(sheets)}.")
+        rows = []
+        for i, row in enumerate(ws.iter_rows(values_only=True)):
+            if i > MAX_ROWS:
+                raise UploadError(f"{filename}: more than {MAX_ROWS:,} data rows; split the file (nothing was imported)")
+            if len(row) > MAX_COLUMNS:
+                raise UploadError(f"{filename}: more than {MAX_COLUMNS} columns in row {i + 1}")
+            rows.append(row)
+    finally:
+        wb.close()
+    while rows and all(v is None or str(v).strip() == "" for v in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise UploadError(f"{filename}: the first sheet is empty")
+    header = [("" if v is None else str(v)).strip() for v in rows[0]]
+    while header and header[-1] == "":
+        header.pop()
+    if not header:
+        raise UploadError(f"{filename}: no header row in the first sheet")
+    body = [[_cell_text(v) for v in r[: len(header)]] + [None] * (len(header) - len(r)) for r in rows[1:]]
+    df = pd.DataFrame(body, columns=_dedupe(header), dtype="object").astype("string")
+    df.attrs.update(format="xlsx", encoding="xlsx", delimiter=None, decimal=".", notes=notes)
+    return df
+
+
+def _cell_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10] if getattr(value, "hour", 0) == 0 else value.isoformat()
+    s = str(value)
+    return s if s.strip() else None
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        n = n or "unnamed"
+        if n in seen:
+            seen[n] += 1
+            n = f"{n}.{seen[n]}"
+        else:
+            seen[n] = 0
+        out.append(n)
+    return out
+
+
+# ---------------------------------------------------------------- validation
+
+def pandera_schema(spec: TableSpec) -> pa.DataFrameSchema:
+    """A pandera schema for typed data: dtypes, enums, required (non-empty) columns, ranges, URLs."""
+    columns = {}
+    for col, kind in spec.columns.items():
+        checks = []
+        if col in spec.enums:
+            checks.append(pa.Check.isin(list(spec.enums[col]), name=f"one of {', '.join(spec.enums[col])}"))
+        if kind == "str" and col in spec.required:
+            checks.append(pa.Check(lambda s: s.str.strip().str.len() > 0, element_wise=False, name="not blank"))
+        if col == "source_url":
+            checks.append(pa.Check(lambda v: safe_url(v) is not None, element_wise=True, name="an http(s) URL"))
+        if kind != "str" and col in RANGES:
+            lo, hi = RANGES[col]
+            if lo is not None:
+                checks.append(pa.Check.ge(lo, name=f">= {lo}"))
+            if hi is not None:
+                checks.append(pa.Check.le(hi, name=f"<= {hi}"))
+        columns[col] = pa.Column(pandas_dtype(kind), checks=checks, nullable=col not in spec.required,
+                                 required=True, coerce=False)
+    return pa.DataFrameSchema(columns, strict=False, name=spec.name)
+
+
+def _normalise_header(name: object) -> str:
+    return str(name).replace("\ufeff", "").strip().lower().replace(" ", "_")
+
+
+def _to_number(raw: pd.Series, decimal: str) -> pd.Series:
+    s = raw.astype("string").str.strip().str.replace("\u00a0", "", regex=False)
+    if decimal == ",":
+        s = s.str.replace(r"(?<=\d)[.\s](?=\d{3}\b)", "", regex=True).str.replace(",", ".", regex=False)
+    else:
+        s = s.str.replace(r"^(-?\d{1,3}(?:,\d{3})+)(\.\d+)?$", lambda m: m.group(0).replace(",", ""), regex=True)
+    return pd.to_numeric(s, errors="coerce")
+
+
+def validate(df: pd.DataFrame, table: str, decimal: str | None = None,
+             nuts: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Check an uploaded table. Returns (valid rows typed as the catalog, rejected rows as uploaded
+    plus `row` and `reason`, messages). `nuts`: region table (default: workforce.geo.region_table())."""
+    if table not in TABLES:
+        raise UploadError(f"unknown table {table!r}; upload kinds: {', '.join(UPLOAD_KINDS)}")
+    spec = TABLES[table]
+    decimal = decimal or df.attrs.get("decimal", ".")
+    messages: list[str] = list(df.attrs.get("notes", []))
+    raw = df.copy()
+    raw.columns = [_normalise_header(c) for c in raw.columns]
+    raw = raw.loc[:, ~pd.Index(raw.columns).duplicated()]
+    raw = raw.astype("string")
+    raw.index = pd.RangeIndex(len(raw))
+    rows = pd.Series(range(2, len(raw) + 2), index=raw.index)  # header is row 1
+    reasons: dict[int, list[str]] = {i: [] for i in raw.index}
+
+    extra = [c for c in raw.columns if c not in spec.columns]
+    if extra:
+        messages.append(f"Ignored column(s) not in the {table} table: {', '.join(extra[:20])}")
+    missing = [c for c in spec.columns if c not in raw.columns]
+    missing_required = [c for c in missing if c in spec.required]
+    if missing:
+        messages.append(f"Missing column(s): {', '.join(missing)}"
+                        + (f" (required: {', '.join(missing_required)})" if missing_required else " (left empty)"))
+    if len(raw) == 0:
+        messages.append("The file has a header but no data rows.")
+
+    typed = pd.DataFrame(index=raw.index)
+    for col, kind in spec.columns.items():
+        values = raw[col] if col in raw.columns else pd.Series(pd.NA, index=raw.index, dtype="string")
+        values = values.str.strip().replace("", pd.NA)
+        if kind == "str":
+            typed[col] = values.astype("string")
+            continue
+        numbers = _to_number(values, decimal)
+        bad = numbers.isna() & values.notna()
+        for i in bad[bad].index:
+            reasons[i].append(f"{col}: {values[i]!r} is not a number")
+        if kind == "int":
+            frac = numbers.notna() & ((numbers % 1) != 0)
+            for i in frac[frac].index:
+                reasons[i].append(f"{col}: {values[i]!r} is not a whole number")
+            numbers = numbers.where(~frac).round()
+        typed[col] = numbers.astype(pandas_dtype(kind))
+
+    if missing_required:
+        for i in reasons:
+            reasons[i].append(f"missing required column(s) {', '.join(missing_required)}")
+    else:
+        _pandera_reasons(typed, spec, reasons)
+
+    messages += _check_nuts(typed, table, reasons, nuts)
+    _check_duplicates(typed, spec, rows, reasons)
+
+    bad_idx = [i for i, r in reasons.items() if r]
+    good_idx = [i for i, r in reasons.items() if not r]
+    valid = typed.loc[good_idx].reset_index(drop=True)
+    rejected = raw.loc[bad_idx].copy()
+    rejected.insert(0, ROW_COLUMN, rows.loc[bad_idx].astype("Int64"))
+    rejected[REASON_COLUMN] = pd.Series(["; ".join(reasons[i]) for i in bad_idx], index=bad_idx, dtype="string")
+    rejected = rejected.reset_index(drop=True)
+    if len(bad_idx):
+        first = rejected.iloc[0]
+        messages.append(f"{len(bad_idx)} of {len(raw)} row(s) rejected; first: row {first[ROW_COLUMN]}: {first[REASON_COLUMN]}")
+    assert len(valid) + len(rejected) == len(raw)
+    return valid, rejected, messages
+
+
+_CHECK_WORDS = {"greater_than_or_equal_to": ">=", "less_than_or_equal_to": "<="}
+
+
+def _pandera_reasons(typed: pd.DataFrame, spec: TableSpec, reasons: dict[int, list[str]]) -> None:
+    schema = pandera_schema(spec)
+    try:
+        schema.validate(typed, lazy=True)
+        return
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    for case in cases.itertuples(index=False):
+        idx = getattr(case, "index", None)
+        col = getattr(case, "column", None)
+        check = str(getattr(case, "check", ""))
+        value = getattr(case, "failure_case", None)
+        if idx is None or pd.isna(idx) or int(idx) not in reasons:
+            continue
+        if check == "not_nullable":
+            text = f"{col}: required value is empty"
+        elif check == "not blank":
+            text = f"{col}: required value is blank"
+        elif check.startswith("isin") and col in spec.enums:
+            text = f"{col}: {value!r} is not one of {', '.join(spec.enums[col])}"
+        else:
+            words = re.sub(r"^(\w+)\((.*)\)$", lambda m: f"{_CHECK_WORDS.get(m[1], m[1])} {m[2]}", check)
+            text = f"{col}: {value!r} must be {words}"
+        if text not in reasons[int(idx)]:
+            reasons[int(idx)].append(text)
+
+
+def _nuts_codes(nuts: pd.DataFrame | None) -> pd.DataFrame:
+    if nuts is None:
+        from workforce import geo
+
+        nuts = geo.region_table()
+    current = nuts[(nuts["version"].astype(int) == 2024) | ((nuts["version"].astype(int) == 2021) & (nuts["country"] == "UK"))]
+    return current[["nuts_id", "level", "name"]].drop_duplicates("nuts_id")
+
+
+def _check_nuts(typed: pd.DataFrame, table: str, reasons: dict[int, list[str]], nuts: pd.DataFrame | None) -> list[str]:
+    if table not in NUTS_COLUMNS:
+        return []
+    col, level = NUTS_COLUMNS[table]
+    codes = typed[col].dropna()
+    if codes.empty:
+        return []
+    from workforce import geo
+
+    known = _nuts_codes(nuts)
+    valid = set(known["nuts_id"])
+    messages = []
+    mapping, _ = geo.to_nuts2024(codes.unique().tolist())
+    target = dict(zip(mapping["code"], mapping["nuts_id_2024"], strict=False))
+    names = dict(zip(known["nuts_id"], known["name"], strict=False))
+    mapped_n = 0
+    for i, code in codes.items():
+        new = target.get(code) or ""
+        if new and new in valid:
+            if new != code:
+                typed.at[i, col] = new
+                mapped_n += 1
+                if table == "plants" and "nuts_version" in typed:
+                    typed.at[i, "nuts_version"] = "2024"
+            if level is not None and len(new) - 2 != level:
+                reasons[i].append(f"{col}: {code!r} is a NUTS-{len(new) - 2} code; NUTS-{level} expected")
+            country = typed.at[i, "country"] if "country" in typed.columns else None
+            if isinstance(country, str) and country.strip() and country.upper() != "EU":
+                want = geo.normalise_code(country)
+                if new[:2] != want:
+                    reasons[i].append(f"{col}: {code!r} is not in country {country!r}")
+            continue
+        reasons[i].append(f"{col}: unknown NUTS code {code!r}" + _did_you_mean(code, known, level, names))
+    if mapped_n:
+        messages.append(f"{mapped_n} NUTS 2021 (or older) code(s) in {col} were mapped to NUTS 2024.")
+    return messages
+
+
+def _did_you_mean(code: str, known: pd.DataFrame, level: int | None, names: dict[str, str]) -> str:
+    pool = known if level is None else known[known["level"].astype(int) == level]
+    ids = pool["nuts_id"].tolist()
+    up = str(code).strip().upper()
+    hits = difflib.get_close_matches(up, ids, n=12, cutoff=0.6)
+    hits = sorted(hits, key=lambda h: -len(_common_prefix(h, up)))[:3]  # stable: keeps difflib order on ties
+    if not hits:  # maybe a region name was typed
+        by_name = {str(n).lower(): i for i, n in zip(pool["nuts_id"], pool["name"], strict=False)}
+        hits = [by_name[n] for n in difflib.get_close_matches(str(code).lower(), list(by_name), n=3, cutoff=0.7)]
+    if not hits:
+        return ""
+    return "; did you mean " + " or ".join(f"{h} ({names.get(h, '')})" for h in hits) + "?"
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def _check_duplicates(typed: pd.DataFrame, spec: TableSpec, rows: pd.Series, reasons: dict[int, list[str]]) -> None:
+    key = list(spec.key)
+    keys = typed[key]
+    present = keys.notna().all(axis=1)
+    dup = keys.duplicated(keep="first") & present
+    if not dup.any():
+        return
+    first_row = {}
+    for i in keys.index[present]:
+        k = tuple(keys.loc[i])
+        first_row.setdefault(k, rows[i])
+    for i in dup[dup].index:
+        k = tuple(keys.loc[i])
+        label = ", ".join(f"{c}={v!r}" for c, v in zip(key, k, strict=False))
+        reasons[i].append(f"duplicate {label} (first on row {first_row[k]})")
+
+
+# ---------------------------------------------------------------- merging
+
+def merge(base: pd.DataFrame, upload: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Catalog rows plus uploaded rows; an uploaded row replaces a base row with the same key."""
+    spec = TABLES[table]
+    cols = list(spec.columns)
+    key = list(spec.key)
+    upload = upload.reindex(columns=cols)
+    base = base.reindex(columns=cols)
+    if len(base) and len(upload):
+        up_keys = pd.MultiIndex.from_frame(upload[key].astype("string").fillna(""))
+        base_keys = pd.MultiIndex.from_frame(base[key].astype("string").fillna(""))
+        base = base[~base_keys.isin(up_keys)]
+    parts = [p for p in (base, upload) if len(p)]
+    out = pd.concat(parts, ignore_index=True) if parts else base.iloc[0:0]
+    return out.astype({c: pandas_dtype(k) for c, k in spec.columns.items()})
+
+
+def combine_uploads(previous: pd.DataFrame | None, new: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Successive uploads to one table in one session: later rows win on the key."""
+    if previous is None or previous.empty:
+        return merge(new.iloc[0:0], new, table)
+    return merge(previous, new, table)
+
+
+def summary(df: pd.DataFrame, valid: pd.DataFrame, rejected: pd.DataFrame, messages: list[str]) -> dict:
+    return {"rows": int(len(df)), "valid": int(len(valid)), "rejected": int(len(rejected)), "messages": messages}

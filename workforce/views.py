@@ -1,0 +1,224 @@
+"""View builders for exports (pure: no Streamlit calls). Each view -> (figure, table, provenance).
+
+`build(view, params, run=db.run)` is used by the `export` CLI and by pages' download menus; `run`
+is the query runner (pages pass `ui.run` so session uploads are included). Figures come from
+workforce.charts; maps carry charts.ATTRIBUTION. Never invents numbers: only query results.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from workforce import charts, params
+from workforce.text import html_text
+
+VIEWS = ("overview", "regions", "forecast", "training", "partnerships")
+REGION_METRICS = {  # same keys as pages/regions.py: metric -> (column in region_summary, label)
+    "jobs": ("jobs_announced", "Jobs announced"),
+    "sites": ("sites", "Sites"),
+    "programmes": ("programmes", "Programmes"),
+    "capacity": ("training_capacity", "Training capacity (places/yr)"),
+}
+PAGE_KEYS = {"regions": ("metric",), "overview": ("metric",)}
+DEFAULT_BASE_URL = "http://localhost:8501"
+
+
+class ViewError(ValueError):
+    """Unknown view or parameter value (user error)."""
+
+
+@dataclass
+class View:
+    name: str
+    title: str
+    figure: go.Figure | None
+    table: pd.DataFrame
+    caption: str = ""
+    query: dict = field(default_factory=dict)
+
+    def url(self, base: str | None = None) -> str:
+        return view_url(self.name, self.query, base)
+
+    def provenance(self, base: str | None = None, source_frame: pd.DataFrame | None = None) -> dict:
+        from workforce import export
+
+        frame = source_frame if source_frame is not None else self.table
+        return export.provenance(frame, view=self.name, scenario=self.query.get("scenario", "base"),
+                                 url=self.url(base), title=self.title, notes=self.caption)
+
+
+def view_url(page: str, query: dict, base: str | None = None) -> str:
+    base = (base or os.environ.get("WORKFORCE_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+    clean = {k: str(v) for k, v in query.items() if v not in (None, "")}
+    return f"{base}/{page}" + (f"?{urlencode(clean)}" if clean else "")
+
+
+def parse_params(raw: dict) -> tuple[params.Filters, dict, list[str]]:
+    """key=value strings -> (shared Filters, page-specific extras, warnings)."""
+    filters, warnings = params.parse({k: v for k, v in raw.items() if k in params.Filters.__dataclass_fields__})
+    extras = {k: v for k, v in raw.items() if k not in params.Filters.__dataclass_fields__}
+    return filters, extras, warnings
+
+
+def _default_run():
+    from workforce import db
+
+    return db.run
+
+
+def build(view: str, raw: dict | None = None, run: Callable | None = None) -> View:
+    """Build one view from URL-style parameters (country, level, year, scenario, region, metric)."""
+    if view not in VIEWS:
+        raise ViewError(f"unknown view {view!r}; views: {', '.join(VIEWS)}")
+    run = run or _default_run()
+    filters, extras, _ = parse_params({k: v for k, v in (raw or {}).items() if v is not None})
+    builder = {"overview": overview, "regions": regions, "forecast": forecast, "training": training,
+               "partnerships": partnerships}[view]
+    return builder(filters, extras, run)
+
+
+def _query(filters: params.Filters, extras: dict, keys: tuple = ()) -> dict:
+    q = filters.to_query()
+    q.update({k: extras[k] for k in keys if k in extras})
+    return q
+
+
+def overview(filters: params.Filters, extras: dict, run: Callable) -> View:
+    metric = extras.get("metric", "sites")
+    if metric not in ("sites", "jobs_announced", "capacity_gwh"):
+        raise ViewError(f"unknown overview metric {metric!r}; use sites, jobs_announced or capacity_gwh")
+    pipeline = run("plant_pipeline_by_country", country=filters.country)
+    plants = run("plants", country=filters.country)
+    title = f"Battery plant pipeline by country ({metric.replace('_', ' ')})"
+    fig = charts.pipeline_bar(pipeline, metric, title=title)
+    caption = f"{len(plants)} sites; bars stacked by lifecycle status."
+    return View("overview", title, fig, plants, caption, _query(filters, extras, ("metric",)))
+
+
+def region_geometry(level: int, ids: list[str]) -> dict:
+    from workforce import geo
+
+    wanted, seen, features = set(ids), set(), []
+    for version in (2024, 2021):
+        for ft in geo.load_regions(version=version, level=level)["features"]:
+            if ft["id"] in wanted and ft["id"] not in seen:
+                seen.add(ft["id"])
+                features.append(ft)
+    return {"type": "FeatureCollection", "features": features}
+
+
+def country_view(country: str | None, run: Callable) -> dict | None:
+    if not country:
+        return None
+    bounds = run("region_bounds", nuts_id=country)
+    if bounds.empty:
+        return None
+    b = bounds.iloc[0]
+    return charts.view_from_bounds(b["minx"], b["miny"], b["maxx"], b["maxy"])
+
+
+def regions(filters: params.Filters, extras: dict, run: Callable) -> View:
+    metric = extras.get("metric", "jobs")
+    if metric not in REGION_METRICS:
+        raise ViewError(f"unknown regions metric {metric!r}; use {', '.join(REGION_METRICS)}")
+    column, label = REGION_METRICS[metric]
+    summary = run("region_summary", level=filters.level, country=filters.country)
+    shapes = region_geometry(filters.level, summary["nuts_id"].tolist())
+    fig = charts.choropleth(shapes, summary, column, label, country_view(filters.country, run))
+    n = int(pd.to_numeric(summary[column], errors="coerce").notna().sum())
+    title = f"{label} by NUTS-{filters.level} region" + (f" ({filters.country})" if filters.country else "")
+    caption = f"{n} of {len(summary)} regions have a value for {label.lower()}; others show no data."
+    return View("regions", title, fig, summary, caption, _query(filters, extras, ("metric",)))
+
+
+def forecast(filters: params.Filters, extras: dict, run: Callable) -> View:
+    timeline = run("jobs_by_start_year", country=filters.country)
+    fig = go.Figure()
+    for status in charts.STATUS_ORDER:
+        part = timeline[timeline["status"] == status]
+        if part.empty:
+            continue
+        fig.add_bar(x=part["start_year"], y=part["jobs_announced"], name=status.replace("_", " "),
+                    marker=dict(color=charts.STATUS_COLORS[status], pattern=dict(shape=charts.STATUS_PATTERNS[status])))
+    fig.update_layout(barmode="stack", xaxis_title="planned start year", yaxis_title="jobs announced")
+    title = "Announced jobs by planned start year"
+    charts._layout(fig, title)
+    return View("forecast", title, fig, timeline, "Announced jobs only; not a forecast.", _query(filters, extras))
+
+
+def training(filters: params.Filters, extras: dict, run: Callable) -> View:
+    counts = run("programme_counts", country=filters.country)
+    programmes = run("programmes", country=filters.country)
+    fig = go.Figure()
+    for mode in sorted(counts["mode"].dropna().unique()):
+        part = counts[counts["mode"] == mode]
+        fig.add_bar(x=part["country"].map(html_text), y=part["programmes"], name=html_text(str(mode).replace("_", " ")))
+    fig.update_layout(barmode="stack", yaxis_title="programmes")
+    title = "Training programmes by country and mode"
+    charts._layout(fig, title)
+    caption = f"{len(programmes)} programmes from {programmes['provider'].nunique()} providers."
+    view = View("training", title, fig, programmes, caption, _query(filters, extras))
+    return view
+
+
+def partnerships(filters: params.Filters, extras: dict, run: Callable) -> View:
+    table = run("partnerships", country=filters.country)
+    per_country = table.groupby("country", dropna=False).size().reset_index(name="partnerships") if len(table) else \
+        pd.DataFrame({"country": [], "partnerships": []})
+    fig = go.Figure(go.Bar(x=per_country["country"].fillna("n/a").map(html_text), y=per_country["partnerships"],
+                           marker_color="#0072B2", name="partnerships"))
+    title = "Industry–education partnerships by country"
+    charts._layout(fig, title)
+    return View("partnerships", title, fig, table, f"{len(table)} partnerships.", _query(filters, extras))
+
+
+# ---------------------------------------------------------------- region / country brief
+
+def brief_sections(area: str, run: Callable, name: str | None = None) -> tuple[str, list[tuple[str, list[str]]], pd.DataFrame]:
+    """Title, sections and the rows used, for a training-needs brief of a country or NUTS region."""
+    area = area.upper()
+    plants = run("plants", country=None)
+    programmes = run("programmes", country=None)
+    partners = run("partnerships", country=None)
+
+    def in_area(df: pd.DataFrame) -> pd.DataFrame:
+        if len(area) == 2:
+            return df[df["country"] == area]
+        return df[df["nuts2"].fillna("").str.startswith(area)]
+
+    plants, programmes, partners = in_area(plants), in_area(programmes), in_area(partners)
+    title = f"Training-needs brief: {name or area} ({area})" if name else f"Training-needs brief: {area}"
+    jobs = pd.to_numeric(plants.get("jobs_announced"), errors="coerce")
+    secure = plants[plants["status"].isin(["operating", "under_construction"])] if len(plants) else plants
+    sections = [
+        ("Demand: battery sites", [
+            f"{len(plants)} sites in the catalogue; {len(secure)} operating or under construction.",
+            f"Announced jobs (sum of published figures, {int(jobs.notna().sum())} of {len(plants)} sites publish one): "
+            + (f"{jobs.sum():,.0f}" if jobs.notna().any() else "no published figure") + ".",
+        ] + [f"• {r.site_name} ({r.company}): {str(r.status).replace('_', ' ')}, {r.segment}, jobs "
+             + ("n/a" if pd.isna(r.jobs_announced) else f"{r.jobs_announced:,.0f}") + f" [{r.source_title}]"
+             for r in plants.head(25).itertuples(index=False)]),
+        ("Supply: training programmes", [f"{len(programmes)} programmes from {programmes['provider'].nunique()} providers."]
+         + [f"• {r.provider}: {r.programme} (EQF {'' if pd.isna(r.eqf_level) else r.eqf_level}, {r.mode or 'mode n/a'}) "
+            f"[{r.source_title}]" for r in programmes.head(25).itertuples(index=False)]),
+        ("Industry–education partnerships", [f"{len(partners)} partnerships."]
+         + [f"• {r.industry_party} ↔ {r.education_party} [{r.source_title}]" for r in partners.head(25).itertuples(index=False)]),
+    ]
+    if len(area) > 2:
+        ind = run("region_indicators", nuts_id=area)
+        if len(ind):
+            latest = ind.sort_values("year").groupby("indicator").tail(1)
+            sections.append(("Eurostat baseline", [f"• {r.indicator} {r.year}: {r.value} {r.unit or ''} ({r.dataset})"
+                                                   for r in latest.itertuples(index=False)]))
+    sections.append(("Reading this brief", [
+        "Counts come from the curated catalogue with a source per row; empty values were not published and are "
+        "not estimated. Announced jobs are company statements, not forecasts."]))
+    rows = pd.concat([d[[c for c in ("source_title", "source_url", "as_of") if c in d.columns]]
+                      for d in (plants, programmes, partners)], ignore_index=True)
+    return title, sections, rows
