@@ -17,7 +17,8 @@ raw = st.query_params.to_dict()
 overrides, warnings = fv.parse_what_if(raw)
 by, w_by = fv.parse_choice(raw, "by", fv.BY_CHOICES, "role")
 scenarios = model.scenarios(fv.assumptions())
-cmp, w_cmp = fv.parse_choice(raw, "cmp", tuple(s for s in scenarios if s != f.scenario) + ("none",), "none")
+cmp, w_cmp = fv.parse_choice(raw, "cmp", (*scenarios, "none"), "none")
+cmp = "none" if cmp == f.scenario else cmp
 alloc_key, w_key = fv.parse_choice(raw, "key", fv.KEY_CHOICES, "capacity")
 for warning in [*warnings, *(w for w in (w_by, w_cmp, w_key) if w)]:
     st.warning(warning)
@@ -162,6 +163,13 @@ recon = model.reconcile(direct, None if jobs_head is None else jobs_head.get("va
 ui.table(recon, jobs=st.column_config.NumberColumn(format="%.0f"),
          multiplier=st.column_config.NumberColumn(format="%.2f"))
 st.caption(t("forecast.reconcile_caption", lang))
+train_head = model.headline_value(headlines, "training", fv.assumptions())
+cum = res["training_cumulative"].iloc[0]
+st.markdown(t("forecast.training_vs_headline", lang, p10=ui.fmt_number(cum["p10"]), p50=ui.fmt_number(cum["p50"]),
+              p90=ui.fmt_number(cum["p90"]), scope=scope_name,
+              headline="—" if train_head is None else ui.fmt_number(train_head["value"]),
+              source="" if train_head is None else text.md_link(train_head.get("source_title"),
+                                                                train_head.get("source_url"))))
 
 # ---------------------------------------------------------------- risk
 st.subheader(t("forecast.risk_title", lang, scope=scope_name))

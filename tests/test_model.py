@@ -273,3 +273,14 @@ def test_percentiles_match_the_draws():
         got = pct[[f"{name}_p{q}" for q in model.QUANTILES]].to_numpy()
         np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-2)
     assert (pct["training_p50"] > 0).any()
+
+
+def test_forecast_zero_rows_for_listed_regions_and_cumulative_training():
+    df = frame([("HU32", "cell", "operating", 10.0, 1000, 2020)])
+    out = model.forecast(df, None, params(), regions=["HU32", "FI19", "DE11"], country="HU")
+    assert set(out["nuts_id"]) == {"HU32"}  # other countries' regions are not added
+    out = model.forecast(df, None, params(), regions=["HU32", "FI19"])
+    assert set(out["nuts_id"]) == {"FI19", "HU32"} and out.loc[out["nuts_id"] == "FI19", "jobs_p50"].eq(0).all()
+    assert list(out.columns) == model.OUT_COLUMNS and out["nuts_id"].is_monotonic_increasing
+    cum = model.cumulative_training(model.simulate(df, params()), "HU")
+    assert 0 < cum["p10"] <= cum["p50"] <= cum["p90"]

@@ -133,6 +133,7 @@ def results(scenario: str, overrides: tuple, scope: str | None, level: int, coun
         "risk": model.risk(plants if not scope else plants[sim.plants["nuts_id"].str.startswith(scope).to_numpy()],
                            params),
         "missing": pd.DataFrame({"problem": params.missing()}),
+        "training_cumulative": pd.DataFrame([model.cumulative_training(sim, scope)]),
     }
 
 

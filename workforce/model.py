@@ -769,6 +769,19 @@ def scope_frame(sim: Simulation, prefix: str | None = None) -> pd.DataFrame:
     return percentiles(aggregate(part, "europe")).drop(columns="nuts_id")
 
 
+def cumulative_training(sim: Simulation, prefix: str | None = None, until: int | None = None) -> dict[str, float]:
+    """P10/P50/P90 of the training need summed over the years (up to `until`) of one scope: the draws
+    are summed first, then the percentiles are taken."""
+    part = subset(sim, prefix)
+    if part.index.empty:
+        return {f"p{q}": 0.0 for q in QUANTILES}
+    total = aggregate(part, "europe")
+    draws = total.training_draws()
+    mask = (total.index["year"] <= (until or sim.years[-1])).to_numpy()
+    pct = np.percentile(draws[mask].sum(axis=0), QUANTILES)
+    return {f"p{q}": float(v) for q, v in zip(QUANTILES, pct, strict=True)}
+
+
 def central_by_group(sim: Simulation, year: int, prefix: str | None = None) -> dict[str, float]:
     """Mean jobs per segment group in one year (means add up across groups and regions)."""
     part = subset(sim, prefix)
