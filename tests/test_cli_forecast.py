@@ -36,3 +36,10 @@ def test_forecast_bad_arguments_exit_2(capsys, tmp_path):
     assert main(["forecast", "--draws", "0", "--out", out]) == 2
     assert main(["forecast", "--set", "bogus=1", "--out", out]) == 2
     assert main(["forecast", "--set", "p_announced=abc", "--out", out]) == 2
+
+
+def test_forecast_all_regions_adds_zero_rows(tmp_path):
+    out = tmp_path / "all.csv"
+    assert main(["forecast", "--level", "0", "--draws", "100", "--all-regions", "--out", str(out)]) == 0
+    df = pd.read_csv(out, keep_default_na=False)
+    assert df["nuts_id"].nunique() > 20 and (df.groupby("nuts_id")["jobs_p90"].max() == 0).any()

@@ -1,5 +1,5 @@
 """`python -m workforce forecast --scenario base --level 2 [--country HU] [--seed 1] [--draws N]
-[--set jpg=120 …] --out f.csv` — P10/P50/P90 jobs and training per region × year × role (2024–2035)."""
+[--set jpg=120 …] [--all-regions] --out f.csv` — P10/P50/P90 jobs and training per region × year × role (2024–2035)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--draws", type=int, default=None, help="Monte Carlo draws (default from the model)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
                         help="what-if value, e.g. jpg=120, ramp=2, auto=0.8, p_announced=0.5")
+    parser.add_argument("--all-regions", action="store_true",
+                        help="also write rows of zeros for regions without a modelled plant")
     parser.add_argument("--out", help="output CSV file (default: standard output)")
 
 
@@ -54,7 +56,10 @@ def run(args) -> int:
     params = params_from_args(args, model.load_assumptions())
     plants = db.run("plants", country=country)
     roles = db.run("roles")
-    out = model.forecast(plants, roles, params, level=args.level, country=country)
+    regions = None
+    if args.all_regions:
+        regions = db.run("region_summary", level=args.level, country=country)["nuts_id"].tolist()
+    out = model.forecast(plants, roles, params, level=args.level, country=country, regions=regions)
     if out.empty:
         print(f"note: no plants to forecast{' in ' + country if country else ''}", file=sys.stderr)
     if args.out:
