@@ -35,6 +35,7 @@ PAGES = {
     "training": lambda at: len(at.dataframe) >= 1,
     "partnerships": lambda at: len(at.dataframe) >= 1,
     "sources": lambda at: len(at.dataframe) >= 2,
+    "explorer": lambda at: len(at.text_area) == 1 and len(at.expander) >= 1,
 }
 
 

@@ -125,7 +125,7 @@ def catalog() -> duckdb.DuckDBPyConnection:
     if db_path:
         con = duckdb.connect(db_path, read_only=True)
         return con
-    return build_catalog()
+    return build_catalog(Path(os.environ.get("WORKFORCE_DATA_DIR") or DATA_DIR))
 
 
 _LOCK = threading.Lock()
@@ -200,3 +200,188 @@ def execute(con: duckdb.DuckDBPyConnection, name: str, params: dict,
         raise QueryError(f"query {name!r} failed: {exc}") from None
     finally:
         cur.close()
+
+
+# ---------------------------------------------------------------- SQL explorer sandbox
+
+class SandboxError(ValueError):
+    """A refused, failed or stopped user query; the message is safe to show (no paths, no trace)."""
+
+
+SANDBOX_MAX_BYTES = 50_000_000  # result size cap (Arrow bytes)
+EXPORT_MAX_ROWS = 100_000
+# Settings applied in this order (temp_directory must be set before external access is disabled),
+# then the configuration is locked so user SQL cannot change it.
+SANDBOX_SETTINGS = (
+    ("temp_directory", ""), ("max_temp_directory_size", "0B"), ("python_enable_replacements", False),
+    ("allow_persistent_secrets", False), ("allow_community_extensions", False),
+    ("autoinstall_known_extensions", False), ("autoload_known_extensions", False),
+    ("memory_limit", "256MB"), ("threads", 1), ("enable_progress_bar", False), ("enable_external_access", False),
+)
+# Table functions user SQL may call; any other (read_*, glob, query, pragma_*, duckdb_settings…) is refused.
+SANDBOX_TABLE_FUNCTIONS = frozenset({
+    "range", "generate_series", "unnest", "duckdb_tables", "duckdb_columns", "duckdb_views", "duckdb_schemas",
+    "duckdb_types", "duckdb_constraints", "duckdb_keywords", "duckdb_functions",
+})
+# Scalar functions that leak configuration/environment or run SQL from a string.
+SANDBOX_DENIED_FUNCTIONS = frozenset({
+    "getenv", "current_setting", "which_secret", "json_execute_serialized_sql", "json_deserialize_sql",
+    "query", "query_table", "read_text", "read_blob", "read_csv", "read_csv_auto", "read_json", "read_json_auto",
+    "read_parquet", "parquet_scan", "glob", "getvariable", "set_variable",
+})
+# System views that expose settings (paths), logs or attached files.
+SANDBOX_DENIED_TABLES = frozenset({"pg_settings", "duckdb_logs", "duckdb_databases", "pragma_database_list",
+                                   "pg_prepared_statements", "pg_database"})
+_PATH_RE = re.compile(r"""(?:[A-Za-z]:)?[^\s"'`]*[\\/][^\s"'`]*""")
+
+
+def _safe_message(exc: BaseException) -> str:
+    """First line of a DuckDB error with anything that looks like a path or URL replaced."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return _PATH_RE.sub("<path>", first)[:500]
+
+
+def _ident(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sandbox_tables() -> dict[str, object]:
+    """Arrow copies of every catalog table (the catalog is small)."""
+    src = catalog()
+    with _LOCK:
+        cur = src.cursor()
+    try:
+        names = [r[0] for r in cur.execute(
+            "select table_name from duckdb_tables() where schema_name = 'main' and not temporary order by 1").fetchall()]
+        return {name: cur.sql(f"select * from {_ident(name)}").to_arrow_table() for name in names}  # noqa: S608
+    finally:
+        cur.close()
+
+
+def sandbox_connection() -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory DuckDB holding a COPY of the catalog, with files, network, extensions and
+    configuration changes disabled. One per call: nothing is shared between sessions."""
+    con = duckdb.connect(":memory:")
+    try:
+        for name, table in _sandbox_tables().items():
+            con.register("_incoming", table)
+            con.execute(f"create table {_ident(name)} as select * from _incoming")  # noqa: S608 (quoted)
+            con.unregister("_incoming")
+        for key, value in SANDBOX_SETTINGS:
+            con.execute(f"set {key} = {value!r}" if isinstance(value, str) else f"set {key} = {str(value).lower()}")
+        con.execute("set lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _walk(node, found: dict[str, set]) -> None:
+    if isinstance(node, dict):
+        kind = node.get("type")
+        if node.get("class") == "FUNCTION" and "function_name" in node:
+            found["functions"].add(str(node["function_name"]).lower())
+        if kind == "TABLE_FUNCTION" and isinstance(node.get("function"), dict):
+            found["table_functions"].add(str(node["function"].get("function_name", "")).lower())
+        if kind == "BASE_TABLE":
+            found["tables"].add(str(node.get("table_name", "")))
+        for value in node.values():
+            _walk(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _walk(value, found)
+
+
+def check_user_sql(sql: str) -> str:
+    """Refuse anything but one read-only SELECT that calls only allowed functions; return the statement."""
+    import json
+
+    if not isinstance(sql, str) or not sql.strip():
+        raise SandboxError("Enter one SELECT query.")
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise SandboxError(f"Cannot parse the query: {_safe_message(exc)}") from None
+    if len(statements) != 1:
+        raise SandboxError(f"Only one statement is allowed (found {len(statements)}).")
+    statement = statements[0]
+    if statement.type != duckdb.StatementType.SELECT:
+        raise SandboxError(f"Only SELECT queries are allowed (this is {statement.type.name}).")
+    checker = duckdb.connect(":memory:")
+    try:
+        tree = json.loads(checker.execute("select json_serialize_sql(?)", [sql]).fetchone()[0])
+    except duckdb.Error as exc:
+        raise SandboxError(f"Cannot check the query: {_safe_message(exc)}") from None
+    finally:
+        checker.close()
+    if tree.get("error"):
+        raise SandboxError(f"Cannot check the query: {_PATH_RE.sub('<path>', str(tree.get('error_message', '')))}")
+    found: dict[str, set] = {"functions": set(), "table_functions": set(), "tables": set()}
+    _walk(tree.get("statements", []), found)
+    denied = sorted((found["functions"] & SANDBOX_DENIED_FUNCTIONS) | (found["table_functions"] - SANDBOX_TABLE_FUNCTIONS))
+    if denied:
+        raise SandboxError(f"Function not allowed here: {', '.join(denied)}.")
+    if {t.strip('"').lower() for t in found["tables"]} & SANDBOX_DENIED_TABLES:
+        raise SandboxError("This system view is not available here.")
+    files = [t for t in found["tables"] if re.search(r"[./\\:]", t)]
+    if files:
+        raise SandboxError("Only catalog tables can be queried, not files or URLs.")
+    return sql
+
+
+def run_user_sql(sql: str, max_rows: int = 10_000, timeout_s: float = 10,
+                 max_bytes: int = SANDBOX_MAX_BYTES) -> tuple[pd.DataFrame, bool]:
+    """Run one read-only user SELECT in a sandbox; return (at most max_rows rows, truncated).
+
+    Raises SandboxError (plain message) when refused, failed, too big or stopped after timeout_s.
+    Use max_rows=EXPORT_MAX_ROWS for exports.
+    """
+    import time
+
+    import pyarrow as pa
+
+    check_user_sql(sql)
+    con = sandbox_connection()
+    timer = threading.Timer(timeout_s, con.interrupt)
+    timer.daemon = True
+    started = time.monotonic()
+    timer.start()
+    try:
+        reader = con.sql(sql).to_arrow_reader(2048)
+        batches, rows, size, truncated = [], 0, 0, False
+        for batch in reader:
+            if time.monotonic() - started > timeout_s:
+                raise duckdb.InterruptException("Interrupted")
+            size += batch.nbytes
+            if size > max_bytes:
+                raise SandboxError(f"The result is too large (over {max_bytes // 1_000_000} MB); "
+                                   "select fewer or shorter columns.")
+            if rows + batch.num_rows > max_rows:
+                batches.append(batch.slice(0, max_rows - rows))
+                truncated = True
+                break
+            batches.append(batch)
+            rows += batch.num_rows
+        table = pa.Table.from_batches(batches, schema=reader.schema)
+        return table.to_pandas(), truncated
+    except duckdb.InterruptException:
+        raise SandboxError(f"The query was stopped after {timeout_s:g} s.") from None
+    except duckdb.OutOfMemoryException:
+        raise SandboxError("The query needs too much memory.") from None
+    except duckdb.Error as exc:
+        raise SandboxError(_safe_message(exc)) from None
+    finally:
+        timer.cancel()
+        con.close()
+
+
+def sandbox_schema() -> pd.DataFrame:
+    """Tables and columns the explorer can query (from the sandbox's own duckdb_columns)."""
+    con = sandbox_connection()
+    try:
+        return con.sql("select table_name, column_name, data_type from duckdb_columns() "
+                       "where database_name = current_database() and schema_name = 'main' and not internal "
+                       "order by table_name, column_index").df()
+    finally:
+        con.close()

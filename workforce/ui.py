@@ -144,25 +144,42 @@ def sources_markdown() -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def geometry(level: int, version: int = 2024) -> dict:
-    """NUTS geometry, loaded once per process (read-only: never mutate the result)."""
+def _geometry_cached(level: int, version: int) -> dict:
     from workforce import geo
 
     return geo.load_regions(version=version, level=level)
 
 
+def _empty_geometry() -> dict:
+    return {"type": "FeatureCollection", "features": []}
+
+
+def geometry(level: int, version: int = 2024) -> dict:
+    """NUTS geometry, loaded once per process (read-only: never mutate the result).
+
+    A missing or corrupt geometry file gives an empty collection and a warning banner
+    (failures are not cached, so a repaired file is picked up on the next run)."""
+    try:
+        shapes = _geometry_cached(level, version)
+        if isinstance(shapes, dict) and isinstance(shapes.get("features"), list):
+            return shapes
+    except (OSError, ValueError):  # json.JSONDecodeError is a ValueError
+        pass
+    st.warning(t("geometry.unavailable", current().lang, level=level, version=version))
+    return _empty_geometry()
+
+
 def geometry_for(level: int, nuts_ids: list[str]) -> dict:
     """Only the shapes of the given regions (2024, plus UK from 2021)."""
-    from workforce import geo
-
     wanted = set(nuts_ids)
-    features = [ft for v in (2024, 2021) for ft in geometry(level, v)["features"] if ft["id"] in wanted]
+    features = [ft for v in (2024, 2021) for ft in geometry(level, v)["features"]
+                if isinstance(ft, dict) and ft.get("id") in wanted]
     seen, unique = set(), []
     for ft in features:
         if ft["id"] not in seen:
             seen.add(ft["id"])
             unique.append(ft)
-    return {"type": "FeatureCollection", "features": unique} if unique else geo.empty_collection()
+    return {"type": "FeatureCollection", "features": unique} if unique else _empty_geometry()
 
 
 def region_panel(region: str, lang: str = "en") -> None:

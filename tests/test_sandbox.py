@@ -1,0 +1,212 @@
+"""Attack corpus for the SQL explorer sandbox (`db.run_user_sql`): nothing may read a file, write
+anything, reach the network, change configuration, leak paths/settings, or run past the timeout."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import duckdb
+import pytest
+
+from workforce import ROOT, db
+
+TIMEOUT = 2.0
+SLACK = 5.0  # seconds allowed beyond the timeout (sandbox set-up, interrupt latency, loaded CI machines)
+
+
+def _fingerprint() -> dict:
+    con = db.catalog()
+    cur = con.cursor()
+    try:
+        tables = sorted(r[0] for r in cur.execute(
+            "select table_name from duckdb_tables() where schema_name = 'main'").fetchall())
+        counts = {name: cur.execute(f'select count(*) from "{name}"').fetchone()[0] for name in tables}
+        settings = dict(cur.execute("select name, value from duckdb_settings() "
+                                    "where name in ('enable_external_access', 'threads', 'memory_limit')").fetchall())
+    finally:
+        cur.close()
+    return {"tables": tables, "counts": counts, "settings": settings}
+
+
+# {tmp} is replaced by a fresh temporary directory that must stay empty.
+ATTACKS = {
+    # reading files (absolute, relative, replacement scans)
+    "read_csv_passwd": "select * from read_csv('/etc/passwd')",
+    "read_csv_auto_relative": "select * from read_csv_auto('data/geo/nuts_regions.csv')",
+    "read_text": "select * from read_text('/etc/hostname')",
+    "read_blob": "select * from read_blob('/etc/passwd')",
+    "glob_root": "select * from glob('/*')",
+    "read_parquet_abs": "select * from read_parquet('{tmp}/x.parquet')",
+    "read_parquet_rel": "select * from read_parquet('data/x.parquet')",
+    "read_json": "select * from read_json('/etc/passwd')",
+    "replacement_scan_str": "select * from 'data/geo/nuts_regions.csv'",
+    "replacement_scan_ident": 'select * from "data/plants.csv"',
+    "replacement_scan_from_first": "from '/etc/passwd'",
+    "parquet_metadata": "select * from parquet_metadata('/etc/passwd')",
+    "file_in_cte": "with x as (select * from read_text('/etc/passwd')) select * from x",
+    "file_in_subquery": "select (select content from read_text('/etc/passwd'))",
+    "file_in_summarize": "summarize select * from read_csv('/etc/passwd')",
+    "file_in_describe": "describe select * from read_csv('/etc/passwd')",
+    "case_tricks_read": "SeLeCt * FrOm ReAd_CsV('/etc/passwd')",
+    "query_string_indirection": "select * from query('select * from read_csv(''/etc/passwd'')')",
+    # writing / exporting / attaching
+    "copy_to": "copy plants to '{tmp}/out.csv'",
+    "copy_comment_case": "/* harmless */ CoPy (select 1) TO '{tmp}/out.csv'",
+    "export_database": "export database '{tmp}/exp'",
+    "attach": "attach '{tmp}/x.duckdb' as x",
+    "detach": "detach memory",
+    # extensions
+    "install_httpfs": "install httpfs",
+    "load_httpfs": "load httpfs",
+    # configuration
+    "set_external_access": "set enable_external_access = true",
+    "set_threads": "SET threads TO 8",
+    "reset_memory": "reset memory_limit",
+    "set_variable": "set variable x = 1",
+    "pragma": "pragma database_list",
+    "pragma_threads": "PRAGMA threads=8",
+    "call": "call pragma_version()",
+    # writes to the catalog
+    "insert": "insert into plants (site_id) values ('x')",
+    "update": "update plants set company = 'x'",
+    "delete": "delete from plants",
+    "drop": "drop table plants",
+    "create_table": "create table t as select 1",
+    "create_macro": "create macro m(x) as x",
+    "create_view": "create view v as select * from read_csv('/etc/passwd')",
+    "transaction": "begin transaction",
+    "prepare": "prepare p as select 1",
+    "checkpoint": "checkpoint",
+    # multiple statements and comment tricks
+    "two_statements": "select 1; drop table plants",
+    "comment_hides_semicolon": "select 1 /* ; */ ; drop table plants",
+    "line_comment_newline": "select 1 --\n; drop table plants",
+    # leaks of environment / settings / paths
+    "getenv": "select getenv('HOME')",
+    "getenv_in_lambda": "select list_transform([1], x -> getenv('HOME'))",
+    "current_setting": "select current_setting('secret_directory')",
+    "duckdb_settings": "select * from duckdb_settings()",
+    "pg_settings_view": "from pg_settings",
+    "duckdb_extensions": "select * from duckdb_extensions()",
+    "duckdb_databases": "select * from duckdb_databases()",
+    # network
+    "http_read_csv": "select * from read_csv('http://example.com/a.csv')",
+    "https_read_text": "select * from read_text('https://example.com/')",
+    "https_replacement_scan": "select * from 'https://example.com/x.parquet'",
+    "s3_parquet": "select * from read_parquet('s3://bucket/x.parquet')",
+    # resource exhaustion (must be stopped within the timeout)
+    "recursive_cte_bomb": "with recursive r(n) as (select 1 union all select n + 1 from r) select count(*) from r",
+    "cross_join_bomb": "select count(*) from range(100000000) a, range(100000000) b",
+    "cross_join_cpu_bomb": "select sum(a.range * b.range) from range(1000000000) a, range(100000) b",
+    "huge_string": "select repeat('x', 100000000) as s",
+    # syntax garbage
+    "empty": "   ",
+    "not_sql": "hello world",
+}
+
+
+# Files an attack could create relative to the working directory (other developers may add files
+# to the repo concurrently, so the whole listing is not compared).
+STRAY = (".tmp", "out.csv", "exp", "x.duckdb", "x.parquet", "leak.csv")
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return _fingerprint(), [n for n in STRAY if (ROOT / n).exists()]
+
+
+def test_corpus_is_big_enough():
+    assert len(ATTACKS) >= 30
+
+
+@pytest.mark.parametrize("name", sorted(ATTACKS))
+def test_attack_is_refused_and_harmless(name, tmp_path, baseline):
+    catalog_before, root_before = baseline
+    sql = ATTACKS[name].replace("{tmp}", str(tmp_path))
+    started = time.monotonic()
+    with pytest.raises(db.SandboxError) as err:
+        db.run_user_sql(sql, timeout_s=TIMEOUT)
+    elapsed = time.monotonic() - started
+    assert elapsed < TIMEOUT + SLACK, f"{name} ran {elapsed:.1f}s"
+    message = str(err.value)
+    assert message and "Traceback" not in message
+    assert not re.search(r"/(etc|root|home|tmp|work)\b", message), message
+    assert str(ROOT) not in message and str(tmp_path) not in message
+    assert list(tmp_path.iterdir()) == [], "nothing written"
+    assert [n for n in STRAY if (ROOT / n).exists()] == root_before, "no file appeared in the repo"
+    assert _fingerprint() == catalog_before, "catalog unchanged"
+
+
+def test_cpu_bomb_is_interrupted_by_the_watchdog():
+    started = time.monotonic()
+    with pytest.raises(db.SandboxError, match="stopped after 1 s"):
+        db.run_user_sql("select count(*) from range(1000000000) a, range(100000) b", timeout_s=1)
+    assert time.monotonic() - started < 1 + SLACK
+
+
+def test_row_limit_fetches_only_what_is_needed():
+    started = time.monotonic()
+    df, truncated = db.run_user_sql("select * from range(1000000000)", max_rows=500, timeout_s=TIMEOUT)
+    assert len(df) == 500 and truncated
+    assert time.monotonic() - started < TIMEOUT + SLACK
+    df, truncated = db.run_user_sql("select * from range(10)", max_rows=500)
+    assert len(df) == 10 and not truncated
+
+
+def test_export_limit_is_separate():
+    df, truncated = db.run_user_sql("select * from range(200000)", max_rows=db.EXPORT_MAX_ROWS)
+    assert len(df) == 100_000 and truncated
+
+
+def test_byte_cap():
+    with pytest.raises(db.SandboxError, match="too large"):
+        db.run_user_sql("select repeat('x', 1000) as s from range(5000)", max_bytes=1_000_000)
+
+
+def test_legitimate_queries_work():
+    df, _ = db.run_user_sql("select 1 as x -- ; drop table plants")
+    assert df["x"].tolist() == [1]
+    df, _ = db.run_user_sql("with t as (select table_name from duckdb_tables()) select * from t order by 1")
+    assert "plants" in set(df["table_name"])
+    df, _ = db.run_user_sql("select count(*) as n from plants")
+    assert df["n"][0] == _fingerprint()["counts"]["plants"]
+    df, _ = db.run_user_sql("describe plants")
+    assert "site_id" in set(df["column_name"])
+    assert "plants" in set(db.sandbox_schema()["table_name"])
+
+
+def test_sandbox_configuration_is_locked():
+    con = db.sandbox_connection()
+    try:
+        settings = dict(con.execute("select name, value from duckdb_settings()").fetchall())
+        assert settings["enable_external_access"] == "false"
+        assert settings["autoinstall_known_extensions"] == "false"
+        assert settings["autoload_known_extensions"] == "false"
+        assert settings["lock_configuration"] == "true"
+        assert settings["threads"] == "1"
+        with pytest.raises(duckdb.Error):
+            con.execute("set enable_external_access = true")
+        with pytest.raises(duckdb.Error):
+            con.execute("set threads = 4")
+    finally:
+        con.close()
+
+
+def test_each_call_gets_its_own_database():
+    a, b = db.sandbox_connection(), db.sandbox_connection()
+    try:
+        a.execute("create table scratch as select 1 as x")
+        assert b.execute("select count(*) from duckdb_tables() where table_name = 'scratch'").fetchone()[0] == 0
+    finally:
+        a.close()
+        b.close()
+    assert "scratch" not in _fingerprint()["tables"]
+
+
+def test_error_messages_strip_paths():
+    with pytest.raises(db.SandboxError) as err:
+        db.run_user_sql("select cast('/etc/passwd' as integer)")
+    assert "/etc" not in str(err.value) and "<path>" in str(err.value)
+    assert db._safe_message(Exception('IO Error: cannot open "/root/.duckdb/x" or C:\\Users\\a\\b.csv')) == (
+        'IO Error: cannot open "<path>" or <path>')
