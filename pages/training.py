@@ -55,6 +55,9 @@ m2.metric(t("training.providers", lang), f"{shown['provider'].nunique():,}")
 m3.metric(t("training.countries", lang), f"{shown['country'].nunique():,}")
 m4.metric(t("training.with_capacity", lang), f"{int(shown['capacity_per_year'].notna().sum()):,}")
 
+with st.expander(t("training.by_country_mode", lang)):
+    ui.table(training_data.programme_counts(f.country))
+
 # ---------------------------------------------------------------- catalogue
 st.subheader(t("training.catalogue", lang))
 view = ui.view_for(region or f.country)

@@ -16,6 +16,7 @@ def test_gap_csv_for_a_country(tmp_path, capsys):
     unknown = df[~df["capacity_known"]]
     assert unknown["capacity"].isna().all() and unknown["gap"].isna().all(), "unknown capacity is empty, not 0"
     assert "rows written" in capsys.readouterr().err
+    assert df["need_source"].str.startswith("model").all(), "the forecast engine drives the demand side"
 
 
 def test_gap_country_level_to_stdout(capsys):
@@ -51,3 +52,5 @@ def test_bad_arguments_exit_2(tmp_path, capsys):
     assert main(["whitespots", "--max-km", "-5"]) == 2
     assert main(["whitespots", "--out", str(tmp_path / "missing" / "ws.csv")]) == 2
     assert main(["gap", "--bogus"]) == 2
+    assert main(["gap", "--scenario", "doom"]) == 2
+    assert "--scenario" in capsys.readouterr().err

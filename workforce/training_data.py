@@ -13,6 +13,11 @@ def programmes(country: str | None = None) -> pd.DataFrame:
     return db.run("programmes", country=country)
 
 
+def programme_counts(country: str | None = None) -> pd.DataFrame:
+    """Programmes, providers and published capacity per country × mode."""
+    return db.run("programme_counts", country=country)
+
+
 def programme_roles(country: str | None = None) -> pd.DataFrame:
     return db.run("programme_roles", country=country)
 

@@ -16,6 +16,19 @@ def add_country_out(parser) -> None:
     parser.add_argument("--out", help="CSV file to write (default: standard output)")
 
 
+def add_scenario(parser) -> None:
+    parser.add_argument("--scenario", default="base",
+                        help="forecast scenario for the demand side (base, fast_ramp, delays, high_automation)")
+
+
+def scenario(value) -> str:
+    from workforce.params import SCENARIOS
+
+    if value not in SCENARIOS:
+        raise CliError(f"--scenario must be one of {', '.join(SCENARIOS)}, got {value!r}")
+    return value
+
+
 def add_level(parser) -> None:
     parser.add_argument("--level", default="2", help="NUTS level 0, 1 or 2 (default 2)")
 

@@ -12,12 +12,13 @@ from workforce.commands import _training_args as a
 def add_arguments(parser) -> None:
     a.add_level(parser)
     a.add_country_out(parser)
+    a.add_scenario(parser)
 
 
 def run(args) -> int:
     from workforce import training_data
 
     level, country = a.level(args.level), a.country(args.country)
-    df, source = training_data.gap(country, level)
+    df, source = training_data.gap(country, level, a.scenario(args.scenario))
     a.write(df.assign(need_source=source), args.out)
     return 0

@@ -10,12 +10,14 @@ def add_arguments(parser) -> None:
     a.add_level(parser)
     a.add_country_out(parser)
     a.add_max_km(parser)
+    a.add_scenario(parser)
 
 
 def run(args) -> int:
     from workforce import training_data
 
     level, country = a.level(args.level), a.country(args.country)
-    df, source = training_data.white_spots(country, level, max_km=a.number(args.max_km, "--max-km"))
+    df, source = training_data.white_spots(country, level, max_km=a.number(args.max_km, "--max-km"),
+                                                 scenario=a.scenario(args.scenario))
     a.write(df.assign(need_source=source), args.out)
     return 0
