@@ -70,3 +70,14 @@ def test_unreadable_upload_shows_error():
     at.run()
     assert not at.exception
     assert any("binary" in e.value for e in at.error)
+
+
+def test_permalink_and_download_menu_on_overview():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params["country"] = "HU"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    links = [c.value for c in at.code]
+    assert any(link.startswith("http") and "country=HU" in link for link in links), links
+    labels = [b.label for b in at.get("download_button")]
+    assert {"Chart PNG", "Chart SVG", "Chart PDF", "Table CSV", "Table XLSX", "Table PARQUET"} <= set(labels), labels

@@ -222,6 +222,7 @@ def test_programmes_and_regions_kinds():
                         "year": ["2020", "2020"], "value": ["1.5", "2"]})
     valid, rejected, _ = upload.validate(reg, "regions")
     assert valid["nuts_id"].tolist() == ["HU32"] and "unknown NUTS code 'XX99'" in rejected["reason"].iloc[0]
+    assert valid["level"].tolist() == [2] and valid["country"].tolist() == ["HU"] and valid["name"].notna().all()
 
 
 def test_merge_upload_overrides_same_ids():

@@ -321,17 +321,22 @@ def _deferred(func, *args):
     return build
 
 
-def current_page_path() -> str:
-    """url_path of the page being run ('' for the default page)."""
+def _page_paths() -> tuple[str, set[str]]:
+    """(url_path of the page being run, url_paths of all pages); ('', set()) when unknown."""
     try:
         from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-        ctx = get_script_run_ctx()
-        manager = ctx.pages_manager
-        page = manager.get_pages().get(manager.current_page_script_hash) or {}
-        return str(page.get("url_pathname") or "")
+        manager = get_script_run_ctx().pages_manager
+        pages = manager.get_pages()
+        page = pages.get(manager.current_page_script_hash) or {}
+        return str(page.get("url_pathname") or ""), {str(p.get("url_pathname") or "") for p in pages.values()} - {""}
     except Exception:  # noqa: BLE001 - internal API; the link then points at the app root
-        return ""
+        return "", set()
+
+
+def current_page_path() -> str:
+    """url_path of the page being run ('' for the default page)."""
+    return _page_paths()[0]
 
 
 def permalink_url() -> str:
@@ -345,7 +350,10 @@ def permalink_url() -> str:
     except Exception:  # noqa: BLE001 - not available outside a browser session
         browser_url = None
     base = (browser_url or DEFAULT_BASE_URL).rstrip("/")
-    path = current_page_path()
+    path, all_paths = _page_paths()
+    head, _, last = base.rpartition("/")
+    if last in all_paths and "//" in head + "/":  # st.context.url may still end with a page path
+        base = head
     query = {k: st.query_params.get_all(k) for k in st.query_params}
     qs = urlencode([(k, v) for k, values in query.items() for v in values])
     return f"{base}/{path}".rstrip("/") + (f"?{qs}" if qs else "")

@@ -381,6 +381,8 @@ def validate(df: pd.DataFrame, table: str, decimal: str | None = None,
         _pandera_reasons(typed, spec, reasons)
 
     messages += _check_nuts(typed, table, reasons, nuts)
+    if table == "regions":
+        messages += _fill_region_fields(typed, reasons, nuts)
     _check_duplicates(typed, spec, rows, reasons)
 
     bad_idx = [i for i, r in reasons.items() if r]
@@ -472,6 +474,26 @@ def _check_nuts(typed: pd.DataFrame, table: str, reasons: dict[int, list[str]], 
     if mapped_n:
         messages.append(f"{mapped_n} NUTS 2021 (or older) code(s) in {col} were mapped to NUTS 2024.")
     return messages
+
+
+def _fill_region_fields(typed: pd.DataFrame, reasons: dict[int, list[str]], nuts: pd.DataFrame | None) -> list[str]:
+    """Regional indicators: derive empty level / country / name from the (valid) NUTS code."""
+    known = _nuts_codes(nuts)
+    names = dict(zip(known["nuts_id"], known["name"], strict=False))
+    ok = [i for i in typed.index if not reasons[i] and pd.notna(typed.at[i, "nuts_id"])]
+    filled = 0
+    for i in ok:
+        code = str(typed.at[i, "nuts_id"])
+        if pd.isna(typed.at[i, "level"]):
+            typed.at[i, "level"] = len(code) - 2
+            filled += 1
+        elif int(typed.at[i, "level"]) != len(code) - 2:
+            reasons[i].append(f"level: {typed.at[i, 'level']} does not match NUTS code {code!r} (level {len(code) - 2})")
+        if pd.isna(typed.at[i, "country"]):
+            typed.at[i, "country"] = code[:2]
+        if pd.isna(typed.at[i, "name"]) and code in names:
+            typed.at[i, "name"] = names[code]
+    return ["Empty level/country/name were filled from the NUTS codes."] if filled else []
 
 
 def _did_you_mean(code: str, known: pd.DataFrame, level: int | None, names: dict[str, str]) -> str:
