@@ -16,6 +16,7 @@ PAGES = [
     st.Page("pages/training.py", title=t("nav.training", lang), url_path="training"),
     st.Page("pages/partnerships.py", title=t("nav.partnerships", lang), url_path="partnerships"),
     st.Page("pages/explorer.py", title=t("nav.explorer", lang), url_path="explorer"),
+    st.Page("pages/present.py", title=t("nav.present", lang), url_path="present"),
     st.Page("pages/sources.py", title=t("nav.sources", lang), url_path="sources"),
 ]
 

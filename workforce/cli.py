@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "query": ("workforce.commands.query", "run a named query from queries/ and print the result"),
     "forecast": ("workforce.commands.forecast", "P10/P50/P90 jobs and training per region x year x role (scenario engine)"),
     "import": ("workforce.commands.import_", "import a file: eurostat FILE | plants FILE | programmes FILE"),
+    "present": ("workforce.commands.present", "export a storyline to pptx or pdf"),
     "sql": ("workforce.commands.sql", "run one read-only SELECT in the sandbox, print CSV"),
     "export": ("workforce.commands.export", "export a view: chart png/svg/pdf/json, table csv/xlsx/parquet, deck pptx, brief pdf"),
     "gap": ("workforce.commands.gap", "training need vs programme capacity by region x role x year (CSV)"),

@@ -29,7 +29,8 @@ def catalogue(lang: str) -> dict[str, str]:
 
 
 def languages() -> list[str]:
-    return sorted(p.stem for p in LOCALES_DIR.glob("*.yaml"))
+    """UI catalogues (locales/<lang>.yaml); roles_<lang>.yaml files hold ESCO role labels, not UI text."""
+    return sorted(p.stem for p in LOCALES_DIR.glob("*.yaml") if not p.stem.startswith("roles_"))
 
 
 def t(key: str, lang: str = DEFAULT, **values) -> str:
@@ -39,3 +40,61 @@ def t(key: str, lang: str = DEFAULT, **values) -> str:
 
 def path_for(lang: str) -> Path:
     return LOCALES_DIR / f"{lang}.yaml"
+
+
+# ---------------------------------------------------------------- locale formatting (Babel)
+
+BABEL_LOCALES = {"en": "en_GB", "fi": "fi_FI", "hu": "hu_HU", "de": "de_DE"}
+
+
+def _locale(lang: str) -> str:
+    return BABEL_LOCALES.get(lang, BABEL_LOCALES[DEFAULT])
+
+
+def fmt_number(value, lang: str = DEFAULT, digits: int = 0) -> str:
+    """A number with the locale's grouping and decimal signs; '—' for missing values."""
+    import math
+
+    from babel.numbers import format_decimal
+
+    if value is None:
+        return "—"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "—"
+    if math.isnan(number):
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(round(number, digits) if digits > 0 else round(number), format=pattern, locale=_locale(lang))
+
+
+def fmt_date(value, lang: str = DEFAULT) -> str:
+    """A date (date/datetime or ISO text 'YYYY-MM-DD', 'YYYY-MM', 'YYYY') in the locale's medium form."""
+    import datetime as dt
+    import re
+
+    from babel.dates import format_date, format_skeleton
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return format_date(value, format="medium", locale=_locale(lang))
+    text = str(value).strip()
+    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text):
+        return format_date(dt.date(*map(int, m.groups())), format="medium", locale=_locale(lang))
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
+        return format_skeleton("yMMM", dt.date(int(m[1]), int(m[2]), 1), locale=_locale(lang))
+    return text
+
+
+def country_name(code: str | None, lang: str = DEFAULT) -> str:
+    """A country's name in `lang` (Eurostat codes EL/UK accepted); the code itself if unknown."""
+    from babel import Locale
+
+    if not code:
+        return ""
+    iso = {"EL": "GR", "UK": "GB"}.get(code.upper(), code.upper())
+    return Locale.parse(_locale(lang)).territories.get(iso, code)

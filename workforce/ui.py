@@ -129,10 +129,11 @@ def view_for(nuts_id: str | None) -> dict | None:
     return charts.view_from_bounds(b["minx"], b["miny"], b["maxx"], b["maxy"])
 
 
-def fmt_number(value, digits: int = 0) -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    return f"{value:,.{digits}f}"
+def fmt_number(value, digits: int = 0, lang: str | None = None) -> str:
+    """Locale-formatted number (Babel); `lang` defaults to the current filter language."""
+    from workforce import i18n
+
+    return i18n.fmt_number(value, lang or current().lang, digits)
 
 
 def sources_markdown() -> str:
@@ -364,3 +365,57 @@ def permalink(lang: str = "en") -> None:
     with st.sidebar.expander(t("permalink.label", lang), icon=":material/link:"):
         st.code(permalink_url(), language=None, wrap_lines=True)
         st.caption(t("permalink.help", lang))
+
+
+# ---------------------------------------------------------------- presenter mode (pages/present.py)
+
+# A FIXED style string (never user text): hide the sidebar and header, large high-contrast type.
+PRESENT_CSS = """<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="collapsedControl"],
+header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
+[data-testid="stMainBlockContainer"], .block-container { padding-top: 1rem !important; max-width: 100% !important; }
+[data-testid="stMain"], [data-testid="stAppViewContainer"] { background: #ffffff !important; color: #000000 !important; }
+[data-testid="stMain"] h1 { font-size: 3.2rem !important; color: #000000 !important; line-height: 1.15 !important; }
+[data-testid="stMetricValue"] { font-size: 3.4rem !important; color: #000000 !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.3rem !important; color: #111111 !important; }
+.st-key-pr_caption p { font-size: 1.7rem !important; line-height: 1.4 !important; color: #111111 !important; }
+.st-key-pr_counter p { font-size: 1.2rem !important; font-weight: 700 !important; color: #000000 !important; }
+</style>"""
+
+# Keyboard navigation: ← / → (and PageUp / PageDown) click the Prev / Next buttons. Fixed script, no
+# user text, no network; re-running replaces the previous listener instead of stacking listeners.
+PRESENT_KEYS_JS = """<script>
+(function () {
+  var doc = document;
+  try { if (window.parent && window.parent.document) { doc = window.parent.document; } } catch (e) { doc = document; }
+  var win = doc.defaultView || window;
+  if (win.__bwaPresentKeys) { doc.removeEventListener('keydown', win.__bwaPresentKeys); }
+  win.__bwaPresentKeys = function (e) {
+    var el = e.target || {};
+    var tag = (el.tagName || '').toLowerCase();
+    if (tag === 'input' || tag === 'textarea' || tag === 'select' || el.isContentEditable) { return; }
+    if (e.altKey || e.ctrlKey || e.metaKey) { return; }
+    var key = null;
+    if (e.key === 'ArrowRight' || e.key === 'PageDown') { key = 'pr_next'; }
+    if (e.key === 'ArrowLeft' || e.key === 'PageUp') { key = 'pr_prev'; }
+    if (!key) { return; }
+    var btn = doc.querySelector('.st-key-' + key + ' button');
+    if (btn && !btn.disabled) { e.preventDefault(); btn.click(); }
+  };
+  doc.addEventListener('keydown', win.__bwaPresentKeys);
+})();
+</script>"""
+
+
+def present_chrome() -> None:
+    """Presenter-mode styling and the keyboard listener (both fixed strings)."""
+    st.markdown(PRESENT_CSS, unsafe_allow_html=True)
+    st.html(PRESENT_KEYS_JS, unsafe_allow_javascript=True)
+
+
+def context_url() -> str | None:
+    """The URL the browser used, when Streamlit knows it (None in tests / older versions)."""
+    try:
+        return st.context.url
+    except Exception:  # noqa: BLE001 - not available outside a browser session
+        return None

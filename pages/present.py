@@ -1,0 +1,107 @@
+"""/present — seminar presenter mode: full-screen slides of a storyline (stories/*.yaml) from live data.
+
+URL: ?story=hu&slide=3 (1-based; out of range -> clamped with a warning). ← / → keys, Prev / Next buttons.
+"""
+
+import time
+
+import streamlit as st
+
+from workforce import params, slides, stories, text, ui
+from workforce.i18n import t
+
+f = ui.current()
+# The page's own language box wins while it is on screen (it also updates the shared filter).
+lang = st.session_state.get("pr_lang") or f.lang
+ui.present_chrome()
+
+available = stories.list_stories()
+default_story = "eu" if "eu" in available else available[0]
+story_id = st.query_params.get("story") or default_story
+if story_id not in available:
+    st.warning(t("present.unknown_story", lang, story=text.md(story_id[:40]), default=default_story))
+    story_id = default_story
+
+try:
+    story = stories.builtin(story_id)
+except stories.StoryError as exc:
+    st.error(t("present.error", lang, error=text.md(exc)))
+    st.stop()
+
+count = len(story.slides)
+number, clamped = stories.clamp_slide(st.query_params.get("slide"), count)
+if clamped:
+    st.warning(t("present.slide_clamped", lang, requested=text.md(str(st.query_params.get("slide"))[:20]),
+                 n=number, count=count))
+if st.query_params.get("story") != story_id:
+    st.query_params["story"] = story_id
+if st.query_params.get("slide") != str(number):
+    st.query_params["slide"] = str(number)
+
+
+def _go(target: int) -> None:
+    st.query_params["slide"] = str(min(max(target, 1), count))
+
+
+def _switch_story() -> None:
+    st.query_params["story"] = st.session_state["pr_story"]
+    st.query_params["slide"] = "1"
+
+
+def _switch_lang() -> None:
+    st.session_state["flt_lang"] = st.session_state["pr_lang"]
+
+
+top = st.columns([3, 2, 2, 1, 1], vertical_alignment="bottom")
+top[0].selectbox(t("present.story", lang), available, index=available.index(story_id), key="pr_story",
+                 on_change=_switch_story, format_func=lambda s: stories.text_for(stories.builtin(s).title, lang))
+top[1].selectbox(t("filter.language", lang), params.LANGS, index=params.LANGS.index(lang), key="pr_lang",
+                 on_change=_switch_lang, format_func=ui.LANG_NAMES.get)
+with top[2].container(key="pr_counter"):
+    st.markdown(t("present.slide_of", lang, n=number, count=count))
+top[3].button(t("present.prev", lang), key="pr_prev", on_click=_go, args=(number - 1,), disabled=number <= 1,
+              width="stretch")
+top[4].button(t("present.next", lang), key="pr_next", on_click=_go, args=(number + 1,), disabled=number >= count,
+              width="stretch")
+
+started = time.perf_counter()
+slide = slides.render(story.slides[number - 1], lang)
+st.title(slide.title or stories.text_for(story.title, lang))
+
+main, side = st.columns([5, 1])
+with main:
+    if slide.metrics:
+        for col, (label, value, note) in zip(st.columns(len(slide.metrics)), slide.metrics, strict=True):
+            col.metric(label, value, help=note or None, border=True)
+    if slide.figure is not None:
+        st.plotly_chart(slide.figure, key=f"pr_fig_{story_id}_{number}", config={"scrollZoom": False})
+    if slide.table is not None and not slide.table.empty:
+        st.dataframe(slide.table, hide_index=True, width="stretch")
+    if slide.empty:
+        st.info(t("present.no_data", lang))
+    with st.container(key="pr_caption"):
+        st.markdown(text.md(slide.caption))
+    if slide.assumption:
+        ui.assumption_badge(lang)
+with side:
+    link = slides.live_link(slides.base_url(ui.context_url()), story_id, number, lang)
+    st.image(slides.qr_png(link), caption=t("present.qr_caption", lang), width="stretch")
+    st.markdown(text.md_link(t("present.link", lang), link))
+    st.caption(text.md(link))
+elapsed_ms = (time.perf_counter() - started) * 1000
+
+if slide.sources:
+    st.caption(f"{t('sources.label', lang)}: " + "; ".join(
+        text.md_link(s["title"], s["url"]) + (f" ({text.md(s['as_of'])})" if s.get("as_of") else "")
+        for s in slide.sources))
+st.caption(t("present.keys_hint", lang) + " · " + t("present.render_ms", lang, ms=ui.fmt_number(elapsed_ms, lang=lang)))
+
+with st.expander(t("present.export", lang)):
+    if st.button(t("present.export", lang), key="pr_export"):
+        base = slides.base_url(ui.context_url())
+        c1, c2 = st.columns(2)
+        c1.download_button(t("present.export_pptx", lang), slides.to_pptx(story, lang, base),
+                           file_name=f"{story_id}-{lang}.pptx", key="pr_dl_pptx",
+                           mime="application/vnd.openxmlformats-officedocument.presentationml.presentation")
+        c2.download_button(t("present.export_pdf", lang), slides.to_pdf(story, lang, base),
+                           file_name=f"{story_id}-{lang}.pdf", mime="application/pdf", key="pr_dl_pdf")

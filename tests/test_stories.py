@@ -1,0 +1,184 @@
+"""Storylines: built-ins load, schema errors name the line, every slide renders in every language, exports."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from workforce import ROOT, slides, stories
+from workforce.cli import main as cli_main
+
+TIMEOUT = 60
+LANGS = ("en", "fi", "hu", "de")
+BUILTIN = stories.list_stories()
+
+GOOD = """\
+title: Test
+slides:
+  - view: headline
+    caption: One string for every language
+  - view: pipeline
+    params: {country: HU, metric: sites}
+    caption: {en: English, hu: Magyar}
+"""
+
+
+def test_builtin_storylines_exist_and_load():
+    assert {"eu", "hu", "fi"} <= set(BUILTIN)
+    for story_id in BUILTIN:
+        story = stories.builtin(story_id)
+        assert story.id == story_id and story.slides
+        for spec in story.slides:
+            assert spec.view in stories.VIEWS
+            for lang in LANGS:
+                assert stories.text_for(spec.caption, lang), f"{story_id}: slide at line {spec.line} has no caption"
+
+
+def test_load_from_text():
+    story = stories.load_story(GOOD, story_id="t")
+    assert [s.view for s in story.slides] == ["headline", "pipeline"]
+    assert stories.text_for(story.slides[0].caption, "fi") == "One string for every language"
+    assert stories.text_for(story.slides[1].caption, "hu") == "Magyar"
+    assert stories.text_for(story.slides[1].caption, "de") == "English"
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    ("title: x\nslides:\n  - view: headline\n    caption: [unclosed\n", 5, "invalid YAML"),
+    ("title: x\nslides:\n  - view: headline\n    caption: a\n  - view: nope\n    caption: b\n", 5, "unknown view"),
+    ("title: x\nslides:\n  - view: pipeline\n    params:\n      country: Hungary\n    caption: a\n", 5, "bad param"),
+    ("title: x\nslides:\n  - view: pipeline\n    params:\n      colour: red\n    caption: a\n", 5, "no param"),
+    ("title: x\nslides:\n  - view: pipeline\n    params: {metric: bananas}\n    caption: a\n", 4, "bad param"),
+    ("title: x\nslides:\n  - view: headline\n    caption: a\n  - view: pipeline\n", 5, "missing caption"),
+    ("title: x\nslides:\n  - view: headline\n    caption: {en: a, xx: b}\n", 4, "caption"),
+    ("title: x\nslides: []\n", 2, "non-empty"),
+    ("title: x\nslidez: []\n", 2, "unknown key"),
+])
+def test_errors_name_the_line(text, line, words):
+    with pytest.raises(stories.StoryError) as exc:
+        stories.load_story(text)
+    assert f"line {line}" in str(exc.value) and words in str(exc.value), str(exc.value)
+
+
+def test_load_missing_file(tmp_path):
+    with pytest.raises(stories.StoryError, match="not found"):
+        stories.load_story(tmp_path / "nope.yaml")
+    with pytest.raises(stories.StoryError, match="unknown storyline"):
+        stories.builtin("zz")
+
+
+def test_clamp_slide():
+    assert stories.clamp_slide(None, 5) == (1, False)
+    assert stories.clamp_slide("3", 5) == (3, False)
+    assert stories.clamp_slide("99", 5) == (5, True)
+    assert stories.clamp_slide("0", 5) == (1, True)
+    assert stories.clamp_slide("abc", 5) == (1, True)
+
+
+@pytest.mark.parametrize("story_id", BUILTIN)
+def test_every_slide_renders_from_live_data(story_id):
+    for spec in stories.builtin(story_id).slides:
+        for lang in LANGS:
+            slide = slides.render(spec, lang)
+            assert slide.title and slide.caption
+            assert slide.figure is not None or slide.table is not None or slide.metrics or slide.empty
+
+
+def test_links_and_qr():
+    assert slides.base_url("https://atlas.example.org/present?story=hu") == "https://atlas.example.org"
+    assert slides.base_url("javascript:alert(1)") == slides.DEFAULT_BASE_URL
+    assert slides.base_url(None) == slides.DEFAULT_BASE_URL
+    link = slides.live_link("http://localhost:8501", "hu", 3, "fi")
+    assert link == "http://localhost:8501/present?story=hu&slide=3&lang=fi"
+    assert slides.qr_png(link).startswith(b"\x89PNG")
+
+
+def open_present(**query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/present.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("story_id", BUILTIN)
+def test_apptest_walks_every_slide(story_id, lang):
+    story = stories.builtin(story_id)
+    at = open_present(story=story_id, lang=lang)
+    titles = []
+    for number in range(1, len(story.slides) + 1):
+        assert not at.exception, [e.message for e in at.exception]
+        assert str(at.query_params["slide"]).strip("[]'") == str(number)
+        assert at.title, f"slide {number} has a title"
+        assert len(at.get("image")) >= 1, "QR code shown"
+        expected = stories.text_for(story.slides[number - 1].caption, lang)
+        assert any(expected[:30] in m.value.replace("\\", "") for m in at.markdown), f"caption of slide {number}"
+        titles.append(at.title[0].value)
+        nxt = at.button(key="pr_next")
+        if number == len(story.slides):
+            assert nxt.disabled
+        else:
+            nxt.click().run()
+    at.button(key="pr_prev").click().run()
+    assert str(at.query_params["slide"]).strip("[]'") == str(len(story.slides) - 1)
+    assert len(set(titles)) > 1
+
+
+def test_out_of_range_slide_is_clamped_with_warning():
+    at = open_present(story="hu", slide="99")
+    assert str(at.query_params["slide"]).strip("[]'") == str(len(stories.builtin("hu").slides))
+    assert at.warning
+
+
+def test_unknown_story_falls_back_with_warning():
+    at = open_present(story="<script>x</script>")
+    assert str(at.query_params["story"]).strip("[]'") == "eu"
+    assert at.warning
+
+
+def _pdf_pages(data: bytes) -> int:
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page(?!s)", data))
+
+
+@pytest.mark.parametrize("lang", ["en", "hu"])
+def test_pptx_and_pdf_exports(lang):
+    from pptx import Presentation
+
+    story = stories.builtin("hu")
+    pptx_bytes = slides.to_pptx(story, lang)
+    deck = Presentation(io.BytesIO(pptx_bytes))
+    assert len(deck.slides) == len(story.slides)
+    pdf = slides.to_pdf(story, lang)
+    assert pdf.startswith(b"%PDF-")
+    assert _pdf_pages(pdf) == len(story.slides)
+
+
+def test_cli_present(tmp_path, capsys):
+    out = tmp_path / "fi.pptx"
+    assert cli_main(["present", "--story", "fi", "--format", "pptx", "--out", str(out), "--lang", "fi", "--images", "no"]) == 0
+    from pptx import Presentation
+
+    assert len(Presentation(str(out)).slides) == len(stories.builtin("fi").slides)
+    pdf = tmp_path / "eu.pdf"
+    assert cli_main(["present", "--story", "eu", "--format", "pdf", "--out", str(pdf), "--images", "no"]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert cli_main(["present", "--story", "zz", "--format", "pdf", "--out", str(pdf)]) == 2
+    assert "unknown storyline" in capsys.readouterr().err
+
+
+def test_pdf_with_chart_images_when_chromium_is_installed():
+    from workforce import export
+
+    if not export.ensure_browser():
+        pytest.skip("chromium not installed: decks fall back to tables")
+    story = stories.builtin("eu")
+    with_images = slides.to_pdf(story, "de", images=True)
+    assert _pdf_pages(with_images) == len(story.slides)
+    assert with_images.count(b"/Subtype /Image") > sum(1 for _ in story.slides)  # QR codes + charts

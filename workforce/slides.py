@@ -1,0 +1,467 @@
+"""Presenter slides: a storyline slide spec -> title, figure or table, caption, sources (no Streamlit calls).
+
+Every number comes from a named query (`db.run`); figures from `charts.py`. Also: the audience link and
+its QR code, and minimal PPTX / PDF decks of a whole storyline (one slide per view).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlparse
+
+import pandas as pd
+
+from workforce import ROOT, charts, db, i18n
+from workforce.i18n import t
+from workforce.stories import SlideSpec, Story, text_for
+
+DEFAULT_BASE_URL = "http://localhost:8501"
+PAGE_PATH = "present"
+MAX_SOURCES = 6
+
+
+@dataclass
+class Slide:
+    view: str
+    title: str
+    caption: str
+    figure: object | None = None  # plotly Figure
+    table: pd.DataFrame | None = None  # columns already labelled for display
+    metrics: list[tuple[str, str, str]] = field(default_factory=list)  # (label, formatted value, note)
+    sources: list[dict] = field(default_factory=list)  # {"title", "url", "as_of"}
+    assumption: bool = False
+    empty: bool = False
+
+
+# ---------------------------------------------------------------- helpers
+
+def place(country: str | None, lang: str) -> str:
+    return i18n.country_name(country, lang) if country else t("present.europe", lang)
+
+
+def sources_of(*frames: pd.DataFrame, limit: int = MAX_SOURCES) -> list[dict]:
+    seen, out = set(), []
+    for df in frames:
+        if df is None or df.empty or "source_title" not in df.columns:
+            continue
+        for row in df.itertuples(index=False):
+            title = getattr(row, "source_title", None)
+            url = getattr(row, "source_url", None)
+            key = (title, url)
+            if pd.isna(title) or key in seen:
+                continue
+            seen.add(key)
+            as_of = getattr(row, "as_of", None)
+            out.append({"title": str(title), "url": None if pd.isna(url) else str(url),
+                        "as_of": None if as_of is None or pd.isna(as_of) else str(as_of)})
+            if len(out) >= limit:
+                return out
+    return out
+
+
+def label_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Display copy: status/mode values and column names in `lang`."""
+    out = df.copy()
+    for col, prefix in (("status", "present.status."), ("mode", "present.mode.")):
+        if col in out.columns:
+            out[col] = out[col].map(lambda v, p=prefix: t(p + str(v), lang) if isinstance(v, str) else v)
+    labels = [t(f"present.col.{c}", lang) for c in out.columns]
+    out.columns = [lab if labels.count(lab) == 1 else f"{lab} ({c})" for lab, c in zip(labels, df.columns, strict=True)]
+    return out
+
+
+def _view(country: str | None) -> dict | None:
+    if not country:
+        return None
+    bounds = db.run("region_bounds", nuts_id=country)
+    if bounds.empty or bounds.iloc[0].isna().any():
+        return None
+    b = bounds.iloc[0]
+    return charts.view_from_bounds(b["minx"], b["miny"], b["maxx"], b["maxy"])
+
+
+def _metric(label_key: str, value, lang: str, note: str = "") -> tuple[str, str, str]:
+    return t(label_key, lang), i18n.fmt_number(value, lang), note
+
+
+def _region_summary(country, level) -> pd.DataFrame:
+    df = db.run("region_summary", level=level, country=country)
+    return df
+
+
+# ---------------------------------------------------------------- one builder per view
+
+def _headline(p: dict, lang: str) -> Slide:
+    df = db.run("headlines")
+    if p.get("metrics"):
+        df = df[df["metric"].isin(p["metrics"])].set_index("metric").reindex(p["metrics"]).dropna(subset=["value"])
+        df = df.reset_index()
+    else:
+        df = df.head(2)
+    metrics = []
+    for row in df.itertuples(index=False):
+        key = f"present.metric.{row.metric}"
+        label = t(key, lang)
+        if label == key:
+            label = str(row.scope or row.metric)
+        metrics.append((label, i18n.fmt_number(row.value, lang), i18n.fmt_date(row.as_of, lang)))
+    return Slide("headline", t("present.view.headline", lang), "", metrics=metrics, sources=sources_of(df),
+                 empty=df.empty)
+
+
+def _plants_map(p: dict, lang: str) -> Slide:
+    country = p.get("country")
+    df = db.run("plants", country=country)
+    totals = db.run("plant_totals", country=country)
+    metrics = []
+    if not totals.empty:
+        r = totals.iloc[0]
+        metrics = [_metric("present.col.sites", r["sites"], lang),
+                   _metric("present.col.jobs_announced", r["jobs_announced"], lang),
+                   _metric("present.col.capacity_gwh", r["capacity_gwh"], lang)]
+    shown = df
+    if p.get("cities"):
+        wanted = {c.casefold() for c in p["cities"]}
+        shown = df[df["city"].fillna("").str.casefold().isin(wanted)]
+    shown = shown.sort_values("jobs_announced", ascending=False, na_position="last").head(p.get("limit", 10))
+    table = label_columns(shown[["company", "site_name", "city", "segment", "status", "jobs_announced",
+                                 "start_year"]], lang)
+    return Slide("plants_map", t("present.view.plants_map", lang, place=place(country, lang)), "",
+                 figure=charts.plants_map(df, _view(country), height=480), table=table, metrics=metrics,
+                 sources=sources_of(shown, df), empty=df.empty)
+
+
+def _pipeline(p: dict, lang: str) -> Slide:
+    country, metric = p.get("country"), p.get("metric", "sites")
+    df = db.run("plant_pipeline_by_country", country=country)
+    plants = db.run("plants", country=country)
+    return Slide("pipeline", t("present.view.pipeline", lang, place=place(country, lang),
+                                metric=t(f"present.col.{metric}", lang)), "",
+                 figure=charts.pipeline_bar(df, metric) if not df.empty else None, sources=sources_of(plants),
+                 empty=df.empty)
+
+
+def _timeline(p: dict, lang: str) -> Slide:
+    country = p.get("country")
+    df = db.run("jobs_by_start_year", country=country)
+    plants = db.run("plants", country=country)
+    fig = None
+    if not df.empty:
+        by_year = df.assign(country=df["start_year"].astype("Int64").astype(str))
+        fig = charts.pipeline_bar(by_year, "jobs_announced")
+        fig.update_xaxes(type="category")
+    return Slide("timeline", t("present.view.timeline", lang, place=place(country, lang)), "", figure=fig,
+                 sources=sources_of(plants), empty=df.empty)
+
+
+def _region_table(p: dict, lang: str) -> Slide:
+    country, level, metric = p.get("country"), p.get("level", 2), p.get("metric", "jobs_announced")
+    df = _region_summary(country, level)
+    df = df[(df["sites"] > 0) | (df["programmes"] > 0)]
+    df = df.sort_values(metric, ascending=False, na_position="last").head(p.get("limit", 12))
+    table = label_columns(df[["nuts_id", "name", "sites", "jobs_announced", "capacity_gwh", "programmes",
+                              "partnerships"]], lang)
+    return Slide("region_table", t("present.view.region_table", lang, place=place(country, lang)), "",
+                 table=table, sources=sources_of(db.run("plants", country=country)), empty=df.empty)
+
+
+def _gap(p: dict, lang: str) -> Slide:
+    country, level = p.get("country"), p.get("level", 2)
+    df = _region_summary(country, level)
+    df = df[df["sites"] > 0].sort_values("jobs_announced", ascending=False, na_position="last")
+    white = int((df["programmes"] == 0).sum()) if not df.empty else 0
+    shown = df.head(p.get("limit", 12)).copy()
+    shown["white_spot"] = shown["programmes"].map(lambda n: t("present.yes", lang) if n == 0 else "")
+    table = label_columns(shown[["nuts_id", "name", "sites", "jobs_announced", "programmes", "partnerships",
+                                 "white_spot"]], lang)
+    metrics = [_metric("present.regions_with_sites", len(df), lang),
+               _metric("present.regions_without_training", white, lang)]
+    sources = sources_of(db.run("plants", country=country), db.run("programmes", country=country))
+    return Slide("gap", t("present.view.gap", lang, place=place(country, lang)), "", table=table, metrics=metrics,
+                 sources=sources, empty=df.empty)
+
+
+def _programmes(p: dict, lang: str) -> Slide:
+    country, region, group = p.get("country"), p.get("region"), p.get("group", "none")
+    df = db.run("programmes", country=country)
+    if country:
+        df = df[df["country"] == country]
+    if region:
+        df = df[df["nuts2"].fillna("").str.startswith(region)]
+    if group == "none":
+        shown = df.head(p.get("limit", 12))[["provider", "programme", "city", "eqf_level", "mode"]]
+    else:
+        key = {"region": "region_name"}.get(group, group)
+        grouped = df.assign(**{key: df[key].astype("string").fillna(t("present.unknown", lang))})
+        shown = (grouped.groupby(key, dropna=False)
+                 .agg(programmes=("programme_id", "count"), providers=("provider", "nunique"))
+                 .reset_index().sort_values(["programmes", key], ascending=[False, True])
+                 .head(p.get("limit", 15)))
+        if group == "provider":
+            shown = shown.drop(columns="providers")
+    metrics = [_metric("present.col.programmes", len(df), lang),
+               _metric("present.col.providers", df["provider"].nunique(), lang)]
+    return Slide("programmes", t("present.view.programmes", lang, place=place(country, lang)), "",
+                 table=label_columns(shown, lang), metrics=metrics, sources=sources_of(df), empty=df.empty)
+
+
+def _partnerships(p: dict, lang: str) -> Slide:
+    country, region = p.get("country"), p.get("region")
+    df = db.run("partnerships", country=country)
+    if region:
+        df = df[df["nuts2"].fillna("").str.startswith(region)]
+    shown = df.head(p.get("limit", 12))[["industry_party", "education_party", "city", "started"]]
+    return Slide("partnerships", t("present.view.partnerships", lang, place=place(country, lang)), "",
+                 table=label_columns(shown, lang), metrics=[_metric("present.col.partnerships", len(df), lang)],
+                 sources=sources_of(df), empty=df.empty)
+
+
+def role_labels(lang: str) -> dict[str, str]:
+    """ESCO labels in `lang` from locales/roles_<lang>.yaml (only labels known to be ESCO's); else {}."""
+    import yaml
+
+    path = ROOT / "locales" / f"roles_{lang}.yaml"
+    if lang == "en" or not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _roles(p: dict, lang: str) -> Slide:
+    df = db.run("roles")
+    labels = role_labels(lang)
+    shown = df.head(p.get("limit", 12)).copy()
+    shown["role"] = [labels.get(rid) or (lab if isinstance(lab, str) and lab else role)
+                     for rid, lab, role in zip(shown["role_id"], shown["esco_label"], shown["role"], strict=True)]
+    for col in ("mix_cell", "mix_materials", "mix_pack", "mix_recycling"):
+        shown[col] = shown[col].map(lambda v: i18n.fmt_number(None if pd.isna(v) else v * 100, lang) + " %"
+                                    if not pd.isna(v) else "—")
+    table = label_columns(shown[["role", "typical_eqf", "mix_cell", "mix_materials", "mix_pack", "mix_recycling"]],
+                          lang)
+    return Slide("roles", t("present.view.roles", lang, place=place(p.get("country"), lang)), "", table=table,
+                 sources=sources_of(df), assumption=True, empty=df.empty)
+
+
+def _text(p: dict, lang: str) -> Slide:
+    return Slide("text", "", "")
+
+
+BUILDERS = {
+    "headline": _headline, "plants_map": _plants_map, "pipeline": _pipeline, "timeline": _timeline,
+    "region_table": _region_table, "gap": _gap, "programmes": _programmes, "partnerships": _partnerships,
+    "roles": _roles, "text": _text,
+}
+
+
+def render(spec: SlideSpec, lang: str = "en") -> Slide:
+    """Build one slide from its spec with live data."""
+    slide = BUILDERS[spec.view](spec.params, lang)
+    slide.title = text_for(spec.title, lang) or slide.title
+    slide.caption = text_for(spec.caption, lang)
+    return slide
+
+
+# ---------------------------------------------------------------- audience link + QR
+
+def base_url(context_url: str | None) -> str:
+    """scheme://host[:port] of the URL the browser used; localhost when unknown or not http(s)."""
+    if context_url:
+        parsed = urlparse(str(context_url))
+        if parsed.scheme in ("http", "https") and parsed.netloc and re.fullmatch(r"[\w.\-:\[\]]+", parsed.netloc):
+            return f"{parsed.scheme}://{parsed.netloc}"
+    return DEFAULT_BASE_URL
+
+
+def live_link(base: str, story_id: str, number: int, lang: str = "en") -> str:
+    query = {"story": story_id, "slide": number}
+    if lang != "en":
+        query["lang"] = lang
+    return f"{base.rstrip('/')}/{PAGE_PATH}?{urlencode(query)}"
+
+
+def qr_png(url: str, box_size: int = 6) -> bytes:
+    """A QR code of `url` as PNG bytes, generated locally."""
+    import qrcode
+
+    qr = qrcode.QRCode(border=2, box_size=box_size, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(url)
+    qr.make(fit=True)
+    buf = io.BytesIO()
+    qr.make_image(fill_color="black", back_color="white").save(buf, format="PNG")
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- decks (PPTX / PDF)
+
+def _table_rows(slide: Slide, lang: str, limit: int = 12) -> list[list[str]]:
+    if slide.table is None or slide.table.empty:
+        return []
+    rows = [[str(c) for c in slide.table.columns]]
+    for rec in slide.table.head(limit).itertuples(index=False):
+        rows.append([_cell(v, lang) for v in rec])
+    return rows
+
+
+def _cell(v, lang: str) -> str:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return "—"
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return i18n.fmt_number(v, lang)
+    return str(v)
+
+
+def _source_line(src: dict, lang: str) -> str:
+    when = f" ({i18n.fmt_date(src['as_of'], lang)})" if src.get("as_of") else ""
+    return f"{src['title']}{when}" + (f" — {src['url']}" if src.get("url") else "")
+
+
+def deck_slides(story: Story, lang: str = "en") -> list[Slide]:
+    return [render(spec, lang) for spec in story.slides]
+
+
+def _figure_pngs(slides_: list[Slide], images: bool) -> list[bytes | None]:
+    """PNG of each slide's figure via export.figure_bytes (kaleido + chromium), or None per slide."""
+    if not images:
+        return [None] * len(slides_)
+    from workforce import export
+
+    if not export.ensure_browser():
+        return [None] * len(slides_)
+    out = []
+    with export.kaleido_session():
+        for slide in slides_:
+            try:
+                out.append(export.figure_bytes(slide.figure, "png", width=1100, height=520)
+                           if slide.figure is not None else None)
+            except Exception:  # noqa: BLE001 - a chart that cannot be drawn falls back to the table
+                out.append(None)
+    return out
+
+
+def _neutral_table(slide: Slide) -> None:
+    from workforce import export
+
+    if slide.table is not None:
+        slide.table = export.neutralise(slide.table)
+
+
+def to_pptx(story: Story, lang: str = "en", base: str = DEFAULT_BASE_URL, images: bool = False) -> bytes:
+    """One PPTX slide per storyline slide: title, metrics, chart image (`images`, needs chromium) or table,
+    caption, QR code + link, sources."""
+    from pptx import Presentation
+    from pptx.util import Inches, Pt
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    blank = prs.slide_layouts[6]
+
+    def box(sl, x, y, w, h, text, size, bold=False):
+        tf = sl.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h)).text_frame
+        tf.word_wrap = True
+        for i, line in enumerate(text.split("\n")):
+            para = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+            para.text = line
+            para.font.size, para.font.bold = Pt(size), bold
+
+    built = deck_slides(story, lang)
+    for number, (slide, png) in enumerate(zip(built, _figure_pngs(built, images), strict=True), 1):
+        _neutral_table(slide)
+        sl = prs.slides.add_slide(blank)
+        box(sl, 0.5, 0.3, 10.5, 0.9, slide.title or text_for(story.title, lang), 30, bold=True)
+        y = 1.3
+        if slide.metrics:
+            box(sl, 0.5, y, 10.5, 0.8, "   ·   ".join(f"{lab}: {val}" for lab, val, _ in slide.metrics), 20)
+            y += 0.9
+        rows = [] if png else _table_rows(slide, lang, limit=10)
+        if png:
+            sl.shapes.add_picture(io.BytesIO(png), Inches(0.5), Inches(y), height=Inches(5.2 - y))
+            y = 5.3
+        if rows:
+            shape = sl.shapes.add_table(len(rows), len(rows[0]), Inches(0.5), Inches(y), Inches(10.5),
+                                        Inches(0.3 * len(rows)))
+            for r, values in enumerate(rows):
+                for c, value in enumerate(values):
+                    cell = shape.table.cell(r, c)
+                    cell.text = value
+                    cell.text_frame.paragraphs[0].font.size = Pt(11)
+            y += 0.3 * len(rows) + 0.2
+        elif slide.empty:
+            box(sl, 0.5, y, 10.5, 0.5, t("present.no_data", lang), 16)
+            y += 0.6
+        box(sl, 0.5, min(y, 5.6), 10.5, 1.0, slide.caption + ("\n" + t("assumption.badge", lang)
+                                                               if slide.assumption else ""), 16)
+        link = live_link(base, story.id, number, lang)
+        sl.shapes.add_picture(io.BytesIO(qr_png(link)), Inches(11.3), Inches(0.4), Inches(1.7), Inches(1.7))
+        box(sl, 11.0, 2.1, 2.2, 0.8, link, 9)
+        box(sl, 0.5, 6.5, 12.3, 0.9, t("sources.label", lang) + ": " +
+            "; ".join(_source_line(s, lang) for s in slide.sources) + f"  ·  {number}/{len(story.slides)}", 9)
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue()
+
+
+def to_pdf(story: Story, lang: str = "en", base: str = DEFAULT_BASE_URL, images: bool = False) -> bytes:
+    """One landscape PDF page per storyline slide (DejaVu Sans via export.unicode_font, else Helvetica
+    with transliteration); chart images with `images` (needs chromium), else tables."""
+    from fpdf import FPDF
+
+    from workforce import export
+
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_title(text_for(story.title, lang))
+    pdf.set_creator("Battery Workforce Atlas")
+    regular = export.unicode_font()
+    bold = regular.replace("DejaVuSans.ttf", "DejaVuSans-Bold.ttf") if regular else None
+    if regular:
+        pdf.add_font("DejaVu", "", regular)
+        pdf.add_font("DejaVu", "B", bold if bold and Path(bold).is_file() else regular)
+        family, clean = "DejaVu", str
+    else:
+        family, clean = "Helvetica", export._ascii
+    built = deck_slides(story, lang)
+    for number, (slide, png) in enumerate(zip(built, _figure_pngs(built, images), strict=True), 1):
+        _neutral_table(slide)
+        pdf.add_page()
+        pdf.set_font(family, "B", 22)
+        pdf.set_xy(12, 12)
+        pdf.multi_cell(220, 10, clean(slide.title or text_for(story.title, lang)))
+        pdf.set_font(family, "", 13)
+        if slide.metrics:
+            pdf.set_x(12)
+            pdf.multi_cell(220, 8, clean("   ·   ".join(f"{lab}: {val}" for lab, val, _ in slide.metrics)))
+        rows = [] if png else _table_rows(slide, lang, limit=10)
+        if png:
+            top = pdf.get_y() + 2
+            height = max(40.0, min(104.0, 176.0 - top))  # 1100x520 px -> at most 220 mm wide, clear of the QR
+            pdf.image(io.BytesIO(png), x=12, y=top, h=height)
+            pdf.set_y(top + height)
+        if rows:
+            pdf.ln(2)
+            pdf.set_font(family, "", 9)
+            pdf.set_x(12)
+            with pdf.table(width=220, align="LEFT", line_height=5, first_row_as_headings=True) as table:
+                for values in rows:
+                    row = table.row()
+                    for value in values:
+                        row.cell(clean(value[:60]))
+        elif slide.empty:
+            pdf.set_x(12)
+            pdf.multi_cell(220, 7, clean(t("present.no_data", lang)))
+        pdf.set_font(family, "", 12)
+        pdf.ln(3)
+        pdf.set_x(12)
+        caption = slide.caption + (" " + t("assumption.badge", lang) if slide.assumption else "")
+        pdf.multi_cell(220, 6, clean(caption))
+        link = live_link(base, story.id, number, lang)
+        pdf.image(io.BytesIO(qr_png(link)), x=240, y=12, w=45, h=45)
+        pdf.set_font(family, "", 7)
+        pdf.set_xy(238, 58)
+        pdf.multi_cell(50, 4, clean(link))
+        pdf.set_xy(12, 185)
+        pdf.multi_cell(270, 4, clean(t("sources.label", lang) + ": " + "; ".join(
+            _source_line(s, lang) for s in slide.sources) + f"  ·  {number}/{len(story.slides)}"))
+    return bytes(pdf.output())
