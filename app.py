@@ -7,10 +7,10 @@ from workforce.i18n import t
 
 st.set_page_config(page_title="Battery Workforce Atlas", page_icon="🔋", layout="wide")
 
-lang = st.session_state.get("flt_lang") or st.query_params.get("lang", "en")
+lang = ui.current().lang if "filters" in st.session_state else st.query_params.get("lang", "en")
 
 PAGES = [
-    st.Page("pages/overview.py", title=t("nav.overview", lang), url_path="overview", default=True),
+    st.Page("pages/overview.py", title=t("nav.overview", lang), url_path="home", default=True),
     st.Page("pages/regions.py", title=t("nav.regions", lang), url_path="regions"),
     st.Page("pages/forecast.py", title=t("nav.forecast", lang), url_path="forecast"),
     st.Page("pages/training.py", title=t("nav.training", lang), url_path="training"),

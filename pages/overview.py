@@ -13,7 +13,7 @@ st.markdown(t("overview.intro", lang))
 
 headlines = ui.run("headlines")
 cols = st.columns(2)
-for col, metric, label in zip(cols, ("jobs_2025", "training_2025"), ("overview.headline_jobs", "overview.headline_training")):
+for col, metric, label in zip(cols, ("eba_battery_supply_chain_jobs_2025", "eba_workers_needing_training_2025"), ("overview.headline_jobs", "overview.headline_training")):
     row = headlines[headlines["metric"] == metric]
     if row.empty:
         continue
@@ -24,10 +24,15 @@ for col, metric, label in zip(cols, ("jobs_2025", "training_2025"), ("overview.h
 
 totals = ui.run("plant_totals", country=f.country).iloc[0]
 k1, k2, k3 = st.columns(3)
-k1.metric(t("overview.sites", lang), f"{totals['sites']:,}", help=t("overview.sites_help", lang))
+k1.metric(t("overview.sites", lang), ui.fmt_number(totals["sites"]), help=t("overview.sites_help", lang))
 k2.metric(t("overview.jobs_announced", lang), ui.fmt_number(totals["jobs_announced"]),
-          help=t("overview.jobs_help", lang) + f" ({totals['sites_with_jobs']} / {totals['sites']})")
+          help=t("overview.jobs_help", lang) + f" ({ui.fmt_number(totals['sites_with_jobs'])} / {ui.fmt_number(totals['sites'])})")
 k3.metric(t("overview.capacity", lang), ui.fmt_number(totals["capacity_gwh"]))
+
+others = headlines[~headlines["metric"].isin(["eba_battery_supply_chain_jobs_2025", "eba_workers_needing_training_2025"])]
+if not others.empty:
+    with st.expander(t("overview.other_headlines", lang)):
+        ui.table(others, ["scope", "value", "unit", "year", "source_title", "source_url", "as_of"])
 
 st.subheader(t("overview.pipeline", lang))
 pipeline = ui.run("plant_pipeline_by_country", country=f.country)

@@ -1,8 +1,9 @@
-"""/regions — NUTS choropleth of sites, announced jobs and training supply; region panel."""
+"""/regions — NUTS 0/1/2 choropleth of forecast jobs, training need, capacity and gap; plant and
+provider layers; country zoom; region panel (click a region or pick it from the list)."""
 
 import streamlit as st
 
-from workforce import charts, text, ui
+from workforce import charts, region_view, text, ui
 from workforce.i18n import t
 
 f = ui.current()
@@ -10,46 +11,65 @@ lang = f.lang
 st.title(t("regions.title", lang))
 st.markdown(t("regions.intro", lang))
 
-METRICS = {  # metric key -> (column in region_summary, diverging)
-    "jobs": ("jobs_announced", False),
-    "sites": ("sites", False),
-    "programmes": ("programmes", False),
-    "capacity": ("training_capacity", False),
-}
 metric = st.query_params.get("metric", "jobs")
-if metric not in METRICS:
-    st.warning(f"Unknown metric {text.md(metric)}: showing jobs.")
+if metric not in region_view.METRICS:
+    st.warning(t("regions.bad_metric", lang, metric=text.md(metric)))
     metric = "jobs"
-metric = st.segmented_control(t("regions.metric", lang), list(METRICS), default=metric, key="rg_metric",
-                              format_func=lambda m: t(f"metric.{m}", lang)) or "jobs"
+c1, c2 = st.columns([3, 2])
+with c1:
+    metric = st.segmented_control(t("regions.metric", lang), list(region_view.METRICS), default=metric,
+                                  key="rg_metric", format_func=lambda m: t(f"metric.{m}", lang)) or "jobs"
+with c2:
+    layers = st.pills(t("regions.layers", lang), ["plants", "providers"], selection_mode="multi",
+                      default=["plants"], key="rg_layers", format_func=lambda x: t(f"regions.layer_{x}", lang))
 st.query_params["metric"] = metric
-column, diverging = METRICS[metric]
+spec = region_view.METRICS[metric]
+label = f"{t(f'metric.{metric}', lang)} ({spec.unit})"
 
-summary = ui.run("region_summary", level=f.level, country=f.country)
-shapes = ui.geometry_for(f.level, summary["nuts_id"].tolist())
-context = ui.geometry_for(f.level, ui.run("region_summary", level=f.level, country=None)["nuts_id"].tolist()) if f.country else None
-fig = charts.choropleth(shapes, summary, column, t(f"metric.{metric}", lang), ui.view_for(f.country),
-                        diverging=diverging, context=context)
-st.plotly_chart(fig, key="rg_map", config={"scrollZoom": False})
-ui.download_menu(fig=fig, df=summary, name=f"regions_{metric}", lang=lang)
-st.caption(t("regions.alt", lang, n=int(summary[column].notna().sum()), total=len(summary),
-             metric=t(f"metric.{metric}", lang)))
+data = ui.region_metrics(f.level, f.country, f.year, f.scenario)
+shapes = ui.geometry_for(f.level, data["nuts_id"].tolist())
+context = ui.geometry_for(f.level, ui.run("region_summary", level=f.level, country=None)["nuts_id"].tolist()) \
+    if f.country else None
+fig = charts.choropleth(shapes, data, spec.column, label, ui.view_for(f.country), diverging=spec.diverging,
+                        context=context, uncertain=data.loc[data["uncertain"], "nuts_id"].tolist(),
+                        uncertain_label=t("regions.uncertain_legend", lang))
+if "plants" in (layers or []):
+    charts.add_plants(fig, ui.run("plants", country=f.country))
+if "providers" in (layers or []):
+    charts.add_providers(fig, ui.run("programmes", country=f.country), name=t("regions.layer_providers", lang))
+event = st.plotly_chart(fig, key="rg_map", config={"scrollZoom": False}, on_select="rerun",
+                        selection_mode="points")
+clicked = ui.clicked_region(event, data["nuts_id"])
+if clicked and clicked != f.region:
+    ui.set_region(clicked)
+    f = ui.current()
+st.caption(t("regions.alt", lang, n=int(data[spec.column].notna().sum()), total=len(data), metric=label,
+             year=f.year, scenario=t(f"scenario.{f.scenario}", lang)))
+st.caption(t("regions.uncertain_note", lang, small=region_view.SMALL_NUMBER))
+if metric in ("jobs", "training", "gap", "jobs_per_1000"):
+    ui.assumption_badge(lang)
+ui.download_menu(fig=fig, df=data, name=f"regions_{metric}", lang=lang)
 
-ranked = summary.sort_values(column, ascending=False, na_position="last")
-left, right = st.columns([2, 1])
+ranked = region_view.ranked(data, "gap" if f.country else metric)
+left, right = st.columns([3, 2])
 with left:
-    ui.table(ranked, ["nuts_id", "name", "sites", "jobs_announced", "capacity_gwh", "programmes",
-                      "training_capacity", "partnerships", "industry_employment_ths", "industry_employment_year"])
+    st.subheader(t("regions.ranked_gap" if f.country else "regions.ranked", lang,
+                   metric=t(f"metric.{metric}", lang)))
+    ui.table(ranked, ["nuts_id", "name", "jobs_p10", "jobs_p50", "jobs_p90", "training_p50", "training_capacity",
+                      "gap", "jobs_per_1000_industry", "sites", "jobs_announced", "programmes", "partnerships",
+                      "uncertainty", "industry_employment_year"])
 with right:
-    options = [None, *ranked.loc[ranked["sites"].gt(0) | ranked["programmes"].gt(0), "nuts_id"].tolist()]
-    names = dict(zip(summary["nuts_id"], summary["name"]))
+    names = dict(zip(data["nuts_id"], data["name"]))
+    options = [None, *sorted(names, key=lambda r: (names[r] or r))]
     if f.region and f.region not in options:
         options.append(f.region)
     region = st.selectbox(t("regions.pick", lang), options, index=options.index(f.region) if f.region in options else 0,
-                          format_func=lambda r: "—" if r is None else f"{names.get(r, r)} ({r})", key="rg_region")
+                          format_func=lambda r: "—" if r is None else f"{names.get(r, r)} ({r})",
+                          key=f"rg_region_{f.region}")
     if region != f.region:
         ui.set_region(region)
+        st.rerun()
     if region:
-        ui.region_panel(region, lang)
+        ui.region_panel(region, lang, scenario=f.scenario, year=f.year)
     else:
         st.info(t("regions.no_region", lang))

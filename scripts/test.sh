@@ -18,5 +18,10 @@ if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && [ "$(id -u)" = "0
     || echo "warning: could not install fonts-dejavu-core; PDF briefs use a core font" >&2
 fi
 
+# axe-core for the accessibility tests comes from the npm registry (never a CDN).
+if command -v npm >/dev/null 2>&1 && [ ! -f tests/js/node_modules/axe-core/axe.min.js ]; then
+  (cd tests/js && npm ci --no-audit --no-fund --loglevel=error) || echo "warning: npm ci failed" >&2
+fi
+
 python -m ruff check .
 python -m pytest "$@"

@@ -59,7 +59,7 @@ def tiny_data(tmp_path):
         "regions": [_row("regions", nuts_id="HU32", level=2, country="HU", name="Észak-Alföld",
                          indicator="employment_industry", dataset="lfst_r_lfe2en2", year=2015, unit="THS",
                          value=100.5, status="observed", **src)],
-        "headlines": [_row("headlines", metric="jobs_2025", value=4_000_000, unit="jobs", status="observed", **src)],
+        "headlines": [_row("headlines", metric="eba_battery_supply_chain_jobs_2025", value=4_000_000, unit="jobs", status="observed", **src)],
     }
     for table, rows in frames.items():
         pd.DataFrame(rows, columns=list(TABLES[table].columns)).to_csv(tmp_path / TABLES[table].file, index=False)

@@ -27,10 +27,11 @@ def test_missing_file_is_reported_not_fatal(tiny_data):
 def test_broken_number_names_line(tiny_data):
     path = tiny_data / "plants.csv"
     lines = path.read_text().splitlines()
-    lines[2] = lines[2].replace("1000", "lots")
+    assert ",1000.0," in lines[1]
+    lines[1] = lines[1].replace(",1000.0,", ",lots,")
     path.write_text("\n".join(lines) + "\n")
     _, issues = db.load_all(tiny_data)
-    assert issues and "line 3" in issues[0].problem and "jobs_announced" in issues[0].problem
+    assert issues and "line 2" in issues[0].problem and "jobs_announced" in issues[0].problem
 
 
 def test_run_binds_parameters_and_rejects_unknown():

@@ -12,4 +12,4 @@ def test_overview_loads_in_chromium(app_server, browser_page):
     page.goto(app_server + "/", wait_until="domcontentloaded")
     page.get_by_text("Where will Europe").first.wait_for(timeout=60_000)
     page.get_by_text("4,000,000").first.wait_for(timeout=30_000)
-    assert page.locator(".js-plotly-plot").first.is_visible()
+    page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)

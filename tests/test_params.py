@@ -1,6 +1,6 @@
 """workforce/params.py: URL <-> filters, never raising on hostile input."""
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workforce import params
@@ -32,6 +32,7 @@ def test_list_values_take_the_first():
     assert f.year == 2031
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=60)
 @given(st.dictionaries(st.sampled_from(["country", "level", "year", "lang", "scenario", "region", "x"]),
                        st.one_of(st.text(max_size=30), st.lists(st.text(max_size=10), max_size=3))))
 def test_parse_never_raises(raw):

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from workforce import QUERIES_DIR, ROOT, db
+from workforce.schemas import TABLES
 
 
 @pytest.fixture
@@ -246,7 +247,7 @@ def test_region_summary_levels_roll_up(tiny):
 
 def test_session_frames_shadow_catalog_without_leaking(tiny_data):
     con = db.build_catalog(tiny_data)
-    base = db.execute(con, "plants", {"country": None})
+    base = db.read_table(TABLES["plants"], tiny_data)
     extra = base.iloc[[0]].assign(site_id="upload-1", site_name="Uploaded")
     upload = pd.concat([base, extra], ignore_index=True)
     with_upload = db.execute(con, "plants", {"country": None}, frames={"plants": upload})

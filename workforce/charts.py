@@ -49,21 +49,49 @@ def pipeline_bar(df: pd.DataFrame, value: str = "sites", title: str | None = Non
 def plants_map(df: pd.DataFrame, view: dict | None = None, size_by: str = "jobs_announced", height: int = 520) -> go.Figure:
     """Sites as points coloured by status; hover shows company, segment, capacity, jobs, source."""
     fig = go.Figure()
+    add_plants(fig, df, size_by)
+    return map_layout(fig, view, height)
+
+
+def add_plants(fig: go.Figure, df: pd.DataFrame, size_by: str = "jobs_announced") -> go.Figure:
+    """One scattermap trace per plant status (colour + legend name; the hover also states it)."""
     pts = df.dropna(subset=["lat", "lon"])
-    size_col = pd.to_numeric(pts.get(size_by), errors="coerce") if size_by in pts else pd.Series(dtype=float)
+    size_col = pd.to_numeric(pts[size_by], errors="coerce") if size_by in pts else pd.Series(0.0, index=pts.index)
+    scale = 0.35 if size_by == "jobs_announced" else 2.0
     for status in STATUS_ORDER:
         part = pts[pts["status"] == status]
         if part.empty:
             continue
-        sizes = size_col.reindex(part.index).fillna(0).clip(lower=0)
-        marker_size = 8 + (sizes ** 0.5) * 0.35
+        sizes = size_col.reindex(part.index).fillna(0).clip(lower=0).astype(float)
+        marker_size = (8 + (sizes ** 0.5) * scale).clip(upper=40)
         hover = [_plant_hover(r) for r in part.itertuples(index=False)]
         fig.add_scattermap(
             lat=part["lat"], lon=part["lon"], mode="markers", name=status.replace("_", " "),
-            marker=dict(size=marker_size.clip(upper=40), color=STATUS_COLORS[status], opacity=0.85),
+            marker=dict(size=marker_size, color=STATUS_COLORS[status], opacity=0.9),
             text=hover, hovertemplate="%{text}<extra></extra>",
         )
-    return map_layout(fig, view, height)
+    return fig
+
+
+def add_providers(fig: go.Figure, df: pd.DataFrame, name: str = "training providers") -> go.Figure:
+    """Training programmes as small dark squares-like markers (one trace; hover names provider and source)."""
+    pts = df.dropna(subset=["lat", "lon"])
+    if pts.empty:
+        return fig
+    hover = [
+        "<br>".join([
+            f"<b>{html_text(r.provider)}</b>",
+            html_text(r.programme),
+            f"EQF {html_text('' if pd.isna(r.eqf_level) else int(r.eqf_level)) or 'n/a'} · "
+            f"{html_text(str(r.mode or '').replace('_', ' '))}",
+            f"Source: {html_text(r.source_title)} ({html_text(r.as_of or 'undated')})",
+        ])
+        for r in pts.itertuples(index=False)
+    ]
+    fig.add_scattermap(lat=pts["lat"], lon=pts["lon"], mode="markers", name=name,
+                       marker=dict(size=9, color="#222222", opacity=0.8), text=hover,
+                       hovertemplate="%{text}<extra></extra>")
+    return fig
 
 
 def _plant_hover(r) -> str:
@@ -94,28 +122,44 @@ def map_layout(fig: go.Figure, view: dict | None, height: int) -> go.Figure:
 
 
 def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: dict | None = None,
-               diverging: bool = False, height: int = 560, context: dict | None = None) -> go.Figure:
-    """NUTS choropleth on a blank base; `context` = faded geometry of the rest of Europe."""
+               diverging: bool = False, height: int = 560, context: dict | None = None,
+               uncertain: list[str] | None = None, uncertain_label: str = "uncertain") -> go.Figure:
+    """NUTS choropleth on a blank base. `context` = faded geometry of the rest of Europe;
+    `uncertain` = region ids greyed over (with a legend entry saying why)."""
     fig = go.Figure()
     if context and context.get("features"):
         ids = [f["id"] for f in context["features"]]
         fig.add_choroplethmap(geojson=context, locations=ids, z=[0] * len(ids), showscale=False,
                               colorscale=[[0, "#eeeeee"], [1, "#eeeeee"]], marker=dict(line=dict(width=0.3, color="#bbbbbb")),
-                              hoverinfo="skip", name="context")
-    values = pd.to_numeric(df[value], errors="coerce")
+                              hoverinfo="skip", name="context", showlegend=False)
+    values = pd.to_numeric(df[value], errors="coerce").astype(float)
     if diverging:
-        bound = float(values.abs().max() or 1)
-        scale, zmin, zmax, zmid = "RdBu_r", -bound, bound, 0
+        bound = float(values.abs().max()) if values.notna().any() else 1.0
+        bound = bound or 1.0
+        # colour-blind-safe diverging (blue = surplus of places, orange = shortfall), centred on 0
+        scale, zmin, zmax, zmid = [[0, "#2166ac"], [0.5, "#f7f7f7"], [1, "#b35806"]], -bound, bound, 0
     else:
         scale, zmin, zmax, zmid = "Viridis", None, None, None
+    known = values.notna()
     hover = [f"<b>{html_text(n)}</b> ({html_text(i)})<br>{html_text(label)}: " + ("no data" if pd.isna(v) else f"{v:,.0f}")
              for i, n, v in zip(df["nuts_id"], df["name"], values)]
+    missing = df.loc[~known, "nuts_id"].tolist()
+    if missing:  # regions without a value: light hatch-like grey, never a colour of the scale
+        fig.add_choroplethmap(geojson=geojson, locations=missing, z=[0] * len(missing), featureidkey="id",
+                              colorscale=[[0, "#d9d9d9"], [1, "#d9d9d9"]], showscale=False, name="no data",
+                              marker=dict(opacity=0.7, line=dict(width=0.5, color="white")), showlegend=True,
+                              text=[h for h, k in zip(hover, known) if not k], hovertemplate="%{text}<extra></extra>")
     fig.add_choroplethmap(
-        geojson=geojson, locations=df["nuts_id"], z=values, featureidkey="id", colorscale=scale,
+        geojson=geojson, locations=df.loc[known, "nuts_id"], z=values[known], featureidkey="id", colorscale=scale,
         zmin=zmin, zmax=zmax, zmid=zmid, marker=dict(opacity=0.85, line=dict(width=0.5, color="white")),
-        text=hover, hovertemplate="%{text}<extra></extra>", colorbar=dict(title=dict(text=html_text(label))),
-        name=html_text(label),
+        text=[h for h, k in zip(hover, known) if k], hovertemplate="%{text}<extra></extra>",
+        colorbar=dict(title=dict(text=html_text(label)), len=0.7), name=html_text(label), showlegend=False,
     )
+    if uncertain:
+        fig.add_choroplethmap(geojson=geojson, locations=uncertain, z=[0] * len(uncertain), featureidkey="id",
+                              colorscale=[[0, "#555555"], [1, "#555555"]], showscale=False,
+                              marker=dict(opacity=0.35, line=dict(width=1.5, color="#333333")),
+                              name=html_text(uncertain_label), showlegend=True, hoverinfo="skip")
     return map_layout(fig, view, height)
 
 
@@ -135,3 +179,17 @@ def view_from_bounds(minx: float, miny: float, maxx: float, maxy: float, width_p
     zoom = max(min(zoom_x, zoom_y) - 0.15, 1.0)
     centre_lat = math.degrees(math.atan(math.sinh((merc_y(maxy) + merc_y(miny)) / 2)))
     return {"lat": centre_lat, "lon": (minx + maxx) / 2, "zoom": round(zoom, 2)}
+
+
+def sparkline(total: pd.DataFrame, height: int = 160) -> go.Figure:
+    """Small P10–P90 band + P50 line of forecast jobs per year."""
+    fig = go.Figure()
+    fig.add_scatter(x=total["year"], y=total["jobs_p90"], mode="lines", line=dict(width=0), showlegend=False,
+                    hoverinfo="skip")
+    fig.add_scatter(x=total["year"], y=total["jobs_p10"], mode="lines", line=dict(width=0), fill="tonexty",
+                    fillcolor="rgba(0,114,178,0.25)", name="P10–P90", hoverinfo="skip")
+    fig.add_scatter(x=total["year"], y=total["jobs_p50"], mode="lines+markers", line=dict(color="#0072B2", width=2),
+                    name="P50", hovertemplate="%{x}: %{y:,.0f} jobs (P50)<extra></extra>")
+    fig.update_layout(height=height, margin=dict(l=0, r=0, t=5, b=0), showlegend=False,
+                      yaxis=dict(rangemode="tozero"))
+    return fig

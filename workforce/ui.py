@@ -18,30 +18,36 @@ def countries() -> pd.DataFrame:
 
 
 def sidebar() -> params.Filters:
-    """Render the shared filters; first run of a session reads them from the URL."""
+    """Render the shared filters. The canonical state is `st.session_state["filters"]` (read from
+    the URL on a session's first run); widgets mirror it and write back through on_change."""
     country_df = countries()
     names = dict(zip(country_df["country"], country_df["name"]))
-    if "flt_init" not in st.session_state:
+    if "filters" not in st.session_state:
         raw = {k: st.query_params.get_all(k) for k in st.query_params}
         parsed, warnings = params.parse(raw, set(names))
-        st.session_state.update(
-            flt_init=True, flt_warnings=warnings, flt_country=parsed.country, flt_level=parsed.level,
-            flt_year=parsed.year, flt_lang=parsed.lang, flt_scenario=parsed.scenario, flt_region=parsed.region,
-        )
-    lang = st.session_state.get("flt_lang", "en")
+        st.session_state["filters"] = parsed
+        st.session_state["flt_warnings"] = warnings
+    for key in ("country", "level", "year", "lang", "scenario"):
+        canonical = _widget_value(key, getattr(st.session_state["filters"], key))
+        if f"flt_{key}" not in st.session_state:  # widget state is dropped on page switches
+            st.session_state[f"flt_{key}"] = canonical
+        elif st.session_state[f"flt_{key}"] != canonical:
+            _store(key)  # a widget value set by code (e.g. presenter language) wins
+    state: params.Filters = st.session_state["filters"]
+    lang = state.lang
     with st.sidebar:
-        st.selectbox(t("filter.language", lang), params.LANGS, key="flt_lang", format_func=LANG_NAMES.get)
-        lang = st.session_state["flt_lang"]
+        st.selectbox(t("filter.language", lang), params.LANGS, key="flt_lang", format_func=LANG_NAMES.get,
+                     on_change=_store, args=("lang",))
         st.selectbox(
-            t("filter.country", lang), [None, *names], key="flt_country",
-            format_func=lambda c: t("filter.all_europe", lang) if c is None else f"{names.get(c, c)} ({c})",
+            t("filter.country", lang), [ALL_EUROPE, *names], key="flt_country", on_change=_store, args=("country",),
+            format_func=lambda c: t("filter.all_europe", lang) if c == ALL_EUROPE else f"{names.get(c, c)} ({c})",
         )
         st.radio(t("filter.level", lang), params.LEVELS, key="flt_level", horizontal=True,
-                 format_func=lambda lv: f"NUTS-{lv}")
-        st.select_slider(t("filter.year", lang), params.YEARS, key="flt_year")
+                 format_func=lambda lv: f"NUTS-{lv}", on_change=_store, args=("level",))
+        st.select_slider(t("filter.year", lang), params.YEARS, key="flt_year", on_change=_store, args=("year",))
         st.selectbox(t("filter.scenario", lang), params.SCENARIOS, key="flt_scenario",
-                     format_func=lambda s: t(f"scenario.{s}", lang))
-    for warning in st.session_state.get("flt_warnings", []):
+                     format_func=lambda s: t(f"scenario.{s}", lang), on_change=_store, args=("scenario",))
+    for warning in st.session_state.pop("flt_warnings", []):
         st.warning(warning, icon=None)
     filters = current()
     sync_url(filters)
@@ -49,20 +55,39 @@ def sidebar() -> params.Filters:
     return filters
 
 
+ALL_EUROPE = "*"  # the country selectbox's "All of Europe" option (None shows a placeholder)
+
+
+def _widget_value(key: str, value):
+    return ALL_EUROPE if key == "country" and value is None else value
+
+
+def _store(key: str) -> None:
+    """on_change: copy one widget's value into the canonical filters."""
+    from dataclasses import replace
+
+    value = st.session_state[f"flt_{key}"]
+    if key == "country" and value == ALL_EUROPE:
+        value = None
+    changes = {key: value}
+    if key == "country":
+        changes["region"] = None
+    st.session_state["filters"] = replace(st.session_state["filters"], **changes)
+
+
 def current() -> params.Filters:
-    s = st.session_state
-    region = s.get("flt_region")
-    country = s.get("flt_country")
-    if region and country and not region.startswith(country):
-        region = None
-    return params.Filters(
-        country=country, level=s.get("flt_level", 2), year=s.get("flt_year", 2030),
-        lang=s.get("flt_lang", "en"), scenario=s.get("flt_scenario", "base"), region=region,
-    )
+    f = st.session_state.get("filters") or params.Filters()
+    if f.region and f.country and not f.region.startswith(f.country):
+        from dataclasses import replace
+
+        f = replace(f, region=None)
+    return f
 
 
 def set_region(region: str | None) -> None:
-    st.session_state["flt_region"] = region
+    from dataclasses import replace
+
+    st.session_state["filters"] = replace(current(), region=region)
     sync_url(current())
 
 
@@ -183,28 +208,127 @@ def geometry_for(level: int, nuts_ids: list[str]) -> dict:
     return {"type": "FeatureCollection", "features": unique} if unique else _empty_geometry()
 
 
-def region_panel(region: str, lang: str = "en") -> None:
-    """Plants, programmes, partnerships and baseline indicators of one region, with sources."""
-    level = len(region) - 2
+def clicked_region(event, known) -> str | None:
+    """The NUTS id of a clicked map shape (plotly selection event), if it is a known region."""
+    try:
+        points = event.selection.points if event else []
+    except AttributeError:
+        points = []
+    ids = set(known)
+    for point in points or []:
+        location = point.get("location") if isinstance(point, dict) else None
+        if location in ids:
+            return location
+    return None
+
+
+def region_panel(region: str, lang: str = "en", scenario: str = "base", year: int = 2030) -> None:
+    """Plants, programmes, partnerships, forecast sparkline, gap by role and baseline of one region."""
+    from workforce import training_data
+
     plants = run("plants", country=None)
-    plants = plants[plants["nuts2"].fillna("").str.startswith(region)] if level <= 2 else plants.iloc[0:0]
+    plants = plants[plants["nuts2"].fillna("").str.startswith(region)]
     programmes = run("programmes", country=None)
     programmes = programmes[programmes["nuts2"].fillna("").str.startswith(region)]
     partnerships = run("partnerships", country=None)
     partnerships = partnerships[partnerships["nuts2"].fillna("").str.startswith(region)]
-    st.markdown(f"#### {text.md(region)}")
+    bounds = run("region_bounds", nuts_id=region)
+    name = bounds.iloc[0]["name"] if not bounds.empty else region
+    st.markdown(f"#### {text.md(name)} ({text.md(region)})")
+    brief_download(region, lang)
+
+    fc = region_forecast(region, scenario)
+    total = fc["total"]
+    if total["jobs_p50"].sum() > 0:
+        st.caption(t("panel.forecast", lang, scenario=t(f"scenario.{scenario}", lang)))
+        st.plotly_chart(charts.sparkline(total), key=f"spark_{region}", config={"displayModeBar": False})
+        assumption_badge(lang)
+    else:
+        st.caption(t("panel.no_forecast", lang))
+
     st.markdown(f"**{t('panel.plants', lang)}** ({len(plants)})")
     table(plants, ["company", "site_name", "segment", "status", "jobs_announced", "source_url"])
     st.markdown(f"**{t('panel.programmes', lang)}** ({len(programmes)})")
-    table(programmes, ["provider", "programme", "eqf_level", "mode", "source_url"])
+    table(programmes, ["provider", "programme", "eqf_level", "mode", "capacity_per_year", "source_url"])
     st.markdown(f"**{t('panel.partnerships', lang)}** ({len(partnerships)})")
     table(partnerships, ["industry_party", "education_party", "started", "source_url"])
+
+    level = len(region) - 2
+    if level in (0, 1, 2):
+        gap, _source = training_data.gap(region[:2], level, scenario)
+        gap = gap[(gap["nuts_id"] == region) & (gap["year"] == int(year))]
+        if not gap.empty:
+            st.markdown(f"**{t('panel.gap_by_role', lang, year=year)}**")
+            roles = run("roles")[["role_id", "role"]]
+            table(gap.merge(roles, on="role_id", how="left")[["role", "need", "capacity", "gap", "capacity_known"]]
+                  .sort_values("need", ascending=False))
+
     indicators = run("region_indicators", nuts_id=region)
     if indicators.empty:
         st.caption(t("panel.no_indicators", lang))
     else:
         latest = indicators.sort_values("year").groupby("indicator").tail(1)
         table(latest, ["indicator", "year", "value", "unit", "flag", "source_url"])
+    with st.expander(t("panel.sources", lang)):
+        import pandas as _pd
+
+        cited = _pd.concat([d[["source_title", "source_url", "as_of"]] for d in (plants, programmes, partnerships,
+                                                                                  indicators) if not d.empty])
+        sources_footnote(cited, lang, limit=40)
+
+
+# ---------------------------------------------------------------- presenter mode (pages/present.py)
+
+# A FIXED style string (never user text): hide the sidebar and header, large high-contrast type.
+PRESENT_CSS = """<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="collapsedControl"],
+header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
+[data-testid="stMainBlockContainer"], .block-container { padding-top: 1rem !important; max-width: 100% !important; }
+[data-testid="stMain"], [data-testid="stAppViewContainer"] { background: #ffffff !important; color: #000000 !important; }
+[data-testid="stMain"] h1 { font-size: 3.2rem !important; color: #000000 !important; line-height: 1.15 !important; }
+[data-testid="stMetricValue"] { font-size: 3.4rem !important; color: #000000 !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.3rem !important; color: #111111 !important; }
+.st-key-pr_caption p { font-size: 1.7rem !important; line-height: 1.4 !important; color: #111111 !important; }
+.st-key-pr_counter p { font-size: 1.2rem !important; font-weight: 700 !important; color: #000000 !important; }
+</style>"""
+
+# Keyboard navigation: ← / → (and PageUp / PageDown) click the Prev / Next buttons. Fixed script, no
+# user text, no network; re-running replaces the previous listener instead of stacking listeners.
+PRESENT_KEYS_JS = """<script>
+(function () {
+  var doc = document;
+  try { if (window.parent && window.parent.document) { doc = window.parent.document; } } catch (e) { doc = document; }
+  var win = doc.defaultView || window;
+  if (win.__bwaPresentKeys) { doc.removeEventListener('keydown', win.__bwaPresentKeys); }
+  win.__bwaPresentKeys = function (e) {
+    var el = e.target || {};
+    var tag = (el.tagName || '').toLowerCase();
+    if (tag === 'input' || tag === 'textarea' || tag === 'select' || el.isContentEditable) { return; }
+    if (e.altKey || e.ctrlKey || e.metaKey) { return; }
+    var key = null;
+    if (e.key === 'ArrowRight' || e.key === 'PageDown') { key = 'pr_next'; }
+    if (e.key === 'ArrowLeft' || e.key === 'PageUp') { key = 'pr_prev'; }
+    if (!key) { return; }
+    var btn = doc.querySelector('.st-key-' + key + ' button');
+    if (btn && !btn.disabled) { e.preventDefault(); btn.click(); }
+  };
+  doc.addEventListener('keydown', win.__bwaPresentKeys);
+})();
+</script>"""
+
+
+def present_chrome() -> None:
+    """Presenter-mode styling and the keyboard listener (both fixed strings)."""
+    st.markdown(PRESENT_CSS, unsafe_allow_html=True)
+    st.html(PRESENT_KEYS_JS, unsafe_allow_javascript=True)
+
+
+def context_url() -> str | None:
+    """The URL the browser used, when Streamlit knows it (None in tests / older versions)."""
+    try:
+        return st.context.url
+    except Exception:  # noqa: BLE001 - not available outside a browser session
+        return None
 
 
 # ---------------------------------------------------------------- uploads, downloads, permalinks (issue 7)
@@ -315,6 +439,27 @@ def download_menu(fig=None, df: pd.DataFrame | None = None, name: str = "export"
                     file_name=f"{name}.{fmt}", mime=mime, key=f"dl_{name}_tab_{fmt}", on_click="ignore")
 
 
+def brief_download(area: str, lang: str = "en") -> None:
+    """A 'training-needs brief (PDF)' button for a country or NUTS region; built only when clicked,
+    from this session's data (uploads included, captured now because the build runs off-session)."""
+    from workforce import export, views
+
+    frames = session_frames() or None
+    scenario = current().scenario
+    url = permalink_url()
+
+    def build() -> bytes:
+        def runner(name: str, **query_params):
+            return db.run(name, frames=frames, **query_params)
+
+        title, sections, rows = views.brief_sections(area, runner, scenario=scenario)
+        prov = export.provenance(rows, view="brief", url=url, title=title, scenario=scenario)
+        return export.brief_pdf(title, sections, prov, subtitle="Battery Workforce Atlas")
+
+    st.download_button(t("download.brief", lang), build, file_name=f"brief_{area}.pdf", mime="application/pdf",
+                       key=f"dl_brief_{area}", on_click="ignore", icon=":material/picture_as_pdf:")
+
+
 def _deferred(func, *args):
     def build() -> bytes:
         return func(*args)
@@ -367,55 +512,26 @@ def permalink(lang: str = "en") -> None:
         st.caption(t("permalink.help", lang))
 
 
-# ---------------------------------------------------------------- presenter mode (pages/present.py)
+@st.cache_data(show_spinner=False, max_entries=128)
+def region_metrics(level: int, country: str | None, year: int, scenario: str) -> pd.DataFrame:
+    """Forecast (P10/P50/P90 at `year`, `scenario`) beside supply and baseline for every region of `level`."""
+    from workforce import forecast_view, model, region_view
 
-# A FIXED style string (never user text): hide the sidebar and header, large high-contrast type.
-PRESENT_CSS = """<style>
-section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="collapsedControl"],
-header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
-[data-testid="stMainBlockContainer"], .block-container { padding-top: 1rem !important; max-width: 100% !important; }
-[data-testid="stMain"], [data-testid="stAppViewContainer"] { background: #ffffff !important; color: #000000 !important; }
-[data-testid="stMain"] h1 { font-size: 3.2rem !important; color: #000000 !important; line-height: 1.15 !important; }
-[data-testid="stMetricValue"] { font-size: 3.4rem !important; color: #000000 !important; }
-[data-testid="stMetricLabel"] p { font-size: 1.3rem !important; color: #111111 !important; }
-.st-key-pr_caption p { font-size: 1.7rem !important; line-height: 1.4 !important; color: #111111 !important; }
-.st-key-pr_counter p { font-size: 1.2rem !important; font-weight: 700 !important; color: #000000 !important; }
-</style>"""
-
-# Keyboard navigation: ← / → (and PageUp / PageDown) click the Prev / Next buttons. Fixed script, no
-# user text, no network; re-running replaces the previous listener instead of stacking listeners.
-PRESENT_KEYS_JS = """<script>
-(function () {
-  var doc = document;
-  try { if (window.parent && window.parent.document) { doc = window.parent.document; } } catch (e) { doc = document; }
-  var win = doc.defaultView || window;
-  if (win.__bwaPresentKeys) { doc.removeEventListener('keydown', win.__bwaPresentKeys); }
-  win.__bwaPresentKeys = function (e) {
-    var el = e.target || {};
-    var tag = (el.tagName || '').toLowerCase();
-    if (tag === 'input' || tag === 'textarea' || tag === 'select' || el.isContentEditable) { return; }
-    if (e.altKey || e.ctrlKey || e.metaKey) { return; }
-    var key = null;
-    if (e.key === 'ArrowRight' || e.key === 'PageDown') { key = 'pr_next'; }
-    if (e.key === 'ArrowLeft' || e.key === 'PageUp') { key = 'pr_prev'; }
-    if (!key) { return; }
-    var btn = doc.querySelector('.st-key-' + key + ' button');
-    if (btn && !btn.disabled) { e.preventDefault(); btn.click(); }
-  };
-  doc.addEventListener('keydown', win.__bwaPresentKeys);
-})();
-</script>"""
+    summary = db.run("region_summary", level=level, country=country)
+    sim = model.simulate(db.run("plants", country=None), forecast_view.make_params(scenario))
+    if country:
+        sim = model.subset(sim, country)
+    pct = model.percentiles(model.aggregate(sim, level)) if not sim.index.empty else pd.DataFrame()
+    return region_view.region_metrics(summary, pct, year)
 
 
-def present_chrome() -> None:
-    """Presenter-mode styling and the keyboard listener (both fixed strings)."""
-    st.markdown(PRESENT_CSS, unsafe_allow_html=True)
-    st.html(PRESENT_KEYS_JS, unsafe_allow_javascript=True)
+@st.cache_data(show_spinner=False, max_entries=64)
+def region_forecast(region: str, scenario: str) -> dict[str, pd.DataFrame]:
+    """Sparkline frame (year, P10/P50/P90 jobs and training) and the role split at each year for one region."""
+    from workforce import forecast_view, model
 
-
-def context_url() -> str | None:
-    """The URL the browser used, when Streamlit knows it (None in tests / older versions)."""
-    try:
-        return st.context.url
-    except Exception:  # noqa: BLE001 - not available outside a browser session
-        return None
+    sim = model.simulate(db.run("plants", country=None), forecast_view.make_params(scenario))
+    total = model.scope_frame(sim, region)
+    labels, mix = model.role_mix(db.run("roles"))
+    by_role = model.split(total.assign(nuts_id=region), labels, mix) if labels else pd.DataFrame()
+    return {"total": total, "by_role": by_role}
