@@ -81,7 +81,7 @@ if not row.empty:
     r = row.iloc[0]
     c1, c2, c3 = st.columns(3)
     c1.metric(t("forecast.jobs_p50", lang, year=f.year), ui.fmt_number(r["jobs_p50"]))
-    c2.metric(t("forecast.jobs_band", lang), f"{ui.fmt_number(r['jobs_p10'])} – {ui.fmt_number(r['jobs_p90'])}")
+    c2.metric(t("forecast.jobs_band", lang), f"{fv.compact(r['jobs_p10'])} – {fv.compact(r['jobs_p90'])}")
     c3.metric(t("forecast.training_p50", lang, year=f.year), ui.fmt_number(r["training_p50"]))
 
 left, right = st.columns(2)

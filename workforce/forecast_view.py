@@ -177,9 +177,9 @@ def fan_chart(total: pd.DataFrame, measure: str, title: str, compare: pd.DataFra
         fig.add_scatter(x=df["year"], y=df[f"{measure}_p50"], mode="lines+markers", line=dict(color=colour, width=3,
                         dash="solid" if df is total else "dash"), name=f"{label} P50",
                         hovertemplate="%{x}: P50 %{y:,.0f}<extra></extra>")
-    fig.update_layout(title=html_text(title), height=400, margin=dict(l=10, r=10, t=50, b=10), yaxis_title=None,
-                      xaxis=dict(dtick=1), legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
-                      hovermode="x unified")
+    fig.update_layout(title=dict(text=html_text(title), font=dict(size=15)), height=430,
+                      margin=dict(l=10, r=10, t=40, b=10), yaxis_title=None, xaxis=dict(dtick=2, tickformat="d"),
+                      legend=dict(orientation="h", yanchor="top", y=-0.12, x=0), hovermode="x unified")
     return fig
 
 
@@ -195,13 +195,20 @@ def stacked_chart(parts: pd.DataFrame, column: str, title: str, labels: dict | N
             name = html_text((labels or {}).get(value, value))
             fig.add_scatter(x=part["year"], y=part["jobs_p50"], mode="lines", stackgroup="one", name=name,
                             hovertemplate=f"{name} %{{x}}: %{{y:,.0f}}<extra></extra>")
-    fig.update_layout(title=html_text(title), height=420, margin=dict(l=10, r=10, t=50, b=10), xaxis=dict(dtick=1),
-                      legend=dict(orientation="v"))
+    fig.update_layout(title=dict(text=html_text(title), font=dict(size=15)), height=440,
+                      margin=dict(l=10, r=10, t=40, b=10), xaxis=dict(dtick=2, tickformat="d"), legend=dict(orientation="v"))
     return fig
 
 
 def overrides_key(overrides: dict[str, float]) -> tuple:
     return tuple(sorted((k, float(v)) for k, v in overrides.items()))
+
+
+def compact(value) -> str:
+    """12,345 -> '12.3k' (for metric cards that have little room)."""
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{value / 1000:,.1f}k" if abs(value) >= 10_000 else f"{value:,.0f}"
 
 
 def fmt_value(spec: WhatIf, value: float) -> str:
