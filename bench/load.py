@@ -4,7 +4,9 @@ Each simulated viewer does what a browser does on the wire: GET / (keeps any Set
 sticky cookie), opens the websocket /_stcore/stream (subprotocol "streamlit"), sends a BackMsg
 `rerun_script` (ClientState for the default page), and reads ForwardMsgs until `script_finished`.
 Time to first chart = from the GET to the first ForwardMsg delta whose new element is a `plotly_chart`
-(the protobuf arrives at the browser; Plotly's own drawing in the browser is not included).
+(the protobuf arrives at the browser; Plotly's own drawing in the browser is not included). An error is a
+session with no chart within --timeout (or a failed request/handshake, or an exception element); a session
+that showed its chart but whose script did not finish in time counts as `load.incomplete`, not as an error.
 Arrivals are spread evenly over --ramp seconds; each session is bounded by --timeout, the whole run by
 ramp + timeout + hold + 30 s. Only loopback targets are accepted.
 """
@@ -12,6 +14,7 @@ ramp + timeout + hold + 30 s. Only loopback targets are accepted.
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import subprocess
 import sys
@@ -69,8 +72,11 @@ async def one_session(base: str, path: str, query: str, timeout: float, hold: fl
         while out["finished"] is None:
             left = deadline - time.perf_counter()
             if left <= 0:
-                raise SessionError("timeout before script_finished")
-            data = await asyncio.wait_for(ws.recv(), left)
+                break
+            try:
+                data = await asyncio.wait_for(ws.recv(), left)
+            except TimeoutError:
+                break
             fwd = ForwardMsg()
             fwd.ParseFromString(data)
             kind = fwd.WhichOneof("type")
@@ -86,12 +92,13 @@ async def one_session(base: str, path: str, query: str, timeout: float, hold: fl
                 out["finished"] = now
             elif kind == "session_event" and fwd.session_event.WhichOneof("type") == "script_compilation_exception":
                 raise SessionError("script compilation exception")
-        if hold > 0:
+        if hold > 0 and out["finished"] is not None:
             await asyncio.sleep(hold)  # a viewer stays connected a little while
     if out["exceptions"]:
         raise SessionError(f"{out['exceptions']} exception element(s) on the page")
     if out["first_chart"] is None:
-        raise SessionError("script finished without a plotly chart")
+        raise SessionError("no plotly chart within the timeout" if out["finished"] is None
+                           else "script finished without a plotly chart")
     return out
 
 
@@ -118,9 +125,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, log_path) -> subprocess.Popen:
+def start_server(port: int, log_path, watch: bool = False) -> subprocess.Popen:
+    """A production-like server: no file watcher (it costs every new session a walk over sys.modules)."""
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "auto" if watch else "none"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -144,6 +153,19 @@ def _peak_rss_of(pid: int) -> float | None:
     return None
 
 
+def _cpu_seconds(pids: list[int]) -> float | None:
+    """utime+stime of the given server processes (their threads included), from /proc."""
+    total = 0.0
+    try:
+        for pid in pids:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+    return total
+
+
 def add_arguments(parser) -> None:
     parser.add_argument("--sessions", type=int, default=200, help="concurrent viewers (max 1000)")
     parser.add_argument("--url", help="base URL of a running app on 127.0.0.1 (default: start one)")
@@ -153,6 +175,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--page", default="", help="url path of the page (default: overview)")
     parser.add_argument("--query", default="", help="query string, e.g. country=DE")
     parser.add_argument("--warmup", type=int, default=1, help="sequential sessions before the timed run")
+    parser.add_argument("--file-watcher", action="store_true",
+                        help="start the server with Streamlit's file watcher on (the dev default)")
+    parser.add_argument("--server-pid", type=int, action="append", default=[],
+                        help="pid of a server process behind --url (repeatable): reports its CPU seconds per session")
 
 
 def run(args) -> int:
@@ -168,7 +194,7 @@ def run(args) -> int:
         port = _free_port()
         log = ROOT / ".cache" / "bench" / "load-server.log"
         log.parent.mkdir(parents=True, exist_ok=True)
-        proc = start_server(port, log)
+        proc = start_server(port, log, watch=args.file_watcher)
         base = f"http://127.0.0.1:{port}"
     try:
         warm = []
@@ -177,7 +203,12 @@ def run(args) -> int:
             warm += res
         if warm and not isinstance(warm[0], Exception):
             emit("load.warmup_first_chart_ms", warm[0]["first_chart"], "ms", 1)
+        pids = [proc.pid] if proc is not None else args.server_pid
+        cpu0 = _cpu_seconds(pids) if pids else None
         results, wall = asyncio.run(run_load(base, sessions, args.ramp, args.timeout, args.hold, args.page, args.query))
+        cpu1 = _cpu_seconds(pids) if pids else None
+        if cpu0 is not None and cpu1 is not None:
+            emit("load.server_cpu_s_per_session", (cpu1 - cpu0) / sessions, "s", sessions, processes=len(pids))
     finally:
         if proc is not None:
             rss = _peak_rss_of(proc.pid)
@@ -200,7 +231,9 @@ def run(args) -> int:
     emit("load.first_chart_p50_ms", percentile(charts, 50), "ms", sessions)
     emit("load.first_chart_p95_ms", percentile(charts, 95), "ms", sessions)
     emit("load.first_delta_p95_ms", percentile([r["first_delta"] for r in ok], 95), "ms", sessions)
-    emit("load.script_finished_p95_ms", percentile([r["finished"] for r in ok], 95), "ms", sessions)
+    finished = [r["finished"] for r in ok if r["finished"] is not None]
+    emit("load.script_finished_p95_ms", percentile(finished, 95), "ms", sessions)
+    emit("load.incomplete", len(ok) - len(finished), "count", sessions, note="chart shown, page not finished in time")
     emit("load.errors", len(errors), "count", sessions)
     emit("load.wall_s", wall, "s", sessions, ramp_s=args.ramp)
     return 0

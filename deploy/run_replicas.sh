@@ -18,9 +18,15 @@ stop_all() {
         nginx -c "$STATE/nginx.conf" -p "$STATE" -s quit 2>/dev/null || kill "$(cat "$STATE/nginx.pid")" 2>/dev/null || true
     fi
     shopt -s nullglob
+    local pids=()
     for f in "$STATE"/replica-*.pid; do
-        kill "$(cat "$f")" 2>/dev/null || true
+        pids+=("$(cat "$f")")
         rm -f "$f"
+    done
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do  # streamlit drains its sessions first; give it 15 s, then force
+        for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+        kill -9 "$pid" 2>/dev/null || true
     done
     echo "stopped"
 }
@@ -58,7 +64,7 @@ for ((i = 0; i < N; i++)); do
     port=$((BASE_PORT + i))
     WORKFORCE_DB="$CATALOG" nohup "$PYTHON" -m streamlit run app.py \
         --server.port "$port" --server.address 127.0.0.1 --server.headless true \
-        --browser.gatherUsageStats false >"$STATE/replica-$i.log" 2>&1 &
+        --browser.gatherUsageStats false --server.fileWatcherType none >"$STATE/replica-$i.log" 2>&1 &
     echo $! >"$STATE/replica-$i.pid"
     SERVERS+="        server 127.0.0.1:$port max_fails=3 fail_timeout=10s;"$'\n'
 done
