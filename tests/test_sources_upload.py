@@ -81,3 +81,16 @@ def test_permalink_and_download_menu_on_overview():
     assert any(link.startswith("http") and "country=HU" in link for link in links), links
     labels = [b.label for b in at.get("download_button")]
     assert {"Chart PNG", "Chart SVG", "Chart PDF", "Table CSV", "Table XLSX", "Table PARQUET"} <= set(labels), labels
+
+
+def _brief_app():
+    from workforce import ui
+
+    ui.brief_download("HU32", "en")
+
+
+def test_brief_pdf_button():
+    at = AppTest.from_function(_brief_app, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [b.label for b in at.get("download_button")] == ["Training-needs brief (PDF)"]

@@ -180,8 +180,36 @@ def partnerships(filters: params.Filters, extras: dict, run: Callable) -> View:
 
 # ---------------------------------------------------------------- region / country brief
 
-def brief_sections(area: str, run: Callable, name: str | None = None) -> tuple[str, list[tuple[str, list[str]]], pd.DataFrame]:
-    """Title, sections and the rows used, for a training-needs brief of a country or NUTS region."""
+def need_section(area: str, scenario: str = "base", level: int = 2) -> tuple[str, list[str]] | None:
+    """Modelled training need for the area from workforce.training_data.brief (None if unavailable)."""
+    try:
+        from workforce import training_data
+
+        b = training_data.brief(area, level=level, scenario=scenario)
+    except Exception:  # noqa: BLE001 - the model is optional for the brief; counts still stand
+        return None
+
+    def num(v) -> str:
+        return "n/a" if v is None or pd.isna(v) else f"{v:,.0f}"
+
+    lines = [f"Modelled training need (scenario {scenario}; an estimate built on assumptions, not an observation): "
+             f"{num(b.get('total_need'))} people. Basis: {b.get('need_source', '')}."]
+    lines += [f"• {r.get('role') or r.get('role_id')}: {num(r.get('need'))}" for r in b.get("top_roles", [])]
+    gaps = [r for r in b.get("gap", []) if r.get("capacity_known")]
+    if gaps:
+        lines.append("Need vs published training capacity (roles with known capacity):")
+        lines += [f"• {r['role_id']}: need {num(r.get('need'))}, capacity {num(r.get('capacity'))}, gap {num(r.get('gap'))}"
+                  for r in gaps]
+    lines.append(f"{b.get('programmes', 0)} programmes ({b.get('programmes_unknown_capacity', 0)} without a published "
+                 f"capacity); {b.get('white_spots_count', 0)} role(s) with need but no programme in the region; "
+                 f"{b.get('overlaps_count', 0)} overlapping programme pair(s).")
+    return "Training need (modelled)", lines
+
+
+def brief_sections(area: str, run: Callable, name: str | None = None, scenario: str | None = None,
+                   level: int = 2) -> tuple[str, list[tuple[str, list[str]]], pd.DataFrame]:
+    """Title, sections and the rows used, for a training-needs brief of a country or NUTS region.
+    With `scenario`, a modelled-need section from workforce.training_data is added (labelled as such)."""
     area = area.upper()
     plants = run("plants", country=None)
     programmes = run("programmes", country=None)
@@ -210,6 +238,10 @@ def brief_sections(area: str, run: Callable, name: str | None = None) -> tuple[s
         ("Industry–education partnerships", [f"{len(partners)} partnerships."]
          + [f"• {r.industry_party} ↔ {r.education_party} [{r.source_title}]" for r in partners.head(25).itertuples(index=False)]),
     ]
+    if scenario:
+        need = need_section(area, scenario, level if len(area) == 2 else min(len(area) - 2, 2))
+        if need:
+            sections.insert(1, need)
     if len(area) > 2:
         ind = run("region_indicators", nuts_id=area)
         if len(ind):

@@ -133,7 +133,9 @@ def _brief(raw: dict, fmt: str, base_url: str | None) -> bytes:
         raise CliError("--view brief needs --region NUTS_ID or --country CODE")
     names = db.run("countries")
     name = dict(zip(names["country"], names["name"], strict=False)).get(area.upper())
-    title, sections, rows = views.brief_sections(area, db.run, name)
+    filters, _, _ = views.parse_params(raw)
+    title, sections, rows = views.brief_sections(area, db.run, name, scenario=filters.scenario, level=filters.level)
     query = {"region": area.upper()} if len(area) > 2 else {"country": area.upper()}
-    prov = export.provenance(rows, view="brief", url=views.view_url("regions", query, base_url), title=title)
+    prov = export.provenance(rows, view="brief", url=views.view_url("regions", query, base_url), title=title,
+                             scenario=filters.scenario)
     return export.brief_pdf(title, sections, prov, subtitle="Battery Workforce Atlas")
