@@ -33,7 +33,7 @@ defaults = fv.scenario_defaults(base_params)
 
 def _sync(key: str, default):
     value = st.session_state.get(f"wi_{key}")
-    if value is None or default is None or abs(float(value) - float(default)) < 1e-9:
+    if value is None or (default is not None and abs(float(value) - float(default)) < 1e-9):
         st.query_params.pop(key, None)
     else:
         st.query_params[key] = fv.fmt_value(fv.WHAT_IF_BY_KEY[key], float(value))

@@ -38,3 +38,16 @@ def test_invalid_what_if_warns_and_uses_default():
     text = " ".join(w.value for w in at.warning)
     assert "jpg" in text and "p_announced" in text and "by" in text
     assert len(at.get("plotly_chart")) >= 1
+
+
+def test_parse_what_if_is_defensive():
+    from workforce import forecast_view as fv
+
+    ok, warnings = fv.parse_what_if({"jpg": ["120"], "ramp": "2.5", "auto": "nan", "p_announced": "1.5",
+                                     "reskill": "", "train_new": "<script>"})
+    assert ok == {"jpg": 120.0, "ramp": 2.5}
+    assert len(warnings) == 3 and all("using the scenario value" in w for w in warnings)
+    assert fv.parse_choice({"by": "segment"}, "by", fv.BY_CHOICES, "role") == ("segment", None)
+    value, warning = fv.parse_choice({"by": "x"}, "by", fv.BY_CHOICES, "role")
+    assert value == "role" and "Invalid by" in warning
+    assert fv.fmt_value(fv.WHAT_IF_BY_KEY["auto"], 0.5) == "0.5" and fv.fmt_value(fv.WHAT_IF_BY_KEY["jpg"], 120) == "120"
