@@ -7,6 +7,8 @@ import streamlit as st
 from workforce import training, training_charts, training_data, ui
 from workforce.i18n import t
 
+ui.ensure_router()
+
 f = ui.current()
 lang = f.lang
 st.title(t("training.title", lang))
@@ -61,7 +63,8 @@ with st.expander(t("training.by_country_mode", lang)):
 # ---------------------------------------------------------------- catalogue
 st.subheader(t("training.catalogue", lang))
 view = ui.view_for(region or f.country)
-st.plotly_chart(training_charts.providers_map(shown, view), width="stretch", key="tr_map")
+outlines = ui.geometry(0)
+st.plotly_chart(training_charts.providers_map(shown, view, context=outlines), width="stretch", key="tr_map")
 located = int(shown[["lat", "lon"]].notna().all(axis=1).sum())
 st.caption(t("training.map_alt", lang, n=located, total=len(shown), providers=shown["provider"].nunique()))
 ui.table(shown, ["programme_id", "provider", "programme", "country", "city", "nuts2", "eqf_level", "mode", "language",
@@ -113,8 +116,8 @@ ws = ws.assign(region_name=ws["nuts_id"].map(names), role=ws["role_id"].map(role
 if ws.empty:
     st.info(t("training.no_white_spots", lang))
 else:
-    st.plotly_chart(training_charts.white_spots_map(ws, training_data.centroids(2, f.country), view), width="stretch",
-                    key="tr_ws_map")
+    ws_map = training_charts.white_spots_map(ws, training_data.centroids(2, f.country), view, context=outlines)
+    st.plotly_chart(ws_map, width="stretch", key="tr_ws_map")
     ui.table(ws, ["nuts_id", "region_name", "role", "need", "nearest_programme", "nearest_km", "reason"],
              need=st.column_config.NumberColumn("need (people)", format="%.0f"),
              nearest_km=st.column_config.NumberColumn("nearest km", format="%.0f"))

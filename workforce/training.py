@@ -265,30 +265,30 @@ def white_spots(demand_by_region_role: pd.DataFrame, programmes: pd.DataFrame, m
         return pd.DataFrame(columns=WHITE_SPOT_COLUMNS)
     d = demand_by_region_role.groupby(["nuts_id", "role_id"], as_index=False)["need"].sum()
     d = d[d["need"] > 0]
-    pr = explode_roles(programmes)
-    pr_lat = pd.to_numeric(pr.get("lat"), errors="coerce").astype(float) if "lat" in pr else pd.Series(np.nan, index=pr.index)
-    pr_lon = pd.to_numeric(pr.get("lon"), errors="coerce").astype(float) if "lon" in pr else pd.Series(np.nan, index=pr.index)
+    by_role: dict[str, list[tuple[str, str, float, float]]] = {}
+    for r in programmes.to_dict("records"):
+        entry = (str(r["programme_id"]), _str(r.get("nuts2")) or "", _num(r.get("lat")), _num(r.get("lon")))
+        for role in role_set(r.get("role_ids")):
+            by_role.setdefault(role, []).append(entry)
     cents = {}
     if centroids is not None and not centroids.empty:
         cents = {str(r["nuts_id"]): (_num(r["lat"]), _num(r["lon"])) for r in centroids.to_dict("records")}
     out = []
     for r in d.itertuples(index=False):
         region, role = str(r.nuts_id), str(r.role_id)
-        for_role = pr[pr["role_id"] == role]
-        local = for_role[in_region(for_role["nuts2"], region)] if not for_role.empty else for_role
-        if not local.empty:
+        offers = by_role.get(role, [])
+        if any(nuts.startswith(region) for _, nuts, _, _ in offers if nuts):
             continue
         nearest, nearest_km = None, math.nan
         c = cents.get(region)
-        if c and not for_role.empty and not any(math.isnan(x) for x in c):
-            dist = pd.Series(haversine_km(c[0], c[1], pr_lat[for_role.index], pr_lon[for_role.index]),
-                             index=for_role.index).dropna()
-            if not dist.empty:
-                nearest = str(for_role.at[dist.idxmin(), "programme_id"])
-                nearest_km = float(dist.min())
+        located = [o for o in offers if not (math.isnan(o[2]) or math.isnan(o[3]))]
+        if c and located and not any(math.isnan(x) for x in c):
+            dist = haversine_km(c[0], c[1], [o[2] for o in located], [o[3] for o in located])
+            i = int(np.argmin(dist))
+            nearest, nearest_km = located[i][0], float(dist[i])
         if max_km is not None and not math.isnan(nearest_km) and nearest_km <= max_km:
             continue
-        if for_role.empty:
+        if not offers:
             reason = f"no programme in the catalogue prepares for {role}"
         elif max_km is not None and c:
             reason = (f"no programme for {role} in {region} or within {max_km:g} km of its centre"
@@ -306,19 +306,28 @@ def capacity_by_region_role(programmes: pd.DataFrame, regions: Iterable[str]) ->
     """[nuts_id, role_id, capacity, capacity_known, programmes, capacity_lower_bound] per region
     code in `regions` (any NUTS level). capacity is NaN when any contributing programme has no
     published capacity; capacity_lower_bound sums the published part only."""
-    pr = explode_roles(programmes)
     cols = ["nuts_id", "role_id", "capacity", "capacity_known", "programmes", "capacity_lower_bound"]
-    if pr.empty:
-        return pd.DataFrame(columns=cols)
-    pr = pr.assign(share=pd.to_numeric(pr["capacity_per_year"], errors="coerce").astype(float) / pr["k"])
+    rows = []  # (nuts2, role, programme_id, share or NaN)
+    for r in programmes.to_dict("records"):
+        nuts = _str(r.get("nuts2"))
+        roles = role_set(r.get("role_ids"))
+        if not nuts or not roles:
+            continue
+        share = _num(r.get("capacity_per_year")) / len(roles)
+        rows += [(nuts, role, str(r["programme_id"]), share) for role in roles]
     out = []
     for region in sorted(set(regions)):
-        local = pr[in_region(pr["nuts2"], region)]
-        for role, g in local.groupby("role_id"):
-            known = bool(g["share"].notna().all())
-            out.append({"nuts_id": region, "role_id": role, "capacity": float(g["share"].sum()) if known else math.nan,
-                        "capacity_known": known, "programmes": int(g["programme_id"].nunique()),
-                        "capacity_lower_bound": float(g["share"].sum(min_count=1)) if g["share"].notna().any() else math.nan})
+        acc: dict[str, list[tuple[str, float]]] = {}
+        for nuts, role, pid, share in rows:
+            if nuts.startswith(region):
+                acc.setdefault(role, []).append((pid, share))
+        for role, items in sorted(acc.items()):
+            shares = [sh for _, sh in items]
+            known_shares = [sh for sh in shares if not math.isnan(sh)]
+            known = len(known_shares) == len(shares)
+            out.append({"nuts_id": region, "role_id": role, "capacity": float(sum(shares)) if known else math.nan,
+                        "capacity_known": known, "programmes": len({pid for pid, _ in items}),
+                        "capacity_lower_bound": float(sum(known_shares)) if known_shares else math.nan})
     return pd.DataFrame(out, columns=cols)
 
 

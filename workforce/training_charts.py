@@ -4,6 +4,7 @@ Offline maps only (`scattermap`, white-bg, attribution via charts.map_layout); a
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,9 +21,20 @@ def _fmt(v, digits: int = 0) -> str:
     return "unknown" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else f"{v:,.{digits}f}"
 
 
-def providers_map(df: pd.DataFrame, view: dict | None = None, height: int = 480) -> go.Figure:
+def _context(fig: go.Figure, context: dict | None) -> None:
+    """Faint country outlines under the points (no tiles are fetched: white-bg base)."""
+    if context and context.get("features"):
+        ids = [ft["id"] for ft in context["features"]]
+        fig.add_choroplethmap(geojson=context, locations=ids, z=[0] * len(ids), showscale=False,
+                              colorscale=[[0, "rgba(220,220,220,0.3)"], [1, "rgba(220,220,220,0.3)"]],
+                              marker=dict(line=dict(width=0.5, color="#aaaaaa")),
+                              hoverinfo="skip", name="context", showlegend=False)
+
+
+def providers_map(df: pd.DataFrame, view: dict | None = None, height: int = 480, context: dict | None = None) -> go.Figure:
     """Programmes as points, one trace per mode (colour + legend text)."""
     fig = go.Figure()
+    _context(fig, context)
     pts = df.dropna(subset=["lat", "lon"])
     for mode, color in MODE_COLORS.items():
         part = pts[pts["mode"] == mode]
@@ -42,9 +54,11 @@ def providers_map(df: pd.DataFrame, view: dict | None = None, height: int = 480)
     return map_layout(fig, view, height)
 
 
-def white_spots_map(ws: pd.DataFrame, centroids: pd.DataFrame, view: dict | None = None, height: int = 420) -> go.Figure:
+def white_spots_map(ws: pd.DataFrame, centroids: pd.DataFrame, view: dict | None = None, height: int = 420,
+                    context: dict | None = None) -> go.Figure:
     """One point per region with white spots, sized by unmet need, hover lists the roles."""
     fig = go.Figure()
+    _context(fig, context)
     if not ws.empty:
         g = ws.groupby("nuts_id", as_index=False).agg(need=("need", "sum"),
                                                        roles=("role_id", lambda s: ", ".join(sorted(s))))
@@ -58,14 +72,19 @@ def white_spots_map(ws: pd.DataFrame, centroids: pd.DataFrame, view: dict | None
     return map_layout(fig, view, height)
 
 
-def pathways_sankey(links: pd.DataFrame, height: int = 520) -> go.Figure:
+def pathways_sankey(links: pd.DataFrame, height: int = 600) -> go.Figure:
     nodes = list(dict.fromkeys([*links["source"], *links["target"]]))
     index = {n: i for i, n in enumerate(nodes)}
+    roles = set(links.loc[links["kind"] == "programme_to_role", "target"])  # long role names: shorten for display
     fig = go.Figure(go.Sankey(
-        node=dict(label=[html_text(n) for n in nodes], pad=12, thickness=14,
-                  hovertemplate="%{label}: %{value:.1f} programmes<extra></extra>"),
+        arrangement="snap",
+        node=dict(label=[html_text(_short(n if n not in roles else (re.sub(r"\s*\(.*?\)", "", n) or n), 48))
+                         for n in nodes], pad=10, thickness=14,
+                  customdata=[html_text(n) for n in nodes],
+                  hovertemplate="%{customdata}: %{value:.1f} programmes<extra></extra>"),
         link=dict(source=[index[s] for s in links["source"]], target=[index[t] for t in links["target"]],
-                  value=links["value"], hovertemplate="%{source.label} → %{target.label}: %{value:.1f}<extra></extra>"),
+                  value=links["value"],
+                  hovertemplate="%{source.customdata} → %{target.customdata}: %{value:.1f}<extra></extra>"),
     ))
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), font=dict(size=13))
     return fig
@@ -84,6 +103,10 @@ def gap_heatmap(pivot_gap: pd.DataFrame, pivot_text: pd.DataFrame, height: int |
     fig.update_layout(height=height or max(260, 40 + 28 * len(z.index)), margin=dict(l=10, r=10, t=10, b=10),
                       xaxis=dict(side="top", tickangle=-30))
     return fig
+
+
+def _short(label: str, limit: int = 30) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
 def network_figure(edges: pd.DataFrame, hub_ids: set[str] | None = None, height: int = 560) -> go.Figure:
@@ -116,8 +139,9 @@ def network_figure(edges: pd.DataFrame, hub_ids: set[str] | None = None, height:
         is_hub = [kind == "region" and n in hub_ids for n in names]
         colors = [NODE_COLORS["hub"] if h else NODE_COLORS[kind] for h in is_hub]
         n_of = counts[kind]
-        text = [html_text(f"{n} — {region_names.get(n, '')}" if kind == "region" and region_names.get(n) else n)
+        full = [(f"{n} — {region_names.get(n, '')}" if kind == "region" and region_names.get(n) else n)
                 + (" ★ hub" if h else "") for n, h in zip(names, is_hub, strict=False)]
+        text = [html_text(_short(x)) for x in full]
         fig.add_scatter(
             x=[pos[(kind, n)][0] for n in names], y=[pos[(kind, n)][1] for n in names], mode="markers+text",
             name=label, text=text, textposition={"company": "middle left", "region": "top center",
@@ -125,11 +149,11 @@ def network_figure(edges: pd.DataFrame, hub_ids: set[str] | None = None, height:
             marker=dict(size=[10 + 4 * min(n_of.get(n, 1), 6) + (8 if h else 0) for n, h in zip(names, is_hub, strict=False)],
                         color=colors, symbol="diamond" if kind == "region" else "circle",
                         line=dict(width=2 if kind == "region" else 0, color="#333")),
-            customdata=[n_of.get(n, 0) for n in names],
-            hovertemplate="%{text}<br>%{customdata} partnership(s)<extra></extra>",
+            customdata=[[html_text(x), n_of.get(n, 0)] for x, n in zip(full, names, strict=False)],
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]} partnership(s)<extra></extra>",
         )
     fig.update_layout(height=max(height, 30 * max(len(v) for v in cols.values()) if cols["company"] else height),
                       margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", y=1.02, x=0),
-                      xaxis=dict(visible=False, range=[-1.1, 3.1]), yaxis=dict(visible=False, range=[-0.05, 1.05]),
+                      xaxis=dict(visible=False, range=[-1.4, 3.4]), yaxis=dict(visible=False, range=[-0.05, 1.05]),
                       plot_bgcolor="white")
     return fig
