@@ -8,7 +8,9 @@ import time
 import streamlit as st
 
 from workforce import params, slides, stories, text, ui
-from workforce.i18n import t
+from workforce.i18n import fmt_date, t
+
+ui.ensure_router()
 
 f = ui.current()
 # The page's own language box wins while it is on screen (it also updates the shared filter).
@@ -72,7 +74,11 @@ main, side = st.columns([5, 1])
 with main:
     if slide.metrics:
         for col, (label, value, note) in zip(st.columns(len(slide.metrics)), slide.metrics, strict=True):
-            col.metric(label, value, help=note or None, border=True)
+            with col.container(border=True, key=f"pr_metric_{len(label)}_{value}"):
+                st.markdown(text.md(label))  # wraps, unlike a metric label
+                st.metric(label, value, label_visibility="collapsed")
+                if note:
+                    st.caption(text.md(note))
     if slide.figure is not None:
         st.plotly_chart(slide.figure, key=f"pr_fig_{story_id}_{number}", config={"scrollZoom": False})
     if slide.table is not None and not slide.table.empty:
@@ -92,7 +98,7 @@ elapsed_ms = (time.perf_counter() - started) * 1000
 
 if slide.sources:
     st.caption(f"{t('sources.label', lang)}: " + "; ".join(
-        text.md_link(s["title"], s["url"]) + (f" ({text.md(s['as_of'])})" if s.get("as_of") else "")
+        text.md_link(s["title"], s["url"]) + (f" ({text.md(fmt_date(s['as_of'], lang))})" if s.get("as_of") else "")
         for s in slide.sources))
 st.caption(t("present.keys_hint", lang) + " · " + t("present.render_ms", lang, ms=ui.fmt_number(elapsed_ms, lang=lang)))
 

@@ -83,6 +83,26 @@ def _view(country: str | None) -> dict | None:
     return charts.view_from_bounds(b["minx"], b["miny"], b["maxx"], b["maxy"])
 
 
+def _with_outlines(fig):
+    """The figure on top of faint country outlines (NUTS-0, offline GeoJSON), so dots have a context."""
+    import plotly.graph_objects as go
+
+    from workforce import ui
+
+    try:
+        shapes = ui.geometry(0, 2024)
+    except Exception:  # noqa: BLE001 - no outlines is better than no slide
+        return fig
+    features = shapes.get("features") or []
+    if not features:
+        return fig
+    ids = [ft["id"] for ft in features]
+    base = go.Choroplethmap(geojson=shapes, locations=ids, z=[0] * len(ids), showscale=False, hoverinfo="skip",
+                            colorscale=[[0, "#f4f4f4"], [1, "#f4f4f4"]], showlegend=False, name="",
+                            marker=dict(line=dict(width=0.7, color="#8a8a8a")))
+    return go.Figure(data=[base, *fig.data], layout=fig.layout)
+
+
 def _metric(label_key: str, value, lang: str, note: str = "") -> tuple[str, str, str]:
     return t(label_key, lang), i18n.fmt_number(value, lang), note
 
@@ -130,7 +150,7 @@ def _plants_map(p: dict, lang: str) -> Slide:
     table = label_columns(shown[["company", "site_name", "city", "segment", "status", "jobs_announced",
                                  "start_year"]], lang)
     return Slide("plants_map", t("present.view.plants_map", lang, place=place(country, lang)), "",
-                 figure=charts.plants_map(df, _view(country), height=480), table=table, metrics=metrics,
+                 figure=_with_outlines(charts.plants_map(df, _view(country), height=480)), table=table, metrics=metrics,
                  sources=sources_of(shown, df), empty=df.empty)
 
 

@@ -287,7 +287,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !impor
 [data-testid="stMain"], [data-testid="stAppViewContainer"] { background: #ffffff !important; color: #000000 !important; }
 [data-testid="stMain"] h1 { font-size: 3.2rem !important; color: #000000 !important; line-height: 1.15 !important; }
 [data-testid="stMetricValue"] { font-size: 3.4rem !important; color: #000000 !important; }
-[data-testid="stMetricLabel"] p { font-size: 1.3rem !important; color: #111111 !important; }
+[data-testid="stMetricLabel"] p, [class*="st-key-pr_metric"] p { font-size: 1.3rem !important; color: #111111 !important; }
 .st-key-pr_caption p { font-size: 1.7rem !important; line-height: 1.4 !important; color: #111111 !important; }
 .st-key-pr_counter p { font-size: 1.2rem !important; font-weight: 700 !important; color: #000000 !important; }
 </style>"""
