@@ -123,18 +123,38 @@ def country_view(country: str | None, run: Callable) -> dict | None:
     return charts.view_from_bounds(b["minx"], b["miny"], b["maxx"], b["maxy"])
 
 
-def regions(filters: params.Filters, extras: dict, run: Callable) -> View:
-    metric = extras.get("metric", "jobs")
-    if metric not in REGION_METRICS:
-        raise ViewError(f"unknown regions metric {metric!r}; use {', '.join(REGION_METRICS)}")
-    column, label = REGION_METRICS[metric]
+def region_data(filters: params.Filters, run: Callable) -> tuple[pd.DataFrame, dict]:
+    """The /regions table: forecast at `year`/`scenario` beside supply (workforce.region_view), as on the
+    page; falls back to announced figures only when the forecast engine is unavailable."""
     summary = run("region_summary", level=filters.level, country=filters.country)
-    shapes = region_geometry(filters.level, summary["nuts_id"].tolist())
-    fig = charts.choropleth(shapes, summary, column, label, country_view(filters.country, run))
-    n = int(pd.to_numeric(summary[column], errors="coerce").notna().sum())
-    title = f"{label} by NUTS-{filters.level} region" + (f" ({filters.country})" if filters.country else "")
-    caption = f"{n} of {len(summary)} regions have a value for {label.lower()}; others show no data."
-    return View("regions", title, fig, summary, caption, _query(filters, extras, ("metric",)))
+    try:
+        from workforce import forecast_view, model, region_view
+    except ImportError:
+        return summary, {k: (c, False, lab) for k, (c, lab) in REGION_METRICS.items()}
+    sim = model.simulate(run("plants", country=None), forecast_view.make_params(filters.scenario))
+    if filters.country:
+        sim = model.subset(sim, filters.country)
+    pct = model.percentiles(model.aggregate(sim, filters.level)) if not sim.index.empty else pd.DataFrame()
+    data = region_view.region_metrics(summary, pct, filters.year)
+    from workforce.i18n import t
+
+    metrics = {k: (m.column, m.diverging, f"{t(f'metric.{k}', filters.lang)} ({m.unit})")
+               for k, m in region_view.METRICS.items()}
+    return data, metrics
+
+
+def regions(filters: params.Filters, extras: dict, run: Callable) -> View:
+    data, metrics = region_data(filters, run)
+    metric = extras.get("metric", "jobs")
+    if metric not in metrics:
+        raise ViewError(f"unknown regions metric {metric!r}; use {', '.join(metrics)}")
+    column, diverging, label = metrics[metric]
+    shapes = region_geometry(filters.level, data["nuts_id"].tolist())
+    fig = charts.choropleth(shapes, data, column, label, country_view(filters.country, run), diverging=diverging)
+    n = int(pd.to_numeric(data[column], errors="coerce").notna().sum())
+    title = f"{label} by NUTS-{filters.level} region, {filters.year}" + (f" ({filters.country})" if filters.country else "")
+    caption = f"{n} of {len(data)} regions have a value; scenario {filters.scenario}."
+    return View("regions", title, fig, data, caption, _query(filters, extras, ("metric",)))
 
 
 def forecast(filters: params.Filters, extras: dict, run: Callable) -> View:
