@@ -107,7 +107,7 @@ with st.expander(t("present.export", lang)):
         base = slides.base_url(ui.context_url())
         c1, c2 = st.columns(2)
         c1.download_button(t("present.export_pptx", lang), slides.to_pptx(story, lang, base),
-                           file_name=f"{story_id}-{lang}.pptx", key="pr_dl_pptx",
+                           file_name=f"{story_id}-{lang}.pptx", key="pr_dl_pptx", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation")
         c2.download_button(t("present.export_pdf", lang), slides.to_pdf(story, lang, base),
-                           file_name=f"{story_id}-{lang}.pdf", mime="application/pdf", key="pr_dl_pdf")
+                           file_name=f"{story_id}-{lang}.pdf", mime="application/pdf", key="pr_dl_pdf", on_click="ignore")

@@ -98,3 +98,4 @@ def country_name(code: str | None, lang: str = DEFAULT) -> str:
         return ""
     iso = {"EL": "GR", "UK": "GB"}.get(code.upper(), code.upper())
     return Locale.parse(_locale(lang)).territories.get(iso, code)
+
