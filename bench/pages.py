@@ -8,6 +8,7 @@ AppTest runs the script in-process without a browser, so a "first chart" time he
 from __future__ import annotations
 
 import gzip
+import json
 import time
 
 from bench.common import emit, note, peak_rss_mb, percentile, run_optional
@@ -40,7 +41,9 @@ def _run_ms(at) -> float:
     at.run()
     ms = (time.perf_counter() - t0) * 1000
     if at.exception:
-        raise RuntimeError("; ".join(e.message for e in at.exception)[:300])
+        e = at.exception[0]
+        where = [ln.strip() for ln in (e.stack_trace or [])][-2:]
+        raise RuntimeError(f"{e.message[:120]} at {' | '.join(where)}"[:400])
     return ms
 
 
@@ -64,20 +67,39 @@ def bench_page(page: str, repeat: int) -> None:
 
 
 def map_figure() -> None:
-    """The Europe NUTS-2 choropleth exactly as pages/regions.py builds it (level 2, no country)."""
+    """The Europe NUTS-2 map as shipped: the plotly spec that /regions (default view: Europe, level 2) sends
+    to the browser, plus the bare choropleth of region_summary built as charts.choropleth does."""
+    from streamlit.testing.v1 import AppTest
+
     from workforce import charts, db, ui
 
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+        at.query_params["level"] = "2"
+        at.run()
+        at.switch_page("pages/regions.py")
+        at.run()
+        specs = [el.proto.spec for el in at.get("plotly_chart")]
+        if not specs:
+            raise RuntimeError("no plotly chart on /regions")
+        spec = max(specs, key=len)
+        emit("map.nuts2.figure_bytes", len(spec.encode()), "bytes", None,
+             gzip_bytes=len(gzip.compress(spec.encode(), 6)), source="/regions plotly_chart spec")
+    except Exception as exc:
+        emit("map.nuts2.error", f"{type(exc).__name__}: {exc}"[:300], "text")
     con = db.build_catalog()
     summary = db.execute(con, "region_summary", {"level": 2, "country": None})
     con.close()
     shapes = ui.geometry_for(2, summary["nuts_id"].tolist())
-    fig = charts.choropleth(shapes, summary, "jobs_announced", "Jobs announced", None)
+    fig = charts.choropleth(shapes, summary, "sites", "Sites", None)
     spec = fig.to_json()
-    emit("map.nuts2.figure_bytes", len(spec.encode()), "bytes", len(summary),
-         gzip_bytes=len(gzip.compress(spec.encode(), 6)), features=len(shapes["features"]))
+    emit("map.nuts2.choropleth_only_bytes", len(spec.encode()), "bytes", len(summary),
+         gzip_bytes=len(gzip.compress(spec.encode(), 6)), features=len(shapes["features"]),
+         geojson_bytes=len(json.dumps(shapes, separators=(",", ":"))), traces=len(fig.data))
 
 
 def add_arguments(parser) -> None:
+    parser.add_argument("--skip-optional", action="store_true", help="do not run bench/present.py")
     parser.add_argument("--page", action="append", help="only this page (repeatable), e.g. --page overview")
     parser.add_argument("--repeat", type=int, default=5, help="warm reruns per page")
 
@@ -99,6 +121,7 @@ def run(args) -> int:
     for page in pages:
         bench_page(page, max(1, args.repeat))
     map_figure()
-    run_optional("present")
+    if not args.skip_optional:
+        run_optional("present")
     emit("rss.peak_mb", peak_rss_mb(), "MB", None)
     return 0

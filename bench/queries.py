@@ -226,6 +226,7 @@ def bench_real(repeat: int) -> None:
 
 
 def add_arguments(parser) -> None:
+    parser.add_argument("--skip-optional", action="store_true", help="do not run bench/forecast.py")
     parser.add_argument("--rows", type=int, default=1_000_000, help="synthetic fact rows (1000000, 10000000 …)")
     parser.add_argument("--repeat", type=int, default=20, help="timed runs per DuckDB/real query (after 1 warm-up)")
     parser.add_argument("--pandas-repeat", type=int, default=5, help="timed runs per pandas baseline")
@@ -239,6 +240,7 @@ def run(args) -> int:
                     args.naive)
     if not args.skip_real:
         bench_real(max(1, args.repeat))
-    run_optional("forecast")
+    if not args.skip_optional:
+        run_optional("forecast")
     emit("rss.peak_mb", peak_rss_mb(), "MB", args.rows)
     return 0

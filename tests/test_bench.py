@@ -45,7 +45,7 @@ def test_synth_is_deterministic_for_a_seed(tmp_path):
 
 
 def test_queries_command_prints_expected_figures():
-    figs = _bench("queries", "--rows", "20000", "--repeat", "2")
+    figs = _bench("queries", "--rows", "20000", "--repeat", "2", "--skip-optional")
     for name in ("synth_region_year", "synth_role_country", "synth_top_regions", "synth_percentiles", "synth_supply_gap"):
         assert figs[f"query.{name}.p95_ms"]["unit"] == "ms"
         assert figs[f"query.{name}.speedup_vs_pandas"]["unit"] == "x"
@@ -58,7 +58,7 @@ def test_queries_command_prints_expected_figures():
 
 
 def test_pages_command_for_one_page():
-    figs = _bench("pages", "--page", "overview", "--repeat", "1")
+    figs = _bench("pages", "--page", "overview", "--repeat", "1", "--skip-optional")
     assert figs["page.overview.rerun_warm_ms"]["unit"] == "ms"
     assert figs["page.overview.cold_first_chart_ms"]["charts"] >= 1
     assert figs["map.nuts2.figure_bytes"]["value"] > 10_000
