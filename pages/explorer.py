@@ -6,6 +6,8 @@ import streamlit as st
 from workforce import db, export, text, ui
 from workforce.i18n import t
 
+ui.ensure_router()
+
 f = ui.current()
 lang = f.lang
 SHOW_ROWS = 10_000

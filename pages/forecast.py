@@ -7,6 +7,8 @@ from workforce import db, model, text, ui
 from workforce import forecast_view as fv
 from workforce.i18n import t
 
+ui.ensure_router()
+
 f = ui.current()
 lang = f.lang
 st.title(t("forecast.title", lang))

@@ -5,6 +5,8 @@ import streamlit as st
 from workforce import charts, text, ui
 from workforce.i18n import t
 
+ui.ensure_router()
+
 f = ui.current()
 lang = f.lang
 

@@ -7,6 +7,8 @@ import streamlit as st
 from workforce import text, training, training_charts, training_data, ui
 from workforce.i18n import t
 
+ui.ensure_router()
+
 f = ui.current()
 lang = f.lang
 st.title(t("partnerships.title", lang))

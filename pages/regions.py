@@ -6,6 +6,8 @@ import streamlit as st
 from workforce import charts, region_view, text, ui
 from workforce.i18n import t
 
+ui.ensure_router()
+
 f = ui.current()
 lang = f.lang
 st.title(t("regions.title", lang))
@@ -17,8 +19,9 @@ if metric not in region_view.METRICS:
     metric = "jobs"
 c1, c2 = st.columns([3, 2])
 with c1:
-    metric = st.segmented_control(t("regions.metric", lang), list(region_view.METRICS), default=metric,
-                                  key="rg_metric", format_func=lambda m: t(f"metric.{m}", lang)) or "jobs"
+    options = list(region_view.METRICS)
+    metric = st.selectbox(t("regions.metric", lang), options, index=options.index(metric), key="rg_metric",
+                          format_func=lambda m: t(f"metric.{m}", lang)) or "jobs"
 with c2:
     layers = st.pills(t("regions.layers", lang), ["plants", "providers"], selection_mode="multi",
                       default=["plants"], key="rg_layers", format_func=lambda x: t(f"regions.layer_{x}", lang))

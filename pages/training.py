@@ -7,6 +7,8 @@ import streamlit as st
 from workforce import training, training_charts, training_data, ui
 from workforce.i18n import t
 
+ui.ensure_router()
+
 f = ui.current()
 lang = f.lang
 st.title(t("training.title", lang))

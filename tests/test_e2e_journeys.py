@@ -11,20 +11,21 @@ pytestmark = pytest.mark.e2e
 PAGES = ["", "regions", "forecast", "training", "partnerships", "sources"]
 
 
-def wait_ready(page, timeout=60_000):
-    """Streamlit has finished a run when the status widget says nothing is running."""
+def wait_ready(page, timeout=90_000):
+    """A page is ready when its title is shown and Streamlit no longer reports a running script."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=timeout)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
         timeout=timeout,
     )
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(700)
 
 
 def pick(page, label: str, option: str):
     """Choose an option of a Streamlit selectbox by its label, typing to filter."""
-    box = page.get_by_label(label, exact=False).first
+    box = page.get_by_label(label, exact=True).first
     box.click()
     page.keyboard.type(option)
     page.get_by_role("option", name=re.compile(re.escape(option))).first.click()
@@ -73,19 +74,29 @@ def test_agency_permalink_restores_view(app_server, browser_page, _browser):
     try:
         other.goto(url, wait_until="domcontentloaded")
         wait_ready(other)
-        assert other.get_by_role("slider").first.get_attribute("aria-valuenow") == "2031"
+        assert "2031" in other.get_by_test_id("stSlider").first.inner_text()
         assert "scenario=delays" in other.url and "country=FI" in other.url
     finally:
         other.context.close()
 
 
-def test_analyst_downloads_csv(app_server, browser_page, tmp_path):
+def test_analyst_downloads_csv_and_png(app_server, browser_page, tmp_path):
     page = browser_page
     page.goto(app_server + "/training?country=FI", wait_until="domcontentloaded")
     wait_ready(page)
     with page.expect_download() as info:
-        page.get_by_role("button", name=re.compile("CSV")).first.click()
+        page.get_by_role("button", name="Download CSV", exact=True).first.click()
     path = tmp_path / "download.csv"
     info.value.save_as(path)
     text = path.read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].count(",") >= 3 and len(text.splitlines()) > 2
+
+    page.goto(app_server + "/regions?country=HU", wait_until="domcontentloaded")
+    wait_ready(page)
+    page.locator(".js-plotly-plot").first.wait_for()
+    page.get_by_role("button", name=re.compile("^Download")).first.click()
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name="Chart PNG").first.click()
+    png = tmp_path / "map.png"
+    info.value.save_as(png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

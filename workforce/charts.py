@@ -163,7 +163,7 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
     return map_layout(fig, view, height)
 
 
-def view_from_bounds(minx: float, miny: float, maxx: float, maxy: float, width_px: int = 900,
+def view_from_bounds(minx: float, miny: float, maxx: float, maxy: float, width_px: int = 640,
                      height_px: int = 520) -> dict:
     """Centre and zoom (Web-Mercator tiles of 512 px) that fit a lon/lat box into the figure."""
     import math

@@ -91,7 +91,7 @@ def build_catalog(data_dir: Path = DATA_DIR, path: str = ":memory:") -> duckdb.D
     con = duckdb.connect(path)
     for name, df in frames.items():
         con.register("_incoming", df)
-        con.execute(f'create or replace table "{name}" as select * from _incoming')  # name from TABLES
+        con.execute(f"create or replace table {_table_ident(name)} as select * from _incoming")  # noqa: S608
         con.unregister("_incoming")
     issue_df = pd.DataFrame([i.__dict__ for i in issues], columns=["table", "file", "problem"]).astype("string")
     con.register("_incoming", issue_df)
@@ -115,7 +115,15 @@ def write_catalog_file(target: Path, data_dir: Path = DATA_DIR) -> dict[str, int
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    return {name: con.execute(f'select count(*) from "{name}"').fetchone()[0] for name in [*TABLES, "catalog_issues"]}
+    names = [*TABLES, "catalog_issues"]
+    return {name: con.execute(f"select count(*) from {_table_ident(name)}").fetchone()[0] for name in names}  # noqa: S608
+
+
+def _table_ident(name: str) -> str:
+    """Quote a table name taken from the fixed TABLES dict (never from user input)."""
+    if name not in TABLES and name != "catalog_issues":
+        raise QueryError(f"unknown table {name!r}")
+    return f'"{name}"'
 
 
 @st.cache_resource(show_spinner=False)

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from workforce import charts, db, params, text
-from workforce.i18n import t
+from workforce.i18n import country_name, t
 
 SHARED_KEYS = ("country", "level", "year", "lang", "scenario", "region")
 LANG_NAMES = {"en": "English", "fi": "Suomi", "hu": "Magyar", "de": "Deutsch"}
@@ -40,7 +40,7 @@ def sidebar() -> params.Filters:
                      on_change=_store, args=("lang",))
         st.selectbox(
             t("filter.country", lang), [ALL_EUROPE, *names], key="flt_country", on_change=_store, args=("country",),
-            format_func=lambda c: t("filter.all_europe", lang) if c == ALL_EUROPE else f"{names.get(c, c)} ({c})",
+            format_func=lambda c: t("filter.all_europe", lang) if c == ALL_EUROPE else f"{country_name(c, lang)} ({c})",
         )
         st.radio(t("filter.level", lang), params.LEVELS, key="flt_level", horizontal=True,
                  format_func=lambda lv: f"NUTS-{lv}", on_change=_store, args=("level",))
@@ -290,6 +290,9 @@ header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !impor
 [data-testid="stMetricLabel"] p, [class*="st-key-pr_metric"] p { font-size: 1.3rem !important; color: #111111 !important; }
 .st-key-pr_caption p { font-size: 1.7rem !important; line-height: 1.4 !important; color: #111111 !important; }
 .st-key-pr_counter p { font-size: 1.2rem !important; font-weight: 700 !important; color: #000000 !important; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"], [data-testid="stMain"] [data-testid="stCaptionContainer"] p
+{ color: #222222 !important; }
+[data-testid="stMain"] a, [data-testid="stMain"] [data-testid="stCaptionContainer"] a { color: #0b3d91 !important; }
 </style>"""
 
 # Keyboard navigation: ← / → (and PageUp / PageDown) click the Prev / Next buttons. Fixed script, no
@@ -535,3 +538,18 @@ def region_forecast(region: str, scenario: str) -> dict[str, pd.DataFrame]:
     labels, mix = model.role_mix(db.run("roles"))
     by_role = model.split(total.assign(nuts_id=region), labels, mix) if labels else pd.DataFrame()
     return {"total": total, "by_role": by_role}
+
+
+def ensure_router() -> None:
+    """Make sure pages run through app.py's st.navigation (shared sidebar, filters, URL sync).
+
+    Streamlit still has its legacy "pages/ folder" mode: in a fresh server process, until some
+    session has called st.navigation, a deep link such as /regions runs pages/regions.py on its
+    own. Every page calls this first; in that situation it switches the legacy mode off and
+    reruns, so the request goes through app.py and lands on the same page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
