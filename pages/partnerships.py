@@ -96,7 +96,7 @@ if region:
         st.markdown(f"- **{text.md(r.company)}** ↔ **{text.md(r.education_party)}** "
                     f"({text.md(r.started or 'date not stated')}): {text.md(r.what or '')} "
                     f"— {text.md_link(r.source_title, r.source_url)}")
-    cov = training.coverage(need_df, partner_programmes, local_programmes)
+    cov = training.coverage(need_df[need_df["year"] <= f.year], partner_programmes, local_programmes)
     if not cov.empty:
         cov = cov.assign(role=cov["role_id"].map(lambda r: role_names.get(r, r)))
         n_cov = int((cov["covered_by"] == "partnership").sum())
@@ -125,8 +125,9 @@ if region:
 
 # ---------------------------------------------------------------- training-needs brief
 area = region or f.country
-st.subheader(t("partnerships.brief", lang, area=text.md(area or t("filter.all_europe", lang))))
-b = training_data.brief(area, scenario=f.scenario)
+b = training_data.brief(area, scenario=f.scenario, year=f.year)
+period = f", {b['period']}" if b["period"] else ""
+st.subheader(t("partnerships.brief", lang, area=text.md(area or t("filter.all_europe", lang)) + period))
 proxy = b["need_source"] == training.NEED_PROXY
 st.caption("⚠️ " + t("training.need_proxy" if proxy else "training.need_model", lang,
                      scenario=t(f"scenario.{f.scenario}", lang)))

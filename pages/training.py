@@ -132,7 +132,7 @@ if region and not win.empty:
 if win.empty:
     st.info(t("training.no_gap", lang))
 else:
-    win = win.assign(role=win["role_id"].map(lambda r: role_names.get(r, r)),
+    win = win.assign(role=win["role_id"].map(lambda r: training.short_label(role_names.get(r, r))),
                      label=win["nuts_id"] + " " + win["nuts_id"].map(names).fillna(""))
     cell = win.apply(lambda r: "unknown" if not r["capacity_known"] else f"{r['gap']:,.0f}", axis=1)
     pivot_gap = win.pivot_table(index="label", columns="role", values="gap", aggfunc="sum", dropna=False)

@@ -232,3 +232,9 @@ def test_need_switches_between_model_and_proxy():
     params = model.Params.from_assumptions(model.load_assumptions(), "base")
     df, source = training.need(plants, ROLES, level=2, params=params)
     assert source == training.NEED_MODEL and set(df["nuts_id"]) == {"HU32"} and (df["need"] >= 0.5).all()
+
+
+def test_short_label():
+    assert training.short_label("Maintenance technician (mechatronics, welder)") == "Maintenance technician"
+    assert training.short_label("x" * 50, 10) == "x" * 9 + "…"
+    assert training.short_label(None) == ""

@@ -21,6 +21,7 @@ Conventions used throughout (also shown in the UI):
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -63,6 +64,12 @@ def role_set(value: object) -> frozenset[str]:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return frozenset()
     return frozenset(p.strip() for p in str(value).split(";") if p.strip())
+
+
+def short_label(name: object, limit: int = 40) -> str:
+    """'Maintenance technician (mechatronics, …)' -> 'Maintenance technician', cut at `limit` chars."""
+    text = re.sub(r"\s*\(.*?\)", "", str(name or "")).strip() or str(name or "")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
@@ -453,8 +460,10 @@ def brief(area: str | None, programmes: pd.DataFrame, need_df: pd.DataFrame, rol
         for r in progs[["source_title", "source_url"]].drop_duplicates().to_dict("records"):
             sources.append({"title": _str(r["source_title"]), "url": _str(r["source_url"])})
     unknown_cap = int(progs["capacity_per_year"].isna().sum()) if "capacity_per_year" in progs else 0
+    years = pd.to_numeric(n["year"], errors="coerce").dropna() if "year" in n and not n.empty else pd.Series(dtype=float)
     return {
         "area": area or "Europe",
+        "period": f"{int(years.min())}–{int(years.max())}" if not years.empty else None,
         "need_source": need_source,
         "total_need": float(by_role["need"].sum()) if not by_role.empty else 0.0,
         "top_roles": _records(by_role, ["role_id", "role", "need"], top),

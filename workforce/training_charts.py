@@ -100,8 +100,8 @@ def gap_heatmap(pivot_gap: pd.DataFrame, pivot_text: pd.DataFrame, height: int |
         zmin=-bound or -1, zmax=bound or 1, zmid=0, colorbar=dict(title=dict(text="gap (need − capacity)")),
         hovertemplate="%{y} · %{x}: %{text}<extra></extra>", hoverongaps=False,
     ))
-    fig.update_layout(height=height or max(260, 40 + 28 * len(z.index)), margin=dict(l=10, r=10, t=10, b=10),
-                      xaxis=dict(side="top", tickangle=-30))
+    fig.update_layout(height=height or max(320, 180 + 34 * len(z.index)), margin=dict(l=10, r=10, t=10, b=10),
+                      xaxis=dict(side="top", tickangle=-35), font=dict(size=13))
     return fig
 
 

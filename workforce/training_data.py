@@ -108,10 +108,14 @@ def hubs(edges: pd.DataFrame, min_partnerships: int = 2) -> pd.DataFrame:
     return g.sort_values(["partnerships", "companies"], ascending=False)[cols].reset_index(drop=True)
 
 
-def brief(area: str | None, level: int = 2, threshold: float = 0.5, scenario: str = "base") -> dict:
-    """Training-needs brief for a region (any NUTS level) or country code; None = Europe."""
+def brief(area: str | None, level: int = 2, threshold: float = 0.5, scenario: str = "base",
+          year: int | None = None) -> dict:
+    """Training-needs brief for a region (any NUTS level) or country code; None = Europe.
+    With `year`, the need covers the forecast years up to and including that year."""
     country = area[:2] if area else None
     n, source = need(country, level, scenario)
+    if year is not None and not n.empty:
+        n = n[n["year"] <= int(year)]
     progs = regional_programmes(country)
     return training.brief(
         area, progs, n, roles(), gap_df=training.gap(n, progs),
