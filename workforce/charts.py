@@ -144,23 +144,31 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
     hover = [f"<b>{html_text(n)}</b> ({html_text(i)})<br>{html_text(label)}: " + ("no data" if pd.isna(v) else f"{v:,.0f}")
              for i, n, v in zip(df["nuts_id"], df["name"], values)]
     missing = df.loc[~known, "nuts_id"].tolist()
-    if missing:  # regions without a value: light hatch-like grey, never a colour of the scale
-        fig.add_choroplethmap(geojson=geojson, locations=missing, z=[0] * len(missing), featureidkey="id",
+    if missing:  # regions without a value: light grey, never a colour of the scale
+        fig.add_choroplethmap(geojson=subset_features(geojson, missing), locations=missing, z=[0] * len(missing), featureidkey="id",
                               colorscale=[[0, "#d9d9d9"], [1, "#d9d9d9"]], showscale=False, name="no data",
                               marker=dict(opacity=0.7, line=dict(width=0.5, color="white")), showlegend=True,
                               text=[h for h, k in zip(hover, known) if not k], hovertemplate="%{text}<extra></extra>")
     fig.add_choroplethmap(
-        geojson=geojson, locations=df.loc[known, "nuts_id"], z=values[known], featureidkey="id", colorscale=scale,
+        geojson=subset_features(geojson, df.loc[known, "nuts_id"]), locations=df.loc[known, "nuts_id"], z=values[known], featureidkey="id", colorscale=scale,
         zmin=zmin, zmax=zmax, zmid=zmid, marker=dict(opacity=0.85, line=dict(width=0.5, color="white")),
         text=[h for h, k in zip(hover, known) if k], hovertemplate="%{text}<extra></extra>",
         colorbar=dict(title=dict(text=html_text(label)), len=0.7), name=html_text(label), showlegend=False,
     )
     if uncertain:
-        fig.add_choroplethmap(geojson=geojson, locations=uncertain, z=[0] * len(uncertain), featureidkey="id",
+        fig.add_choroplethmap(geojson=subset_features(geojson, uncertain), locations=uncertain,
+                              z=[0] * len(uncertain), featureidkey="id",
                               colorscale=[[0, "#555555"], [1, "#555555"]], showscale=False,
                               marker=dict(opacity=0.35, line=dict(width=1.5, color="#333333")),
                               name=html_text(uncertain_label), showlegend=True, hoverinfo="skip")
     return map_layout(fig, view, height)
+
+
+def subset_features(geojson: dict, ids) -> dict:
+    """A FeatureCollection holding only the features whose id is in `ids` (each trace carries only
+    its own shapes, so the figure never ships the same geometry twice)."""
+    wanted = set(ids)
+    return {"type": "FeatureCollection", "features": [f for f in geojson.get("features", []) if f.get("id") in wanted]}
 
 
 def view_from_bounds(minx: float, miny: float, maxx: float, maxy: float, width_px: int = 640,

@@ -135,8 +135,8 @@ def table(df: pd.DataFrame, columns: list[str] | None = None, height: int | None
 def csv_download(df: pd.DataFrame, name: str, lang: str = "en") -> None:
     from workforce import export
 
-    st.download_button(t("download.csv", lang), export.to_csv_bytes(df), file_name=f"{name}.csv",
-                       mime="text/csv", key=f"dl_csv_{name}")
+    st.download_button(t("download.csv", lang), _deferred(export.to_csv_bytes, df), file_name=f"{name}.csv",
+                       mime="text/csv", key=f"dl_csv_{name}", on_click="ignore")
 
 
 def assumption_badge(lang: str = "en") -> None:
@@ -208,6 +208,16 @@ def geometry_for(level: int, nuts_ids: list[str]) -> dict:
     return {"type": "FeatureCollection", "features": unique} if unique else _empty_geometry()
 
 
+def bullet_list(items: list[str], more: int = 0) -> None:
+    """A short markdown list of data text (escaped): readable by people and screen readers."""
+    if not items:
+        return
+    lines = [f"- {text.md(item)}" for item in items]
+    if more > 0:
+        lines.append(f"- … (+{more})")
+    st.markdown("\n".join(lines))
+
+
 def clicked_region(event, known) -> str | None:
     """The NUTS id of a clicked map shape (plotly selection event), if it is a known region."""
     try:
@@ -247,10 +257,15 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
         st.caption(t("panel.no_forecast", lang))
 
     st.markdown(f"**{t('panel.plants', lang)}** ({len(plants)})")
+    bullet_list([f"{r.site_name} — {r.segment}, {str(r.status).replace('_', ' ')}"
+                 for r in plants.head(12).itertuples()], more=len(plants) - 12)
     table(plants, ["company", "site_name", "segment", "status", "jobs_announced", "source_url"])
     st.markdown(f"**{t('panel.programmes', lang)}** ({len(programmes)})")
+    bullet_list([f"{r.provider}: {r.programme}" for r in programmes.head(12).itertuples()], more=len(programmes) - 12)
     table(programmes, ["provider", "programme", "eqf_level", "mode", "capacity_per_year", "source_url"])
     st.markdown(f"**{t('panel.partnerships', lang)}** ({len(partnerships)})")
+    bullet_list([f"{r.industry_party} ↔ {r.education_party}" for r in partnerships.head(12).itertuples()],
+                more=len(partnerships) - 12)
     table(partnerships, ["industry_party", "education_party", "started", "source_url"])
 
     level = len(region) - 2
@@ -292,7 +307,11 @@ header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !impor
 .st-key-pr_counter p { font-size: 1.2rem !important; font-weight: 700 !important; color: #000000 !important; }
 [data-testid="stMain"] [data-testid="stCaptionContainer"], [data-testid="stMain"] [data-testid="stCaptionContainer"] p
 { color: #222222 !important; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"] { opacity: 1 !important; }
 [data-testid="stMain"] a, [data-testid="stMain"] [data-testid="stCaptionContainer"] a { color: #0b3d91 !important; }
+.bwa-qr { margin: 0; text-align: center; }
+.bwa-qr img { width: 100%; max-width: 240px; image-rendering: pixelated; }
+.bwa-qr figcaption { color: #222222; font-size: 0.95rem; }
 </style>"""
 
 # Keyboard navigation: ← / → (and PageUp / PageDown) click the Prev / Next buttons. Fixed script, no
