@@ -238,3 +238,22 @@ def test_short_label():
     assert training.short_label("Maintenance technician (mechatronics, welder)") == "Maintenance technician"
     assert training.short_label("x" * 50, 10) == "x" * 9 + "…"
     assert training.short_label(None) == ""
+
+
+def test_figures_escape_data_text():
+    from workforce import training_charts
+
+    evil = "<img src=x onerror=alert(1)>"
+    progs = frame(prog("A", "op;mt", provider=evil, programme=evil), prog("B", "op", eqf=None, mode="continuous_learning"))
+    progs["city"], progs["language"], progs["status"], progs["as_of"] = evil, "en", "observed", "2025"
+    roles = ROLES.assign(role=[evil, "Maintenance", "Lab"])
+    figs = [training_charts.providers_map(progs), training_charts.pathways_sankey(training.pathways(progs, roles))]
+    edges = pd.DataFrame({"partnership_id": ["1"], "company": [evil], "education_party": [evil], "nuts2": ["HU32"],
+                          "region_name": [evil]})
+    figs.append(training_charts.network_figure(edges, {"HU32"}))
+    ws = pd.DataFrame({"nuts_id": ["HU32"], "role_id": [evil], "need": [5.0]})
+    figs.append(training_charts.white_spots_map(ws, pd.DataFrame({"nuts_id": ["HU32"], "name": [evil], "lat": [47.5],
+                                                                  "lon": [21.6]})))
+    for fig in figs:
+        blob = fig.to_json()
+        assert "<img" not in blob and "\\u003cimg" not in blob and "&lt;img" in blob
