@@ -52,6 +52,10 @@ st.caption(t("regions.uncertain_note", lang, small=region_view.SMALL_NUMBER))
 if metric in ("jobs", "training", "gap", "jobs_per_1000"):
     ui.assumption_badge(lang)
 ui.download_menu(fig=fig, df=data, name=f"regions_{metric}", lang=lang)
+unmapped = ui.run("unmapped_region_codes", country=f.country)
+if not unmapped.empty:
+    with st.expander(t("regions.unmapped", lang, n=len(unmapped))):
+        ui.table(unmapped)
 
 ranked = region_view.ranked(data, "gap" if f.country else metric)
 left, right = st.columns([3, 2])

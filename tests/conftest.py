@@ -60,6 +60,7 @@ def tiny_data(tmp_path):
         "regions": [_row("regions", nuts_id="HU32", level=2, country="HU", name="Észak-Alföld",
                          indicator="employment_industry", dataset="lfst_r_lfe2en2", year=2015, unit="THS",
                          value=100.5, status="observed", **src)],
+        "regions_unmapped": [_row("regions_unmapped", dataset="lfst_r_lfe2en2", geo="NL31", reason="split", n_values=8)],
         "headlines": [_row("headlines", metric="eba_battery_supply_chain_jobs_2025", value=4_000_000, unit="jobs", status="observed", **src)],
     }
     for table, rows in frames.items():

@@ -175,7 +175,16 @@ def check_region_centroids(run):
     return df
 
 
+def check_unmapped_region_codes(run):
+    df = run("unmapped_region_codes", country=None)
+    assert {"dataset", "geo", "reason", "n_values"} <= set(df.columns)
+    nl = run("unmapped_region_codes", country="NL")
+    assert (nl["geo"].str.startswith("NL")).all()
+    return df
+
+
 CASES = {
+    "unmapped_region_codes": check_unmapped_region_codes,
     "region_centroids": check_region_centroids,
     "programme_roles": check_programme_roles,
     "partnership_network": check_partnership_network,

@@ -88,6 +88,12 @@ TABLES: dict[str, TableSpec] = {
             description="NUTS 0/1/2 indicators from real Eurostat extracts, each with dataset, year, unit, flag.",
         ),
         TableSpec(
+            "regions_unmapped", "regions_unmapped.csv", "Eurostat codes not placed on NUTS 2024", ("dataset", "geo"),
+            _cols("dataset geo reason n_values:int"),
+            required=("dataset", "geo", "reason"),
+            description="Region codes in the Eurostat extracts that the NUTS crosswalk could not place (listed, not dropped).",
+        ),
+        TableSpec(
             "nuts", "geo/nuts_regions.csv", "NUTS regions (GISCO)", ("nuts_id", "version"),
             _cols("nuts_id version:int level:int country name parent minx:float miny:float maxx:float maxy:float "
                   "centroid_lon:float centroid_lat:float"),
