@@ -3,6 +3,7 @@
 URL: ?story=hu&slide=3 (1-based; out of range -> clamped with a warning). ← / → keys, Prev / Next buttons.
 """
 
+import base64
 import time
 
 import streamlit as st
@@ -15,6 +16,9 @@ ui.ensure_router()
 f = ui.current()
 # The page's own language box wins while it is on screen (it also updates the shared filter).
 lang = st.session_state.get("pr_lang") or f.lang
+url_lang = st.query_params.get("lang")
+if "pr_lang" not in st.session_state and url_lang in params.LANGS:
+    lang = url_lang  # a shared deep link (QR code) opens in its language even if the filters missed it
 ui.present_chrome()
 
 available = stories.list_stories()
@@ -91,7 +95,11 @@ with main:
         ui.assumption_badge(lang)
 with side:
     link = slides.live_link(slides.base_url(ui.context_url()), story_id, number, lang)
-    st.image(slides.qr_png(link), caption=t("present.qr_caption", lang), width="stretch")
+    # The QR code as an <img> with alt text (st.image has none); only our own PNG and catalogue text.
+    qr_b64 = base64.b64encode(slides.qr_png(link)).decode("ascii")
+    st.html(f'<figure class="bwa-qr"><img src="data:image/png;base64,{qr_b64}" '
+            f'alt="{text.html_text(t("present.qr_caption", lang))}">'
+            f'<figcaption>{text.html_text(t("present.qr_caption", lang))}</figcaption></figure>')
     st.markdown(text.md_link(t("present.link", lang), link))
     st.caption(text.md(link))
 elapsed_ms = (time.perf_counter() - started) * 1000

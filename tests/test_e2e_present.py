@@ -49,3 +49,32 @@ def test_present_keyboard_navigation(app_server, browser_page):
     page.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').innerText === t",
                            arg=first_title, timeout=30_000)
     assert "slide=1" in page.url
+
+
+AXE = __import__("pathlib").Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("lang", ["en", "hu"])
+def test_present_has_no_serious_accessibility_violations(app_server, browser_page, lang):
+    """High contrast is the point of presenter mode: axe-core finds no serious/critical violation."""
+    import json
+
+    if not AXE.exists():
+        pytest.skip("axe-core missing: run `npm ci` in tests/js (scripts/test.sh does)")
+    page = browser_page
+    page.goto(app_server + "/", wait_until="domcontentloaded")
+    page.locator("[data-testid='stSidebarNav'] a[href$='/present']").first.wait_for(timeout=60_000)
+    page.goto(f"{app_server}/present?story=hu&slide=5&lang={lang}", wait_until="domcontentloaded")
+    page.locator(".st-key-pr_counter").get_by_text("5").first.wait_for(timeout=60_000)
+    page.locator("[data-testid='stMain'] img").first.wait_for(timeout=30_000)
+    page.wait_for_function(  # stale elements are faded while a script runs: audit the settled page
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
+        timeout=60_000)
+    page.wait_for_timeout(1500)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    report = [{"id": v["id"], "nodes": [(n["html"][:120], (n.get("any") or [{}])[0].get("message", "")[:160])
+                                        for n in v["nodes"][:4]]} for v in bad]
+    assert not bad, json.dumps(report, indent=1)[:3000]

@@ -301,8 +301,10 @@ header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !impor
 [data-testid="stMainBlockContainer"], .block-container { padding-top: 1rem !important; max-width: 100% !important; }
 [data-testid="stMain"], [data-testid="stAppViewContainer"] { background: #ffffff !important; color: #000000 !important; }
 [data-testid="stMain"] h1 { font-size: 3.2rem !important; color: #000000 !important; line-height: 1.15 !important; }
-[data-testid="stMetricValue"] { font-size: 3.4rem !important; color: #000000 !important; }
-[data-testid="stMetricLabel"] p, [class*="st-key-pr_metric"] p { font-size: 1.3rem !important; color: #111111 !important; }
+[data-testid="stMetricLabel"] p, [class*="st-key-pr_metric"] [data-testid="stMarkdownContainer"] p
+{ font-size: 1.3rem !important; color: #111111 !important; }
+[data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p
+{ font-size: 3.4rem !important; line-height: 1.2 !important; color: #000000 !important; }
 .st-key-pr_caption p { font-size: 1.7rem !important; line-height: 1.4 !important; color: #111111 !important; }
 .st-key-pr_counter p { font-size: 1.2rem !important; font-weight: 700 !important; color: #000000 !important; }
 [data-testid="stMain"] [data-testid="stCaptionContainer"], [data-testid="stMain"] [data-testid="stCaptionContainer"] p
