@@ -34,7 +34,6 @@ PAGES = {
     "forecast": lambda at: len(at.get("plotly_chart")) >= 1,
     "training": lambda at: len(at.dataframe) >= 1,
     "partnerships": lambda at: len(at.dataframe) >= 1,
-    "present": lambda at: len(at.title) >= 1 and len(at.get("image")) >= 1,
     "present": lambda at: len(at.title) >= 1 and any("data:image/png;base64" in h.value for h in at.get("html")),
     "sources": lambda at: len(at.dataframe) >= 2,
     "explorer": lambda at: len(at.text_area) == 1 and len(at.expander) >= 1,
