@@ -89,41 +89,62 @@ def _require_chromium():
         pytest.skip(f"chromium not installed at {CHROMIUM} (apt-get install -y chromium); browser tests skipped")
 
 
+class _AppServer:
+    """`streamlit run app.py` on a free loopback port (context manager yielding the base URL)."""
+
+    def __init__(self, log_name: str = "streamlit-e2e.log"):
+        self.log_name = log_name
+
+    def __enter__(self) -> str:
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+
+        _require_chromium()
+        from workforce import ROOT
+
+        port = _free_port()
+        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none"]
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.log = open(ARTIFACTS / self.log_name, "w")
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                    return url
+            except OSError:
+                time.sleep(0.3)
+        self.__exit__()
+        pytest.fail("streamlit did not become healthy within 90 s")
+
+    def __exit__(self, *exc) -> None:
+        import subprocess
+
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
 @pytest.fixture(scope="session")
 def app_server():
-    """`streamlit run app.py` on a free loopback port; yields its base URL."""
-    import subprocess
-    import sys
-    import time
-    import urllib.request
+    """One app server for the whole e2e session; yields its base URL."""
+    with _AppServer() as url:
+        yield url
 
-    _require_chromium()
-    from workforce import ROOT
 
-    port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "streamlit-e2e.log", "w")
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.terminate()
-        pytest.fail("streamlit did not become healthy within 60 s")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+@pytest.fixture
+def fresh_app_server():
+    """A brand-new server process (for first-request behaviour such as deep links after a restart)."""
+    with _AppServer("streamlit-e2e-fresh.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

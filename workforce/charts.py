@@ -184,7 +184,7 @@ def view_from_bounds(minx: float, miny: float, maxx: float, maxy: float, width_p
     y_span = max(merc_y(maxy) - merc_y(miny), 0.001)
     zoom_x = math.log2(width_px * 360 / (512 * lon_span))
     zoom_y = math.log2(height_px * 2 * math.pi / (512 * y_span))
-    zoom = max(min(zoom_x, zoom_y) - 0.15, 1.0)
+    zoom = max(min(zoom_x, zoom_y) - 0.35, 1.0)
     centre_lat = math.degrees(math.atan(math.sinh((merc_y(maxy) + merc_y(miny)) / 2)))
     return {"lat": centre_lat, "lon": (minx + maxx) / 2, "zoom": round(zoom, 2)}
 

@@ -569,8 +569,14 @@ def ensure_router() -> None:
     own. Every page calls this first; in that situation it switches the legacy mode off and
     reruns, so the request goes through app.py and lands on the same page.
     """
+    import inspect
+
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        # Only a run started by Streamlit's legacy runner (_mpa_v1 on the stack) bypassed app.py and
+        # needs the rerun; a run already routed by app.py's st.navigation goes on (no rerun, which would
+        # swallow button clicks: AppTest resets the legacy flag before every run).
+        if any(fr.function == "_mpa_v1" for fr in inspect.stack(context=0)):
+            st.rerun()
