@@ -63,7 +63,7 @@ def main() -> int:
                 page.goto(base + path, wait_until="domcontentloaded")
                 page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=120_000)
                 page.wait_for_function(
-                    "() => !(document.querySelector('[data-testid=\\"stStatusWidget\\"]')?.innerText || '')"
+                    "() => !(document.querySelector('[data-testid=stStatusWidget]')?.innerText || '')"
                     ".includes('Running')", timeout=120_000)
                 page.wait_for_timeout(3000)
                 page.screenshot(path=str(OUT / f"{name}.png"))
