@@ -564,19 +564,33 @@ def region_forecast(region: str, scenario: str) -> dict[str, pd.DataFrame]:
 def ensure_router() -> None:
     """Make sure pages run through app.py's st.navigation (shared sidebar, filters, URL sync).
 
-    Streamlit still has its legacy "pages/ folder" mode: in a fresh server process, until some
+    Streamlit still has its legacy "pages/ folder" runner: in a fresh server process, until some
     session has called st.navigation, a deep link such as /regions runs pages/regions.py on its
-    own. Every page calls this first; in that situation it switches the legacy mode off and
-    reruns, so the request goes through app.py and lands on the same page.
+    own. Every page calls this first. A run started by that legacy runner (`_mpa_v1` on the stack)
+    switches the legacy mode off and reruns, so the request goes through app.py and lands on the
+    same page. Under AppTest (which re-enables the legacy runner before every run) a rerun would
+    swallow widget events such as button clicks, so there the shared sidebar is rendered in place.
     """
     import inspect
 
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        # Only a run started by Streamlit's legacy runner (_mpa_v1 on the stack) bypassed app.py and
-        # needs the rerun; a run already routed by app.py's st.navigation goes on (no rerun, which would
-        # swallow button clicks: AppTest resets the legacy flag before every run).
-        if any(fr.function == "_mpa_v1" for fr in inspect.stack(context=0)):
-            st.rerun()
+    if not PagesManager.uses_pages_directory:
+        return
+    if not any(frame.function == "_mpa_v1" for frame in inspect.stack(context=0)):
+        PagesManager.uses_pages_directory = False  # already routed by app.py's st.navigation
+        return
+    if _in_apptest():
+        sidebar()
+        return
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
+def _in_apptest() -> bool:
+    """True inside streamlit.testing's AppTest, whose runtime is a MagicMock."""
+    from unittest.mock import MagicMock, NonCallableMagicMock
+
+    from streamlit.runtime import Runtime
+
+    return isinstance(getattr(Runtime, "_instance", None), (MagicMock, NonCallableMagicMock))
