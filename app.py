@@ -24,4 +24,5 @@ page = st.navigation(PAGES)
 st.sidebar.markdown(f"**{t('app.title', lang)}**")
 ui.sidebar()
 page.run()
+ui.permalink(ui.current().lang)  # after the page, so page-level parameters (e.g. metric) are in the link
 st.sidebar.caption(t("app.footer", lang))

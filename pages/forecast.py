@@ -3,8 +3,8 @@ top-down allocation of the EBA headline, reconciliation and pipeline risk. Layou
 
 import streamlit as st
 
-from workforce import db, model, text, ui
 from workforce import forecast_view as fv
+from workforce import model, text, ui
 from workforce.i18n import t
 
 ui.ensure_router()
@@ -137,7 +137,7 @@ ui.table(plants_shown)
 # ---------------------------------------------------------------- top-down allocation
 st.subheader(t("forecast.topdown_title", lang))
 st.caption(t("forecast.topdown_caption", lang))
-headlines = db.run("headlines")
+headlines = ui.run("headlines")
 jobs_head = model.headline_value(headlines, "jobs", fv.assumptions())
 if jobs_head is None or jobs_head.get("value") is None:
     st.info(t("forecast.no_headline", lang))

@@ -51,7 +51,6 @@ def sidebar() -> params.Filters:
         st.warning(warning, icon=None)
     filters = current()
     sync_url(filters)
-    permalink(filters.lang)
     return filters
 
 
@@ -536,27 +535,49 @@ def permalink(lang: str = "en") -> None:
         st.caption(t("permalink.help", lang))
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
 def region_metrics(level: int, country: str | None, year: int, scenario: str) -> pd.DataFrame:
-    """Forecast (P10/P50/P90 at `year`, `scenario`) beside supply and baseline for every region of `level`."""
+    """Forecast (P10/P50/P90 at `year`, `scenario`) beside supply and baseline for every region of `level`.
+    Includes this session's uploaded rows; only upload-free results are cached (process-wide)."""
+    if session_frames():
+        return _region_metrics(level, country, year, scenario, run)
+    return _region_metrics_cached(level, country, year, scenario)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _region_metrics_cached(level: int, country: str | None, year: int, scenario: str) -> pd.DataFrame:
+    return _region_metrics(level, country, year, scenario, db.run)
+
+
+def _region_metrics(level, country, year, scenario, runner) -> pd.DataFrame:
     from workforce import forecast_view, model, region_view
 
-    summary = db.run("region_summary", level=level, country=country)
-    sim = model.simulate(db.run("plants", country=None), forecast_view.make_params(scenario))
+    summary = runner("region_summary", level=level, country=country)
+    sim = model.simulate(runner("plants", country=None), forecast_view.make_params(scenario))
     if country:
         sim = model.subset(sim, country)
     pct = model.percentiles(model.aggregate(sim, level)) if not sim.index.empty else pd.DataFrame()
     return region_view.region_metrics(summary, pct, year)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def region_forecast(region: str, scenario: str) -> dict[str, pd.DataFrame]:
-    """Sparkline frame (year, P10/P50/P90 jobs and training) and the role split at each year for one region."""
+    """Sparkline frame (year, P10/P50/P90 jobs and training) and the role split at each year for one region
+    (this session's uploads included; only upload-free results are cached)."""
+    if session_frames():
+        return _region_forecast(region, scenario, run)
+    return _region_forecast_cached(region, scenario)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _region_forecast_cached(region: str, scenario: str) -> dict[str, pd.DataFrame]:
+    return _region_forecast(region, scenario, db.run)
+
+
+def _region_forecast(region, scenario, runner) -> dict[str, pd.DataFrame]:
     from workforce import forecast_view, model
 
-    sim = model.simulate(db.run("plants", country=None), forecast_view.make_params(scenario))
+    sim = model.simulate(runner("plants", country=None), forecast_view.make_params(scenario))
     total = model.scope_frame(sim, region)
-    labels, mix = model.role_mix(db.run("roles"))
+    labels, mix = model.role_mix(runner("roles"))
     by_role = model.split(total.assign(nuts_id=region), labels, mix) if labels else pd.DataFrame()
     return {"total": total, "by_role": by_role}
 
