@@ -65,7 +65,10 @@ def main() -> int:
                 page.wait_for_function(
                     "() => !(document.querySelector('[data-testid=stStatusWidget]')?.innerText || '')"
                     ".includes('Running')", timeout=120_000)
-                page.wait_for_timeout(3000)
+                maps = page.locator(".js-plotly-plot canvas")
+                if maps.count():
+                    maps.first.wait_for(timeout=60_000)
+                page.wait_for_timeout(8000)  # WebGL maps draw in software here
                 page.screenshot(path=str(OUT / f"{name}.png"))
                 print(f"saved docs/screenshots/{name}.png")
             browser.close()
