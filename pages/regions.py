@@ -27,7 +27,7 @@ with c2:
                       default=["plants"], key="rg_layers", format_func=lambda x: t(f"regions.layer_{x}", lang))
 st.query_params["metric"] = metric
 spec = region_view.METRICS[metric]
-label = f"{t(f'metric.{metric}', lang)} ({spec.unit})"
+label = f"{t(f'metric.{metric}', lang)} · {spec.unit}"
 
 data = ui.region_metrics(f.level, f.country, f.year, f.scenario)
 shapes = ui.geometry_for(f.level, data["nuts_id"].tolist())
