@@ -49,6 +49,8 @@ else:
     st.caption(t("overview.chart_alt", lang, sites=totals["sites"], countries=totals["countries"],
                  operating=totals["operating"], building=totals["under_construction"], announced=totals["announced"],
                  paused=totals["paused"], cancelled=totals["cancelled"]))
+    with st.expander(t("overview.pipeline_table", lang)):
+        ui.table(pipeline)
 
 plants = ui.run("plants", country=f.country)
 st.subheader(t("overview.map", lang))
