@@ -106,13 +106,33 @@ def make_params(scenario: str, overrides: tuple = (), draws: int = PAGE_DRAWS, s
     return model.Params.from_assumptions(a, scenario).with_overrides(draws=draws, seed=seed, **dict(overrides))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+def _session_runner():
+    """ui.run when this Streamlit session has uploads (results then stay out of the shared cache), else None."""
+    from workforce import ui
+
+    return ui.run if ui.session_frames() else None
+
+
 def results(scenario: str, overrides: tuple, scope: str | None, level: int, country: str | None,
             year: int, draws: int = PAGE_DRAWS, seed: int = 1) -> dict[str, pd.DataFrame]:
-    """Everything the page shows for one scenario + what-if, as small frames (cached)."""
+    """Everything the page shows for one scenario + what-if, as small frames (cached unless the session
+    has uploaded rows, which are then included)."""
+    runner = _session_runner()
+    if runner:
+        return _results(scenario, overrides, scope, level, country, year, draws, seed, runner)
+    return _results_cached(scenario, overrides, scope, level, country, year, draws, seed)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _results_cached(scenario: str, overrides: tuple, scope: str | None, level: int, country: str | None,
+                    year: int, draws: int, seed: int) -> dict[str, pd.DataFrame]:
+    return _results(scenario, overrides, scope, level, country, year, draws, seed, db.run)
+
+
+def _results(scenario, overrides, scope, level, country, year, draws, seed, runner) -> dict[str, pd.DataFrame]:
     params = make_params(scenario, overrides, draws, seed)
-    plants = db.run("plants", country=None)
-    roles = db.run("roles")
+    plants = runner("plants", country=None)
+    roles = runner("roles")
     sim = model.simulate(plants, params)
     total = model.scope_frame(sim, scope)
     labels, mix = model.role_mix(roles)
@@ -139,7 +159,7 @@ def results(scenario: str, overrides: tuple, scope: str | None, level: int, coun
 
 def allocation(level: int, key: str, year: int, bottom_up: pd.DataFrame | None, headline: float) -> pd.DataFrame:
     """The EBA headline allocated over regions of `level` by the chosen key (all Europe)."""
-    summary = db.run("region_summary", level=level, country=None)
+    summary = (_session_runner() or db.run)("region_summary", level=level, country=None)
     weights = summary[["nuts_id", "name", "capacity_gwh", "industry_employment_ths"]].rename(
         columns={"capacity_gwh": "capacity", "industry_employment_ths": "industry_employment"})
     if key == "bottom_up":
@@ -150,10 +170,21 @@ def allocation(level: int, key: str, year: int, bottom_up: pd.DataFrame | None, 
     return out.merge(weights[["nuts_id", "name"]], on="nuts_id", how="left")
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def bottom_up_level(scenario: str, overrides: tuple, level: int, year: int) -> pd.DataFrame:
+    runner = _session_runner()
+    if runner:
+        return _bottom_up_level(scenario, overrides, level, year, runner)
+    return _bottom_up_level_cached(scenario, overrides, level, year)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _bottom_up_level_cached(scenario: str, overrides: tuple, level: int, year: int) -> pd.DataFrame:
+    return _bottom_up_level(scenario, overrides, level, year, db.run)
+
+
+def _bottom_up_level(scenario, overrides, level, year, runner) -> pd.DataFrame:
     params = make_params(scenario, overrides)
-    sim = model.simulate(db.run("plants", country=None), params)
+    sim = model.simulate(runner("plants", country=None), params)
     pct = model.percentiles(model.aggregate(sim, level))
     return pct[pct["year"] == int(year)][["nuts_id", "jobs_p50"]].reset_index(drop=True)
 

@@ -6,32 +6,45 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from workforce import db, training
+from workforce import training
+
+
+def _run(name: str, **params) -> pd.DataFrame:
+    """Named query with this Streamlit session's uploaded rows (if any); plain catalog otherwise (CLI)."""
+    from workforce import ui
+
+    return ui.run(name, **params)
+
+
+def _has_uploads() -> bool:
+    from workforce import ui
+
+    return bool(ui.session_frames())
 
 
 def programmes(country: str | None = None) -> pd.DataFrame:
-    return db.run("programmes", country=country)
+    return _run("programmes", country=country)
 
 
 def programme_counts(country: str | None = None) -> pd.DataFrame:
     """Programmes, providers and published capacity per country × mode."""
-    return db.run("programme_counts", country=country)
+    return _run("programme_counts", country=country)
 
 
 def programme_roles(country: str | None = None) -> pd.DataFrame:
-    return db.run("programme_roles", country=country)
+    return _run("programme_roles", country=country)
 
 
 def roles() -> pd.DataFrame:
-    return db.run("roles")
+    return _run("roles")
 
 
 def plants(country: str | None = None) -> pd.DataFrame:
-    return db.run("plants", country=country)
+    return _run("plants", country=country)
 
 
 def centroids(level: int = 2, country: str | None = None) -> pd.DataFrame:
-    return db.run("region_centroids", level=level, country=country)
+    return _run("region_centroids", level=level, country=country)
 
 
 def region_names(level: int = 2, country: str | None = None) -> dict[str, str]:
@@ -42,6 +55,8 @@ def region_names(level: int = 2, country: str | None = None) -> dict[str, str]:
 def need(country: str | None = None, level: int = 2, scenario: str = "base") -> tuple[pd.DataFrame, str]:
     """(need [nuts_id, year, role_id, need], label of its source): the one demand switch point.
     Uses the forecast engine (P50 training need, `scenario`) when its assumptions load, else the proxy."""
+    if _has_uploads():  # session data never enters the shared cache
+        return training.need(plants(country), roles(), level, model_params(scenario))
     return _need(country, level, scenario)
 
 
@@ -84,11 +99,11 @@ def white_spots(country: str | None = None, level: int = 2, max_km: float | None
 
 
 def network(country: str | None = None) -> pd.DataFrame:
-    return db.run("partnership_network", country=country)
+    return _run("partnership_network", country=country)
 
 
 def regions_without_partnership(country: str | None = None) -> pd.DataFrame:
-    return db.run("regions_without_partnership", country=country)
+    return _run("regions_without_partnership", country=country)
 
 
 def hubs(edges: pd.DataFrame, min_partnerships: int = 2) -> pd.DataFrame:

@@ -590,7 +590,8 @@ def ensure_router() -> None:
     own. Every page calls this first. A run started by that legacy runner (`_mpa_v1` on the stack)
     switches the legacy mode off and reruns, so the request goes through app.py and lands on the
     same page. Under AppTest (which re-enables the legacy runner before every run) a rerun would
-    swallow widget events such as button clicks, so there the shared sidebar is rendered in place.
+    swallow widget events such as button clicks, so there the page simply goes on with the session's
+    filters (sidebar widgets rendered from a legacy run would get new ids and reset the filters).
     """
     import inspect
 
@@ -602,8 +603,7 @@ def ensure_router() -> None:
         PagesManager.uses_pages_directory = False  # already routed by app.py's st.navigation
         return
     if _in_apptest():
-        sidebar()
-        return
+        return  # the session's filters (parsed on its first run) still apply; no sidebar widgets here
     PagesManager.uses_pages_directory = False
     st.rerun()
 
