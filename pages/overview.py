@@ -20,7 +20,7 @@ for col, metric, label in zip(cols, ("eba_battery_supply_chain_jobs_2025", "eba_
     if row.empty:
         continue
     r = row.iloc[0]
-    col.metric(t(label, lang), f"{r['value']:,.0f}", help=r.get("note") or None, border=True)
+    col.metric(t(label, lang), ui.fmt_number(r['value'], lang=lang), help=r.get("note") or None, border=True)
     col.caption(t("overview.headline_source", lang, source=text.md_link(r["source_title"], r["source_url"]),
                   as_of=text.md(r["as_of"])))
 
