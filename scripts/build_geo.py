@@ -2,7 +2,7 @@
 
     python scripts/build_geo.py [--geo DIR] [--out data/geo]
 
-Inputs (DIR, default /work/shared/geo): the GISCO NUTS GeoJSON files described in
+Inputs (DIR, default ../shared/geo beside the repository): the GISCO NUTS GeoJSON files described in
 that folder's README.md. Outputs (in --out):
 
 * ``nuts2024_l{0,1,2}.geojson`` / ``nuts2021_l{0,1,2}.geojson`` — coverage-simplified
@@ -29,7 +29,7 @@ import pandas as pd
 import shapely
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_GEO = Path("/work/shared/geo")
+DEFAULT_GEO = Path(__file__).resolve().parent.parent.parent / "shared" / "geo"
 DEFAULT_OUT = ROOT / "data" / "geo"
 
 SIMPLIFY_TOLERANCE = 0.02  # degrees, shapely.coverage_simplify (Visvalingam-Whyatt on the coverage)

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from workforce import geo  # noqa: E402
 from workforce.ingest import read_eurostat  # noqa: E402
 
-DEFAULT_EUROSTAT = Path("/work/shared/eurostat")
+DEFAULT_EUROSTAT = Path(__file__).resolve().parent.parent.parent / "shared" / "eurostat"
 FILES = {
     "nama_10r_3empers": "nama_10r_3empers_sdmx_csv.csv",
     "lfst_r_lfe2en2": "lfst_r_lfe2en2_bulk_old.tsv",

@@ -10,7 +10,7 @@ from workforce.ingest import read_eurostat
 
 REGIONS = DATA_DIR / "regions.csv"
 UNMAPPED = DATA_DIR / "regions_unmapped.csv"
-EUROSTAT = Path("/work/shared/eurostat")
+EUROSTAT = Path(__file__).resolve().parent.parent.parent / "shared" / "eurostat"
 COLUMNS = [
     "nuts_id",
     "level",

@@ -10,7 +10,7 @@ import pytest
 
 from workforce.ingest import IngestError, dataset_from_name, fetch_eurostat_api, read_eurostat, summarise
 
-EUROSTAT = Path("/work/shared/eurostat")
+EUROSTAT = Path(__file__).resolve().parent.parent.parent / "shared" / "eurostat"
 OLD = EUROSTAT / "lfst_r_lfe2en2_bulk_old.tsv"
 SDMX = EUROSTAT / "nama_10r_3empers_sdmx_csv.csv"
 NEW = EUROSTAT / "nama_10r_3gdp_estat_new.tsv"
