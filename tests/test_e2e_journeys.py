@@ -8,7 +8,7 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ["", "regions", "forecast", "training", "partnerships", "sources"]
+PAGES = ["", "regions", "forecast", "training", "partnerships", "explorer", "sources"]
 
 
 def wait_ready(page, timeout=90_000):
