@@ -618,21 +618,46 @@ def _dedupe(mat: np.ndarray):
     return nz, scale, norm[first].astype(np.float32), inv
 
 
-def _quantiles(n_unique: int, n_draws: int, fill, qs=QUANTILES) -> np.ndarray:
-    """Percentiles of rows 0..n_unique-1 whose draws `fill(i, out)` writes, in cache-sized blocks
-    (two threads: numpy releases the GIL while sorting)."""
+def _order_stats(draws: np.ndarray, ks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Order statistics k and k+1 of every row for each k in `ks`, without a full sort: partition in
+    place around the middle k, recurse into both sides (introselect is O(n), a sort O(n log n)); the
+    (k+1)-th is then the minimum of the slice up to the next placed position. `draws` is reordered."""
+    n = draws.shape[1]
+    placed = sorted(set(int(k) for k in ks))
+
+    def place(lo_i: int, hi_i: int, start: int, stop: int) -> None:
+        if lo_i >= hi_i:
+            return
+        mid = (lo_i + hi_i) // 2
+        k = placed[mid]
+        draws[:, start:stop].partition(k - start, axis=1)
+        place(lo_i, mid, start, k)
+        place(mid + 1, hi_i, k + 1, stop)
+
+    place(0, len(placed), 0, n)
+    bounds = placed[1:] + [n]
+    nxt = {k: b for k, b in zip(placed, bounds)}
+    v_lo = draws[:, [int(k) for k in ks]]
+    v_hi = np.column_stack([draws[:, k + 1:max(nxt[k], k + 2)].min(axis=1) if k + 1 < n else draws[:, k]
+                            for k in (int(k) for k in ks)])
+    return v_lo, v_hi
+
+
+def _quantiles(uniq: np.ndarray, basis: np.ndarray, qs=QUANTILES) -> np.ndarray:
+    """Percentiles over the draws `uniq @ basis` of every row of `uniq`, in cache-sized blocks. Rows are
+    sparse (a region holds few plants), so each block multiplies only the columns it uses (two threads:
+    numpy releases the GIL in the product and the partition)."""
+    n_unique, n_draws = len(uniq), basis.shape[1]
     pos = np.asarray(qs, dtype=float) / 100 * (n_draws - 1)
     lo = np.floor(pos).astype(int)
-    hi = np.minimum(lo + 1, n_draws - 1)
     frac = (pos - lo)[None, :]
 
     def block(start: int) -> np.ndarray:
-        stop = min(start + BLOCK, n_unique)
-        draws = np.empty((stop - start, n_draws), dtype=np.float32)
-        for i in range(start, stop):
-            fill(i, draws[i - start])
-        draws.sort(axis=1)
-        return draws[:, lo] * (1 - frac) + draws[:, hi] * frac
+        rows = uniq[start:start + BLOCK]
+        cols = np.flatnonzero(np.any(rows != 0, axis=0))
+        draws = rows[:, cols] @ basis[cols]
+        v_lo, v_hi = _order_stats(draws, lo)
+        return v_lo * (1 - frac) + v_hi * frac
 
     starts = range(0, n_unique, BLOCK)
     if n_unique > BLOCK and WORKERS > 1:
@@ -644,37 +669,23 @@ def _quantiles(n_unique: int, n_draws: int, fill, qs=QUANTILES) -> np.ndarray:
 def _jobs_percentiles(sim: Simulation) -> np.ndarray:
     out = np.zeros((len(sim.index), len(QUANTILES)))
     nz, scale, uniq, inv = _dedupe(sim.coef)
-    if not len(uniq):
-        return out
-    basis = sim.basis
-
-    def fill(i, row_out):  # rows are sparse (a region holds few plants): only the non-zero terms
-        row = uniq[i]
-        idx = np.flatnonzero(row)
-        np.dot(row[idx], basis[idx], out=row_out)
-
-    out[nz] = _quantiles(len(uniq), basis.shape[1], fill)[inv] * scale[nz, None]
+    if len(uniq):
+        out[nz] = _quantiles(uniq, sim.basis)[inv] * scale[nz, None]
     return out
 
 
 def _training_percentiles(sim: Simulation) -> np.ndarray:
+    """Training draws f_new ⊙ (Δjobs) + (f_rep, or f_first in the first year) ⊙ incumbents are linear in
+    the basis once the per-draw factors are folded into it: [Δ, prev·(1−first), prev·first] @
+    [B⊙f_new; B⊙f_rep; B⊙f_first]."""
     out = np.zeros((len(sim.index), len(QUANTILES)))
-    j = sim.coef.shape[1]
-    mat = np.concatenate([sim.coef - sim.prev, sim.prev, sim.first_year()[:, None].astype(float)], axis=1)
-    mat[:, -1] *= np.abs(mat[:, :-1]).max(axis=1) > 0  # a flag alone is no training need
+    first = sim.first_year()[:, None].astype(float)
+    mat = np.concatenate([sim.coef - sim.prev, sim.prev * (1 - first), sim.prev * first], axis=1)
     nz, scale, uniq, inv = _dedupe(mat)
-    if not len(uniq):
-        return out
-    basis = sim.basis
-    f_new, f_rep, f_first = sim.factors
-
-    def fill(i, row_out):
-        row = uniq[i]
-        a_idx, b_idx = np.flatnonzero(row[:j]), np.flatnonzero(row[j:2 * j])
-        np.multiply(f_new, row[:j][a_idx] @ basis[a_idx], out=row_out)
-        row_out += (f_first if row[-1] else f_rep) * (row[j:2 * j][b_idx] @ basis[b_idx])
-
-    out[nz] = _quantiles(len(uniq), basis.shape[1], fill)[inv] * scale[nz, None]
+    if len(uniq):
+        f_new, f_rep, f_first = sim.factors
+        basis = np.concatenate([sim.basis * f_new, sim.basis * f_rep, sim.basis * f_first])
+        out[nz] = _quantiles(uniq, basis)[inv] * scale[nz, None]
     return out
 
 
