@@ -197,3 +197,25 @@ def test_fetch_gisco_mocked(tmp_path):
     assert seen["url"].startswith("https://gisco-services.ec.europa.eu/") and seen["timeout"] <= 10
     assert geo.fetch_gisco(2024, tmp_path / "a", opener=offline) == p  # cached copy when offline
     assert geo.fetch_gisco(2024, tmp_path / "b", opener=lambda u, timeout: _Resp(b"<html>")) is None
+
+
+def test_array_coordinates_same_json_and_shared_properties():
+    import json
+
+    import numpy as np
+    import plotly.io as pio
+
+    g = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": "A1", "properties": {"n": 1},
+         "geometry": {"type": "Polygon", "coordinates": [[[0.5, 1.0], [2.0, 3.25], [0.5, 1.0]]]}},
+        {"type": "Feature", "id": "B1", "properties": {},
+         "geometry": {"type": "MultiPolygon", "coordinates": [[[[0, 0], [1, 0], [0, 1], [0, 0]]],
+                                                               [[[5, 5], [6, 5], [5, 6], [5, 5]]]]}},
+        {"type": "Feature", "id": "C1", "properties": {}, "geometry": None},
+    ]}
+    out = geo.with_array_coordinates(g)
+    ring = out["features"][0]["geometry"]["coordinates"][0]
+    assert isinstance(ring, np.ndarray) and ring.shape == (3, 2)
+    assert out["features"][0]["properties"] is g["features"][0]["properties"]
+    assert isinstance(g["features"][0]["geometry"]["coordinates"][0], list)  # input untouched
+    assert json.loads(pio.to_json(out, validate=False)) == json.loads(json.dumps(g))

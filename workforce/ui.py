@@ -172,7 +172,7 @@ def sources_markdown() -> str:
 def _geometry_cached(level: int, version: int) -> dict:
     from workforce import geo
 
-    return geo.load_regions(version=version, level=level)
+    return geo.with_array_coordinates(geo.load_regions(version=version, level=level))
 
 
 def _empty_geometry() -> dict:
