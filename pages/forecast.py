@@ -13,6 +13,7 @@ f = ui.current()
 lang = f.lang
 st.title(t("forecast.title", lang))
 st.markdown(t("forecast.engine_intro", lang))
+ui.upload_section(lang, tables=("plants",), key="fc_up", compact=True)
 ui.assumption_badge(lang)
 
 raw = st.query_params.to_dict()

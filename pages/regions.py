@@ -12,6 +12,7 @@ f = ui.current()
 lang = f.lang
 st.title(t("regions.title", lang))
 st.markdown(t("regions.intro", lang))
+ui.upload_section(lang, tables=("regions", "plants"), key="rg_up", compact=True)
 
 metric = st.query_params.get("metric", "jobs")
 if metric not in region_view.METRICS:

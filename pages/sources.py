@@ -27,3 +27,4 @@ ui.table(sources)
 ui.csv_download(sources, "sources", lang)
 
 ui.upload_section(lang)
+ui.eurostat_section(lang)

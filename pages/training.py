@@ -13,6 +13,7 @@ f = ui.current()
 lang = f.lang
 st.title(t("training.title", lang))
 st.markdown(t("training.intro", lang))
+ui.upload_section(lang, tables=("programmes",), key="tr_up", compact=True)
 
 programmes = training_data.programmes(f.country)
 prog_roles = training_data.programme_roles(f.country)

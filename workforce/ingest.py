@@ -18,10 +18,15 @@ Malformed input raises :class:`IngestError` naming the 1-based line number of th
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gzip
+import http.client
 import io
 import re
+import time
+import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 API_TSV_URL = "https://ec.europa.eu/eurostat/api/dissemination/sdmx/2.1/data/{code}?format=TSV&compressed=true"
+MAX_DOWNLOAD = 200_000_000  # bytes (gzip) per dataset
 SDMX_FIXED = ("DATAFLOW", "LAST UPDATE", "TIME_PERIOD", "OBS_VALUE", "OBS_FLAG")
 # trailing words in local file names that are not part of the Eurostat code
 _NAME_NOISE = {"bulk", "old", "new", "sdmx", "csv", "tsv", "estat", "data", "linear", "latest", "download"}
@@ -295,30 +301,91 @@ def summarise(df: pd.DataFrame) -> dict:
     }
 
 
-def fetch_eurostat_api(dataset: str, cache_dir: Path | str, timeout: float = 10.0, opener=None) -> Path | None:
-    """Download a dataset as gzip TSV from the Eurostat SDMX 2.1 API into ``cache_dir``.
+@dataclass(frozen=True)
+class Fetch:
+    """Outcome of one Eurostat API download. ``path``: the fresh download or an earlier cached copy
+    (None when neither); ``fresh``: downloaded now; ``error``: why the download failed ('' if not);
+    ``unreachable``: the server could not be reached at all (no network, DNS, timeout)."""
 
-    Returns the cached ``<dataset>.tsv.gz`` path (fresh, or an earlier copy when the download
-    fails), or None when offline and nothing is cached. Not used at app start-up; tests pass a
-    mocked ``opener``.
-    """
+    dataset: str
+    path: Path | None
+    fresh: bool = False
+    error: str = ""
+    unreachable: bool = False
+
+    @property
+    def saved_on(self) -> str:
+        """Date (YYYY-MM-DD, UTC) the cached file was written; '' when there is none."""
+        if self.path is None or not self.path.exists():
+            return ""
+        return dt.datetime.fromtimestamp(self.path.stat().st_mtime, dt.UTC).date().isoformat()
+
+
+def cache_path(dataset: str, cache_dir: Path | str) -> Path:
     code = dataset.strip().lower()
-    if not re.fullmatch(r"[a-z0-9_]+", code):
+    if not re.fullmatch(r"[a-z0-9_]{1,64}", code):
         raise ValueError(f"not a Eurostat dataset code: {dataset!r}")
-    cache = Path(cache_dir)
-    target = cache / f"{code}.tsv.gz"
+    return Path(cache_dir) / f"{code}.tsv.gz"
+
+
+def _read_body(resp, deadline: float, max_bytes: int) -> bytes:
+    chunks, size = [], 0
+    while chunk := resp.read(1 << 16):
+        size += len(chunk)
+        if size > max_bytes:
+            raise ValueError(f"download larger than {max_bytes // 1_000_000} MB")
+        if time.monotonic() > deadline:
+            raise TimeoutError("download too slow")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def fetch_eurostat(dataset: str, cache_dir: Path | str, timeout: float = 10.0, opener=None,
+                   max_bytes: int = MAX_DOWNLOAD) -> Fetch:
+    """Download ``dataset`` as gzip TSV from the Eurostat SDMX 2.1 API into ``cache_dir``.
+
+    The whole download (connect + read) gives up after ``timeout`` seconds; a payload that is not a
+    readable Eurostat file is never cached. On any failure the earlier cached copy (if any) is
+    returned with the reason. Never called at app start-up; tests pass a fake ``opener`` (a callable
+    like ``urllib.request.urlopen``).
+    """
+    target = cache_path(dataset, cache_dir)
+    code = target.name.removesuffix(".tsv.gz")
     open_url = opener or urllib.request.urlopen
+    deadline = time.monotonic() + timeout
     try:
         with open_url(API_TSV_URL.format(code=code), timeout=timeout) as resp:
-            body = resp.read()
+            body = _read_body(resp, deadline, max_bytes)
+    except urllib.error.HTTPError as exc:
+        return Fetch(code, _existing(target), error=f"HTTP {exc.code} {exc.reason}".strip())
+    except TimeoutError:
+        return Fetch(code, _existing(target), error=f"no answer within {timeout:g} s", unreachable=True)
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        timed_out = isinstance(reason, TimeoutError)
+        error = f"no answer within {timeout:g} s" if timed_out else str(reason)
+        return Fetch(code, _existing(target), error=error, unreachable=True)
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        return Fetch(code, _existing(target), error=str(exc) or type(exc).__name__, unreachable=isinstance(exc, OSError))
+    try:
         read_eurostat(io.BytesIO(body), dataset=code)  # validate before caching
-    except (OSError, ValueError):
-        return target if target.exists() else None
-    cache.mkdir(parents=True, exist_ok=True)
+    except Exception as exc:  # hostile/garbage payload: report, never cache, never crash
+        return Fetch(code, _existing(target), error=f"not a Eurostat file: {str(exc)[:200]}")
+    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")
     tmp.write_bytes(body if body[:2] == b"\x1f\x8b" else gzip.compress(body, mtime=0))
     tmp.replace(target)
-    return target
+    return Fetch(code, target, fresh=True)
 
 
-__all__ = ["IngestError", "read_eurostat", "summarise", "fetch_eurostat_api", "dataset_from_name"]
+def _existing(path: Path) -> Path | None:
+    return path if path.exists() else None
+
+
+def fetch_eurostat_api(dataset: str, cache_dir: Path | str, timeout: float = 10.0, opener=None) -> Path | None:
+    """Path of a fresh download, else of the earlier cached copy, else None (see fetch_eurostat)."""
+    return fetch_eurostat(dataset, cache_dir, timeout, opener).path
+
+
+__all__ = ["IngestError", "Fetch", "read_eurostat", "summarise", "fetch_eurostat", "fetch_eurostat_api",
+           "dataset_from_name"]

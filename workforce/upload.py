@@ -453,24 +453,31 @@ def _check_nuts(typed: pd.DataFrame, table: str, reasons: dict[int, list[str]], 
     mapping, _ = geo.to_nuts2024(codes.unique().tolist())
     target = dict(zip(mapping["code"], mapping["nuts_id_2024"], strict=False))
     names = dict(zip(known["nuts_id"], known["name"], strict=False))
-    mapped_n = 0
-    for i, code in codes.items():
-        new = target.get(code) or ""
-        if new and new in valid:
-            if new != code:
-                typed.at[i, col] = new
-                mapped_n += 1
-                if table == "plants" and "nuts_version" in typed:
-                    typed.at[i, "nuts_version"] = "2024"
-            if level is not None and len(new) - 2 != level:
-                reasons[i].append(f"{col}: {code!r} is a NUTS-{len(new) - 2} code; NUTS-{level} expected")
-            country = typed.at[i, "country"] if "country" in typed.columns else None
-            if isinstance(country, str) and country.strip() and country.upper() != "EU":
-                want = geo.normalise_code(country)
-                if new[:2] != want:
-                    reasons[i].append(f"{col}: {code!r} is not in country {country!r}")
-            continue
-        reasons[i].append(f"{col}: unknown NUTS code {code!r}" + _did_you_mean(code, known, level, names))
+    new = codes.map(lambda c: target.get(c) or "")
+    ok = new.isin(valid)
+    changed = ok & (new != codes)
+    typed.loc[changed[changed].index, col] = new[changed]
+    mapped_n = int(changed.sum())
+    if mapped_n and table == "plants" and "nuts_version" in typed:
+        typed.loc[changed[changed].index, "nuts_version"] = "2024"
+    if level is not None:
+        wrong = ok & (new.str.len() - 2 != level)
+        for i in wrong[wrong].index:
+            reasons[i].append(f"{col}: {codes[i]!r} is a NUTS-{len(new[i]) - 2} code; NUTS-{level} expected")
+    if "country" in typed.columns:
+        country = typed.loc[codes.index, "country"].astype("string").str.strip()
+        given = country.notna() & (country != "") & (country.str.upper() != "EU")
+        want = country[given].map(geo.normalise_code)
+        other = (ok & given).fillna(False).astype(bool)
+        other[other] = new[other].str[:2] != want[other]
+        for i in other[other].index:
+            reasons[i].append(f"{col}: {codes[i]!r} is not in country {typed.at[i, 'country']!r}")
+    hints: dict[str, str] = {}
+    for i in ok[~ok].index:
+        code = codes[i]
+        if code not in hints:
+            hints[code] = _did_you_mean(code, known, level, names)
+        reasons[i].append(f"{col}: unknown NUTS code {code!r}" + hints[code])
     if mapped_n:
         messages.append(f"{mapped_n} NUTS 2021 (or older) code(s) in {col} were mapped to NUTS 2024.")
     return messages
@@ -480,19 +487,20 @@ def _fill_region_fields(typed: pd.DataFrame, reasons: dict[int, list[str]], nuts
     """Regional indicators: derive empty level / country / name from the (valid) NUTS code."""
     known = _nuts_codes(nuts)
     names = dict(zip(known["nuts_id"], known["name"], strict=False))
-    ok = [i for i in typed.index if not reasons[i] and pd.notna(typed.at[i, "nuts_id"])]
-    filled = 0
-    for i in ok:
-        code = str(typed.at[i, "nuts_id"])
-        if pd.isna(typed.at[i, "level"]):
-            typed.at[i, "level"] = len(code) - 2
-            filled += 1
-        elif int(typed.at[i, "level"]) != len(code) - 2:
-            reasons[i].append(f"level: {typed.at[i, 'level']} does not match NUTS code {code!r} (level {len(code) - 2})")
-        if pd.isna(typed.at[i, "country"]):
-            typed.at[i, "country"] = code[:2]
-        if pd.isna(typed.at[i, "name"]) and code in names:
-            typed.at[i, "name"] = names[code]
+    ok = pd.Series([not reasons[i] for i in typed.index], index=typed.index, dtype=bool) & typed["nuts_id"].notna()
+    codes = typed.loc[ok, "nuts_id"].astype(str)
+    code_level = (codes.str.len() - 2).astype("Int64")
+    level = typed.loc[ok, "level"]
+    empty = level.isna()
+    filled = int(empty.sum())
+    typed.loc[empty[empty].index, "level"] = code_level[empty]
+    wrong = (~empty & (level != code_level)).fillna(False)
+    for i in wrong[wrong].index:
+        reasons[i].append(f"level: {typed.at[i, 'level']} does not match NUTS code {codes[i]!r} (level {code_level[i]})")
+    no_country = typed.loc[ok, "country"].isna()
+    typed.loc[no_country[no_country].index, "country"] = codes[no_country].str[:2]
+    no_name = typed.loc[ok, "name"].isna() & codes.isin(names)
+    typed.loc[no_name[no_name].index, "name"] = codes[no_name].map(names)
     return ["Empty level/country/name were filled from the NUTS codes."] if filled else []
 
 
@@ -530,7 +538,7 @@ def _check_duplicates(typed: pd.DataFrame, spec: TableSpec, rows: pd.Series, rea
         first_row.setdefault(k, rows[i])
     for i in dup[dup].index:
         k = tuple(keys.loc[i])
-        label = ", ".join(f"{c}={v!r}" for c, v in zip(key, k, strict=False))
+        label = ", ".join(f"{c}={v.item() if hasattr(v, 'item') else v!r}" for c, v in zip(key, k, strict=False))
         reasons[i].append(f"duplicate {label} (first on row {first_row[k]})")
 
 

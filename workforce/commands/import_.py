@@ -15,7 +15,12 @@ from workforce.cli import CliError
 
 
 def _add_eurostat(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", type=Path, help="Eurostat file: old bulk TSV, current TSV or SDMX-CSV (.gz ok)")
+    p.add_argument("file", type=Path, nargs="?", help="Eurostat file: old bulk TSV, current TSV or SDMX-CSV (.gz ok)")
+    p.add_argument("--fetch", metavar="DATASET",
+                   help="download DATASET (e.g. nama_10r_3gdp) from the Eurostat API instead of reading FILE; "
+                        "cached in .cache/eurostat/ ($WORKFORCE_CACHE_DIR/eurostat/); offline: the cached copy, "
+                        "else exit 2")
+    p.add_argument("--timeout", type=float, default=15.0, help="seconds for the download (default 15)")
     p.add_argument("--dataset", help="dataset code when the file does not name it (default: from file)")
     p.add_argument("--out", type=Path, help="also write the tidy table to this .parquet or .csv file")
 
@@ -23,11 +28,14 @@ def _add_eurostat(p: argparse.ArgumentParser) -> None:
 def _run_eurostat(args: argparse.Namespace) -> int:
     from workforce.ingest import IngestError, read_eurostat, summarise
 
-    path: Path = args.file
-    if not path.is_file():
-        raise CliError(f"no such file: {path}")
     if args.out is not None and args.out.suffix.lower() not in (".parquet", ".csv"):
         raise CliError(f"--out must end in .parquet or .csv, got {args.out.name}")
+    fetched = _fetch(args) if args.fetch else None
+    path: Path | None = fetched.path if fetched else args.file
+    if path is None:
+        raise CliError("give a FILE or --fetch DATASET")
+    if not path.is_file():
+        raise CliError(f"no such file: {path}")
     try:
         df = read_eurostat(path, dataset=args.dataset)
     except IngestError as exc:
@@ -40,12 +48,36 @@ def _run_eurostat(args: argparse.Namespace) -> int:
             df.to_csv(args.out, index=False)
     summary = summarise(df)
     summary["file"] = str(path)
+    if fetched is not None:
+        summary["fetched"] = "now" if fetched.fresh else f"cached copy of {fetched.saved_on}"
+        if fetched.error:
+            summary["fetch_error"] = fetched.error
     if df.attrs.get("last_update"):
         summary["last_update"] = df.attrs["last_update"]
     if args.out is not None:
         summary["out"] = str(args.out)
     print(json.dumps(summary, indent=2, sort_keys=False))
     return 0
+
+
+def _fetch(args: argparse.Namespace):
+    import sys
+
+    from workforce import eurostat_refresh, ingest
+
+    if args.file is not None:
+        raise CliError("give either FILE or --fetch DATASET, not both")
+    directory = eurostat_refresh.cache_dir()
+    try:
+        fetched = ingest.fetch_eurostat(args.fetch, directory, timeout=max(0.1, args.timeout))
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    if fetched.path is None:
+        raise CliError(f"Eurostat is unreachable or the download failed ({fetched.error}); "
+                       f"no cached copy of {fetched.dataset} in {directory}")
+    if not fetched.fresh:
+        print(f"warning: Eurostat is unreachable or the download failed ({fetched.error}); using the copy cached on {fetched.saved_on}: {fetched.path}", file=sys.stderr)
+    return fetched
 
 
 def _not_yet(kind: str):
