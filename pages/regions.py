@@ -50,8 +50,12 @@ if clicked and clicked != f.region:
 st.caption(t("regions.alt", lang, n=int(data[spec.column].notna().sum()), total=len(data), metric=label,
              year=f.year, scenario=t(f"scenario.{f.scenario}", lang)))
 st.caption(t("regions.uncertain_note", lang, small=region_view.SMALL_NUMBER))
-if metric in ("jobs", "training", "gap", "jobs_per_1000"):
+if spec.forecast:
     ui.assumption_badge(lang)
+if spec.baseline_year:
+    base = region_view.baseline(data, metric)
+    st.caption(t(f"regions.baseline.{spec.baseline_year}", lang, years=base["years"],
+                 bound="—" if base["bound"] is None else ui.fmt_number(base["bound"], 2, lang)))
 ui.download_menu(fig=fig, df=data, name=f"regions_{metric}", lang=lang)
 unmapped = ui.run("unmapped_region_codes", country=f.country)
 if not unmapped.empty:
@@ -63,9 +67,7 @@ left, right = st.columns([3, 2])
 with left:
     st.subheader(t("regions.ranked_gap" if f.country else "regions.ranked", lang,
                    metric=t(f"metric.{metric}", lang)))
-    ui.table(ranked, ["nuts_id", "name", "jobs_p10", "jobs_p50", "jobs_p90", "training_p50", "training_capacity",
-                      "gap", "jobs_per_1000_industry", "sites", "jobs_announced", "programmes", "partnerships",
-                      "uncertainty", "industry_employment_year"])
+    ui.table(ranked, region_view.table_columns(metric))
 with right:
     names = dict(zip(data["nuts_id"], data["name"]))
     options = [None, *sorted(names, key=lambda r: (names[r] or r))]

@@ -5,7 +5,7 @@ with regions as (
 ),
 
 final as (
-    select nuts_id, name, indicator, dataset, year, unit, value, flag, note, source_url, source_title, as_of
+    select nuts_id, name, indicator, dataset, year, unit, value, flag, status, note, source_url, source_title, as_of
     from regions
     where nuts_id = $nuts_id
     order by indicator, year

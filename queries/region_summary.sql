@@ -1,5 +1,6 @@
 -- Per region at NUTS level $level (0, 1 or 2): sites, announced jobs and capacity,
--- programmes, partnerships, and the latest industry employment baseline.
+-- programmes, partnerships, and the latest baselines: industry employment (observed) and population
+-- (population_derived, modelled from Eurostat GDP / GDP per inhabitant; NULL where it does not exist).
 -- grain: one row per NUTS region (version 2024, UK on 2021) at the chosen level
 with plants as (
     select * from plants where nuts2 is not null
@@ -23,6 +24,15 @@ industry as (
            row_number() over (partition by nuts_id order by year desc) as rn
     from regions
     where indicator = 'employment_industry' and level = $level and value is not null
+),
+
+population as (
+    select nuts_id, value, year, status,
+           -- each row's note states its rounding bound as "±0.44 %" (scripts/build_regions.py)
+           try_cast(regexp_extract(note, '±([0-9.]+) %', 1) as double) as bound_pct,
+           row_number() over (partition by nuts_id order by year desc) as rn
+    from regions
+    where indicator = 'population_derived' and level = $level and value is not null
 ),
 
 plant_totals as (
@@ -63,12 +73,17 @@ final as (
         coalesce(pr.programmes_with_capacity, 0) as programmes_with_capacity,
         coalesce(pa.partnerships, 0) as partnerships,
         i.value as industry_employment_ths,
-        i.year as industry_employment_year
+        i.year as industry_employment_year,
+        po.value as population_ths,
+        po.year as population_year,
+        po.status as population_status,
+        po.bound_pct as population_bound_pct
     from nuts as n
     left join plant_totals as pt on pt.nuts_id = n.nuts_id
     left join programme_totals as pr on pr.nuts_id = n.nuts_id
     left join partnership_totals as pa on pa.nuts_id = n.nuts_id
     left join industry as i on i.nuts_id = n.nuts_id and i.rn = 1
+    left join population as po on po.nuts_id = n.nuts_id and po.rn = 1
     where $country is null or n.country = $country
     order by n.nuts_id
 )

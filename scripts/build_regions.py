@@ -14,6 +14,10 @@ Rules (see data/SOURCES.md):
   (NUTS 2013) → FRY1), the current code wins, then the most recent legacy version.
 * Aggregates (EU27_2020, EU28, EA19 …) and extra-regio codes (xxZ, xxZZ, xxZZZ) are dropped and counted.
 * Rows without a value (':' in the source, or an incomplete aggregate) are left out.
+* ``population_derived`` (status ``modelled``) is the one derived indicator: MIO_EUR x 1e6 / EUR_HAB of
+  nama_10r_3gdp for the same code and year (Eurostat divides GDP by the average annual population), derived on
+  the source codes and then placed like the other additive indicators. EUR_HAB is published rounded to 100 EUR,
+  so each row's note states its own rounding bound (see ``derive_population``).
 """
 
 from __future__ import annotations
@@ -63,6 +67,16 @@ COLUMNS = [
     "note",
     "nuts_version",
 ]
+# population_derived: MIO_EUR has two decimals, EUR_HAB is rounded to the nearest 100 EUR (checked: the
+# intervals this implies for EUR and for PPS always overlap; truncation would contradict 672 geo x years)
+MIO_EUR_HALF_STEP = 0.005
+EUR_HAB_HALF_STEP = 50.0
+UNUSABLE_FLAGS = frozenset("cdu")  # confidential, definition differs, low reliability: never derived from
+POPULATION_NOTE = (
+    "modelled, not a published figure: MIO_EUR x 1e6 / EUR_HAB of nama_10r_3gdp, same code and year (Eurostat "
+    "computes GDP per inhabitant with the average annual population, nama_10r_3popgdp); EUR_HAB is published "
+    "rounded to 100 EUR, so the true value is within ±{bound:.2f} %"
+)
 LEGACY_PRIORITY = {"nuts2024": 0, "crosswalk 2021->2024": 1, "nuts2021 (no 2024 equivalent)": 1}
 
 
@@ -91,6 +105,37 @@ def aggregate_nuts3(df: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     res = pd.concat(out, ignore_index=True)
     res["value"] = res["value"].round(4)
     return res
+
+
+def derive_population(gdp: pd.DataFrame) -> pd.DataFrame:
+    """Average population (thousand persons) implied by nama_10r_3gdp: MIO_EUR x 1e6 / EUR_HAB, per geo x year.
+
+    ``gdp`` has columns geo, year, unit, value, flag (as read by ``read_eurostat``). A row is derived only
+    where BOTH units have a positive value and neither carries a flag in ``UNUSABLE_FLAGS``; its flag is the
+    union of the two flags. ``bound`` is the relative rounding error in percent (larger side): with
+    M = MIO_EUR +- 0.005 and H = EUR_HAB +- 50, the true M/H lies within [-b_low, +b_high] of M'/H' where
+    b_high = (1 + 0.005/M') * H' / (H' - 50) - 1 (>= b_low), ~ 50 / EUR_HAB.
+    """
+    keys = ["geo", "year"]
+    cols = [*keys, "value", "flag"]
+    m = gdp.loc[gdp.unit == "MIO_EUR", cols]
+    h = gdp.loc[gdp.unit == "EUR_HAB", cols]
+    j = m.merge(h, on=keys, suffixes=("_m", "_h"))
+    usable = (j.value_m > 0) & (j.value_h > EUR_HAB_HALF_STEP)
+    for side in ("flag_m", "flag_h"):
+        j[side] = j[side].fillna("")
+        usable &= ~j[side].map(lambda f: bool(set(f) & UNUSABLE_FLAGS))
+    j = j[usable.fillna(False)]
+    value = j.value_m * 1e6 / j.value_h / 1e3
+    bound = (1 + MIO_EUR_HALF_STEP / j.value_m) * j.value_h / (j.value_h - EUR_HAB_HALF_STEP) - 1
+    out = pd.DataFrame({
+        "geo": j.geo,
+        "year": j.year,
+        "value": value.round(1).astype(float),
+        "flag": [_union_flags(pd.Series([a, b])) for a, b in zip(j.flag_m, j.flag_h)],
+        "bound": np.ceil(bound.astype(float) * 1e4) / 100,  # percent, rounded up to 0.01
+    })
+    return out.reset_index(drop=True)
 
 
 def _merge_parts(geo_dir: Path | None = None) -> dict[str, set[str]]:
@@ -179,8 +224,16 @@ def place(df: pd.DataFrame, dataset: str, additive: bool, unmapped: list[dict], 
 
 
 def finish(
-    placed: pd.DataFrame, regions: pd.DataFrame, indicator: str, dataset: str, unit: str, as_of: str, note: str
+    placed: pd.DataFrame,
+    regions: pd.DataFrame,
+    indicator: str,
+    dataset: str,
+    unit: str,
+    as_of: str,
+    note: str,
+    status: str = "observed",
 ) -> pd.DataFrame:
+    """Name, source and provenance columns; ``placed`` may carry a per-row ``row_note`` that replaces ``note``."""
     names = regions[["nuts_id", "version", "level", "country", "name"]].rename(columns={"version": "nuts_version"})
     out = placed.merge(names, on=["nuts_id", "nuts_version"], how="left")
     assert out.name.notna().all(), "mapped code missing from nuts_regions.csv"
@@ -190,8 +243,12 @@ def finish(
     out["source_url"] = URL.format(code=dataset)
     out["source_title"] = TITLES[dataset]
     out["as_of"] = as_of
-    out["status"] = "observed"
-    out["note"] = ["; ".join(x for x in (note, f"from {how}" if how else "") if x) for how in out["how"].fillna("")]
+    out["status"] = status
+    notes = out["row_note"] if "row_note" in out else pd.Series(note, index=out.index)
+    out["note"] = [
+        "; ".join(x for x in (base, f"from {how}" if how else "") if x)
+        for base, how in zip(notes, out["how"].fillna(""), strict=True)
+    ]
     out["year"] = out["year"].astype(int)
     out["level"] = out["level"].astype(int)
     return out[COLUMNS]
@@ -270,6 +327,19 @@ def build(eurostat_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
             counts = c
         frames.append(finish(placed, regions, indicator, ds, unit, "", f"unit {unit_code}"))
     report["dropped"][ds] = counts
+
+    # population_derived (modelled): MIO_EUR / EUR_HAB on the source codes, then placed as an additive indicator
+    pop = derive_population(gdp)
+    pop_unmapped: list[dict] = []
+    placed = place(pop[["geo", "year", "value", "flag"]], ds, True, pop_unmapped, {})
+    listed = {(u["geo"], u["reason"]) for u in unmapped if u["dataset"] == ds}
+    assert {(u["geo"], u["reason"]) for u in pop_unmapped} <= listed, "population code unmapped but not listed"
+    bounds = dict(zip(zip(pop.geo, pop.year), pop.bound, strict=True))
+    # a sum of merged codes keeps the largest relative bound of its parts
+    row_bounds = [max(bounds[(g, y)] for g in codes.split("+")) for codes, y in zip(placed.geo, placed.year, strict=True)]
+    placed["row_note"] = [POPULATION_NOTE.format(bound=b) for b in row_bounds]
+    frames.append(finish(placed, regions, "population_derived", ds, "thousand persons", "", "", status="modelled"))
+    report["population_bound_pct"] = {"max": max(row_bounds), "median": float(np.median(row_bounds))}
 
     out = pd.concat(frames, ignore_index=True)
     out = out.sort_values(["indicator", "nuts_id", "year"]).reset_index(drop=True)

@@ -1,5 +1,7 @@
 """data/regions.csv (built by scripts/build_regions.py): shape, codes, spot checks vs the sources."""
 
+import importlib.util
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +30,14 @@ COLUMNS = [
     "status",
     "note",
 ]
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "build_regions.py"
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("build_regions", SCRIPT)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +58,9 @@ def test_columns_and_values(regions):
     assert list(regions.columns[: len(COLUMNS)]) == COLUMNS
     assert set(regions.indicator) >= {"employment_total", "employment_industry", "gdp_mio_eur"}
     assert set(regions.level) <= {0, 1, 2}
-    assert (regions.status == "observed").all()
+    derived = regions.indicator == "population_derived"
+    assert (regions[~derived].status == "observed").all()
+    assert (regions[derived].status == "modelled").all() and derived.any()
     assert pd.to_numeric(regions.value).notna().all()
     assert regions.source_url.str.fullmatch(
         r"https://ec\.europa\.eu/eurostat/databrowser/view/[a-z0-9_]+/default/table"
@@ -118,3 +130,112 @@ def test_spot_check_lfs_legacy_mapping(regions):
         s = sel[(sel.geo == old) & (sel.time == str(year))].iloc[0]
         assert r.loc[(new, year), "value"] == pytest.approx(s.value)
         assert r.loc[(new, year), "flag"] == s.flag
+
+
+# ------------------------------------------------------------------ population_derived (modelled)
+
+
+def _gdp(rows):
+    """rows: (geo, year, unit, value, flag) -> the frame read_eurostat gives (test-only values)."""
+    return pd.DataFrame(rows, columns=["geo", "year", "unit", "value", "flag"]).astype({"value": float})
+
+
+def test_derive_population_formula_and_bound():
+    mod = _script()
+    out = mod.derive_population(_gdp([
+        ("AA11", 2022, "MIO_EUR", 14000.0, ""), ("AA11", 2022, "EUR_HAB", 10000.0, "p"),
+        ("AA12", 2022, "MIO_EUR", 1300.0, "e"), ("AA12", 2022, "EUR_HAB", 1300.0, ""),
+    ])).set_index("geo")
+    assert out.loc["AA11", "value"] == pytest.approx(1400.0)  # 14,000 MIO_EUR / 10,000 EUR per head = 1.4 million
+    assert out.loc["AA11", "flag"] == "p" and out.loc["AA12", "flag"] == "e"
+    # EUR_HAB is rounded to 100 EUR: the true per-head figure lies in [9,950, 10,050]
+    assert 14000e6 / 10050 / 1e3 <= out.loc["AA11", "value"] <= 14000e6 / 9950 / 1e3
+    assert out.loc["AA11", "bound"] == pytest.approx(0.51)  # (1 + 0.005/14000) x 10000/9950 - 1 = 0.503 % -> 0.51
+    assert out.loc["AA12", "bound"] == pytest.approx(4.01)  # 1300/1250 - 1 = 4.0 %
+    for code, value, h in (("AA11", 1400.0, 10000.0), ("AA12", 1000.0, 1300.0)):
+        exact_low, exact_high = value * h / (h + 50), value * h / (h - 50)
+        b = out.loc[code, "bound"] / 100
+        assert value * (1 - b) <= exact_low and exact_high <= value * (1 + b)
+
+
+def test_derive_population_never_from_missing_or_unusable():
+    mod = _script()
+    out = mod.derive_population(_gdp([
+        ("AA11", 2022, "MIO_EUR", 14000.0, ""),                                           # no EUR_HAB at all
+        ("AA12", 2022, "EUR_HAB", 10000.0, ""),                                           # no MIO_EUR at all
+        ("AA13", 2022, "MIO_EUR", float("nan"), ""), ("AA13", 2022, "EUR_HAB", 10000.0, ""),  # ':' in the source
+        ("AA14", 2022, "MIO_EUR", 14000.0, ""), ("AA14", 2022, "EUR_HAB", float("nan"), ""),
+        ("AA15", 2022, "MIO_EUR", 14000.0, ""), ("AA15", 2022, "EUR_HAB", 10000.0, "d"),  # definition differs
+        ("AA16", 2022, "MIO_EUR", 14000.0, "u"), ("AA16", 2022, "EUR_HAB", 10000.0, ""),  # low reliability
+        ("AA17", 2022, "MIO_EUR", 0.0, ""), ("AA17", 2022, "EUR_HAB", 0.0, ""),
+        ("AA18", 2021, "MIO_EUR", 14000.0, ""), ("AA18", 2022, "EUR_HAB", 10000.0, ""),   # different years
+        ("AA19", 2022, "MIO_NAC", 14000.0, ""), ("AA19", 2022, "EUR_HAB", 10000.0, ""),   # other unit
+    ]))
+    assert out.empty
+
+
+def test_population_rows_match_their_sources(regions):
+    src = _src("nama_10r_3gdp_estat_new.tsv")
+    pop = regions[regions.indicator == "population_derived"]
+    assert len(pop) > 5000
+    assert set(pop.unit) == {"thousand persons"} and set(pop.dataset) == {"nama_10r_3gdp"}
+    assert pop.note.str.contains("MIO_EUR x 1e6 / EUR_HAB").all() and pop.note.str.contains("modelled").all()
+    # derived only where the same region and year has the published GDP in MIO_EUR
+    gdp = regions[regions.indicator == "gdp_mio_eur"]
+    assert set(zip(pop.nuts_id, pop.year)) <= set(zip(gdp.nuts_id, gdp.year))
+    wide = src[src.unit.isin(["MIO_EUR", "EUR_HAB"])].pivot_table(index=["geo", "year"], columns="unit",
+                                                                  values="value", aggfunc="first")
+    for geo_code, year in [("HU32", 2022), ("DE", 2021), ("FI1B", 2015), ("EL30", 2022), ("LU", 2010)]:
+        m, h = wide.loc[(geo_code, year), "MIO_EUR"], wide.loc[(geo_code, year), "EUR_HAB"]
+        row = pop[(pop.nuts_id == geo_code) & (pop.year == year)].iloc[0]
+        assert row.value == pytest.approx(m * 1e6 / h / 1e3, abs=0.05)
+        bound = float(re.search(r"±([0-9.]+) %", row.note).group(1))
+        assert bound == pytest.approx(100 * 50 / (h - 50), abs=0.011)
+    # never derived where the source has no EUR_HAB (':')
+    missing = wide[wide["EUR_HAB"].isna() & wide["MIO_EUR"].notna()].index
+    assert not set(zip(pop.nuts_id, pop.year)) & {(g, int(y)) for g, y in missing}
+
+
+def test_population_known_magnitudes(regions):
+    pop = regions[regions.indicator == "population_derived"].set_index(["nuts_id", "year"])["value"]
+    assert 1350 < pop[("HU32", 2022)] < 1500    # Észak-Alföld ~1.4 million
+    assert 9500 < pop[("HU", 2022)] < 9900      # Hungary ~9.7 million
+    assert 82000 < pop[("DE", 2022)] < 85000    # Germany ~83-84 million
+    assert 5400 < pop[("FI", 2022)] < 5700      # Finland ~5.5 million
+    assert 3500 < pop[("DE30", 2022)] < 3900    # Berlin ~3.7 million
+
+
+def test_population_rounding_bound(regions):
+    pop = regions[regions.indicator == "population_derived"]
+    bound = pop.note.str.extract(r"±([0-9.]+) %")[0].astype(float)
+    assert bound.notna().all()
+    assert bound.max() <= 4.01            # worst case: EUR_HAB 1,300 (BG42, RO21 in 2000)
+    assert bound[pop.year == 2022].max() <= 1.4
+    assert bound.median() <= 0.25         # typical region: about ±0.2 %
+
+
+def test_eur_hab_rounded_to_nearest_100_consistent_with_pps():
+    """The rounding model behind the bound: EUR_HAB and PPS_EU27_2020_HAB are both published to 100 and
+    describe the same population, so the intervals [M/(H+50), M/(H-50)] of the two units must overlap."""
+    src = _src("nama_10r_3gdp_estat_new.tsv")
+
+    def interval(total, per_head):
+        a = src[src.unit == total][["geo", "year", "value"]]
+        b = src[src.unit == per_head][["geo", "year", "value"]]
+        j = a.merge(b, on=["geo", "year"]).dropna()
+        return j.assign(lo=j.value_x / (j.value_y + 50), hi=j.value_x / (j.value_y - 50)).set_index(["geo", "year"])
+
+    e, p = interval("MIO_EUR", "EUR_HAB"), interval("MIO_PPS_EU27_2020", "PPS_EU27_2020_HAB")
+    j = e[["lo", "hi"]].join(p[["lo", "hi"]], rsuffix="_pps", how="inner")
+    assert len(j) > 30000
+    assert (j[["lo", "lo_pps"]].max(axis=1) <= j[["hi", "hi_pps"]].min(axis=1) * (1 + 1e-9)).all()
+
+
+def test_build_is_reproducible(tmp_path):
+    if not (EUROSTAT / "nama_10r_3gdp_estat_new.tsv").exists():
+        pytest.skip("real Eurostat extracts not present")
+    if not REGIONS.exists():
+        pytest.skip("data/regions.csv not built")
+    assert _script().main(["--eurostat", str(EUROSTAT), "--out", str(tmp_path)]) == 0
+    for name in ("regions.csv", "regions_unmapped.csv"):
+        assert (tmp_path / name).read_bytes() == (DATA_DIR / name).read_bytes(), f"rebuild differs: {name}"

@@ -95,12 +95,20 @@ def check_region_summary(run):
         assert (df["nuts_id"].str.len() == level + 2).all()
     hu = run("region_summary", level=2, country="HU")
     assert (hu["country"] == "HU").all()
+    # baselines: latest year per region; population is the modelled population_derived (NULL where absent)
+    assert {"industry_employment_ths", "industry_employment_year", "population_ths", "population_year",
+            "population_status", "population_bound_pct"} <= set(hu.columns)
+    has_pop = hu["population_ths"].notna()
+    assert (hu.loc[has_pop, "population_status"] == "modelled").all()
+    assert hu.loc[has_pop, "population_year"].notna().all() and hu.loc[has_pop, "population_bound_pct"].notna().all()
+    assert hu.loc[~has_pop, "population_year"].isna().all()
     return hu
 
 
 def check_region_indicators(run):
     df = run("region_indicators", nuts_id="HU32")
     assert (df["nuts_id"] == "HU32").all()
+    assert "status" in df.columns
     return df
 
 
@@ -132,7 +140,10 @@ def check_inventory(run):
 
 def check_sources(run):
     df = run("sources")
-    assert {"dataset", "source_url", "source_title", "rows"} <= set(df.columns)
+    assert {"dataset", "source_url", "source_title", "provenance", "indicators", "rows"} <= set(df.columns)
+    assert not df.duplicated(["dataset", "source_url", "provenance"]).any()
+    assert set(df["provenance"].dropna()) <= {"observed", "announced", "modelled", "assumption"}
+    assert df.loc[df["dataset"] != "regions", "indicators"].isna().all()
     return df
 
 
@@ -252,6 +263,37 @@ def test_region_summary_levels_roll_up(tiny):
     assert n2.loc["HU32", "jobs_announced"] == 1000
     assert n2.loc["HU32", "only_announced"] is False or not n2.loc["HU32", "only_announced"]
     assert n2.loc["HU32", "industry_employment_ths"] == pytest.approx(100.5)
+
+
+def _tiny_with_population(tiny_data, rows):
+    """The tiny catalog plus population_derived rows (test-only values)."""
+    path = tiny_data / TABLES["regions"].file
+    regions = pd.read_csv(path)
+    src = {"source_url": "https://example.org/test", "source_title": "test fixture", "as_of": "2025-01-01"}
+    extra = pd.DataFrame([{c: r.get(c, src.get(c)) for c in regions.columns} for r in rows])
+    pd.concat([regions, extra], ignore_index=True).to_csv(path, index=False)
+    return db.build_catalog(tiny_data)
+
+
+def test_region_summary_picks_latest_population_and_leaves_others_null(tiny_data):
+    pop = {"level": 2, "country": "HU", "indicator": "population_derived", "dataset": "nama_10r_3gdp",
+           "unit": "thousand persons", "status": "modelled"}
+    con = _tiny_with_population(tiny_data, [
+        {**pop, "nuts_id": "HU32", "year": 2021, "value": 1400.0, "note": "… within ±0.50 %"},
+        {**pop, "nuts_id": "HU32", "year": 2022, "value": 1390.0, "note": "… within ±0.44 %"},
+        {**pop, "level": 0, "nuts_id": "HU", "year": 2022, "value": 9700.0, "note": "… within ±0.29 %"},
+    ])
+    try:
+        n2 = db.execute(con, "region_summary", {"level": 2, "country": "HU"}).set_index("nuts_id")
+        n0 = db.execute(con, "region_summary", {"level": 0, "country": "HU"}).set_index("nuts_id")
+    finally:
+        con.close()
+    assert n2.loc["HU32", "population_ths"] == pytest.approx(1390.0) and n2.loc["HU32", "population_year"] == 2022
+    assert n2.loc["HU32", "population_status"] == "modelled"
+    assert n2.loc["HU32", "population_bound_pct"] == pytest.approx(0.44)
+    assert n2.drop(index="HU32")["population_ths"].isna().all()  # no population row: NULL, never 0
+    assert n0.loc["HU", "population_ths"] == pytest.approx(9700.0)
+    assert n2.loc["HU32", "industry_employment_ths"] == pytest.approx(100.5)  # the other baseline is unchanged
 
 
 def test_session_frames_shadow_catalog_without_leaking(tiny_data):

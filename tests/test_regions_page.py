@@ -105,3 +105,102 @@ def test_region_metrics_gap_is_unknown_when_capacity_is():
     assert out.loc["AA12", "gap"] == 5 and out.loc["AA12", "uncertain"]  # no programme: 0 places, known
     assert out.loc["AA13", "gap"] == -50 and out.loc["AA13", "jobs_p50"] == 0
     assert out.loc["AA11", "jobs_per_1000_industry"] == 20
+
+
+# ---------------------------------------------------------------- per 100,000 inhabitants (population_derived)
+
+def _summary(**extra):
+    import pandas as pd
+
+    base = {
+        "nuts_id": ["AA11", "AA12", "AA13"], "name": ["a", "b", "c"], "sites": [1, 1, 0],
+        "jobs_announced": [100, 100, None], "only_announced": [False, True, False],
+        "programmes": [1, 0, 2], "programmes_with_capacity": [0, 0, 2], "training_capacity": [None, None, 50.0],
+        "industry_employment_ths": [10.0, None, 5.0], "industry_employment_year": [2015, None, 2014],
+    }
+    return pd.DataFrame({**base, **extra})
+
+
+def _forecast():
+    import pandas as pd
+
+    return pd.DataFrame({"nuts_id": ["AA11", "AA12"], "year": [2030, 2030], "jobs_p10": [50, 10],
+                         "jobs_p50": [200, 50], "jobs_p90": [300, 80], "training_p10": [5, 1],
+                         "training_p50": [20, 5], "training_p90": [30, 8]})
+
+
+def test_per_100k_divides_by_population_and_stays_unknown_without_it():
+    import pandas as pd
+
+    summary = _summary(population_ths=[400.0, None, 0.0], population_year=[2022, None, 2021],
+                       population_bound_pct=[0.3, None, 0.5])
+    out = region_view.region_metrics(summary, _forecast(), 2030).set_index("nuts_id")
+    assert out.loc["AA11", "jobs_per_100k_inhabitants"] == pytest.approx(50.0)  # 200 jobs / 400,000 people x 100,000
+    assert out.loc["AA11", "training_per_100k_inhabitants"] == pytest.approx(5.0)
+    assert pd.isna(out.loc["AA12", "jobs_per_100k_inhabitants"])  # no population: no data, never 0
+    assert pd.isna(out.loc["AA13", "jobs_per_100k_inhabitants"])  # a zero baseline is not a baseline
+    assert out.loc["AA12", "uncertain"]  # the uncertainty flags are the region's, whatever the metric
+    base = region_view.baseline(out.reset_index(), "jobs_per_100k")
+    assert base == {"years": "2022", "bound": 0.3}  # only regions that have a value count
+    assert region_view.baseline(out.reset_index(), "jobs_per_1000")["years"] == "2014–2015"
+    assert region_view.baseline(out.reset_index(), "jobs") == {"years": "—", "bound": None}
+
+
+def test_per_100k_without_population_column_is_all_unknown():
+    out = region_view.region_metrics(_summary(), _forecast(), 2030)
+    assert out["jobs_per_100k_inhabitants"].isna().all() and out["training_per_100k_inhabitants"].isna().all()
+
+
+def test_per_100k_metrics_are_declared_with_unit_year_and_badge():
+    for key, column in (("jobs_per_100k", "jobs_per_100k_inhabitants"),
+                        ("training_per_100k", "training_per_100k_inhabitants")):
+        spec = region_view.METRICS[key]
+        assert spec.column == column and not spec.diverging and spec.forecast
+        assert "per 100,000 inhabitants" in spec.unit and spec.baseline_year == "population_year"
+        assert {column, "population_year"} <= set(region_view.table_columns(key))
+    assert region_view.table_columns("jobs") == region_view.TABLE_COLUMNS
+
+
+def test_jobs_per_100k_map_hu32():
+    at = regions(metric="jobs_per_100k", country="HU", level="2", year="2030")
+    spec = map_spec(at)
+    assert spec["layout"]["annotations"][0]["text"].startswith("©")
+    coloured = [tr for tr in spec["data"] if tr.get("type") == "choroplethmap"
+                and tr.get("name") not in ("context", "no data") and tr.get("z") is not None
+                and "HU32" in (tr.get("locations") or [])]
+    assert coloured, "HU32 is drawn in colour (it has a population baseline)"
+    trace = coloured[0]
+    z = trace["z"]
+    if isinstance(z, dict):  # plotly may serialise arrays as typed buffers
+        import base64
+
+        import numpy as np
+
+        z = np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).tolist()
+    value = dict(zip(trace["locations"], z))["HU32"]
+    # sanity: HU32 (Észak-Alföld, ~1.42 million people, Debrecen battery cluster): a positive value well below
+    # one job per 100 inhabitants
+    assert 0 < value < 1000
+    hover = dict(zip(trace["locations"], trace["text"]))["HU32"]
+    assert "per 100,000 inhabitants" in hover
+    captions = "\n".join(c.value for c in at.caption)
+    assert "modelled, not published" in captions and "nama_10r_3gdp" in captions
+    assert "(2022)" in captions and "±" in captions
+    table = next(d.value for d in at.dataframe if "jobs_per_100k_inhabitants" in d.value.columns)
+    row = table.set_index("nuts_id").loc["HU32"]
+    assert row["population_year"] == 2022
+    assert row["jobs_per_100k_inhabitants"] == pytest.approx(value)
+    assert "Assumption:" in captions  # forecast-based, like jobs and jobs_per_1000
+
+
+def test_sources_page_lists_the_derived_population_with_its_status():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("pages/sources.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    text = "\n".join(m.value for m in at.markdown)
+    assert "population_derived" in text and "modelled" in text
+    sources = next(d.value for d in at.dataframe if "provenance" in d.value.columns)
+    row = sources[sources["indicators"].fillna("").str.contains("population_derived")]
+    assert len(row) == 1 and row.iloc[0]["provenance"] == "modelled"
+    assert "nama_10r_3gdp" in row.iloc[0]["source_url"]

@@ -282,7 +282,7 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
         st.caption(t("panel.no_indicators", lang))
     else:
         latest = indicators.sort_values("year").groupby("indicator").tail(1)
-        table(latest, ["indicator", "year", "value", "unit", "flag", "source_url"])
+        table(latest, ["indicator", "year", "value", "unit", "flag", "status", "source_url"])
     with st.expander(t("panel.sources", lang)):
         import pandas as _pd
 

@@ -153,8 +153,29 @@ def regions(filters: params.Filters, extras: dict, run: Callable) -> View:
     fig = charts.choropleth(shapes, data, column, label, country_view(filters.country, run), diverging=diverging)
     n = int(pd.to_numeric(data[column], errors="coerce").notna().sum())
     title = f"{label} by NUTS-{filters.level} region, {filters.year}" + (f" ({filters.country})" if filters.country else "")
-    caption = f"{n} of {len(data)} regions have a value; scenario {filters.scenario}."
+    caption = f"{n} of {len(data)} regions have a value; scenario {filters.scenario}." + _baseline_note(data, metric)
     return View("regions", title, fig, data, caption, _query(filters, extras, ("metric",)))
+
+
+def _not_observed(status) -> str:
+    """", modelled" for a baseline row whose provenance is not `observed` (the brief labels it)."""
+    return f", {status}" if isinstance(status, str) and status and status != "observed" else ""
+
+
+def _baseline_note(data: pd.DataFrame, metric: str) -> str:
+    """What a per-worker / per-capita metric divides by (English, for exports)."""
+    from workforce import region_view
+
+    spec = region_view.METRICS.get(metric)
+    if spec is None or not spec.baseline_year:
+        return ""
+    base = region_view.baseline(data, metric)
+    if spec.baseline_year == "population_year":
+        bound = "" if base["bound"] is None else f", within ±{base['bound']:.2f} % (GDP per inhabitant is rounded to 100 EUR)"
+        return (f" Population baseline {base['years']}: modelled, not published (Eurostat nama_10r_3gdp GDP in million "
+                f"EUR ÷ GDP per inhabitant{bound}); regions without it have no value.")
+    return (f" Industry employment baseline {base['years']}: observed (Eurostat lfst_r_lfe2en2, NACE B–E); regions "
+            "without it have no value.")
 
 
 def forecast(filters: params.Filters, extras: dict, run: Callable) -> View:
@@ -266,7 +287,8 @@ def brief_sections(area: str, run: Callable, name: str | None = None, scenario: 
         ind = run("region_indicators", nuts_id=area)
         if len(ind):
             latest = ind.sort_values("year").groupby("indicator").tail(1)
-            sections.append(("Eurostat baseline", [f"• {r.indicator} {r.year}: {r.value} {r.unit or ''} ({r.dataset})"
+            sections.append(("Eurostat baseline", [f"• {r.indicator} {r.year}: {r.value} {r.unit or ''} ({r.dataset}"
+                                                   + _not_observed(getattr(r, "status", None)) + ")"
                                                    for r in latest.itertuples(index=False)]))
     sections.append(("Reading this brief", [
         "Counts come from the curated catalogue with a source per row; empty values were not published and are "
