@@ -54,8 +54,9 @@ else:
 
 plants = ui.run("plants", country=f.country)
 st.subheader(t("overview.map", lang))
-plants_fig = charts.plants_map(plants, ui.view_for(f.country))
+plants_fig = charts.plants_map(plants, ui.view_for(f.country), lang=lang)
 st.plotly_chart(plants_fig, key="ov_map", config={"scrollZoom": False})
+st.caption(charts.status_symbols_caption(lang))
 ui.download_menu(fig=plants_fig, df=plants, name="plants", lang=lang)
 ui.sources_footnote(plants, lang)
 

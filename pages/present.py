@@ -8,7 +8,7 @@ import time
 
 import streamlit as st
 
-from workforce import params, slides, stories, text, ui
+from workforce import charts, params, slides, stories, text, ui
 from workforce.i18n import fmt_date, t
 
 ui.ensure_router()
@@ -85,6 +85,8 @@ with main:
                     st.caption(text.md(note))
     if slide.figure is not None:
         st.plotly_chart(slide.figure, key=f"pr_fig_{story_id}_{number}", config={"scrollZoom": False})
+        if slide.view == "plants_map":
+            st.caption(charts.status_symbols_caption(lang))
     if slide.table is not None and not slide.table.empty:
         st.dataframe(slide.table, hide_index=True, width="stretch")
     if slide.empty:

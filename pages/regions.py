@@ -38,7 +38,7 @@ fig = charts.choropleth(shapes, data, spec.column, label, ui.view_for(f.country)
                         context=context, uncertain=data.loc[data["uncertain"], "nuts_id"].tolist(),
                         uncertain_label=t("regions.uncertain_legend", lang))
 if "plants" in (layers or []):
-    charts.add_plants(fig, ui.run("plants", country=f.country))
+    charts.add_plants(fig, ui.run("plants", country=f.country), lang=lang)
 if "providers" in (layers or []):
     charts.add_providers(fig, ui.run("programmes", country=f.country), name=t("regions.layer_providers", lang))
 event = st.plotly_chart(fig, key="rg_map", config={"scrollZoom": False}, on_select="rerun",
@@ -50,6 +50,8 @@ if clicked and clicked != f.region:
 st.caption(t("regions.alt", lang, n=int(data[spec.column].notna().sum()), total=len(data), metric=label,
              year=f.year, scenario=t(f"scenario.{f.scenario}", lang)))
 st.caption(t("regions.uncertain_note", lang, small=region_view.SMALL_NUMBER))
+if "plants" in (layers or []):
+    st.caption(charts.status_symbols_caption(lang))
 if spec.forecast:
     ui.assumption_badge(lang)
 if spec.baseline_year:

@@ -24,7 +24,8 @@ def test_deep_link_on_a_fresh_server_keeps_filters_and_navigation(fresh_app_serv
 
 
 def test_regions_map_renders_with_every_outside_request_blocked(app_server, browser_page):
-    """The offline proof: `browser_page` aborts and fails on any non-loopback request."""
+    """The offline proof: `browser_page` aborts and fails on any non-loopback request (and on console errors),
+    with the plant status shapes (concentric-disc overlays) drawn by MapLibre on top of the choropleth."""
     page = browser_page
     page.goto(app_server + "/regions?level=2", wait_until="domcontentloaded")
     wait_ready(page)
@@ -32,3 +33,48 @@ def test_regions_map_renders_with_every_outside_request_blocked(app_server, brow
     plot.wait_for()
     plot.locator("canvas").first.wait_for()  # the MapLibre canvas of the choropleth
     page.get_by_text("© EuroGeographics for the administrative boundaries").first.wait_for()
+    assert_status_shapes_rendered(page)
+
+
+STATUS_LAYERS_JS = """() => {
+  const gd = [...document.querySelectorAll('.js-plotly-plot')]
+    .find(g => (g.data || []).some(t => t.meta && t.meta.status));
+  const map = gd && gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
+  if (!map || !map.loaded()) return null;
+  return gd._fullData.filter(t => t.meta && t.meta.status).map(t => {
+    const id = `plotly-trace-layer-${t.uid}-circle`;
+    return {status: t.meta.status, layer: t.meta.layer, hoverinfo: t.hoverinfo, showlegend: t.showlegend,
+            name: t.name, points: t.lat.length, has_layer: !!map.getLayer(id),
+            drawn: map.getLayer(id) ? map.queryRenderedFeatures({layers: [id]}).length : 0};
+  });
+}"""
+
+
+def assert_status_shapes_rendered(page) -> None:
+    """Every plant status on the map has its hoverable disc (a glyph-prefixed legend entry) and its pattern
+    overlays (no hover, no legend), each a MapLibre circle layer with features actually drawn, plus the caption."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    from workforce import charts
+
+    try:  # MapLibre draws asynchronously (and again after a rerun): poll until every layer has drawn features
+        traces = page.wait_for_function(
+            f"() => {{ const t = ({STATUS_LAYERS_JS})(); return t && t.length && t.every(x => x.drawn > 0) && t; }}",
+            timeout=90_000, polling=500).json_value()
+    except PlaywrightTimeout:
+        traces = page.evaluate(STATUS_LAYERS_JS)
+    statuses = {t["status"] for t in traces}
+    assert len(statuses) >= 3, traces  # the real pipeline has operating, building, announced, ... sites
+    for status in statuses:
+        layers = sorted((t for t in traces if t["status"] == status), key=lambda t: t["layer"])
+        assert [t["layer"] for t in layers] == list(range(1 + len(charts.STATUS_RINGS[status]))), layers
+        base, *overlays = layers
+        assert base["showlegend"] and base["hoverinfo"] != "skip"
+        assert base["name"].startswith(charts.STATUS_GLYPHS[status])
+        for t in overlays:
+            assert t["hoverinfo"] == "skip" and t["showlegend"] is False and t["points"] == base["points"]
+        for t in layers:
+            assert t["has_layer"] and t["drawn"] > 0, t  # MapLibre drew it, offline (no sprite, no glyphs)
+    legend = page.locator(".js-plotly-plot .legendtext").all_text_contents()
+    assert sum(text[:1] in charts.STATUS_GLYPHS.values() for text in legend) == len(statuses), legend
+    page.get_by_text("Plant status is shown by shape as well as colour").first.wait_for()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.test_e2e_routing import assert_status_shapes_rendered
+
 pytestmark = pytest.mark.e2e
 
 
@@ -13,3 +15,5 @@ def test_overview_loads_in_chromium(app_server, browser_page):
     page.get_by_text("Where will Europe").first.wait_for(timeout=60_000)
     page.get_by_text("4,000,000").first.wait_for(timeout=30_000)
     page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+    page.get_by_text("Where the sites are").first.wait_for(timeout=60_000)
+    assert_status_shapes_rendered(page)  # the plants map: status by shape too, drawn offline

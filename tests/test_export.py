@@ -117,6 +117,45 @@ def test_figure_formats(kaleido):
 
 
 @needs_chromium
+def test_plants_map_png_draws_each_status_shape(kaleido):
+    """kaleido (offline) renders the concentric status overlays: along a radius from each marker's centre the
+    ink/paper profile is the status's shape (solid disc, bullseye, thick ring, double ring, thin ring)."""
+    from PIL import Image
+
+    zoom, step = 4.0, 4.0
+    rows = [dict(lat=50.0, lon=10.0 + step * (i - 2), status=s, jobs_announced=10**7, site_name=s, company="c",
+                 segment="cell", capacity_value=1.0, capacity_unit="GWh", source_title="s", as_of="2025")
+            for i, s in enumerate(charts.STATUS_ORDER)]
+    fig = charts.plants_map(pd.DataFrame(rows), {"lat": 50.0, "lon": 10.0, "zoom": zoom}, height=400)
+    png = export.figure_bytes(fig, "png", width=600, height=400)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    px_per_degree = 512 * 2 ** zoom / 360
+    radius = charts.PLANT_MAX_SIZE / 2
+    profiles = {}
+    for i, status in enumerate(charts.STATUS_ORDER):
+        cx = round(img.width / 2 + step * (i - 2) * px_per_degree)
+        ink = [min(img.getpixel((cx + d, img.height // 2))) < 200 for d in range(int(radius) + 4)]
+        runs = _runs(ink)
+        profiles[status] = runs
+        fills = ["status", *(fill for _, fill in charts.STATUS_RINGS[status])]
+        expected = [v == "status" for v in reversed(fills)]  # centre first, outer ring last
+        assert [v for v, _ in runs] == [*expected, False], (status, runs)
+    # thick ring (announced) vs thin ring (cancelled): same structure, clearly different width
+    assert profiles["announced"][-2][1] >= 2 * profiles["cancelled"][-2][1]
+
+
+def _runs(values):
+    out = []
+    for v in values:
+        if out and out[-1][0] == v:
+            out[-1][1] += 1
+        else:
+            out.append([v, 1])
+    return [tuple(r) for r in out]
+
+
+@needs_chromium
 def test_pptx_deck_opens(kaleido):
     png = export.figure_bytes(go.Figure(go.Bar(x=[1], y=[2])), "png", width=600, height=300)
     data = export.deck_pptx("Seminar", [{"title": "Pipeline", "image": png, "caption": "Caption here",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from workforce.i18n import t
 from workforce.text import html_text
 
 ATTRIBUTION = "© EuroGeographics for the administrative boundaries"
@@ -19,6 +20,19 @@ STATUS_COLORS = {
 }
 STATUS_PATTERNS = {"operating": "", "under_construction": "/", "announced": ".", "paused": "x", "cancelled": "-"}
 STATUS_ORDER = list(STATUS_COLORS)
+# Maps carry status by marker shape too. MapLibre symbol markers and text need a sprite/glyph server that the
+# offline white-bg style lacks, so each shape is concentric circles: the status disc, then overlay discs
+# (diameter as a fraction of the outer marker, fill "white" or the status colour). The glyph (DejaVu Sans has
+# all five) prefixes the legend name and the caption `map.status_symbols`.
+STATUS_GLYPHS = {"operating": "●", "under_construction": "◉", "announced": "○", "paused": "◎", "cancelled": "◌"}
+STATUS_RINGS: dict[str, tuple[tuple[float, str], ...]] = {
+    "operating": (),                                                     # solid disc
+    "under_construction": ((0.72, "white"), (0.44, "status")),          # bullseye: ring + centre dot
+    "announced": ((0.52, "white"),),                                     # thick ring
+    "paused": ((0.82, "white"), (0.62, "status"), (0.40, "white")),     # double ring
+    "cancelled": ((0.80, "white"),),                                     # thin ring
+}
+PLANT_MIN_SIZE, PLANT_MAX_SIZE = 12.0, 40.0  # px diameter; 12 keeps the inner rings readable
 EUROPE_VIEW = {"lat": 52.0, "lon": 14.0, "zoom": 2.6}
 
 
@@ -46,30 +60,67 @@ def pipeline_bar(df: pd.DataFrame, value: str = "sites", title: str | None = Non
     return _layout(fig, title)
 
 
-def plants_map(df: pd.DataFrame, view: dict | None = None, size_by: str = "jobs_announced", height: int = 520) -> go.Figure:
-    """Sites as points coloured by status; hover shows company, segment, capacity, jobs, source."""
+def plants_map(df: pd.DataFrame, view: dict | None = None, size_by: str = "jobs_announced", height: int = 520,
+               lang: str = "en") -> go.Figure:
+    """Sites as points coloured and shaped by status; hover shows company, segment, capacity, jobs, source."""
     fig = go.Figure()
-    add_plants(fig, df, size_by)
+    add_plants(fig, df, size_by, lang=lang)
     return map_layout(fig, view, height)
 
 
-def add_plants(fig: go.Figure, df: pd.DataFrame, size_by: str = "jobs_announced") -> go.Figure:
-    """One scattermap trace per plant status (colour + legend name; the hover also states it)."""
-    pts = df.dropna(subset=["lat", "lon"])
-    size_col = pd.to_numeric(pts[size_by], errors="coerce") if size_by in pts else pd.Series(0.0, index=pts.index)
+def status_label(status: str, lang: str = "en") -> str:
+    """Legend name of a plant status: its glyph, then the status in the UI language ("◉ under construction")."""
+    key = f"present.status.{status}"
+    label = t(key, lang)
+    return f"{STATUS_GLYPHS.get(status, '●')} {status.replace('_', ' ') if label == key else label}"
+
+
+def status_symbols_caption(lang: str = "en") -> str:
+    """The text key of the plant shapes, shown under every plants map (markdown-safe: catalogue text only)."""
+    legend = " · ".join(f"{status_label(s, lang)} ({t(f'map.shape.{s}', lang)})" for s in STATUS_ORDER)
+    return t("map.status_symbols", lang, legend=legend)
+
+
+def plant_marker_sizes(sizes: pd.Series, size_by: str = "jobs_announced") -> pd.Series:
+    """Marker diameter (px) from the size column: PLANT_MIN_SIZE + sqrt(value) x scale, capped."""
     scale = 0.35 if size_by == "jobs_announced" else 2.0
+    values = pd.to_numeric(sizes, errors="coerce").fillna(0).clip(lower=0).astype(float)
+    return (PLANT_MIN_SIZE + (values ** 0.5) * scale).clip(upper=PLANT_MAX_SIZE)
+
+
+def add_plants(fig: go.Figure, df: pd.DataFrame, size_by: str = "jobs_announced", lang: str = "en") -> go.Figure:
+    """Per plant status one hoverable scattermap trace (colour + glyph-prefixed legend name; the hover states
+    the status too) and its pattern overlays (STATUS_RINGS): same points, smaller discs, hoverinfo "skip"
+    (no hover, no click/selection events), no legend entry, same legendgroup (the legend toggles the shape).
+    `meta` = {"status", "layer"} (0 = the hoverable disc) lets tests and the browser find the layers."""
+    pts = df.dropna(subset=["lat", "lon"])
+    size_col = pts[size_by] if size_by in pts else pd.Series(0.0, index=pts.index)
     for status in STATUS_ORDER:
         part = pts[pts["status"] == status]
         if part.empty:
             continue
-        sizes = size_col.reindex(part.index).fillna(0).clip(lower=0).astype(float)
-        marker_size = (8 + (sizes ** 0.5) * scale).clip(upper=40)
+        marker_size = plant_marker_sizes(size_col.reindex(part.index), size_by)
+        order = marker_size.sort_values(ascending=False, kind="stable").index  # small sites drawn over big ones
+        part, marker_size = part.loc[order], marker_size.loc[order]
+        colour = STATUS_COLORS[status]
         hover = [_plant_hover(r) for r in part.itertuples(index=False)]
         fig.add_scattermap(
-            lat=part["lat"], lon=part["lon"], mode="markers", name=status.replace("_", " "),
-            marker=dict(size=marker_size, color=STATUS_COLORS[status], opacity=0.9),
+            lat=part["lat"], lon=part["lon"], mode="markers", name=status_label(status, lang),
+            legendgroup=status, meta={"status": status, "layer": 0},
+            marker=dict(size=marker_size.round(1), color=colour, opacity=0.9),
             text=hover, hovertemplate="%{text}<extra></extra>",
         )
+        for layer, (fraction, fill) in enumerate(STATUS_RINGS[status], start=1):
+            white = fill == "white"
+            opacity = 1.0 if white else 0.9
+            fig.add_scattermap(
+                lat=part["lat"], lon=part["lon"], mode="markers", name=f"{status} pattern {layer}",
+                legendgroup=status, showlegend=False, hoverinfo="skip", meta={"status": status, "layer": layer},
+                marker=dict(size=(marker_size * fraction).round(1), color="#ffffff" if white else colour,
+                            opacity=opacity),
+                # a selection elsewhere dims unselected points; the white holes stay so the shape survives
+                unselected=dict(marker=dict(opacity=1.0)) if white else None,
+            )
     return fig
 
 

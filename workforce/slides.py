@@ -150,7 +150,7 @@ def _plants_map(p: dict, lang: str) -> Slide:
     table = label_columns(shown[["company", "site_name", "city", "segment", "status", "jobs_announced",
                                  "start_year"]], lang)
     return Slide("plants_map", t("present.view.plants_map", lang, place=place(country, lang)), "",
-                 figure=_with_outlines(charts.plants_map(df, _view(country), height=480)), table=table, metrics=metrics,
+                 figure=_with_outlines(charts.plants_map(df, _view(country), height=480, lang=lang)), table=table, metrics=metrics,
                  sources=sources_of(shown, df), empty=df.empty)
 
 
