@@ -43,7 +43,8 @@ if pipeline.empty:
 else:
     metric = st.segmented_control(t("overview.pipeline_metric", lang), ["sites", "jobs_announced", "capacity_gwh"],
                                   default="sites", key="ov_metric", format_func=lambda m: m.replace("_", " "))
-    pipeline_fig = charts.pipeline_bar(pipeline, metric or "sites")
+    pipeline_fig = ui.shared_figure(("pipeline", f.country, metric or "sites"),
+                                    lambda: charts.pipeline_bar(pipeline, metric or "sites"))
     st.plotly_chart(pipeline_fig, key="ov_pipeline")
     ui.download_menu(fig=pipeline_fig, df=pipeline, name="pipeline", lang=lang)
     st.caption(t("overview.chart_alt", lang, sites=totals["sites"], countries=totals["countries"],
@@ -54,7 +55,8 @@ else:
 
 plants = ui.run("plants", country=f.country)
 st.subheader(t("overview.map", lang))
-plants_fig = charts.plants_map(plants, ui.view_for(f.country), lang=lang)
+plants_fig = ui.shared_figure(("plants_map", f.country, lang),
+                              lambda: charts.plants_map(plants, ui.view_for(f.country), lang=lang))
 st.plotly_chart(plants_fig, key="ov_map", config={"scrollZoom": False})
 st.caption(charts.status_symbols_caption(lang))
 ui.download_menu(fig=plants_fig, df=plants, name="plants", lang=lang)

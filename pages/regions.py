@@ -31,16 +31,7 @@ spec = region_view.METRICS[metric]
 label = f"{t(f'metric.{metric}', lang)} · {spec.unit}"
 
 data = ui.region_metrics(f.level, f.country, f.year, f.scenario)
-shapes = ui.geometry_for(f.level, data["nuts_id"].tolist())
-context = ui.geometry_for(f.level, ui.run("region_summary", level=f.level, country=None)["nuts_id"].tolist()) \
-    if f.country else None
-fig = charts.choropleth(shapes, data, spec.column, label, ui.view_for(f.country), diverging=spec.diverging,
-                        context=context, uncertain=data.loc[data["uncertain"], "nuts_id"].tolist(),
-                        uncertain_label=t("regions.uncertain_legend", lang))
-if "plants" in (layers or []):
-    charts.add_plants(fig, ui.run("plants", country=f.country), lang=lang)
-if "providers" in (layers or []):
-    charts.add_providers(fig, ui.run("programmes", country=f.country), name=t("regions.layer_providers", lang))
+fig = ui.region_map(f, metric, layers, data)
 event = st.plotly_chart(fig, key="rg_map", config={"scrollZoom": False}, on_select="rerun",
                         selection_mode="points")
 clicked = ui.clicked_region(event, data["nuts_id"])

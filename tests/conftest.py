@@ -18,9 +18,13 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 @pytest.fixture(autouse=True)
 def _clear_streamlit_caches():
+    from workforce import ui
+
     st.cache_data.clear()
+    ui._shared_figure.clear()  # figures are per-process resources keyed by view, built from the catalog
     yield
     st.cache_data.clear()
+    ui._shared_figure.clear()
 
 
 def _row(table: str, **values) -> dict:

@@ -548,7 +548,11 @@ def download_menu(fig=None, df: pd.DataFrame | None = None, name: str = "export"
     only when clicked (deferred callables), so page reruns stay fast."""
     from workforce import export
 
-    prov = provenance or export.provenance(df, view=name, url=permalink_url(), scenario=current().scenario)
+    url, scenario = permalink_url(), current().scenario  # captured now: the download runs off-session
+
+    def table_bytes(fmt: str) -> bytes:
+        return export.table_bytes(df, fmt, provenance or export.provenance(df, view=name, url=url, scenario=scenario))
+
     with st.popover(t("download.menu", lang), icon=":material/download:"):
         if fig is not None:
             for fmt, mime in export.FIGURE_FORMATS.items():
@@ -558,7 +562,7 @@ def download_menu(fig=None, df: pd.DataFrame | None = None, name: str = "export"
         if df is not None:
             for fmt, mime in export.TABLE_FORMATS.items():
                 st.download_button(
-                    f"{t('download.table', lang)} {fmt.upper()}", _deferred(export.table_bytes, df, fmt, prov),
+                    f"{t('download.table', lang)} {fmt.upper()}", _deferred(table_bytes, fmt),
                     file_name=f"{name}.{fmt}", mime=mime, key=f"dl_{name}_tab_{fmt}", on_click="ignore")
 
 
@@ -715,3 +719,50 @@ def _in_apptest() -> bool:
     from streamlit.runtime import Runtime
 
     return isinstance(getattr(Runtime, "_instance", None), (MagicMock, NonCallableMagicMock))
+
+
+# ---------------------------------------------------------------- shared figures (issue 9)
+
+def shared_figure(key: tuple, build):
+    """`build()` (a figure from catalog data) once per process per `key`, shared read-only between sessions.
+
+    `key` names everything the figure depends on (view, filters, language) in small values: hashing them
+    costs microseconds, hashing the input frames would cost milliseconds. A figure is the most expensive
+    thing on a page (validation, hover text per row) and identical for every viewer of a view, so a seminar
+    room opening one link builds it once. Streamlit copies a figure when it sends it; callers must not
+    mutate the result. With uploads in this session the figure is built for this session only (uploads
+    never enter a shared cache)."""
+    if uploads():
+        return build()
+    return _shared_figure(key, build)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _shared_figure(key: tuple, _build):
+    return _build()
+
+
+def region_map(f: params.Filters, metric: str, layers, data: pd.DataFrame):
+    """The /regions choropleth of `metric` (region_view.METRICS) for `data` (ui.region_metrics of the same
+    filters) with the chosen layers ("plants", "providers"); one figure per view, shared between viewers."""
+    from workforce import region_view
+
+    spec, lang, layers = region_view.METRICS[metric], f.lang, tuple(layers or ())
+    shapes = geometry_for(f.level, data["nuts_id"].tolist())
+    context = geometry_for(f.level, run("region_summary", level=f.level, country=None)["nuts_id"].tolist()) \
+        if f.country else None
+
+    def build():
+        fig = charts.choropleth(shapes, data, spec.column, f"{t(f'metric.{metric}', lang)} · {spec.unit}",
+                                view_for(f.country), diverging=spec.diverging, context=context,
+                                uncertain=data.loc[data["uncertain"], "nuts_id"].tolist(),
+                                uncertain_label=t("regions.uncertain_legend", lang))
+        if "plants" in layers:
+            charts.add_plants(fig, run("plants", country=f.country), lang=lang)
+        if "providers" in layers:
+            charts.add_providers(fig, run("programmes", country=f.country), name=t("regions.layer_providers", lang))
+        return fig
+
+    if not shapes["features"]:  # geometry unavailable (banner shown): never cache the fallback
+        return build()
+    return shared_figure(("regions", f.level, f.country, f.year, f.scenario, metric, layers, lang), build)
