@@ -18,13 +18,16 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 @pytest.fixture(autouse=True)
 def _clear_streamlit_caches():
-    from workforce import ui
+    from workforce import db, ui
 
-    st.cache_data.clear()
-    ui._shared_figure.clear()  # figures are per-process resources keyed by view, built from the catalog
+    def clear():
+        st.cache_data.clear()
+        db._execute_cached.clear()  # query results and figures are per-process resources built from the catalog
+        ui._shared_figure.clear()
+
+    clear()
     yield
-    st.cache_data.clear()
-    ui._shared_figure.clear()
+    clear()
 
 
 def _row(table: str, **values) -> dict:

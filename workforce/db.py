@@ -184,11 +184,13 @@ def run(name: str, frames: dict[str, pd.DataFrame] | None = None, **params) -> p
         raise QueryError(f"query {name!r}: {'; '.join(parts)} (expects: {', '.join(expected) or 'none'})")
     if frames:
         return execute(catalog(), name, params, frames)
-    return _execute_cached(name, tuple(sorted(params.items())))
+    return _execute_cached(name, tuple(sorted(params.items()))).copy()
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
+@st.cache_resource(show_spinner=False, max_entries=1024)
 def _execute_cached(name: str, params: tuple) -> pd.DataFrame:
+    """Catalog-only results, shared by the process; run() hands out copies (a copy of these small frames
+    costs a tenth of st.cache_data's unpickling, and callers may modify what they get)."""
     return execute(catalog(), name, dict(params))
 
 
