@@ -61,6 +61,7 @@ with st.expander(t("forecast.what_if", lang), expanded=bool(overrides)):
             st.number_input(t(spec.label, lang), min_value=float(spec.lo), max_value=float(spec.hi),
                             step=float(spec.step), format=spec.fmt, key=f"wi_{spec.key}",
                             on_change=_sync, args=(spec.key, default))
+    st.caption(t("forecast.band_help", lang))
     st.button(t("forecast.reset", lang), on_click=_reset, key="wi_reset")
 
 ov_key = fv.overrides_key(overrides)
@@ -173,6 +174,16 @@ st.markdown(t("forecast.training_vs_headline", lang, p10=ui.fmt_number(cum["p10"
               headline="—" if train_head is None else ui.fmt_number(train_head["value"]),
               source="" if train_head is None else text.md_link(train_head.get("source_title"),
                                                                 train_head.get("source_url"))))
+eff = res["effective_shares"].iloc[0]
+st.caption(t("forecast.band_effective", lang, **{b: ui.fmt_number(eff.get(b), 2) for b in model.EQF_BANDS}))
+bands = res["band_shares"].iloc[0].to_dict() if not res["band_shares"].empty else {}
+vet = (fv.assumptions().get("training") or {}).get("vet_share_of_training_need") or {}
+if bands and vet.get("value") is not None:
+    st.caption(t("forecast.vet_check", lang, eqf24=fv.fmt_percent(bands["eqf_2_4"], lang),
+                 eqf25=fv.fmt_percent(bands["eqf_2_4"] + bands["eqf_5"], lang),
+                 years=f"{model.YEARS[0]}–{model.YEARS[-1]}", scope=text.md(scope_name),
+                 albatts=fv.fmt_percent(float(vet["value"]), lang),
+                 source=text.md_link(vet.get("source_title"), vet.get("source_url"))))
 
 # ---------------------------------------------------------------- risk
 st.subheader(t("forecast.risk_title", lang, scope=scope_name))

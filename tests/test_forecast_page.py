@@ -51,3 +51,29 @@ def test_parse_what_if_is_defensive():
     value, warning = fv.parse_choice({"by": "x"}, "by", fv.BY_CHOICES, "role")
     assert value == "role" and "Invalid by" in warning
     assert fv.fmt_value(fv.WHAT_IF_BY_KEY["auto"], 0.5) == "0.5" and fv.fmt_value(fv.WHAT_IF_BY_KEY["jpg"], 120) == "120"
+
+
+def test_eqf_band_factors_round_trip_and_vet_check():
+    at = open_forecast(train_eqf68="0.5")
+    assert widget(at, "wi_train_eqf68").value == 0.5 and widget(at, "wi_train_eqf24").value == 1.0
+    captions = " ".join(c.value for c in at.caption)
+    assert "EQF 6–8 0.45" in captions  # 0.9 (base new-hire share) × 0.5
+    assert "ALBATTS" in captions and "75%" in captions and "efvet-conference.eu/albatts" in captions
+    before = [m.value for m in at.metric]
+    widget(at, "wi_train_eqf24").set_value(0.5).run()
+    assert not at.exception
+    assert at.query_params["train_eqf24"] in (["0.5"], "0.5")
+    assert [m.value for m in at.metric] != before  # training P50 changes
+    at.button(key="wi_reset").click().run()
+    assert "train_eqf24" not in at.query_params and "train_eqf68" not in at.query_params
+
+
+def test_parse_eqf_band_factors():
+    from workforce import forecast_view as fv
+
+    ok, warnings = fv.parse_what_if({"train_eqf24": "1.2", "train_eqf5": "9", "train_eqf68": "-1"})
+    assert ok == {"train_eqf24": 1.2} and len(warnings) == 2
+    params = fv.make_params("base", fv.overrides_key(ok))
+    assert params.band_multiplier("eqf_2_4").central == 1.2 and params.eqf_mix  # band mix from roles.csv
+    assert fv.effective_shares(params)["eqf_2_4"] == 1.0  # 0.9 × 1.2, capped at 1
+    assert fv.scenario_defaults(fv.make_params("base"))["train_eqf5"] == 1.0

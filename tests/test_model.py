@@ -284,3 +284,125 @@ def test_forecast_zero_rows_for_listed_regions_and_cumulative_training():
     assert list(out.columns) == model.OUT_COLUMNS and out["nuts_id"].is_monotonic_increasing
     cum = model.cumulative_training(model.simulate(df, params()), "HU")
     assert 0 < cum["p10"] <= cum["p50"] <= cum["p90"]
+
+
+# ---------------------------------------------------------------- new-hire training by EQF band (issue 5)
+
+ROLES = pd.DataFrame({  # test values only
+    "role_id": ["op", "tech", "eng", "inspector"], "typical_eqf": [4, 5, 6, 2],
+    "mix_cell": [0.6, 0.2, 0.1, 0.1], "mix_materials": [0.1, 0.6, 0.3, 0.0],
+    "mix_pack": [0.7, 0.1, 0.1, 0.1], "mix_recycling": [0.5, 0.3, 0.2, 0.0],
+})
+VET_ROLES = ["inspector", "op"]
+TRAIN = ["training_p10", "training_p50", "training_p90"]
+band_st = st.floats(0, 2)
+
+
+def test_eqf_bands_and_band_mix():
+    assert [model.eqf_band(v) for v in (1, 2, 4, "5", 6, 8, None, float("nan"), "x")] == [
+        "eqf_2_4", "eqf_2_4", "eqf_2_4", "eqf_5", "eqf_6_8", "eqf_6_8", "unbanded", "unbanded", "unbanded"]
+    w = params().with_roles(ROLES).band_weights()
+    np.testing.assert_allclose(w[model.GROUPS.index("cell")], [0.7, 0.2, 0.1, 0.0])
+    np.testing.assert_allclose(w.sum(axis=1), 1.0)
+    assert (params().band_weights()[:, -1] == 1).all()  # no role table: one share for all
+
+
+def test_band_factor_overrides():
+    p = params(train_eqf24=1.1, train_eqf68=0.5)
+    assert p.band_multiplier("eqf_2_4").central == 1.1 and p.band_multiplier("eqf_5").central == 1.0
+    assert dict(p.overrides)["train_eqf68"] == 0.5
+    assert p.effective_new_hire_share("eqf_2_4") == pytest.approx(0.99)
+    assert p.effective_new_hire_share("eqf_6_8") == pytest.approx(0.45)
+    assert params(train_eqf24=2).effective_new_hire_share("eqf_2_4") == 1.0  # capped at 1
+    for bad in (-1, model.MAX_BAND_MULTIPLIER + 1, float("nan")):
+        with pytest.raises(ValueError):
+            params(train_eqf5=bad)
+
+
+def test_band_training_by_hand():
+    """One operating cell plant at full output, fixed shares: 2025 training = replacement hires × h."""
+    df = frame([("HU32", "cell", "operating", 10.0, 1000, 2020)])
+    roles = pd.DataFrame({"role_id": ["op", "eng"], "typical_eqf": [4, 6], "mix_cell": [0.8, 0.2],
+                          "mix_materials": [0, 0], "mix_pack": [0, 0], "mix_recycling": [0, 0]})
+    p = model.Params.from_assumptions(ASSUMPTIONS).with_overrides(draws=20, train_eqf24=1.5, train_eqf68=0.5)
+    p = model.Params(**{**p.__dict__, "new_hire_training": model.Range(None, 0.5, None),
+                        "replacement_rate": model.Range(None, 0.1, None), "reskilling": model.Range(None, 0.0, None)})
+    out = model.forecast(df, roles, p).set_index(["year", "role_id"])
+    # h = 0.8 × min(1, 0.5 × 1.5) + 0.2 × min(1, 0.5 × 0.5) = 0.65; 0.65 × 0.1 × 1000 = 65 = 60 (op) + 5 (eng)
+    assert out.loc[(2025, "op"), "training_p50"] == pytest.approx(60, abs=0.1)
+    assert out.loc[(2025, "eng"), "training_p50"] == pytest.approx(5, abs=0.1)
+    assert out.loc[(2025, "op"), "jobs_p50"] == pytest.approx(800, abs=0.1)
+
+
+@FAST
+@given(st.lists(plant_st, min_size=1, max_size=6), st.integers(0, 2**31 - 1))
+def test_band_factors_one_equal_the_single_share_model(specs, seed):
+    df = frame(specs)
+    p = params(seed=seed)  # factors not in ASSUMPTIONS: 1 for every band
+    single = model.forecast(df, None, p)  # no role table: one new-hire share
+    banded = model.forecast(df, ROLES, p)
+    unbanded = model.forecast(df, ROLES.drop(columns="typical_eqf"), p)
+    if single.empty:
+        assert banded.empty
+        return
+    total = banded.groupby(["nuts_id", "year"])[TRAIN].sum().reset_index()
+    np.testing.assert_allclose(total[TRAIN].to_numpy(), single[TRAIN].to_numpy(), rtol=1e-4, atol=0.3)
+    np.testing.assert_allclose(banded[TRAIN].to_numpy(), unbanded[TRAIN].to_numpy(), rtol=1e-4, atol=0.11)
+    explicit = params(seed=seed, train_eqf24=1, train_eqf5=1, train_eqf68=1)
+    pd.testing.assert_frame_equal(model.forecast(df, ROLES, explicit), banded)
+
+
+@FAST
+@given(st.lists(plant_st, min_size=1, max_size=6), band_st, band_st, band_st, st.floats(0.01, 1))
+def test_raising_the_vet_band_never_lowers_vet_training(specs, m24, m5, m68, more):
+    df = frame(specs)
+    low = params(draws=200, train_eqf24=m24, train_eqf5=m5, train_eqf68=m68)
+    high = params(draws=200, train_eqf24=m24 + more, train_eqf5=m5, train_eqf68=m68)
+    a, b = (model.forecast(df, ROLES, p) for p in (low, high))
+    total_a, total_b = (x.groupby(["nuts_id", "year"])[TRAIN].sum().to_numpy() for x in (a, b))
+    tol = 0.5 + 1e-5 * total_a
+    assert (total_b >= total_a - tol).all()  # the total never falls
+    vet_a, vet_b = (x[x["role_id"].isin(VET_ROLES)].groupby(["nuts_id", "year"])[TRAIN].sum().to_numpy()
+                    for x in (a, b))
+    assert (vet_b >= vet_a - tol).all()  # nor the training of the VET roles together
+    # each VET role's mean training never falls (percentiles of one role follow where a row has one group)
+    sims = [model.aggregate(model.simulate(df, p.with_roles(ROLES)), "europe") for p in (low, high)]
+    means = [model.split(model.percentiles(s).assign(jobs_p10=0.0, jobs_p50=0.0, jobs_p90=0.0,
+                                                      training_p10=s.train_mean.sum(axis=1),
+                                                      training_p50=0.0, training_p90=0.0),
+                         *model.role_mix(ROLES), bands=model.role_bands(ROLES)) for s in sims]
+    for mean_a, mean_b in zip(*(m[m["role_id"].isin(VET_ROLES)]["training_p10"].to_numpy() for m in means),
+                              strict=True):
+        assert mean_b >= mean_a - 1e-6 * (1 + abs(mean_a))
+
+
+@FAST
+@given(st.lists(plant_st, min_size=1, max_size=6), band_st, band_st, band_st, st.integers(0, 1000))
+def test_role_training_adds_up_ordered_and_repeatable(specs, m24, m5, m68, seed):
+    df = frame(specs)
+    p = params(draws=200, seed=seed, train_eqf24=m24, train_eqf5=m5, train_eqf68=m68)
+    out = model.forecast(df, ROLES, p)
+    total = model.forecast(df, None, p.with_roles(ROLES))  # same band mix, no role split
+    if total.empty:
+        return
+    summed = out.groupby(["nuts_id", "year"])[TRAIN].sum().reset_index()
+    np.testing.assert_allclose(summed[TRAIN].to_numpy(), total[TRAIN].to_numpy(), rtol=1e-4, atol=0.3)
+    assert (out["training_p10"] <= out["training_p50"] + 1e-6).all()
+    assert (out["training_p50"] <= out["training_p90"] + 1e-6).all()
+    assert (out["training_p10"] >= 0).all()
+    pd.testing.assert_frame_equal(out, model.forecast(df, ROLES, p))
+
+
+def test_band_shares_and_single_group_vet_roles():
+    df = frame([("HU32", "cell", "under_construction", 20.0, None, 2026), ("HU32", "cell", "announced", 8.0, 900, 2028)])
+    shares = {}
+    for m in (0.5, 1.0, 1.5):
+        p = params(draws=500, train_eqf24=m).with_roles(ROLES)
+        pct = model.scope_frame(model.simulate(df, p))
+        shares[m] = model.band_shares(pct, ROLES)
+        assert sum(shares[m].values()) == pytest.approx(1)
+        out = model.split(pct.assign(nuts_id="EU"), *model.role_mix(ROLES), bands=model.role_bands(ROLES))
+        shares[m]["op"] = out[out["role_id"] == "op"][TRAIN].to_numpy()
+    assert shares[0.5]["eqf_2_4"] < shares[1.0]["eqf_2_4"] < shares[1.5]["eqf_2_4"]
+    assert (shares[0.5]["op"] <= shares[1.0]["op"] + 1e-6).all() and (shares[1.0]["op"] <= shares[1.5]["op"] + 1e-6).all()
+    assert model.band_shares(pd.DataFrame(), ROLES) == {} and model.band_shares(pct, None) == {}

@@ -39,6 +39,9 @@ WHAT_IF = (
     WhatIf("train_new", "forecast.wi_train_new", 0, 1, 0.05, "%.2f"),
     WhatIf("reskill", "forecast.wi_reskill", 0, 1, 0.05, "%.2f"),
     WhatIf("replace", "forecast.wi_replace", 0, 1, 0.01, "%.2f"),
+    WhatIf("train_eqf24", "forecast.wi_train_eqf24", 0, model.MAX_BAND_MULTIPLIER, 0.05, "%.2f"),
+    WhatIf("train_eqf5", "forecast.wi_train_eqf5", 0, model.MAX_BAND_MULTIPLIER, 0.05, "%.2f"),
+    WhatIf("train_eqf68", "forecast.wi_train_eqf68", 0, model.MAX_BAND_MULTIPLIER, 0.05, "%.2f"),
 )
 WHAT_IF_BY_KEY = {w.key: w for w in WHAT_IF}
 BY_CHOICES = ("role", "segment")
@@ -90,7 +93,13 @@ def scenario_defaults(params: model.Params) -> dict[str, float | None]:
         "p_announced": params.probability("announced").central, "p_paused": params.probability("paused").central,
         "train_new": params.new_hire_training.central, "reskill": params.reskilling.central,
         "replace": params.replacement_rate.central,
+        **{model.BAND_WHAT_IF[b]: params.band_multiplier(b).central for b in model.EQF_BANDS},
     }
+
+
+def effective_shares(params: model.Params) -> dict[str, float | None]:
+    """Central new-hire training share per EQF band (share × band factor, capped at 1)."""
+    return {b: params.effective_new_hire_share(b) for b in model.EQF_BANDS}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -98,12 +107,20 @@ def assumptions() -> dict:
     return model.load_assumptions()
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def roles() -> pd.DataFrame:
+    """The role table (catalog only: roles are not uploadable), for the EQF band mix of the training share."""
+    return db.run("roles")
+
+
 def make_params(scenario: str, overrides: tuple = (), draws: int = PAGE_DRAWS, seed: int = 1) -> model.Params:
+    """Scenario parameters + what-if, with the EQF band mix of the role table (new-hire training by band)."""
     a = assumptions()
     known = model.scenarios(a)
     if scenario not in known:
         scenario = "base"
-    return model.Params.from_assumptions(a, scenario).with_overrides(draws=draws, seed=seed, **dict(overrides))
+    params = model.Params.from_assumptions(a, scenario).with_overrides(draws=draws, seed=seed, **dict(overrides))
+    return params.with_roles(roles())
 
 
 def _session_runner():
@@ -132,17 +149,19 @@ def _results_cached(scenario: str, overrides: tuple, scope: str | None, level: i
 def _results(scenario, overrides, scope, level, country, year, draws, seed, runner) -> dict[str, pd.DataFrame]:
     params = make_params(scenario, overrides, draws, seed)
     plants = runner("plants", country=None)
-    roles = runner("roles")
+    role_table = roles()
     sim = model.simulate(plants, params)
     total = model.scope_frame(sim, scope)
-    labels, mix = model.role_mix(roles)
-    by_role = model.split(total.assign(nuts_id=scope or "EU"), labels, mix) if labels else pd.DataFrame()
+    labels, mix = model.role_mix(role_table)
+    by_role = (model.split(total.assign(nuts_id=scope or "EU"), labels, mix, bands=model.role_bands(role_table))
+               if labels else pd.DataFrame())
     by_segment = model.split(total.assign(nuts_id=scope or "EU"), list(model.GROUPS), np.eye(len(model.GROUPS)),
                              column="segment")
     part = model.subset(sim, country) if country else sim
     regional = model.percentiles(model.aggregate(part, level)) if not part.index.empty else pd.DataFrame()
     if not regional.empty:
-        regional = regional[regional["year"] == int(year)].drop(columns=[f"mean_{g}" for g in model.GROUPS])
+        regional = regional[regional["year"] == int(year)].drop(
+            columns=[*(f"mean_{g}" for g in model.GROUPS), *model.TRAIN_MEAN_COLUMNS])
     prep = sim.plants
     if scope:
         prep = prep[prep["nuts_id"].str.startswith(scope)]
@@ -154,6 +173,8 @@ def _results(scenario, overrides, scope, level, country, year, draws, seed, runn
                            params),
         "missing": pd.DataFrame({"problem": params.missing()}),
         "training_cumulative": pd.DataFrame([model.cumulative_training(sim, scope)]),
+        "band_shares": pd.DataFrame([model.band_shares(total, role_table)]),
+        "effective_shares": pd.DataFrame([effective_shares(params)]),
     }
 
 
@@ -240,6 +261,17 @@ def compact(value) -> str:
     if value is None or pd.isna(value):
         return "—"
     return f"{value / 1000:,.1f}k" if abs(value) >= 10_000 else f"{value:,.0f}"
+
+
+def fmt_percent(value, lang: str) -> str:
+    """0.59 -> '59%' / '59 %' in the UI language's convention (Babel); '—' when missing."""
+    from babel.numbers import format_percent
+
+    from workforce import i18n
+
+    if value is None or pd.isna(value):
+        return "—"
+    return format_percent(float(value), locale=i18n.BABEL_LOCALES.get(lang, i18n.BABEL_LOCALES["en"]))
 
 
 def fmt_value(spec: WhatIf, value: float) -> str:

@@ -35,10 +35,21 @@ draws of any row are `coef @ basis`. Aggregating to NUTS-1/0, a country or Europ
 Roles: the staffing mix (roles.csv, one share per role and segment group) is fixed, so role jobs are linear
 in group jobs. Role percentiles are `share × total percentiles` with the role share taken from the mean
 group composition of the row (means add up, percentiles do not): role P10/P50/P90 add up to the total and
-are exact where a row has one segment group. Training by role uses the same shares.
+are exact where a row has one segment group.
 
-Training need in year y = new_hire_training_share × (net new jobs + replacement_rate × jobs[y−1])
+Training need in year y = Σ_g h_g × (net new jobs_g + replacement_rate × jobs_g[y−1])
                         + incumbent_reskilling_share × jobs[first year − 1]   (one-off, in the first year)
+
+with the new-hire training share of segment group g depending on the EQF band of its roles:
+    h_g = Σ_b w[g, b] · min(1, new_hire_training_share × m_b)
+where w[g, b] is the share of band b (EQF ≤4 / 5 / ≥6, by `typical_eqf` in roles.csv; roles without a level
+use m = 1) in the group's staffing mix and m_b the band's factor (`new_hire_training_multiplier_eqf_*`).
+Replacement hires are new hires, so they get h_g too; reskilling of incumbents does not depend on the band.
+With every m_b = 1 (or without a role table) h_g = new_hire_training_share: the single-share model. The
+band mix comes from the role table (`Params.with_roles`). Training by role is split with the row's mean
+training composition by group × band (+ reskilling by group): new-hire training of band b goes to the roles
+of band b in proportion to their staffing share, reskilling to all roles of the group; role training adds
+up to the total.
 """
 
 from __future__ import annotations
@@ -74,6 +85,20 @@ DEFAULT_DRAWS = 4000
 MAX_DRAWS = 100_000
 BLOCK = 64  # rows of draws per block in the percentile step (≈ 2.5 MB at 10,000 draws)
 WORKERS = min(2, os.cpu_count() or 1)
+# EQF bands of the new-hire training share (by typical_eqf in roles.csv); factors in assumptions.yaml as
+# training.new_hire_training_multiplier_<band>, what-if keys in _BAND_KEYS
+EQF_BANDS = ("eqf_2_4", "eqf_5", "eqf_6_8")
+BAND_SLOTS = (*EQF_BANDS, "unbanded")  # roles without an EQF level: factor 1
+TRAIN_SLOTS = (*BAND_SLOTS, "reskill")  # training mean components per segment group
+TRAIN_MEAN_COLUMNS = tuple(f"tmean_{g}_{s}" for g in GROUPS for s in TRAIN_SLOTS)
+
+
+def eqf_band(level) -> str:
+    """Band of an EQF level: ≤4 -> eqf_2_4 (EQF 1 included), 5 -> eqf_5, ≥6 -> eqf_6_8; unknown -> unbanded."""
+    value = _num(level)
+    if value is None:
+        return "unbanded"
+    return "eqf_2_4" if value < 4.5 else "eqf_5" if value < 5.5 else "eqf_6_8"
 
 
 # ---------------------------------------------------------------- parameters
@@ -129,6 +154,8 @@ class Params:
     status_probability: tuple[tuple[str, Range], ...] = ()
     automation: float = 1.0
     new_hire_training: Range = Range()
+    eqf_multiplier: tuple[tuple[str, Range], ...] = ()  # per EQF band; missing band = factor 1
+    eqf_mix: tuple[tuple[str, tuple[float, ...]], ...] = ()  # per group: weights of BAND_SLOTS (from roles)
     reskilling: Range = Range()
     replacement_rate: Range = Range()
     segment_groups: tuple[tuple[str, str], ...] = field(default_factory=lambda: _pairs(DEFAULT_SEGMENT_GROUPS))
@@ -148,6 +175,41 @@ class Params:
     def group_of(self, segment: str) -> str | None:
         return dict(self.segment_groups).get(segment)
 
+    def band_multiplier(self, band: str) -> Range:
+        """Factor on the new-hire training share for an EQF band (1 when not set)."""
+        r = dict(self.eqf_multiplier).get(band, Range())
+        return r if r.known else Range(None, 1.0, None)
+
+    def band_weights(self) -> np.ndarray:
+        """GROUPS × BAND_SLOTS: share of each EQF band in each group's staffing mix (rows sum to 1; a group
+        without a mix, or no role table, is all "unbanded": the single new-hire share)."""
+        w = np.zeros((len(GROUPS), len(BAND_SLOTS)))
+        w[:, -1] = 1.0
+        for g, weights in self.eqf_mix:
+            if g in GROUPS and len(weights) == len(BAND_SLOTS) and sum(weights) > 0:
+                w[GROUPS.index(g)] = np.asarray(weights, dtype=float) / sum(weights)
+        return w
+
+    def effective_new_hire_share(self, band: str) -> float | None:
+        """Central new-hire training share of a band: min(1, share × factor) (None when the share is unset)."""
+        if not self.new_hire_training.known:
+            return None
+        factor = 1.0 if band == "unbanded" else self.band_multiplier(band).central
+        return float(min(1.0, max(self.new_hire_training.central, 0.0) * factor))
+
+    def with_roles(self, roles: pd.DataFrame | None) -> Params:
+        """The EQF band mix of every segment group from a role table (typical_eqf, mix_<group>)."""
+        labels, mix = role_mix(roles)
+        if not labels:
+            return replace(self, eqf_mix=())
+        slots = np.array([BAND_SLOTS.index(b) for b in role_bands(roles)], dtype=int)
+        out = []
+        for i, g in enumerate(GROUPS):
+            weights = np.bincount(slots, weights=mix[:, i], minlength=len(BAND_SLOTS))
+            if weights.sum() > 0:
+                out.append((g, tuple(round(float(v), 12) for v in weights)))
+        return replace(self, eqf_mix=tuple(out))
+
     def missing(self) -> list[str]:
         """Parameters that are null/missing, with what the model does instead (shown by the UI)."""
         out = []
@@ -161,6 +223,10 @@ class Params:
             out.append("ramp_up.years_to_full_output: no value - plants counted at full output from their start year")
         if not self.new_hire_training.known:
             out.append("training.new_hire_training_share: no value - new-hire training left out")
+        for band in EQF_BANDS:
+            if not dict(self.eqf_multiplier).get(band, Range()).known:
+                out.append(f"training.new_hire_training_multiplier_{band}: no value - factor 1 (single new-hire "
+                           "share for this EQF band)")
         if not self.reskilling.known:
             out.append("training.incumbent_reskilling_share: no value - reskilling left out")
         if not self.replacement_rate.known:
@@ -192,6 +258,8 @@ class Params:
             ramp_curve=curve, delay_years=int(delay or 0), status_probability=_pairs(probs),
             automation=1.0 if automation is None else automation,
             new_hire_training=_range(node("training", "new_hire_training_share")),
+            eqf_multiplier=_pairs({b: _range(node("training", f"new_hire_training_multiplier_{b}"))
+                                   for b in EQF_BANDS}),
             reskilling=_range(node("training", "incumbent_reskilling_share")),
             replacement_rate=_range(node("training", "replacement_rate_per_year")),
             segment_groups=_pairs(seg),
@@ -201,13 +269,15 @@ class Params:
     def with_overrides(self, **kw) -> Params:
         """What-if values. Short names: jpg (cell jobs/GWh), jpg_pack, jpk (materials jobs/kt), jpk_recycling,
         ramp (years to full output), auto (automation factor), delay (years), p_<status>, train_new, reskill,
-        replace; or any field name (draws, seed, …). Unknown names or bad values raise ValueError."""
+        replace, train_eqf24 / train_eqf5 / train_eqf68 (new-hire training factor of an EQF band); or any field
+        name (draws, seed, …). Unknown names or bad values raise ValueError."""
         p = self
         done = dict(self.overrides)
         for key, value in kw.items():
             if value is None:
                 continue
-            if key in _FIELD_NAMES and key not in ("jobs_per_unit", "status_probability"):
+            if key in _FIELD_NAMES and key not in ("jobs_per_unit", "status_probability", "eqf_multiplier",
+                                                   "eqf_mix"):
                 if key in ("draws", "seed", "delay_years"):
                     value = int(value)
                     if key == "draws" and not 1 <= value <= MAX_DRAWS:
@@ -240,6 +310,13 @@ class Params:
                     raise ValueError(f"{key} is a share (0–1)")
                 name = _SHARE_KEYS[key]
                 p = replace(p, **{name: getattr(p, name).recentre(value, 0.0, 1.0)})
+            elif key in _BAND_KEYS:
+                if value > MAX_BAND_MULTIPLIER:
+                    raise ValueError(f"{key} is a factor (0–{MAX_BAND_MULTIPLIER:g})")
+                band = _BAND_KEYS[key]
+                mult = dict(p.eqf_multiplier)
+                mult[band] = p.band_multiplier(band).recentre(value, 0.0, MAX_BAND_MULTIPLIER)
+                p = replace(p, eqf_multiplier=_pairs(mult))
             else:
                 raise ValueError(f"unknown parameter {key!r}")
         return replace(p, overrides=_pairs(done))
@@ -248,7 +325,11 @@ class Params:
 _FIELD_NAMES = {f.name for f in fields(Params)}
 _JPU_KEYS = {"jpg": "cell", "jpg_pack": "pack", "jpk": "materials", "jpk_recycling": "recycling"}
 _SHARE_KEYS = {"train_new": "new_hire_training", "reskill": "reskilling", "replace": "replacement_rate"}
-WHAT_IF_KEYS = (*_JPU_KEYS, "ramp", "auto", "delay", *(f"p_{s}" for s in STATUSES[:-1]), *_SHARE_KEYS)
+_BAND_KEYS = {"train_eqf24": "eqf_2_4", "train_eqf5": "eqf_5", "train_eqf68": "eqf_6_8"}
+BAND_WHAT_IF = {band: key for key, band in _BAND_KEYS.items()}
+MAX_BAND_MULTIPLIER = 3.0
+WHAT_IF_KEYS = (*_JPU_KEYS, "ramp", "auto", "delay", *(f"p_{s}" for s in STATUSES[:-1]), *_SHARE_KEYS,
+                *_BAND_KEYS)
 
 
 def _num(value) -> float | None:
@@ -441,16 +522,20 @@ def _uniforms(seed: int, name: str, n: int) -> np.ndarray:
 class Simulation:
     """Draws of jobs and training at one grain. Row i of `index` (nuts_id, year) has the jobs draws
     `coef[i] @ basis` and the previous year's `prev[i] @ basis`; training draws are
-    `f_new ⊙ (coef − prev) @ basis + (f_rep, or f_first in the first year) ⊙ prev @ basis` with per-draw
-    factors f_new = new-hire training share, f_rep = f_new × replacement rate, f_first = f_rep + reskilling
-    share. `group_mean` holds the mean jobs per segment group (rows × GROUPS) for role/segment shares."""
+    `(coef − prev) @ (basis ⊙ f_new) + prev @ (basis ⊙ f_rep, or f_first in the first year)` with per-draw
+    factors of the segment group of each basis row: f_new = h_g (new-hire training share of the group's EQF
+    band mix), f_rep = h_g × replacement rate, f_first = f_rep + reskilling share. `group_mean` holds the
+    mean jobs per segment group (rows × GROUPS), `train_mean` the mean training per group × TRAIN_SLOTS
+    (rows × TRAIN_MEAN_COLUMNS), for role/segment shares."""
 
     index: pd.DataFrame
     coef: np.ndarray
     prev: np.ndarray
     basis: np.ndarray  # float32, (J × draws)
-    factors: np.ndarray  # float32, (3 × draws): f_new, f_rep, f_first
+    factors: np.ndarray  # float32, (3 × GROUPS × draws): f_new, f_rep, f_first per group
+    col_group: np.ndarray  # int, (J,): segment group of each basis row
     group_mean: np.ndarray
+    train_mean: np.ndarray
     years: tuple[int, ...]
     plants: pd.DataFrame
 
@@ -462,11 +547,22 @@ class Simulation:
         """(rows × draws)"""
         return self.coef @ self.basis
 
+    def training_basis(self, dtype=np.float32) -> np.ndarray:
+        """(3J × draws): the basis with the new-hire, replacement and first-year factors of each row's
+        group folded in, stacked: [B⊙f_new; B⊙f_rep; B⊙f_first]."""
+        n = len(self.basis)
+        out = np.empty((3 * n, self.draws), dtype=dtype)
+        for k in range(3):
+            np.multiply(self.basis, self.factors[k][self.col_group], out=out[k * n:(k + 1) * n])
+        return out
+
+    def training_matrix(self) -> np.ndarray:
+        """(rows × 3J): [Δ, prev·(1−first), prev·first]; training draws = this @ training_basis()."""
+        first = self.first_year()[:, None].astype(float)
+        return np.concatenate([self.coef - self.prev, self.prev * (1 - first), self.prev * first], axis=1)
+
     def training_draws(self) -> np.ndarray:
-        jobs, before = self.coef @ self.basis, self.prev @ self.basis
-        first = (self.index["year"] == self.years[0]).to_numpy()[:, None]
-        f_new, f_rep, f_first = self.factors.astype(float)
-        return f_new * (jobs - before) + np.where(first, f_first, f_rep) * before
+        return self.training_matrix() @ self.training_basis(np.float64)
 
     def first_year(self) -> np.ndarray:
         return (self.index["year"] == self.years[0]).to_numpy()
@@ -514,6 +610,11 @@ def simulate(plants: pd.DataFrame, params: Params, years: tuple[int, ...] = YEAR
     s_new = share(params.new_hire_training, "train_new")
     s_resk = share(params.reskilling, "reskill")
     rep = share(params.replacement_rate, "replace")
+    # effective new-hire training share per band slot (draws), and per group h_g = Σ_b w[g, b] · e_b
+    eff = np.vstack([np.minimum(s_new * share(params.band_multiplier(b), f"train_eqf.{b}"), 1.0)
+                     for b in EQF_BANDS] + [s_new])
+    band_w = params.band_weights()
+    h = band_w @ eff  # GROUPS × draws
 
     regions = sorted(inc["nuts_id"].unique()) if len(inc) else []
     n_reg = len(regions)
@@ -521,7 +622,8 @@ def simulate(plants: pd.DataFrame, params: Params, years: tuple[int, ...] = YEAR
                           "year": np.tile(np.array(years, dtype=int), n_reg)})
     if not n_reg:
         return Simulation(index, np.zeros((0, 1)), np.zeros((0, 1)), np.zeros((1, d), np.float32),
-                          np.zeros((3, d), np.float32), np.zeros((0, len(GROUPS))), years, prep)
+                          np.zeros((3, len(GROUPS), d), np.float32), np.zeros(1, dtype=int),
+                          np.zeros((0, len(GROUPS))), np.zeros((0, len(TRAIN_MEAN_COLUMNS))), years, prep)
 
     ext = np.array([years[0] - 1, *years], dtype=float)  # one year before the horizon, for hires/incumbents
     sat = max(int(math.ceil(float(np.max(t_draw)) - 1)), 0) if params.ramp_years.known else 0
@@ -561,13 +663,38 @@ def simulate(plants: pd.DataFrame, params: Params, years: tuple[int, ...] = YEAR
     cur, prev = c3[:, 1:, :], c3[:, :-1, :]
     coef = cur.reshape(n_reg * n_years, -1)
     prev = prev.reshape(n_reg * n_years, -1)
-    factors = np.vstack([s_new, s_new * rep, s_new * rep + s_resk]).astype(np.float32)
+    factors = np.stack([h, h * rep, h * rep + s_resk]).astype(np.float32)
     group_mean = coef @ (mean_basis[:, None] * group_onehot)
-    return Simulation(index, coef, prev, basis, factors, group_mean, years, prep)
+
+    # mean training per group × slot: new-hire slots b get w[g, b]·mean(B·e_b) of new jobs and w[g, b]·
+    # mean(B·e_b·rep) of incumbents (replacement); the reskill slot mean(B·reskill) of first-year incumbents
+    # (identical factor rows, e.g. bands with the same factor, are multiplied once; einsum, not BLAS: a thin
+    # product where BLAS threads only add overhead on a loaded machine)
+    n_slots = len(TRAIN_SLOTS)
+    n_b = len(BAND_SLOTS)
+    f_rows = [*eff, *(eff * rep), s_resk]
+    distinct: dict[bytes, int] = {}
+    pick = [distinct.setdefault(r.tobytes(), len(distinct)) for r in f_rows]
+    uniq_rows = np.vstack([f_rows[pick.index(i)] for i in range(len(distinct))])
+    m = (np.einsum("jd,sd->js", basis.astype(np.float64), uniq_rows) / d)[:, pick]
+    m_new, m_rep, m_resk = m[:, :n_b], m[:, n_b:2 * n_b], m[:, -1]
+    cols = u_group[:, None] * n_slots + np.arange(n_b)[None, :]
+    w_col = band_w[u_group]  # J × BAND_SLOTS
+    jj = np.arange(len(used))[:, None]
+    t_new = np.zeros((len(used), len(GROUPS) * n_slots))
+    t_rep = np.zeros_like(t_new)
+    t_new[jj, cols] = w_col * m_new
+    t_rep[jj, cols] = w_col * m_rep
+    t_first = t_rep.copy()
+    t_first[np.arange(len(used)), u_group * n_slots + n_slots - 1] = m_resk
+    sim = Simulation(index, coef, prev, basis, factors, u_group.astype(int), group_mean, None, years, prep)
+    train_mean = sim.training_matrix() @ np.concatenate([t_new, t_rep, t_first])
+    return replace(sim, train_mean=train_mean)
 
 
-def _with(sim: Simulation, index: pd.DataFrame, coef, prev, group_mean) -> Simulation:
-    return replace(sim, index=index.reset_index(drop=True), coef=coef, prev=prev, group_mean=group_mean)
+def _with(sim: Simulation, index: pd.DataFrame, coef, prev, group_mean, train_mean) -> Simulation:
+    return replace(sim, index=index.reset_index(drop=True), coef=coef, prev=prev, group_mean=group_mean,
+                   train_mean=train_mean)
 
 
 def subset(sim: Simulation, prefix: str | None) -> Simulation:
@@ -575,7 +702,7 @@ def subset(sim: Simulation, prefix: str | None) -> Simulation:
     if not prefix:
         return sim
     mask = sim.index["nuts_id"].str.startswith(prefix.upper()).to_numpy()
-    return _with(sim, sim.index[mask], sim.coef[mask], sim.prev[mask], sim.group_mean[mask])
+    return _with(sim, sim.index[mask], sim.coef[mask], sim.prev[mask], sim.group_mean[mask], sim.train_mean[mask])
 
 
 def aggregate(sim: Simulation, level: int | str) -> Simulation:
@@ -601,7 +728,7 @@ def aggregate(sim: Simulation, level: int | str) -> Simulation:
 
     index = pd.DataFrame({"nuts_id": np.repeat(np.array(uniq, dtype=object), n_years),
                           "year": np.tile(np.array(sim.years, dtype=int), len(uniq))})
-    return _with(sim, index, fold(sim.coef), fold(sim.prev), fold(sim.group_mean))
+    return _with(sim, index, fold(sim.coef), fold(sim.prev), fold(sim.group_mean), fold(sim.train_mean))
 
 
 def _dedupe(mat: np.ndarray):
@@ -676,31 +803,27 @@ def _jobs_percentiles(sim: Simulation) -> np.ndarray:
 
 def _training_percentiles(sim: Simulation) -> np.ndarray:
     """Training draws f_new ⊙ (Δjobs) + (f_rep, or f_first in the first year) ⊙ incumbents are linear in
-    the basis once the per-draw factors are folded into it: [Δ, prev·(1−first), prev·first] @
-    [B⊙f_new; B⊙f_rep; B⊙f_first]."""
+    the basis once the per-draw factors of each basis row's group are folded into it: [Δ, prev·(1−first),
+    prev·first] @ [B⊙f_new; B⊙f_rep; B⊙f_first]."""
     out = np.zeros((len(sim.index), len(QUANTILES)))
-    first = sim.first_year()[:, None].astype(float)
-    mat = np.concatenate([sim.coef - sim.prev, sim.prev * (1 - first), sim.prev * first], axis=1)
-    nz, scale, uniq, inv = _dedupe(mat)
+    nz, scale, uniq, inv = _dedupe(sim.training_matrix())
     if len(uniq):
-        f_new, f_rep, f_first = sim.factors
-        basis = np.concatenate([sim.basis * f_new, sim.basis * f_rep, sim.basis * f_first])
-        out[nz] = _quantiles(uniq, basis)[inv] * scale[nz, None]
+        out[nz] = _quantiles(uniq, sim.training_basis())[inv] * scale[nz, None]
     return out
 
 
 def percentiles(sim: Simulation) -> pd.DataFrame:
-    """index + jobs_p10/p50/p90 + training_p10/p50/p90 + mean jobs per group (mean_<group>)."""
+    """index + jobs_p10/p50/p90 + training_p10/p50/p90 + mean jobs per group (mean_<group>) + mean
+    training per group × slot (TRAIN_MEAN_COLUMNS, for the role split of training)."""
     jobs = _jobs_percentiles(sim)
     train = _training_percentiles(sim)
-    out = sim.index.copy()
-    for i, q in enumerate(QUANTILES):
-        out[f"jobs_p{q}"] = jobs[:, i]
-    for i, q in enumerate(QUANTILES):
-        out[f"training_p{q}"] = train[:, i]
-    for i, g in enumerate(GROUPS):
-        out[f"mean_{g}"] = sim.group_mean[:, i]
-    return out
+    return pd.DataFrame({
+        "nuts_id": sim.index["nuts_id"].to_numpy(), "year": sim.index["year"].to_numpy(),
+        **{f"jobs_p{q}": jobs[:, i] for i, q in enumerate(QUANTILES)},
+        **{f"training_p{q}": train[:, i] for i, q in enumerate(QUANTILES)},
+        **{f"mean_{g}": sim.group_mean[:, i] for i, g in enumerate(GROUPS)},
+        **{name: sim.train_mean[:, i] for i, name in enumerate(TRAIN_MEAN_COLUMNS)},
+    })
 
 
 def role_mix(roles: pd.DataFrame | None) -> tuple[list[str], np.ndarray]:
@@ -712,15 +835,27 @@ def role_mix(roles: pd.DataFrame | None) -> tuple[list[str], np.ndarray]:
     return [str(r) for r in roles["role_id"]], mix
 
 
-def split(pct: pd.DataFrame, labels: list[str], matrix: np.ndarray, column: str = "role_id") -> pd.DataFrame:
-    """Split total percentiles into parts (roles, or segment groups with the identity matrix) using the
-    row's mean group composition: part = share × total for each percentile."""
+def role_bands(roles: pd.DataFrame | None) -> list[str]:
+    """EQF band (BAND_SLOTS) of every role of `role_mix(roles)`, from typical_eqf (missing = unbanded)."""
+    if roles is None or roles.empty or "role_id" not in roles.columns:
+        return []
+    levels = roles["typical_eqf"].tolist() if "typical_eqf" in roles.columns else [None] * len(roles)
+    return [eqf_band(v) for v in levels]
+
+
+def split(pct: pd.DataFrame, labels: list[str], matrix: np.ndarray, column: str = "role_id",
+          bands: list[str] | None = None) -> pd.DataFrame:
+    """Split total percentiles into parts (roles, or segment groups with the identity matrix): part =
+    share × total for each percentile. Jobs shares come from the row's mean group composition; training
+    shares from its mean training composition by group × EQF band (`bands`: the band of every part, see
+    `role_bands`; None = parts take every band in proportion to `matrix`)."""
     shares = _shares(pct, matrix)
+    t_shares = _training_shares(pct, matrix, bands)
     n = len(labels)
     out = pct.loc[pct.index.repeat(n), ["nuts_id", "year"]].reset_index(drop=True)
     out[column] = np.tile(np.array(labels, dtype=object), len(pct))
-    flat = shares.reshape(-1)
-    for name in ("jobs", "training"):
+    for name, sh in (("jobs", shares), ("training", t_shares)):
+        flat = sh.reshape(-1)
         for q in QUANTILES:
             out[f"{name}_p{q}"] = np.repeat(pct[f"{name}_p{q}"].to_numpy(float), n) * flat
     return out
@@ -732,6 +867,55 @@ def _shares(pct: pd.DataFrame, matrix: np.ndarray) -> np.ndarray:
     return np.divide(means @ matrix.T, total, out=np.zeros((len(pct), len(matrix))), where=total > 0)
 
 
+def training_allocation(matrix: np.ndarray, bands: list[str] | None = None) -> np.ndarray:
+    """(parts × TRAIN_MEAN_COLUMNS): how each training component (group g × slot) is shared among the
+    parts. New-hire slot b of group g goes to the parts of band b in proportion to matrix[:, g] (to all
+    parts of the group when none is in band b); the reskill slot to all parts in proportion to matrix[:, g].
+    Each column sums to 1 where the group has a mix (so parts add up to the total), else to 0."""
+    matrix = np.asarray(matrix, dtype=float)
+    n_parts, n_slots = len(matrix), len(TRAIN_SLOTS)
+    slot_of = np.array([BAND_SLOTS.index(b) if b in BAND_SLOTS else len(BAND_SLOTS) - 1
+                        for b in (bands if bands is not None else ["all"] * n_parts)])
+    out = np.zeros((n_parts, len(GROUPS) * n_slots))
+    for i in range(len(GROUPS)):
+        col = matrix[:, i] if matrix.shape[1] > i else np.zeros(n_parts)
+        total = col.sum()
+        if total <= 0:
+            continue
+        spread = col / total
+        for k, slot in enumerate(TRAIN_SLOTS):
+            part = col * (slot_of == k) if bands is not None and slot != "reskill" else np.zeros(n_parts)
+            out[:, i * n_slots + k] = part / part.sum() if part.sum() > 0 else spread
+    return out
+
+
+def _training_shares(pct: pd.DataFrame, matrix: np.ndarray, bands: list[str] | None) -> np.ndarray:
+    """Role (part) shares of each row's training from its mean training components; rows without the
+    components (or with no training) fall back to the jobs shares."""
+    if not set(TRAIN_MEAN_COLUMNS) <= set(pct.columns):
+        return _shares(pct, matrix)
+    means = pct[list(TRAIN_MEAN_COLUMNS)].to_numpy(float)
+    total = means.sum(axis=1, keepdims=True)
+    t = np.divide(means @ training_allocation(matrix, bands).T, total,
+                  out=np.zeros((len(pct), len(matrix))), where=total > 0)
+    return np.where(total > 0, t, _shares(pct, matrix))
+
+
+def band_shares(pct: pd.DataFrame, roles: pd.DataFrame | None) -> dict[str, float]:
+    """Share of the mean training need of `pct` (summed over its rows, e.g. the years of a scope) that falls
+    in roles of each EQF band (BAND_SLOTS), with the role split of `split`. Empty without training."""
+    labels, mix = role_mix(roles)
+    if not labels or pct.empty or not set(TRAIN_MEAN_COLUMNS) <= set(pct.columns):
+        return {}
+    bands = role_bands(roles)
+    means = pct[list(TRAIN_MEAN_COLUMNS)].to_numpy(float).sum(axis=0)
+    by_role = training_allocation(mix, bands) @ means
+    total = float(means.sum())
+    if total <= 0:
+        return {}
+    return {b: float(by_role[[x == b for x in bands]].sum() / total) for b in BAND_SLOTS}
+
+
 def forecast(plants: pd.DataFrame, roles: pd.DataFrame | None, params: Params, level: int = 2,
              country: str | None = None, years: tuple[int, ...] = YEARS,
              regions: list[str] | None = None) -> pd.DataFrame:
@@ -739,17 +923,22 @@ def forecast(plants: pd.DataFrame, roles: pd.DataFrame | None, params: Params, l
     Without a role table, role_id is "all". Only regions with a modelled plant have rows, unless
     `regions` lists every region wanted (the others then get rows of zeros)."""
     years = tuple(int(y) for y in years)
+    labels, mix = role_mix(roles)
+    if labels:
+        params = params.with_roles(roles)
     sim = simulate(plants, params, years)
     if country:
         sim = subset(sim, country)
     pct = percentiles(aggregate(sim, level))
-    labels, mix = role_mix(roles)
     if labels:
+        bands = role_bands(roles)
         order = np.argsort(labels, kind="stable")
-        labels, mix = [labels[i] for i in order], mix[order]
+        labels, mix, bands = [labels[i] for i in order], mix[order], [bands[i] for i in order]
         shares = _shares(pct, mix)
+        t_shares = _training_shares(pct, mix, bands)
     else:
         labels, shares = ["all"], np.ones((len(pct), 1))
+        t_shares = shares
     have = list(dict.fromkeys(pct["nuts_id"].tolist()))
     wanted = [str(r) for r in (regions or []) if not country or str(r).startswith(country)]
     all_regions = sorted(set(have) | set(wanted))
@@ -759,7 +948,10 @@ def forecast(plants: pd.DataFrame, roles: pd.DataFrame | None, params: Params, l
     if have:
         pos = np.searchsorted(np.array(all_regions, dtype=object), np.array(have, dtype=object))
         totals = pct[cols].to_numpy(float).reshape(len(have), n_y, 1, len(cols))
-        values[pos] = totals * shares.reshape(len(have), n_y, n_l, 1)
+        is_training = np.array([c.startswith("training") for c in cols])
+        part = np.where(is_training, t_shares.reshape(len(have), n_y, n_l, 1),
+                        shares.reshape(len(have), n_y, n_l, 1))
+        values[pos] = totals * part
     flat = np.round(values.reshape(-1, len(cols)), 1)
     out = pd.DataFrame({
         "nuts_id": np.repeat(np.array(all_regions, dtype=object), n_y * n_l),
@@ -776,7 +968,7 @@ def scope_frame(sim: Simulation, prefix: str | None = None) -> pd.DataFrame:
     if part.index.empty:
         return pd.DataFrame({"year": list(sim.years), **{f"{n}_p{q}": 0.0 for n in ("jobs", "training")
                                                            for q in QUANTILES},
-                             **{f"mean_{g}": 0.0 for g in GROUPS}})
+                             **{f"mean_{g}": 0.0 for g in GROUPS}, **{c: 0.0 for c in TRAIN_MEAN_COLUMNS}})
     return percentiles(aggregate(part, "europe")).drop(columns="nuts_id")
 
 

@@ -16,7 +16,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--draws", type=int, default=None, help="Monte Carlo draws (default from the model)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
-                        help="what-if value, e.g. jpg=120, ramp=2, auto=0.8, p_announced=0.5")
+                        help="what-if value, e.g. jpg=120, ramp=2, auto=0.8, p_announced=0.5, train_eqf68=0.8 "
+                             "(new-hire training factor of an EQF band: train_eqf24, train_eqf5, train_eqf68)")
     parser.add_argument("--all-regions", action="store_true",
                         help="also write rows of zeros for regions without a modelled plant")
     parser.add_argument("--out", help="output CSV file (default: standard output)")
