@@ -681,8 +681,10 @@ def _region_forecast(region, scenario, runner) -> dict[str, pd.DataFrame]:
 
     sim = model.simulate(runner("plants", country=None), forecast_view.make_params(scenario))
     total = model.scope_frame(sim, region)
-    labels, mix = model.role_mix(runner("roles"))
-    by_role = model.split(total.assign(nuts_id=region), labels, mix) if labels else pd.DataFrame()
+    roles = runner("roles")
+    labels, mix = model.role_mix(roles)
+    by_role = (model.split(total.assign(nuts_id=region), labels, mix, bands=model.role_bands(roles)) if labels
+               else pd.DataFrame())
     return {"total": total, "by_role": by_role}
 
 
