@@ -67,6 +67,24 @@ def bench_page(page: str, repeat: int) -> None:
         emit(f"page.{page}.error", f"{type(exc).__name__}: {exc}"[:300], "text")
 
 
+def forecast_what_if(repeat: int) -> None:
+    """/forecast rerun after a what-if change (the "slider move"): every run sets jobs per GWh to a value not
+    seen before, so the model runs (no cache hit) — the worst case of a move; moving back is a cache hit."""
+    try:
+        at = _app("forecast")
+        at.run()
+        at.switch_page("pages/forecast.py")
+        at.run()
+        times = []
+        for i in range(max(1, repeat)):
+            at.number_input(key="wi_jpg").set_value(61.0 + 5 * i)
+            times.append(_run_ms(at))
+        emit("page.forecast.rerun_after_what_if_ms", percentile(times, 50), "ms", None,
+             p95=round(percentile(times, 95), 3), note="new value each run: model recomputed, not cached")
+    except Exception as exc:
+        emit("page.forecast.what_if_error", f"{type(exc).__name__}: {exc}"[:300], "text")
+
+
 def map_figure() -> None:
     """The Europe NUTS-2 map as shipped: the plotly spec that /regions (default view: Europe, level 2) sends
     to the browser, plus the bare choropleth of region_summary built as charts.choropleth does."""
@@ -121,6 +139,8 @@ def run(args) -> int:
     emit("page.process_first_run_ms", (time.perf_counter() - t0) * 1000, "ms", None)
     for page in pages:
         bench_page(page, max(1, args.repeat))
+    if "forecast" in pages:
+        forecast_what_if(max(1, args.repeat))
     map_figure()
     if not args.skip_optional:
         run_optional("present")

@@ -406,3 +406,21 @@ def test_band_shares_and_single_group_vet_roles():
     assert shares[0.5]["eqf_2_4"] < shares[1.0]["eqf_2_4"] < shares[1.5]["eqf_2_4"]
     assert (shares[0.5]["op"] <= shares[1.0]["op"] + 1e-6).all() and (shares[1.0]["op"] <= shares[1.5]["op"] + 1e-6).all()
     assert model.band_shares(pd.DataFrame(), ROLES) == {} and model.band_shares(pct, None) == {}
+
+
+@FAST
+@given(st.lists(plant_st, min_size=1, max_size=8), st.integers(0, 2**31 - 1), st.sampled_from(model.YEARS))
+def test_at_year_equals_filtering_afterwards(specs, seed, year):
+    sim = model.aggregate(model.simulate(frame(specs), params(seed=seed)), 2)
+    full = model.percentiles(sim)
+    full = full[full["year"] == year].reset_index(drop=True)
+    one = model.percentiles(model.at_year(sim, year))
+    pd.testing.assert_frame_equal(one, full)
+    assert model.percentiles(model.at_year(sim, 1999)).empty
+
+
+def test_risk_with_the_simulation_preparation():
+    df = frame([("HU32", "cell", "operating", 40.0, 1000, 2020), ("DE11", "cathode", "announced", 53.0, None, 2028)])
+    p = params()
+    sim = model.simulate(df, p)
+    pd.testing.assert_frame_equal(model.risk(df, p, prep=sim.plants), model.risk(df, p))

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from workforce import db, model
+from workforce import charts, db, model
 from workforce.text import html_text
 
 
@@ -158,19 +158,21 @@ def _results(scenario, overrides, scope, level, country, year, draws, seed, runn
     by_segment = model.split(total.assign(nuts_id=scope or "EU"), list(model.GROUPS), np.eye(len(model.GROUPS)),
                              column="segment")
     part = model.subset(sim, country) if country else sim
-    regional = model.percentiles(model.aggregate(part, level)) if not part.index.empty else pd.DataFrame()
+    regional = (model.percentiles(model.at_year(model.aggregate(part, level), year)) if not part.index.empty
+                else pd.DataFrame())
     if not regional.empty:
-        regional = regional[regional["year"] == int(year)].drop(
+        regional = regional.drop(
             columns=[*(f"mean_{g}" for g in model.GROUPS), *model.TRAIN_MEAN_COLUMNS])
     prep = sim.plants
+    in_scope = prep["nuts_id"].str.startswith(scope).to_numpy() if scope else None
     if scope:
-        prep = prep[prep["nuts_id"].str.startswith(scope)]
+        prep = prep[in_scope]
     return {
         "total": total, "by_role": by_role, "by_segment": by_segment, "regional": regional.reset_index(drop=True),
         "plants": prep.reset_index(drop=True),
         "direct_by_group": pd.DataFrame([model.central_by_group(sim, year)]),
-        "risk": model.risk(plants if not scope else plants[sim.plants["nuts_id"].str.startswith(scope).to_numpy()],
-                           params),
+        "risk": model.risk(plants if not scope else plants[in_scope], params,
+                           prep=sim.plants if not scope else sim.plants[in_scope]),
         "missing": pd.DataFrame({"problem": params.missing()}),
         "training_cumulative": pd.DataFrame([model.cumulative_training(sim, scope)]),
         "band_shares": pd.DataFrame([model.band_shares(total, role_table)]),
@@ -206,8 +208,8 @@ def _bottom_up_level_cached(scenario: str, overrides: tuple, level: int, year: i
 def _bottom_up_level(scenario, overrides, level, year, runner) -> pd.DataFrame:
     params = make_params(scenario, overrides)
     sim = model.simulate(runner("plants", country=None), params)
-    pct = model.percentiles(model.aggregate(sim, level))
-    return pct[pct["year"] == int(year)][["nuts_id", "jobs_p50"]].reset_index(drop=True)
+    pct = model.percentiles(model.at_year(model.aggregate(sim, level), year))
+    return pct[["nuts_id", "jobs_p50"]].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- figures
@@ -215,41 +217,47 @@ def _bottom_up_level(scenario, overrides, level, year, runner) -> pd.DataFrame:
 def fan_chart(total: pd.DataFrame, measure: str, title: str, compare: pd.DataFrame | None = None,
               names: tuple[str, str] = ("", "")) -> go.Figure:
     """P10–P90 band and P50 line per year (optionally a second scenario)."""
-    fig = go.Figure()
+    data = []
     for df, name, band, colour in ((total, names[0], BAND, "#0072B2"), (compare, names[1], BAND_CMP, "#E69F00")):
         if df is None or df.empty:
             continue
         label = html_text(name)
-        fig.add_scatter(x=df["year"], y=df[f"{measure}_p90"], mode="lines", line=dict(width=0), showlegend=False,
-                        hoverinfo="skip", name=f"{label} P90")
-        fig.add_scatter(x=df["year"], y=df[f"{measure}_p10"], mode="lines", line=dict(width=0), fill="tonexty",
-                        fillcolor=band, name=f"{label} P10–P90",
-                        customdata=np.column_stack([df[f"{measure}_p10"], df[f"{measure}_p90"]]),
-                        hovertemplate="%{x}: P10 %{customdata[0]:,.0f} – P90 %{customdata[1]:,.0f}<extra></extra>")
-        fig.add_scatter(x=df["year"], y=df[f"{measure}_p50"], mode="lines+markers", line=dict(color=colour, width=3,
-                        dash="solid" if df is total else "dash"), name=f"{label} P50",
-                        hovertemplate="%{x}: P50 %{y:,.0f}<extra></extra>")
-    fig.update_layout(title=dict(text=html_text(title), font=dict(size=15)), height=430,
-                      margin=dict(l=10, r=10, t=40, b=10), yaxis_title=None, xaxis=dict(dtick=2, tickformat="d"),
-                      legend=dict(orientation="h", yanchor="top", y=-0.12, x=0), hovermode="x unified")
-    return fig
+        years = df["year"].to_numpy()
+        p10, p50, p90 = (df[f"{measure}_p{q}"].to_numpy(dtype=float) for q in (10, 50, 90))
+        data += [
+            dict(type="scatter", x=years, y=p90, mode="lines", line=dict(width=0), showlegend=False,
+                 hoverinfo="skip", name=f"{label} P90"),
+            dict(type="scatter", x=years, y=p10, mode="lines", line=dict(width=0), fill="tonexty", fillcolor=band,
+                 name=f"{label} P10–P90", customdata=np.column_stack([p10, p90]),
+                 hovertemplate="%{x}: P10 %{customdata[0]:,.0f} – P90 %{customdata[1]:,.0f}<extra></extra>"),
+            dict(type="scatter", x=years, y=p50, mode="lines+markers",
+                 line=dict(color=colour, width=3, dash="solid" if df is total else "dash"), name=f"{label} P50",
+                 hovertemplate="%{x}: P50 %{y:,.0f}<extra></extra>"),
+        ]
+    layout = dict(title=dict(text=html_text(title), font=dict(size=15)), height=430,
+                  margin=dict(l=10, r=10, t=40, b=10),
+                  xaxis=dict(dtick=2, tickformat="d"), legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
+                  hovermode="x unified")
+    return charts.unvalidated_figure(data, layout)
 
 
 def stacked_chart(parts: pd.DataFrame, column: str, title: str, labels: dict | None = None) -> go.Figure:
     """P50 jobs per year stacked by role or segment (parts add up to the total P50)."""
-    fig = go.Figure()
+    data = []
     if not parts.empty:
-        order = parts.groupby(column)["jobs_p50"].sum().sort_values(ascending=False).index
-        for value in order:
-            part = parts[parts[column] == value]
-            if part["jobs_p50"].sum() <= 0:
+        groups = dict(tuple(parts.groupby(column, sort=False)))
+        totals = {value: float(part["jobs_p50"].sum()) for value, part in groups.items()}
+        for value in sorted(groups, key=lambda v: -totals[v]):
+            if totals[value] <= 0:
                 continue
+            part = groups[value]
             name = html_text((labels or {}).get(value, value))
-            fig.add_scatter(x=part["year"], y=part["jobs_p50"], mode="lines", stackgroup="one", name=name,
-                            hovertemplate=f"{name} %{{x}}: %{{y:,.0f}}<extra></extra>")
-    fig.update_layout(title=dict(text=html_text(title), font=dict(size=15)), height=440,
-                      margin=dict(l=10, r=10, t=40, b=10), xaxis=dict(dtick=2, tickformat="d"), legend=dict(orientation="v"))
-    return fig
+            data.append(dict(type="scatter", x=part["year"].to_numpy(), y=part["jobs_p50"].to_numpy(dtype=float),
+                             mode="lines", stackgroup="one", name=name,
+                             hovertemplate=f"{name} %{{x}}: %{{y:,.0f}}<extra></extra>"))
+    layout = dict(title=dict(text=html_text(title), font=dict(size=15)), height=440,
+                  margin=dict(l=10, r=10, t=40, b=10), xaxis=dict(dtick=2, tickformat="d"), legend=dict(orientation="v"))
+    return charts.unvalidated_figure(data, layout)
 
 
 def overrides_key(overrides: dict[str, float]) -> tuple:
