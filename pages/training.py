@@ -65,7 +65,10 @@ with st.expander(t("training.by_country_mode", lang)):
 st.subheader(t("training.catalogue", lang))
 view = ui.view_for(region or f.country)
 outlines = ui.geometry(0)
-st.plotly_chart(training_charts.providers_map(shown, view, context=outlines), width="stretch", key="tr_map")
+providers_fig = ui.shared_figure(("providers_map", f.country, region, tuple(eqf), tuple(modes), tuple(langs),
+                                  tuple(role_filter)),
+                                 lambda: training_charts.providers_map(shown, view, context=outlines))
+st.plotly_chart(providers_fig, width="stretch", key="tr_map")
 located = int(shown[["lat", "lon"]].notna().all(axis=1).sum())
 st.caption(t("training.map_alt", lang, n=located, total=len(shown), providers=shown["provider"].nunique()))
 ui.table(shown, ["programme_id", "provider", "programme", "country", "city", "nuts2", "eqf_level", "mode", "language",
@@ -101,7 +104,7 @@ else:
                   "similarity", "shared_roles", "comparable", "reason"])
 
 # ---------------------------------------------------------------- demand: white spots and gap
-need_df, need_source = training_data.need(f.country, 2, f.scenario)
+_, need_source = training_data.need(f.country, 2, f.scenario)
 ui.assumption_badge(lang)
 if need_source == training.NEED_PROXY:
     st.caption(t("training.need_proxy", lang))
@@ -110,14 +113,13 @@ else:
 
 st.subheader(t("training.white_spots", lang))
 ws_km = st.number_input(t("training.ws_km", lang), min_value=0, max_value=1000, value=0, step=25, key="tr_ws_km")
-ws_need = need_df[training.in_region(need_df["nuts_id"], region)] if region else need_df
-ws = training.white_spots(ws_need, training_data.regional_programmes(None if ws_km else f.country),
-                          max_km=ws_km or None, centroids=training_data.centroids(2, f.country))
-ws = ws.assign(region_name=ws["nuts_id"].map(names), role=ws["role_id"].map(role_names))
+ws = training_data.white_spots_view(f.country, region, f.scenario, ws_km or None)
 if ws.empty:
     st.info(t("training.no_white_spots", lang))
 else:
-    ws_map = training_charts.white_spots_map(ws, training_data.centroids(2, f.country), view, context=outlines)
+    ws_map = ui.shared_figure(
+        ("white_spots_map", f.country, region, f.scenario, ws_km),
+        lambda: training_charts.white_spots_map(ws, training_data.centroids(2, f.country), view, context=outlines))
     st.plotly_chart(ws_map, width="stretch", key="tr_ws_map")
     ui.table(ws, ["nuts_id", "region_name", "role", "need", "nearest_programme", "nearest_km", "reason"],
              need=st.column_config.NumberColumn("need (people)", format="%.0f"),
@@ -126,21 +128,14 @@ st.caption(t("training.white_spots_alt", lang, n=len(ws), regions=ws["nuts_id"].
              need=ui.fmt_number(ws["need"].sum() if not ws.empty else 0)))
 
 st.subheader(t("training.gap", lang, start=2024, end=f.year))
-gap_all = training.gap(need_df, training_data.regional_programmes(f.country))
-win = training.gap_window(gap_all, 2024, f.year)
-if region and not win.empty:
-    win = win[training.in_region(win["nuts_id"], region)]
+gap_view = training_data.gap_view(f.country, region, f.scenario, f.year)
+win, pivot_gap, pivot_text = gap_view["window"], gap_view["pivot_gap"], gap_view["pivot_text"]
 if win.empty:
     st.info(t("training.no_gap", lang))
 else:
-    win = win.assign(role=win["role_id"].map(lambda r: training.short_label(role_names.get(r, r))),
-                     label=win["nuts_id"] + " " + win["nuts_id"].map(names).fillna(""))
-    cell = win.apply(lambda r: "unknown" if not r["capacity_known"] else f"{r['gap']:,.0f}", axis=1)
-    pivot_gap = win.pivot_table(index="label", columns="role", values="gap", aggfunc="sum", dropna=False)
-    pivot_text = win.assign(cell=cell).pivot_table(index="label", columns="role", values="cell", aggfunc="first")
-    pivot_text = pivot_text.reindex(index=pivot_gap.index, columns=pivot_gap.columns).fillna("")
-    pivot_gap = pivot_gap.where(pivot_text != "unknown")
-    st.plotly_chart(training_charts.gap_heatmap(pivot_gap, pivot_text), width="stretch", key="tr_gap")
+    gap_fig = ui.shared_figure(("gap_heatmap", f.country, region, f.scenario, f.year),
+                               lambda: training_charts.gap_heatmap(pivot_gap, pivot_text))
+    st.plotly_chart(gap_fig, width="stretch", key="tr_gap")
     known = win[win["capacity_known"]]
     short = known[known["gap"] > 0]
     st.caption(t("training.gap_alt", lang, cells=len(win), short=len(short), unknown=int((~win["capacity_known"]).sum()),
@@ -151,4 +146,4 @@ else:
     table["gap"] = table["gap"].map(lambda v: "unknown" if pd.isna(v) else f"{v:,.0f}")
     with st.expander(t("training.gap_table", lang)):
         ui.table(table, need=st.column_config.NumberColumn("need", format="%.0f"))
-    ui.csv_download(gap_all, "training_gap", lang)
+    ui.csv_download(gap_view["all"], "training_gap", lang)

@@ -138,3 +138,58 @@ def brief(area: str | None, level: int = 2, threshold: float = 0.5, scenario: st
         white_spots_df=training.white_spots(n, progs, centroids=centroids(level, country)),
         need_source=source,
     )
+
+
+# ---------------------------------------------------------------- /training page views (cached per view)
+
+def _per_view(cached, *args):
+    """`cached(*args)` from the shared cache, or computed for this session alone when it has uploads."""
+    return cached.__wrapped__(*args) if _has_uploads() else cached(*args)
+
+
+def white_spots_view(country: str | None, region: str | None, scenario: str, max_km: float | None) -> pd.DataFrame:
+    """White spots of the /training page (need of `region` or all regions of `country`), with region and
+    role names."""
+    return _per_view(_white_spots_view, country, region, scenario, max_km)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _white_spots_view(country, region, scenario, max_km) -> pd.DataFrame:
+    n, _ = need(country, 2, scenario)
+    if region:
+        n = n[training.in_region(n["nuts_id"], region)]
+    ws = training.white_spots(n, regional_programmes(None if max_km else country), max_km=max_km or None,
+                              centroids=centroids(2, country))
+    r = roles()
+    return ws.assign(region_name=ws["nuts_id"].map(region_names(2, country)),
+                     role=ws["role_id"].map(dict(zip(r["role_id"], r["role"], strict=False))))
+
+
+def gap_view(country: str | None, region: str | None, scenario: str, year: int) -> dict[str, pd.DataFrame]:
+    """The /training gap section: "all" = need − published capacity per region × role × year
+    (training.gap), "window" = summed 2024..`year` (training.gap_window) for `region` or all regions, with a
+    short role label and a region label, and its heat-map pivots "pivot_gap" (unknown capacity = empty) and
+    "pivot_text" (the cell text, "unknown" where capacity is unknown)."""
+    return _per_view(_gap_view, country, region, scenario, year)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _gap_view(country, region, scenario, year) -> dict[str, pd.DataFrame]:
+    n, _ = need(country, 2, scenario)
+    gap_all = training.gap(n, regional_programmes(country))
+    win = training.gap_window(gap_all, 2024, year)
+    if region and not win.empty:
+        win = win[training.in_region(win["nuts_id"], region)]
+    if win.empty:
+        return {"all": gap_all, "window": win, "pivot_gap": pd.DataFrame(), "pivot_text": pd.DataFrame()}
+    r = roles()
+    role_names = dict(zip(r["role_id"], r["role"], strict=False))
+    names = region_names(2, country)
+    win = win.assign(role=win["role_id"].map(lambda x: training.short_label(role_names.get(x, x))),
+                     label=win["nuts_id"] + " " + win["nuts_id"].map(names).fillna(""))
+    cell = win.apply(lambda row: "unknown" if not row["capacity_known"] else f"{row['gap']:,.0f}", axis=1)
+    pivot_gap = win.pivot_table(index="label", columns="role", values="gap", aggfunc="sum", dropna=False)
+    pivot_text = win.assign(cell=cell).pivot_table(index="label", columns="role", values="cell", aggfunc="first")
+    pivot_text = pivot_text.reindex(index=pivot_gap.index, columns=pivot_gap.columns).fillna("")
+    return {"all": gap_all, "window": win, "pivot_gap": pivot_gap.where(pivot_text != "unknown"),
+            "pivot_text": pivot_text}
