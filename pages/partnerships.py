@@ -27,7 +27,9 @@ st.subheader(t("partnerships.network", lang))
 if edges.empty:
     st.info(t("partnerships.none", lang))
 else:
-    st.plotly_chart(training_charts.network_figure(edges, set(hubs["nuts2"])), width="stretch", key="pt_network")
+    network_fig = ui.shared_figure(("network", f.country),
+                                   lambda: training_charts.network_figure(edges, set(hubs["nuts2"])))
+    st.plotly_chart(network_fig, width="stretch", key="pt_network")
     top = hubs.iloc[0] if not hubs.empty else None
     st.caption(t("partnerships.network_alt", lang, n=len(edges), companies=edges["company"].nunique(),
                  schools=edges["education_party"].nunique(), regions=edges["nuts2"].nunique(), hubs=len(hubs),
@@ -125,7 +127,7 @@ if region:
 
 # ---------------------------------------------------------------- training-needs brief
 area = region or f.country
-b = training_data.brief(area, scenario=f.scenario, year=f.year)
+b = training_data.brief_view(area, f.scenario, f.year)
 period = f", {b['period']}" if b["period"] else ""
 st.subheader(t("partnerships.brief", lang, area=text.md(area or t("filter.all_europe", lang)) + period))
 proxy = b["need_source"] == training.NEED_PROXY

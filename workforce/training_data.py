@@ -193,3 +193,13 @@ def _gap_view(country, region, scenario, year) -> dict[str, pd.DataFrame]:
     pivot_text = pivot_text.reindex(index=pivot_gap.index, columns=pivot_gap.columns).fillna("")
     return {"all": gap_all, "window": win, "pivot_gap": pivot_gap.where(pivot_text != "unknown"),
             "pivot_text": pivot_text}
+
+
+def brief_view(area: str | None, scenario: str = "base", year: int | None = None) -> dict:
+    """brief() for the /partnerships page, cached per (area, scenario, year) unless the session has uploads."""
+    return _per_view(_brief_view, area, scenario, year)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _brief_view(area, scenario, year) -> dict:
+    return brief(area, scenario=scenario, year=year)
