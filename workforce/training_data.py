@@ -155,11 +155,9 @@ def white_spots_view(country: str | None, region: str | None, scenario: str, max
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _white_spots_view(country, region, scenario, max_km) -> pd.DataFrame:
-    n, _ = need(country, 2, scenario)
-    if region:
-        n = n[training.in_region(n["nuts_id"], region)]
-    ws = training.white_spots(n, regional_programmes(None if max_km else country), max_km=max_km or None,
-                              centroids=centroids(2, country))
+    ws, _ = white_spots(country, 2, max_km or None, scenario)  # per region × role: a region's rows do not
+    if region:                                                  # depend on the other regions' need
+        ws = ws[training.in_region(ws["nuts_id"], region)]
     r = roles()
     return ws.assign(region_name=ws["nuts_id"].map(region_names(2, country)),
                      role=ws["role_id"].map(dict(zip(r["role_id"], r["role"], strict=False))))
@@ -175,8 +173,7 @@ def gap_view(country: str | None, region: str | None, scenario: str, year: int) 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _gap_view(country, region, scenario, year) -> dict[str, pd.DataFrame]:
-    n, _ = need(country, 2, scenario)
-    gap_all = training.gap(n, regional_programmes(country))
+    gap_all, _ = gap(country, 2, scenario)
     win = training.gap_window(gap_all, 2024, year)
     if region and not win.empty:
         win = win[training.in_region(win["nuts_id"], region)]
