@@ -48,9 +48,34 @@ async def _http_get(host: str, port: int, path: str, timeout: float) -> tuple[in
     return status, cookies
 
 
-async def one_session(base: str, path: str, query: str, timeout: float, hold: float) -> dict:
+async def forward_msgs(ws, path: str, query: str, deadline: float, t0: float):
+    """Send a `rerun_script` BackMsg for (path, query) as the browser does, then yield (kind, ForwardMsg, ms
+    since t0) for every message until `deadline` (perf_counter seconds); a script compilation exception
+    raises SessionError. The caller decides when the run is over (break)."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    msg = BackMsg()
+    msg.rerun_script.query_string = query
+    msg.rerun_script.page_name = path
+    await ws.send(msg.SerializeToString())
+    for _ in range(1_000_000):  # bounded; the real bound is the deadline
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            return
+        try:
+            data = await asyncio.wait_for(ws.recv(), left)
+        except TimeoutError:
+            return
+        fwd = ForwardMsg()
+        fwd.ParseFromString(data)
+        kind = fwd.WhichOneof("type")
+        if kind == "session_event" and fwd.session_event.WhichOneof("type") == "script_compilation_exception":
+            raise SessionError("script compilation exception")
+        yield kind, fwd, (time.perf_counter() - t0) * 1000
+
+
+async def one_session(base: str, path: str, query: str, timeout: float, hold: float) -> dict:
     from websockets.asyncio.client import connect
 
     u = urlparse(base)
@@ -64,23 +89,7 @@ async def one_session(base: str, path: str, query: str, timeout: float, hold: fl
     ws_url = f"ws://{u.hostname}:{u.port}/_stcore/stream"
     async with connect(ws_url, subprotocols=["streamlit"], additional_headers=headers, max_size=None,
                        open_timeout=timeout, proxy=None, ping_interval=None) as ws:
-        msg = BackMsg()
-        msg.rerun_script.query_string = query
-        msg.rerun_script.page_name = path
-        await ws.send(msg.SerializeToString())
-        deadline = t0 + timeout
-        while out["finished"] is None:
-            left = deadline - time.perf_counter()
-            if left <= 0:
-                break
-            try:
-                data = await asyncio.wait_for(ws.recv(), left)
-            except TimeoutError:
-                break
-            fwd = ForwardMsg()
-            fwd.ParseFromString(data)
-            kind = fwd.WhichOneof("type")
-            now = (time.perf_counter() - t0) * 1000
+        async for kind, fwd, now in forward_msgs(ws, path, query, t0 + timeout, t0):
             if kind == "delta":
                 out["first_delta"] = out["first_delta"] or now
                 element = fwd.delta.new_element.WhichOneof("type") if fwd.delta.HasField("new_element") else None
@@ -90,8 +99,7 @@ async def one_session(base: str, path: str, query: str, timeout: float, hold: fl
                     out["exceptions"] += 1
             elif kind == "script_finished":
                 out["finished"] = now
-            elif kind == "session_event" and fwd.session_event.WhichOneof("type") == "script_compilation_exception":
-                raise SessionError("script compilation exception")
+                break
         if hold > 0 and out["finished"] is not None:
             await asyncio.sleep(hold)  # a viewer stays connected a little while
     if out["exceptions"]:

@@ -31,7 +31,7 @@ import time
 from urllib.parse import urlparse
 
 from bench.common import emit, note
-from bench.load import LOOPBACK, SessionError, _free_port, _http_get, start_server
+from bench.load import LOOPBACK, SessionError, _free_port, _http_get, forward_msgs, start_server
 from workforce import ROOT
 
 # (url path, query string): the default page plus a few pages/filters a seminar viewer switches through.
@@ -63,27 +63,11 @@ def rss_mb(pids: list[int]) -> float | None:
 
 async def _run_page(ws, path: str, query: str, timeout: float) -> float:
     """Send one rerun_script for (path, query) and read until the run really finished; returns ms."""
-    from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-    msg = BackMsg()
-    msg.rerun_script.query_string = query
-    msg.rerun_script.page_name = path
     t0 = time.perf_counter()
-    await ws.send(msg.SerializeToString())
-    deadline = t0 + timeout
     exceptions = 0
-    for _ in range(1_000_000):  # bounded; the real bound is the deadline
-        left = deadline - time.perf_counter()
-        if left <= 0:
-            break
-        try:
-            data = await asyncio.wait_for(ws.recv(), left)
-        except TimeoutError:
-            break
-        fwd = ForwardMsg()
-        fwd.ParseFromString(data)
-        kind = fwd.WhichOneof("type")
+    async for kind, fwd, now in forward_msgs(ws, path, query, t0 + timeout, t0):
         if kind == "delta" and fwd.delta.HasField("new_element"):
             if fwd.delta.new_element.WhichOneof("type") == "exception":
                 exceptions += 1
@@ -94,9 +78,7 @@ async def _run_page(ws, path: str, query: str, timeout: float) -> float:
                 raise SessionError("script compile error")
             if exceptions:
                 raise SessionError(f"{exceptions} exception element(s) on /{path}")
-            return (time.perf_counter() - t0) * 1000
-        elif kind == "session_event" and fwd.session_event.WhichOneof("type") == "script_compilation_exception":
-            raise SessionError("script compilation exception")
+            return now
     raise SessionError(f"/{path}?{query} not finished within {timeout:.0f} s")
 
 
