@@ -6,16 +6,7 @@ import re
 
 from streamlit.testing.v1 import AppTest
 
-from workforce import ROOT
-
-
-def open_explorer() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("pages/explorer.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+from tests.test_pages import open_page
 
 
 def run_query(at: AppTest, sql: str) -> AppTest:
@@ -27,7 +18,7 @@ def run_query(at: AppTest, sql: str) -> AppTest:
 
 
 def test_query_shows_results_chart_and_history():
-    at = open_explorer()
+    at = open_page("explorer")
     run_query(at, "select range as n, range * 2 as doubled from range(25)")
     assert len(at.error) == 0
     df = at.dataframe[0].value
@@ -38,13 +29,13 @@ def test_query_shows_results_chart_and_history():
 
 
 def test_truncated_results_warn():
-    at = run_query(open_explorer(), "select * from range(20000)")
+    at = run_query(open_page("explorer"), "select * from range(20000)")
     assert len(at.dataframe[0].value) == 10_000
     assert len(at.warning) >= 1
 
 
 def test_hostile_query_shows_error_without_path():
-    at = open_explorer()
+    at = open_page("explorer")
     for sql in ("select * from read_csv('/etc/passwd')", "copy plants to '/tmp/x.csv'",
                 "select cast('/etc/passwd' as integer)", "select 1; drop table plants"):
         run_query(at, sql)

@@ -1,19 +1,6 @@
 """/forecast: what-if params round-trip through the URL; invalid values warn and fall back."""
 
-from streamlit.testing.v1 import AppTest
-
-from workforce import ROOT
-
-
-def open_forecast(**query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/forecast.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+from tests.test_pages import open_page
 
 
 def widget(at, key):
@@ -21,7 +8,7 @@ def widget(at, key):
 
 
 def test_what_if_round_trips_through_the_url():
-    at = open_forecast(jpg="150", cmp="delays")
+    at = open_page("forecast", jpg="150", cmp="delays")
     assert widget(at, "wi_jpg").value == 150
     before = [m.value for m in at.metric]
     widget(at, "wi_auto").set_value(0.5).run()
@@ -34,7 +21,7 @@ def test_what_if_round_trips_through_the_url():
 
 
 def test_invalid_what_if_warns_and_uses_default():
-    at = open_forecast(jpg="abc", p_announced="7", by="<b>")
+    at = open_page("forecast", jpg="abc", p_announced="7", by="<b>")
     text = " ".join(w.value for w in at.warning)
     assert "jpg" in text and "p_announced" in text and "by" in text
     assert len(at.get("plotly_chart")) >= 1
@@ -54,7 +41,7 @@ def test_parse_what_if_is_defensive():
 
 
 def test_eqf_band_factors_round_trip_and_vet_check():
-    at = open_forecast(train_eqf68="0.5")
+    at = open_page("forecast", train_eqf68="0.5")
     assert widget(at, "wi_train_eqf68").value == 0.5 and widget(at, "wi_train_eqf24").value == 1.0
     captions = " ".join(c.value for c in at.caption)
     assert "EQF 6–8 0.45" in captions  # 0.9 (base new-hire share) × 0.5

@@ -7,9 +7,9 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.test_pages import open_page
 from workforce import ROOT, i18n
 
-TIMEOUT = 60
 LANGS = ("fi", "hu", "de")
 KEY_RE = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)+")
 WHOLE_RE = re.compile(r"^[a-z_]+\.[a-z0-9_.]+$")
@@ -43,17 +43,6 @@ def raw_keys(texts: list[str], keys: set[str]) -> list[str]:
     return sorted(set(found))
 
 
-def open_page(page: str, lang: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.query_params["lang"] = lang
-    at.run()
-    if page != "overview":
-        at.switch_page(f"pages/{page}.py")
-        at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
 def test_helper_finds_raw_keys():
     keys = {"overview.title", "present.col.city"}
     assert raw_keys(["overview.title", "Sources: present.col.city", "example.org", "plants.csv"], keys) == sorted(keys)
@@ -64,7 +53,7 @@ def test_helper_finds_raw_keys():
 @pytest.mark.parametrize("page", PAGES)
 def test_no_raw_keys_on_page(page, lang):
     keys = set(i18n.catalogue("en"))
-    at = open_page(page, lang)
+    at = open_page(page, lang=lang)
     texts = shown_texts(at)
     assert texts, f"{page} shows no text"
     found = raw_keys(texts, keys)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from workforce import ROOT, slides, stories
+from tests.test_pages import open_page
+from workforce import slides, stories
 from workforce.cli import main as cli_main
 
-TIMEOUT = 60
 LANGS = ("en", "fi", "hu", "de")
 BUILTIN = stories.list_stories()
 
@@ -94,22 +93,11 @@ def test_links_and_qr():
     assert slides.qr_png(link).startswith(b"\x89PNG")
 
 
-def open_present(**query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/present.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("story_id", BUILTIN)
 def test_apptest_walks_every_slide(story_id, lang):
     story = stories.builtin(story_id)
-    at = open_present(story=story_id, lang=lang)
+    at = open_page("present", story=story_id, lang=lang)
     titles = []
     for number in range(1, len(story.slides) + 1):
         assert not at.exception, [e.message for e in at.exception]
@@ -130,13 +118,13 @@ def test_apptest_walks_every_slide(story_id, lang):
 
 
 def test_out_of_range_slide_is_clamped_with_warning():
-    at = open_present(story="hu", slide="99")
+    at = open_page("present", story="hu", slide="99")
     assert str(at.query_params["slide"]).strip("[]'") == str(len(stories.builtin("hu").slides))
     assert at.warning
 
 
 def test_unknown_story_falls_back_with_warning():
-    at = open_present(story="<script>x</script>")
+    at = open_page("present", story="<script>x</script>")
     assert str(at.query_params["story"]).strip("[]'") == "eu"
     assert at.warning
 

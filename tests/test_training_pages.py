@@ -5,24 +5,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workforce import ROOT
-
-TIMEOUT = 60
+from tests.test_pages import open_page
 
 
 def region_param(at: AppTest) -> str:
     return str(at.query_params.get("region", "")).strip("[]'")
-
-
-def open_page(page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def frames_with(at: AppTest, *columns: str):
