@@ -8,6 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.test_pages import open_page
 from workforce import DATA_DIR, ROOT, db, geo, ui
 from workforce.schemas import TABLES
 
@@ -104,11 +105,7 @@ def test_catalog_honours_workforce_data_dir(broken_data_dir):
 
 
 def test_sources_page_shows_the_problem(broken_data_dir):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("pages/sources.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
+    at = open_page("sources")
     assert len(at.error) >= 1
     shown = "\n".join(df.value.to_csv() for df in at.dataframe)
     assert "plants.csv" in shown and "cannot parse" in shown
@@ -148,9 +145,5 @@ def test_geometry_failure_is_not_cached(broken_geo):
 
 
 def test_regions_page_shows_banner_when_geometry_is_broken(broken_geo):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("pages/regions.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
+    at = open_page("regions")
     assert any("could not be loaded" in w.value for w in at.warning)
