@@ -191,15 +191,20 @@ def add_arguments(parser) -> None:
                         help="pid of a server process behind --url (repeatable): reports its CPU seconds per session")
 
 
+def loopback_base(url: str) -> str | None:
+    """http://127.0.0.1:PORT for a loopback http URL with a port, else None (the bench never leaves the box)."""
+    u = urlparse(url)
+    return f"http://127.0.0.1:{u.port}" if u.scheme == "http" and u.hostname in LOOPBACK and u.port else None
+
+
 def run(args) -> int:
     sessions = max(1, min(args.sessions, 1000))
     proc = None
     if args.url:
-        u = urlparse(args.url)
-        if u.scheme != "http" or u.hostname not in LOOPBACK or not u.port:
+        base = loopback_base(args.url)
+        if base is None:
             note("--url must be http://127.0.0.1:PORT (loopback only)")
             return 2
-        base = f"http://127.0.0.1:{u.port}"
     else:
         port = _free_port()
         log = ROOT / ".cache" / "bench" / "load-server.log"

@@ -31,7 +31,7 @@ import time
 from urllib.parse import urlparse
 
 from bench.common import emit, note
-from bench.load import LOOPBACK, SessionError, _free_port, _http_get, forward_msgs, start_server
+from bench.load import SessionError, _free_port, _http_get, forward_msgs, loopback_base, start_server
 from workforce import ROOT
 
 # (url path, query string): the default page plus a few pages/filters a seminar viewer switches through.
@@ -195,11 +195,10 @@ def run(args) -> int:
     pages = max(1, min(args.pages, 50))
     proc = None
     if args.url:
-        u = urlparse(args.url)
-        if u.scheme != "http" or u.hostname not in LOOPBACK or not u.port:
+        base = loopback_base(args.url)
+        if base is None:
             note("--url must be http://127.0.0.1:PORT (loopback only)")
             return 2
-        base = f"http://127.0.0.1:{u.port}"
         pids = args.server_pid
         if not pids:
             note("--url without --server-pid: RSS cannot be sampled")
