@@ -3,9 +3,9 @@ top-down allocation of the EBA headline, reconciliation and pipeline risk. Layou
 
 import streamlit as st
 
-from workforce import forecast_view as fv
 from workforce import model, text, ui
 from workforce.i18n import t
+from workforce.views import forecast_data as fv
 
 ui.ensure_router()
 

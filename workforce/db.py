@@ -139,6 +139,20 @@ def catalog() -> duckdb.DuckDBPyConnection:
 _LOCK = threading.Lock()
 
 
+def catalog_table(name: str) -> pd.DataFrame:
+    """A whole catalog table (shared catalog data only; never session uploads)."""
+    from workforce.schemas import TABLES
+
+    if name not in TABLES:
+        raise ValueError(f"unknown table {name!r}")
+    with _LOCK:  # cursor creation on the shared connection, as in execute
+        cur = catalog().cursor()
+    try:
+        return cur.table(name).df()
+    finally:
+        cur.close()
+
+
 # ---------------------------------------------------------------- queries
 
 def query_names() -> list[str]:

@@ -124,10 +124,10 @@ def make_params(scenario: str, overrides: tuple = (), draws: int = PAGE_DRAWS, s
 
 
 def _session_runner():
-    """ui.run when this Streamlit session has uploads (results then stay out of the shared cache), else None."""
-    from workforce import ui
+    """session.run when this Streamlit session has uploads (results then stay out of the shared cache), else None."""
+    from workforce import session
 
-    return ui.run if ui.session_frames() else None
+    return session.run if session.session_frames() else None
 
 
 def results(scenario: str, overrides: tuple, scope: str | None, level: int, country: str | None,

@@ -128,7 +128,9 @@ def region_data(filters: params.Filters, run: Callable) -> tuple[pd.DataFrame, d
     page; falls back to announced figures only when the forecast engine is unavailable."""
     summary = run("region_summary", level=filters.level, country=filters.country)
     try:
-        from workforce import forecast_view, model, region_view
+        from workforce import model
+        from workforce.views import forecast_data as forecast_view
+        from workforce.views import region_table as region_view
     except ImportError:
         return summary, {k: (c, False, lab) for k, (c, lab) in REGION_METRICS.items()}
     sim = model.simulate(run("plants", country=None), forecast_view.make_params(filters.scenario))
@@ -164,7 +166,7 @@ def _not_observed(status) -> str:
 
 def _baseline_note(data: pd.DataFrame, metric: str) -> str:
     """What a per-worker / per-capita metric divides by (English, for exports)."""
-    from workforce import region_view
+    from workforce.views import region_table as region_view
 
     spec = region_view.METRICS.get(metric)
     if spec is None or not spec.baseline_year:
@@ -224,7 +226,7 @@ def partnerships(filters: params.Filters, extras: dict, run: Callable) -> View:
 def need_section(area: str, scenario: str = "base", level: int = 2) -> tuple[str, list[str]] | None:
     """Modelled training need for the area from workforce.training_data.brief (None if unavailable)."""
     try:
-        from workforce import training_data
+        from workforce.views import training_data
 
         b = training_data.brief(area, level=level, scenario=scenario)
     except Exception:  # noqa: BLE001 - the model is optional for the brief; counts still stand
