@@ -7,6 +7,7 @@ import streamlit as st
 from workforce import charts, db, session
 from workforce.i18n import t
 from workforce.ui.filters import current
+from workforce.views import geometry as geometry_views
 
 
 def view_for(nuts_id: str | None) -> dict | None:
@@ -20,11 +21,7 @@ def view_for(nuts_id: str | None) -> dict | None:
     return charts.view_from_bounds(b["minx"], b["miny"], b["maxx"], b["maxy"])
 
 
-@st.cache_resource(show_spinner=False)
-def _geometry_cached(level: int, version: int) -> dict:
-    from workforce import geo
-
-    return geo.with_array_coordinates(geo.load_regions(version=version, level=level))
+_geometry_cached = geometry_views.shapes  # one process-wide cache, shared with slides
 
 
 def _empty_geometry() -> dict:
