@@ -31,12 +31,9 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
     """Plants, programmes, partnerships, forecast sparkline, gap by role and baseline of one region."""
     from workforce.views import training_data
 
-    plants = run("plants", country=None)
-    plants = plants[plants["nuts2"].fillna("").str.startswith(region)]
-    programmes = run("programmes", country=None)
-    programmes = programmes[programmes["nuts2"].fillna("").str.startswith(region)]
-    partnerships = run("partnerships", country=None)
-    partnerships = partnerships[partnerships["nuts2"].fillna("").str.startswith(region)]
+    plants = run("region_plants", region=region)
+    programmes = run("region_programmes", region=region)
+    partnerships = run("region_partnerships", region=region)
     bounds = run("region_bounds", nuts_id=region)
     name = bounds.iloc[0]["name"] if not bounds.empty else region
     st.markdown(f"#### {text.md(name)} ({text.md(region)})")
