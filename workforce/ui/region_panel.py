@@ -98,16 +98,9 @@ def _region_metrics_cached(level: int, country: str | None, year: int, scenario:
 
 
 def _region_metrics(level, country, year, scenario, runner) -> pd.DataFrame:
-    from workforce import model
-    from workforce.views import forecast_data as forecast_view
-    from workforce.views import region_table as region_view
+    from workforce import views
 
-    summary = runner("region_summary", level=level, country=country)
-    sim = model.simulate(runner("plants", country=None), forecast_view.make_params(scenario))
-    if country:
-        sim = model.subset(sim, country)
-    pct = model.percentiles(model.aggregate(sim, level)) if not sim.index.empty else pd.DataFrame()
-    return region_view.region_metrics(summary, pct, year)
+    return views.region_metrics(level, country, year, scenario, runner)
 
 
 def region_forecast(region: str, scenario: str) -> dict[str, pd.DataFrame]:
@@ -137,25 +130,18 @@ def _region_forecast(region, scenario, runner) -> dict[str, pd.DataFrame]:
 
 
 def region_map(f: params.Filters, metric: str, layers, data: pd.DataFrame):
-    """The /regions choropleth of `metric` (region_view.METRICS) for `data` (ui.region_metrics of the same
-    filters) with the chosen layers ("plants", "providers"); one figure per view, shared between viewers."""
-    from workforce.views import region_table as region_view
+    """The /regions choropleth of `metric` (region_table.METRICS) for `data` (ui.region_metrics of the same
+    filters) with the chosen layers ("plants", "providers"); built by views.region_map (the same function as
+    the export); one figure per view, shared between viewers."""
+    from workforce import views
 
-    spec, lang, layers = region_view.METRICS[metric], f.lang, tuple(layers or ())
+    lang, layers = f.lang, tuple(layers or ())
     shapes = geometry_for(f.level, data["nuts_id"].tolist())
     context = geometry_for(f.level, run("region_summary", level=f.level, country=None)["nuts_id"].tolist()) \
         if f.country else None
 
     def build():
-        fig = charts.choropleth(shapes, data, spec.column, f"{t(f'metric.{metric}', lang)} · {spec.unit}",
-                                view_for(f.country), diverging=spec.diverging, context=context,
-                                uncertain=data.loc[data["uncertain"], "nuts_id"].tolist(),
-                                uncertain_label=t("regions.uncertain_legend", lang))
-        if "plants" in layers:
-            charts.add_plants(fig, run("plants", country=f.country), lang=lang)
-        if "providers" in layers:
-            charts.add_providers(fig, run("programmes", country=f.country), name=t("regions.layer_providers", lang))
-        return fig
+        return views.region_map(f, metric, data, run, shapes, context, view_for(f.country), layers)
 
     if not shapes["features"]:  # geometry unavailable (banner shown): never cache the fallback
         return build()
