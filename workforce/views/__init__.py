@@ -1,7 +1,7 @@
 """View builders for exports (pure: no Streamlit calls). Each view -> (figure, table, provenance).
 
 `build(view, params, run=db.run)` is used by the `export` CLI and by pages' download menus; `run`
-is the query runner (pages pass `ui.run` so session uploads are included). Figures come from
+is the query runner (pages pass `session.run`, i.e. `ui.run`, so session uploads are included). Figures come from
 workforce.charts; maps carry charts.ATTRIBUTION. Never invents numbers: only query results.
 """
 
