@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from workforce import db, export, text, ui
+from workforce import export, text, ui
 from workforce.i18n import t
+from workforce.views import explorer
 
 ui.ensure_router()
 
@@ -27,7 +28,7 @@ def _use(query: str) -> None:
 
 
 with st.expander(t("explorer.schema", lang)):
-    schema = db.sandbox_schema()
+    schema = explorer.schema()
     for table, cols in schema.groupby("table_name", sort=True):
         st.markdown(f"**{text.md(table)}**: " + ", ".join(
             f"{text.md(c)} ({text.md(d)})" for c, d in zip(cols["column_name"], cols["data_type"], strict=True)))
@@ -36,9 +37,9 @@ st.text_area(t("explorer.query", lang), key="sql_text", height=160)
 if st.button(t("explorer.run", lang), type="primary", key="sql_run"):
     query = state["sql_text"]
     try:
-        df, truncated = db.run_user_sql(query, max_rows=SHOW_ROWS)
+        df, truncated = explorer.query(query, max_rows=SHOW_ROWS)
         state["sql_result"] = {"sql": query, "df": df, "truncated": truncated, "error": None}
-    except db.SandboxError as exc:
+    except explorer.SandboxError as exc:
         state["sql_result"] = {"sql": query, "df": None, "truncated": False, "error": str(exc)}
     history = [q for q in state["sql_history"] if q != query]
     state["sql_history"] = [query, *history][:HISTORY]
@@ -69,12 +70,12 @@ elif result:
         if not result["truncated"]:
             return export.to_csv_bytes(df)
         try:
-            full, _ = db.run_user_sql(sql, max_rows=db.EXPORT_MAX_ROWS)
-        except db.SandboxError as exc:
+            full, _ = explorer.query(sql, max_rows=explorer.EXPORT_MAX_ROWS)
+        except explorer.SandboxError as exc:
             full = pd.DataFrame({"error": [str(exc)]})
         return export.to_csv_bytes(full)
 
-    st.download_button(t("explorer.download", lang, n=f"{db.EXPORT_MAX_ROWS:,}"), _export,
+    st.download_button(t("explorer.download", lang, n=f"{explorer.EXPORT_MAX_ROWS:,}"), _export,
                        file_name="query.csv", mime="text/csv", key="sql_download")
 
 if state["sql_history"]:

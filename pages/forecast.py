@@ -3,9 +3,9 @@ top-down allocation of the EBA headline, reconciliation and pipeline risk. Layou
 
 import streamlit as st
 
-from workforce import forecast_view as fv
-from workforce import model, text, ui
+from workforce import text, ui
 from workforce.i18n import t
+from workforce.views import forecast_data as fv
 
 ui.ensure_router()
 
@@ -19,7 +19,7 @@ ui.assumption_badge(lang)
 raw = st.query_params.to_dict()
 overrides, warnings = fv.parse_what_if(raw)
 by, w_by = fv.parse_choice(raw, "by", fv.BY_CHOICES, "role")
-scenarios = model.scenarios(fv.assumptions())
+scenarios = fv.scenarios()
 cmp, w_cmp = fv.parse_choice(raw, "cmp", (*scenarios, "none"), "none")
 cmp = "none" if cmp == f.scenario else cmp
 alloc_key, w_key = fv.parse_choice(raw, "key", fv.KEY_CHOICES, "capacity")
@@ -140,7 +140,7 @@ ui.table(plants_shown)
 st.subheader(t("forecast.topdown_title", lang))
 st.caption(t("forecast.topdown_caption", lang))
 headlines = ui.run("headlines")
-jobs_head = model.headline_value(headlines, "jobs", fv.assumptions())
+jobs_head = fv.headline_value(headlines, "jobs")
 if jobs_head is None or jobs_head.get("value") is None:
     st.info(t("forecast.no_headline", lang))
 else:
@@ -163,11 +163,11 @@ else:
 # ---------------------------------------------------------------- reconciliation
 st.subheader(t("forecast.reconcile_title", lang, year=f.year))
 direct = res["direct_by_group"].iloc[0].to_dict()
-recon = model.reconcile(direct, None if jobs_head is None else jobs_head.get("value"), fv.assumptions())
+recon = fv.reconcile(direct, None if jobs_head is None else jobs_head.get("value"))
 ui.table(recon, jobs=st.column_config.NumberColumn(format="%.0f"),
          multiplier=st.column_config.NumberColumn(format="%.2f"))
 st.caption(t("forecast.reconcile_caption", lang))
-train_head = model.headline_value(headlines, "training", fv.assumptions())
+train_head = fv.headline_value(headlines, "training")
 cum = res["training_cumulative"].iloc[0]
 st.markdown(t("forecast.training_vs_headline", lang, p10=ui.fmt_number(cum["p10"]), p50=ui.fmt_number(cum["p50"]),
               p90=ui.fmt_number(cum["p90"]), scope=scope_name,
@@ -175,13 +175,13 @@ st.markdown(t("forecast.training_vs_headline", lang, p10=ui.fmt_number(cum["p10"
               source="" if train_head is None else text.md_link(train_head.get("source_title"),
                                                                 train_head.get("source_url"))))
 eff = res["effective_shares"].iloc[0]
-st.caption(t("forecast.band_effective", lang, **{b: ui.fmt_number(eff.get(b), 2) for b in model.EQF_BANDS}))
+st.caption(t("forecast.band_effective", lang, **{b: ui.fmt_number(eff.get(b), 2) for b in fv.EQF_BANDS}))
 bands = res["band_shares"].iloc[0].to_dict() if not res["band_shares"].empty else {}
 vet = (fv.assumptions().get("training") or {}).get("vet_share_of_training_need") or {}
 if bands and vet.get("value") is not None:
     st.caption(t("forecast.vet_check", lang, eqf24=fv.fmt_percent(bands["eqf_2_4"], lang),
                  eqf25=fv.fmt_percent(bands["eqf_2_4"] + bands["eqf_5"], lang),
-                 years=f"{model.YEARS[0]}–{model.YEARS[-1]}", scope=text.md(scope_name),
+                 years=f"{fv.YEARS[0]}–{fv.YEARS[-1]}", scope=text.md(scope_name),
                  albatts=fv.fmt_percent(float(vet["value"]), lang),
                  source=text.md_link(vet.get("source_title"), vet.get("source_url"))))
 
@@ -198,5 +198,5 @@ if te.get("value") is not None:
 # ---------------------------------------------------------------- assumptions
 st.subheader(t("forecast.assumptions_title", lang))
 ui.assumption_badge(lang)
-cites = model.citations(fv.assumptions(), f.scenario if f.scenario in scenarios else "base")
+cites = fv.citations(f.scenario if f.scenario in scenarios else "base")
 ui.table(cites, ["parameter", "value", "low", "high", "unit", "status", "source_title", "source_url", "rationale"])

@@ -4,8 +4,9 @@ partnership, a regional story (demand, partner schools, gap, coverage) and the t
 import pandas as pd
 import streamlit as st
 
-from workforce import text, training, training_charts, training_data, ui
+from workforce import text, training, training_charts, ui
 from workforce.i18n import t
+from workforce.views import training_data
 
 ui.ensure_router()
 

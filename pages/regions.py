@@ -3,8 +3,9 @@ provider layers; country zoom; region panel (click a region or pick it from the 
 
 import streamlit as st
 
-from workforce import charts, region_view, text, ui
+from workforce import charts, text, ui
 from workforce.i18n import t
+from workforce.views import region_table as region_view
 
 ui.ensure_router()
 

@@ -4,8 +4,9 @@ programme–demand gap (layout only; logic in workforce.training / workforce.tra
 import pandas as pd
 import streamlit as st
 
-from workforce import training, training_charts, training_data, ui
+from workforce import training, training_charts, ui
 from workforce.i18n import t
+from workforce.views import training_data
 
 ui.ensure_router()
 

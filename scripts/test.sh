@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r requirements-build.txt
 
 # Real-browser tests use Debian's chromium (never `playwright install`).
 if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
@@ -24,4 +24,6 @@ if command -v npm >/dev/null 2>&1 && [ ! -f tests/js/node_modules/axe-core/axe.m
 fi
 
 python -m ruff check .
+# Layer contracts (pyproject.toml [tool.importlinter]; docs/ARCHITECTURE.md): a broken contract fails the run.
+lint-imports
 python -m pytest "$@"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.conftest import missing
 from workforce import DATA_DIR, geo
 from workforce.ingest import read_eurostat
 
@@ -50,7 +51,7 @@ def regions():
 def _src(name):
     p = EUROSTAT / name
     if not p.exists():
-        pytest.skip(f"real Eurostat extract not present: {p}")
+        missing(f"real Eurostat extract not present: {p}")
     return read_eurostat(p)
 
 
@@ -233,7 +234,7 @@ def test_eur_hab_rounded_to_nearest_100_consistent_with_pps():
 
 def test_build_is_reproducible(tmp_path):
     if not (EUROSTAT / "nama_10r_3gdp_estat_new.tsv").exists():
-        pytest.skip("real Eurostat extracts not present")
+        missing("real Eurostat extracts not present")
     if not REGIONS.exists():
         pytest.skip("data/regions.csv not built")
     assert _script().main(["--eurostat", str(EUROSTAT), "--out", str(tmp_path)]) == 0

@@ -8,6 +8,7 @@ import json
 import pandas as pd
 import pytest
 
+from tests.conftest import missing
 from workforce import charts, i18n, ui
 
 
@@ -151,7 +152,7 @@ def test_glyphs_exist_in_dejavu_sans():
 
     font = export.unicode_font()
     if not font:
-        pytest.skip("fonts-dejavu-core not installed (scripts/test.sh installs it)")
+        missing("fonts-dejavu-core not installed (scripts/test.sh installs it)")
     from fontTools.ttLib import TTFont
 
     cmap = TTFont(font).getBestCmap()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import missing
 from workforce import stories
 
 pytestmark = pytest.mark.e2e
@@ -60,7 +61,7 @@ def test_present_has_no_serious_accessibility_violations(app_server, browser_pag
     import json
 
     if not AXE.exists():
-        pytest.skip("axe-core missing: run `npm ci` in tests/js (scripts/test.sh does)")
+        missing("axe-core missing: run `npm ci` in tests/js (scripts/test.sh does)")
     page = browser_page
     page.goto(app_server + "/", wait_until="domcontentloaded")
     page.locator("[data-testid='stSidebarNav'] a[href$='/present']").first.wait_for(timeout=60_000)

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import pytest
 from pptx import Presentation
 
-from tests.conftest import IN_CI
+from tests.conftest import IN_CI, missing
 from workforce import charts, export
 
 DF = pd.DataFrame({
@@ -172,7 +172,7 @@ def test_brief_pdf(monkeypatch, font):
     if font == "core":
         monkeypatch.setattr(export, "unicode_font", lambda: None)
     elif not export.unicode_font():
-        pytest.skip("fonts-dejavu-core not installed (scripts/test.sh installs it); core-font path still tested")
+        missing("fonts-dejavu-core not installed (scripts/test.sh installs it); core-font path still tested")
     data = export.brief_pdf("Training-needs brief: Észak-Alföld (HU32)",
                             [("Demand", ["3 sites — Győr ↔ Debrecen “quoted”", "• bullet"])], PROV)
     assert data[:5] == b"%PDF-" and len(data) > 1000

@@ -8,7 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from workforce import charts, forecast_view
+from workforce import charts
+from workforce.views import forecast_data as forecast_view
 
 
 def _revalidated_equal(fig: go.Figure) -> None:

@@ -28,7 +28,7 @@ def test_invalid_what_if_warns_and_uses_default():
 
 
 def test_parse_what_if_is_defensive():
-    from workforce import forecast_view as fv
+    from workforce.views import forecast_data as fv
 
     ok, warnings = fv.parse_what_if({"jpg": ["120"], "ramp": "2.5", "auto": "nan", "p_announced": "1.5",
                                      "reskill": "", "train_new": "<script>"})
@@ -56,7 +56,7 @@ def test_eqf_band_factors_round_trip_and_vet_check():
 
 
 def test_parse_eqf_band_factors():
-    from workforce import forecast_view as fv
+    from workforce.views import forecast_data as fv
 
     ok, warnings = fv.parse_what_if({"train_eqf24": "1.2", "train_eqf5": "9", "train_eqf68": "-1"})
     assert ok == {"train_eqf24": 1.2} and len(warnings) == 2

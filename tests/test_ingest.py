@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.conftest import missing
 from workforce.ingest import IngestError, dataset_from_name, fetch_eurostat_api, read_eurostat, summarise
 
 EUROSTAT = Path(__file__).resolve().parent.parent.parent / "shared" / "eurostat"
@@ -36,7 +37,7 @@ SDMX_CSV = (
 
 def _need(path):
     if not path.exists():
-        pytest.skip(f"real Eurostat extract not present: {path} (see /work/shared/eurostat/README.md)")
+        missing(f"real Eurostat extract not present: {path} (see /work/shared/eurostat/README.md)")
 
 
 # ---------------------------------------------------------------- inline fixtures (always run)

@@ -194,6 +194,25 @@ def check_unmapped_region_codes(run):
     return df
 
 
+
+def _region_case(query: str, table: str, key: str):
+    """region_<table>: SQL does the region filter; same rows and order as the all-Europe query filtered here."""
+    def check(run):
+        everything = run(table, country=None)
+        regions = everything["nuts2"].dropna().str[:4].unique().tolist()[:3] or ["HU32"]
+        for region in [*regions, regions[0][:2], "ZZ99"]:
+            got = run(query, region=region)
+            want = everything[everything["nuts2"].fillna("").str.startswith(region)]
+            assert got[key].tolist() == want[key].tolist(), region
+            assert list(got.columns) == list(everything.columns)
+        return got
+    return check
+
+
+check_region_plants = _region_case("region_plants", "plants", "site_id")
+check_region_programmes = _region_case("region_programmes", "programmes", "programme_id")
+check_region_partnerships = _region_case("region_partnerships", "partnerships", "partnership_id")
+
 CASES = {
     "unmapped_region_codes": check_unmapped_region_codes,
     "region_centroids": check_region_centroids,
@@ -217,6 +236,9 @@ CASES = {
     "dataset_inventory": check_inventory,
     "sources": check_sources,
     "jobs_by_start_year": check_jobs_by_start_year,
+    "region_plants": check_region_plants,
+    "region_programmes": check_region_programmes,
+    "region_partnerships": check_region_partnerships,
 }
 
 

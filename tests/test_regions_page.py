@@ -7,7 +7,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workforce import ROOT, region_view
+from workforce import ROOT
+from workforce.views import region_table as region_view
 
 TIMEOUT = 120
 

@@ -210,3 +210,49 @@ def test_error_messages_strip_paths():
     assert "/etc" not in str(err.value) and "<path>" in str(err.value)
     assert db._safe_message(Exception('IO Error: cannot open "/root/.duckdb/x" or C:\\Users\\a\\b.csv')) == (
         'IO Error: cannot open "<path>" or <path>')
+
+
+def test_third_concurrent_query_is_busy_at_once(monkeypatch):
+    """A bounded pool of SANDBOX_POOL (2) sandboxes: while two queries run, a third is refused instantly."""
+    import threading
+    import time
+
+    from workforce import db
+
+    entered, release = threading.Semaphore(0), threading.Event()
+    real = db.sandbox_connection
+
+    def slow_connection():
+        entered.release()
+        release.wait(30)  # a heavy query holding its sandbox
+        return real()
+
+    monkeypatch.setattr(db, "sandbox_connection", slow_connection)
+    results = []
+    workers = [threading.Thread(target=lambda: results.append(db.run_user_sql("select 1 as x"))) for _ in range(2)]
+    for w in workers:
+        w.start()
+    try:
+        assert entered.acquire(timeout=10) and entered.acquire(timeout=10)
+        started = time.monotonic()
+        with pytest.raises(db.SandboxBusy, match="busy.*try again"):
+            db.run_user_sql("select 2 as x")
+        assert time.monotonic() - started < 0.5
+        assert issubclass(db.SandboxBusy, db.SandboxError)  # the page shows it like any refused query
+    finally:
+        release.set()
+        for w in workers:
+            w.join(30)
+    assert len(results) == 2 and all(df["x"].tolist() == [1] for df, _ in results)
+    assert db.run_user_sql("select 3 as x")[0]["x"].tolist() == [3]  # slots are given back
+
+
+def test_schema_is_built_once(monkeypatch):
+    """/explorer reruns reuse one cached schema instead of copying the catalog into a sandbox each time."""
+    from workforce import db
+
+    db.sandbox_schema.clear()
+    first = db.sandbox_schema()
+    monkeypatch.setattr(db, "sandbox_connection", lambda: (_ for _ in ()).throw(AssertionError("rebuilt")))
+    again = db.sandbox_schema()
+    assert again.equals(first) and {"plants", "programmes"} <= set(first["table_name"])

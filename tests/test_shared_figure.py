@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from workforce import ui
+from workforce import session, ui
 
 
 def _builder(calls):
@@ -23,7 +23,7 @@ def test_built_once_per_key():
 
 def test_uploads_never_enter_the_shared_cache(monkeypatch):
     ui._shared_figure.clear()
-    monkeypatch.setattr(ui, "uploads", lambda: {"plants": pd.DataFrame({"site_id": ["mine"]})})
+    monkeypatch.setattr(session, "uploads", lambda: {"plants": pd.DataFrame({"site_id": ["mine"]})})
     calls = []
     a = ui.shared_figure(("test", None, "en"), _builder(calls))
     b = ui.shared_figure(("test", None, "en"), _builder(calls))

@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from tests.conftest import missing
 from tests.test_pages import open_page
 from workforce import slides, stories
 from workforce.cli import main as cli_main
@@ -165,7 +166,7 @@ def test_pdf_with_chart_images_when_chromium_is_installed():
     from workforce import export
 
     if not export.ensure_browser():
-        pytest.skip("chromium not installed: decks fall back to tables")
+        missing("chromium not installed: decks fall back to tables")
     story = stories.builtin("eu")
     with_images = slides.to_pdf(story, "de", images=True)
     assert _pdf_pages(with_images) == len(story.slides)

@@ -1,6 +1,6 @@
 """training_data.white_spots_view / gap_view: what the /training page shows, cached per view."""
 
-from workforce import training_data
+from workforce.views import training_data
 
 
 def test_gap_view_window_and_pivots_for_a_region():

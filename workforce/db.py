@@ -139,6 +139,20 @@ def catalog() -> duckdb.DuckDBPyConnection:
 _LOCK = threading.Lock()
 
 
+def catalog_table(name: str) -> pd.DataFrame:
+    """A whole catalog table (shared catalog data only; never session uploads)."""
+    from workforce.schemas import TABLES
+
+    if name not in TABLES:
+        raise ValueError(f"unknown table {name!r}")
+    with _LOCK:  # cursor creation on the shared connection, as in execute
+        cur = catalog().cursor()
+    try:
+        return cur.table(name).df()
+    finally:
+        cur.close()
+
+
 # ---------------------------------------------------------------- queries
 
 def query_names() -> list[str]:
@@ -220,6 +234,15 @@ class SandboxError(ValueError):
 
 SANDBOX_MAX_BYTES = 50_000_000  # result size cap (Arrow bytes)
 EXPORT_MAX_ROWS = 100_000
+SANDBOX_POOL = 2  # sandboxes (each up to its memory limit) that may run at once in this process
+
+
+class SandboxBusy(SandboxError):
+    """All sandboxes are in use: refused at once (never queued), so the page can say "try again"."""
+
+
+# Process-wide bound on concurrent sandboxes, like _LOCK: a limit, not data (nothing of a session is kept).
+_SANDBOXES = threading.BoundedSemaphore(SANDBOX_POOL)
 # Settings applied in this order (temp_directory must be set before external access is disabled),
 # then the configuration is locked so user SQL cannot change it.
 SANDBOX_SETTINGS = (
@@ -345,13 +368,23 @@ def run_user_sql(sql: str, max_rows: int = 10_000, timeout_s: float = 10,
     """Run one read-only user SELECT in a sandbox; return (at most max_rows rows, truncated).
 
     Raises SandboxError (plain message) when refused, failed, too big or stopped after timeout_s.
-    Use max_rows=EXPORT_MAX_ROWS for exports.
+    Use max_rows=EXPORT_MAX_ROWS for exports. At most SANDBOX_POOL run at once; past that SandboxBusy
+    is raised at once.
     """
+    check_user_sql(sql)
+    if not _SANDBOXES.acquire(blocking=False):
+        raise SandboxBusy(f"The explorer is busy ({SANDBOX_POOL} queries are running); try again in a few seconds.")
+    try:
+        return _run_in_sandbox(sql, max_rows, timeout_s, max_bytes)
+    finally:
+        _SANDBOXES.release()
+
+
+def _run_in_sandbox(sql: str, max_rows: int, timeout_s: float, max_bytes: int) -> tuple[pd.DataFrame, bool]:
     import time
 
     import pyarrow as pa
 
-    check_user_sql(sql)
     con = sandbox_connection()
     timer = threading.Timer(timeout_s, con.interrupt)
     timer.daemon = True
@@ -386,8 +419,10 @@ def run_user_sql(sql: str, max_rows: int = 10_000, timeout_s: float = 10,
         con.close()
 
 
+@st.cache_data(show_spinner=False)
 def sandbox_schema() -> pd.DataFrame:
-    """Tables and columns the explorer can query (from the sandbox's own duckdb_columns)."""
+    """Tables and columns the explorer can query (from the sandbox's own duckdb_columns); built once per
+    process (the catalog is read-only), so an /explorer rerun does not copy the catalog."""
     con = sandbox_connection()
     try:
         return con.sql("select table_name, column_name, data_type from duckdb_columns() "

@@ -87,10 +87,10 @@ def _with_outlines(fig):
     """The figure on top of faint country outlines (NUTS-0, offline GeoJSON), so dots have a context."""
     import plotly.graph_objects as go
 
-    from workforce import ui
+    from workforce.views import geometry
 
     try:
-        shapes = ui.geometry(0, 2024)
+        shapes = geometry.shapes(0, 2024)
     except Exception:  # noqa: BLE001 - no outlines is better than no slide
         return fig
     features = shapes.get("features") or []

@@ -13,7 +13,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from workforce import training_data
+    from workforce.views import training_data
 
     threshold = a.number(args.threshold, "--threshold", 0.0, 1.0)
     max_km = a.number(args.max_km, "--max-km")

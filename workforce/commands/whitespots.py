@@ -14,7 +14,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from workforce import training_data
+    from workforce.views import training_data
 
     level, country = a.level(args.level), a.country(args.country)
     df, source = training_data.white_spots(country, level, max_km=a.number(args.max_km, "--max-km"),

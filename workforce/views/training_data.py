@@ -11,15 +11,15 @@ from workforce import training
 
 def _run(name: str, **params) -> pd.DataFrame:
     """Named query with this Streamlit session's uploaded rows (if any); plain catalog otherwise (CLI)."""
-    from workforce import ui
+    from workforce import session
 
-    return ui.run(name, **params)
+    return session.run(name, **params)
 
 
 def _has_uploads() -> bool:
-    from workforce import ui
+    from workforce import session
 
-    return bool(ui.session_frames())
+    return bool(session.session_frames())
 
 
 def programmes(country: str | None = None) -> pd.DataFrame:

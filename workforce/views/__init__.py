@@ -1,7 +1,7 @@
 """View builders for exports (pure: no Streamlit calls). Each view -> (figure, table, provenance).
 
 `build(view, params, run=db.run)` is used by the `export` CLI and by pages' download menus; `run`
-is the query runner (pages pass `ui.run` so session uploads are included). Figures come from
+is the query runner (pages pass `session.run`, i.e. `ui.run`, so session uploads are included). Figures come from
 workforce.charts; maps carry charts.ATTRIBUTION. Never invents numbers: only query results.
 """
 
@@ -126,21 +126,52 @@ def country_view(country: str | None, run: Callable) -> dict | None:
 def region_data(filters: params.Filters, run: Callable) -> tuple[pd.DataFrame, dict]:
     """The /regions table: forecast at `year`/`scenario` beside supply (workforce.region_view), as on the
     page; falls back to announced figures only when the forecast engine is unavailable."""
-    summary = run("region_summary", level=filters.level, country=filters.country)
     try:
-        from workforce import forecast_view, model, region_view
+        from workforce.views import region_table as region_view
+
+        data = region_metrics(filters.level, filters.country, filters.year, filters.scenario, run)
     except ImportError:
+        summary = run("region_summary", level=filters.level, country=filters.country)
         return summary, {k: (c, False, lab) for k, (c, lab) in REGION_METRICS.items()}
-    sim = model.simulate(run("plants", country=None), forecast_view.make_params(filters.scenario))
-    if filters.country:
-        sim = model.subset(sim, filters.country)
-    pct = model.percentiles(model.aggregate(sim, filters.level)) if not sim.index.empty else pd.DataFrame()
-    data = region_view.region_metrics(summary, pct, filters.year)
     from workforce.i18n import t
 
     metrics = {k: (m.column, m.diverging, f"{t(f'metric.{k}', filters.lang)} ({m.unit})")
                for k, m in region_view.METRICS.items()}
     return data, metrics
+
+
+def region_metrics(level: int, country: str | None, year: int, scenario: str, run: Callable) -> pd.DataFrame:
+    """Forecast (P10/P50/P90 at `year`, `scenario`) beside supply and baseline for every region of `level`:
+    the one table behind the /regions page, its export and the CLI."""
+    from workforce import model
+    from workforce.views import forecast_data as forecast_view
+    from workforce.views import region_table as region_view
+
+    summary = run("region_summary", level=level, country=country)
+    sim = model.simulate(run("plants", country=None), forecast_view.make_params(scenario))
+    if country:
+        sim = model.subset(sim, country)
+    pct = model.percentiles(model.aggregate(sim, level)) if not sim.index.empty else pd.DataFrame()
+    return region_view.region_metrics(summary, pct, year)
+
+
+def region_map(filters: params.Filters, metric: str, data: pd.DataFrame, run: Callable, shapes: dict,
+               context: dict | None = None, view: dict | None = None, layers: tuple = ()) -> go.Figure:
+    """THE regions choropleth (page, export, slide): `metric` of `data` (region_metrics) on `shapes`, the rest
+    of Europe faded (`context`), uncertain regions greyed, optional "plants"/"providers" layers."""
+    from workforce.i18n import t
+    from workforce.views import region_table as region_view
+
+    spec, lang = region_view.METRICS[metric], filters.lang
+    fig = charts.choropleth(shapes, data, spec.column, f"{t(f'metric.{metric}', lang)} · {spec.unit}",
+                            view, diverging=spec.diverging, context=context,
+                            uncertain=data.loc[data["uncertain"], "nuts_id"].tolist(),
+                            uncertain_label=t("regions.uncertain_legend", lang))
+    if "plants" in layers:
+        charts.add_plants(fig, run("plants", country=filters.country), lang=lang)
+    if "providers" in layers:
+        charts.add_providers(fig, run("programmes", country=filters.country), name=t("regions.layer_providers", lang))
+    return fig
 
 
 def regions(filters: params.Filters, extras: dict, run: Callable) -> View:
@@ -150,7 +181,12 @@ def regions(filters: params.Filters, extras: dict, run: Callable) -> View:
         raise ViewError(f"unknown regions metric {metric!r}; use {', '.join(metrics)}")
     column, diverging, label = metrics[metric]
     shapes = region_geometry(filters.level, data["nuts_id"].tolist())
-    fig = charts.choropleth(shapes, data, column, label, country_view(filters.country, run), diverging=diverging)
+    context = (region_geometry(filters.level, run("region_summary", level=filters.level, country=None)["nuts_id"]
+                               .tolist()) if filters.country else None)
+    if "uncertain" in data.columns:  # the page's figure, built by the same function
+        fig = region_map(filters, metric, data, run, shapes, context, country_view(filters.country, run))
+    else:  # forecast engine unavailable: announced figures only
+        fig = charts.choropleth(shapes, data, column, label, country_view(filters.country, run), diverging=diverging)
     n = int(pd.to_numeric(data[column], errors="coerce").notna().sum())
     title = f"{label} by NUTS-{filters.level} region, {filters.year}" + (f" ({filters.country})" if filters.country else "")
     caption = f"{n} of {len(data)} regions have a value; scenario {filters.scenario}." + _baseline_note(data, metric)
@@ -164,7 +200,7 @@ def _not_observed(status) -> str:
 
 def _baseline_note(data: pd.DataFrame, metric: str) -> str:
     """What a per-worker / per-capita metric divides by (English, for exports)."""
-    from workforce import region_view
+    from workforce.views import region_table as region_view
 
     spec = region_view.METRICS.get(metric)
     if spec is None or not spec.baseline_year:
@@ -224,7 +260,7 @@ def partnerships(filters: params.Filters, extras: dict, run: Callable) -> View:
 def need_section(area: str, scenario: str = "base", level: int = 2) -> tuple[str, list[str]] | None:
     """Modelled training need for the area from workforce.training_data.brief (None if unavailable)."""
     try:
-        from workforce import training_data
+        from workforce.views import training_data
 
         b = training_data.brief(area, level=level, scenario=scenario)
     except Exception:  # noqa: BLE001 - the model is optional for the brief; counts still stand

@@ -124,10 +124,10 @@ def make_params(scenario: str, overrides: tuple = (), draws: int = PAGE_DRAWS, s
 
 
 def _session_runner():
-    """ui.run when this Streamlit session has uploads (results then stay out of the shared cache), else None."""
-    from workforce import ui
+    """session.run when this Streamlit session has uploads (results then stay out of the shared cache), else None."""
+    from workforce import session
 
-    return ui.run if ui.session_frames() else None
+    return session.run if session.session_frames() else None
 
 
 def results(scenario: str, overrides: tuple, scope: str | None, level: int, country: str | None,
@@ -285,3 +285,28 @@ def fmt_percent(value, lang: str) -> str:
 def fmt_value(spec: WhatIf, value: float) -> str:
     text = spec.fmt % value
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# ---------------------------------------------------------------- the page's model facts, with this app's assumptions
+EQF_BANDS = model.EQF_BANDS
+YEARS = model.YEARS
+
+
+def scenarios() -> list[str]:
+    """Scenario names defined in data/assumptions.yaml."""
+    return model.scenarios(assumptions())
+
+
+def headline_value(headlines: pd.DataFrame, kind: str):
+    """The EBA headline of `kind` ("jobs" / "training") as the model reads it (model.headline_value)."""
+    return model.headline_value(headlines, kind, assumptions())
+
+
+def reconcile(direct, headline_jobs):
+    """Direct forecast jobs reconciled with the headline (model.reconcile with the assumptions)."""
+    return model.reconcile(direct, headline_jobs, assumptions())
+
+
+def citations(scenario: str):
+    """Citations of the assumptions behind `scenario` (model.citations)."""
+    return model.citations(assumptions(), scenario)

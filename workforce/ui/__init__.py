@@ -1,0 +1,73 @@
+"""Streamlit building blocks for the pages, split by room (layout only; no SQL, no business logic):
+
+- `filters`: sidebar filters, canonical `Filters`, URL sync, permalinks
+- `widgets`: tables with source links, source footnotes, badges, lists, numbers
+- `figures`: NUTS geometry cache, map views, figures shared between viewers
+- `region_panel`: /regions choropleth, clicked region, region panel
+- `uploads`: upload boxes and the Eurostat refresh
+- `downloads`: CSV / figure / table / brief downloads
+- `presenter`: presenter-mode chrome
+- `router`: running every page through app.py's navigation
+
+Pages use `from workforce import ui` and call `ui.<name>`; the names below are the public surface.
+Session data (uploads) lives in `workforce.session`; figures and tables come from `workforce.views`."""
+
+from __future__ import annotations
+
+from workforce.session import run, session_frames, uploads  # noqa: F401,E402  (pages' query runner)
+from workforce.ui.downloads import (  # noqa: F401
+    brief_download,
+    csv_download,
+    download_menu,
+)
+from workforce.ui.figures import (  # noqa: F401
+    _shared_figure,
+    geometry,
+    geometry_for,
+    shared_figure,
+    view_for,
+)
+from workforce.ui.filters import (  # noqa: F401
+    ALL_EUROPE,
+    LANG_NAMES,
+    SHARED_KEYS,
+    countries,
+    current,
+    current_page_path,
+    permalink,
+    permalink_url,
+    set_region,
+    sidebar,
+    sync_url,
+)
+from workforce.ui.presenter import (  # noqa: F401
+    PRESENT_CSS,
+    PRESENT_KEYS_JS,
+    context_url,
+    present_chrome,
+)
+from workforce.ui.region_panel import (  # noqa: F401
+    clicked_region,
+    region_forecast,
+    region_map,
+    region_metrics,
+    region_panel,
+)
+from workforce.ui.router import (  # noqa: F401
+    ensure_router,
+)
+from workforce.ui.uploads import (  # noqa: F401
+    EUROSTAT_RESULTS,
+    UPLOAD_RESULTS,
+    eurostat_section,
+    upload_section,
+)
+from workforce.ui.widgets import (  # noqa: F401
+    assumption_badge,
+    bullet_list,
+    fmt_number,
+    source_columns,
+    sources_footnote,
+    sources_markdown,
+    table,
+)

@@ -1,0 +1,147 @@
+"""Shared filters: sidebar widgets, the canonical `Filters` in session state, URL sync and permalinks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from workforce import db, params
+from workforce.i18n import country_name, t
+
+SHARED_KEYS = ("country", "level", "year", "lang", "scenario", "region")
+
+
+LANG_NAMES = {"en": "English", "fi": "Suomi", "hu": "Magyar", "de": "Deutsch"}
+
+
+def countries() -> pd.DataFrame:
+    return db.run("countries")
+
+
+def sidebar() -> params.Filters:
+    """Render the shared filters. The canonical state is `st.session_state["filters"]` (read from
+    the URL on a session's first run); widgets mirror it and write back through on_change."""
+    country_df = countries()
+    names = dict(zip(country_df["country"], country_df["name"]))
+    if "filters" not in st.session_state:
+        raw = {k: st.query_params.get_all(k) for k in st.query_params}
+        parsed, warnings = params.parse(raw, set(names))
+        st.session_state["filters"] = parsed
+        st.session_state["flt_warnings"] = warnings
+    for key in ("country", "level", "year", "lang", "scenario"):
+        canonical = _widget_value(key, getattr(st.session_state["filters"], key))
+        if f"flt_{key}" not in st.session_state:  # widget state is dropped on page switches
+            st.session_state[f"flt_{key}"] = canonical
+        elif st.session_state[f"flt_{key}"] != canonical:
+            _store(key)  # a widget value set by code (e.g. presenter language) wins
+    state: params.Filters = st.session_state["filters"]
+    lang = state.lang
+    with st.sidebar:
+        st.selectbox(t("filter.language", lang), params.LANGS, key="flt_lang", format_func=LANG_NAMES.get,
+                     on_change=_store, args=("lang",))
+        st.selectbox(
+            t("filter.country", lang), [ALL_EUROPE, *names], key="flt_country", on_change=_store, args=("country",),
+            format_func=lambda c: t("filter.all_europe", lang) if c == ALL_EUROPE else f"{country_name(c, lang)} ({c})",
+        )
+        st.radio(t("filter.level", lang), params.LEVELS, key="flt_level", horizontal=True,
+                 format_func=lambda lv: f"NUTS-{lv}", on_change=_store, args=("level",))
+        st.select_slider(t("filter.year", lang), params.YEARS, key="flt_year", on_change=_store, args=("year",))
+        st.selectbox(t("filter.scenario", lang), params.SCENARIOS, key="flt_scenario",
+                     format_func=lambda s: t(f"scenario.{s}", lang), on_change=_store, args=("scenario",))
+    for warning in st.session_state.pop("flt_warnings", []):
+        st.warning(warning, icon=None)
+    filters = current()
+    sync_url(filters)
+    return filters
+
+
+ALL_EUROPE = "*"  # the country selectbox's "All of Europe" option (None shows a placeholder)
+
+
+def _widget_value(key: str, value):
+    return ALL_EUROPE if key == "country" and value is None else value
+
+
+def _store(key: str) -> None:
+    """on_change: copy one widget's value into the canonical filters."""
+    from dataclasses import replace
+
+    value = st.session_state[f"flt_{key}"]
+    if key == "country" and value == ALL_EUROPE:
+        value = None
+    changes = {key: value}
+    if key == "country":
+        changes["region"] = None
+    st.session_state["filters"] = replace(st.session_state["filters"], **changes)
+
+
+def current() -> params.Filters:
+    f = st.session_state.get("filters") or params.Filters()
+    if f.region and f.country and not f.region.startswith(f.country):
+        from dataclasses import replace
+
+        f = replace(f, region=None)
+    return f
+
+
+def set_region(region: str | None) -> None:
+    from dataclasses import replace
+
+    st.session_state["filters"] = replace(current(), region=region)
+    sync_url(current())
+
+
+def sync_url(filters: params.Filters) -> None:
+    """Write the shared filters into the URL, leaving page-specific keys alone."""
+    wanted = filters.to_query()
+    for key in SHARED_KEYS:
+        if key in wanted:
+            if st.query_params.get(key) != wanted[key]:
+                st.query_params[key] = wanted[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def _page_paths() -> tuple[str, set[str]]:
+    """(url_path of the page being run, url_paths of all pages); ('', set()) when unknown."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        manager = get_script_run_ctx().pages_manager
+        pages = manager.get_pages()
+        page = pages.get(manager.current_page_script_hash) or {}
+        return str(page.get("url_pathname") or ""), {str(p.get("url_pathname") or "") for p in pages.values()} - {""}
+    except Exception:  # noqa: BLE001 - internal API; the link then points at the app root
+        return "", set()
+
+
+def current_page_path() -> str:
+    """url_path of the page being run ('' for the default page)."""
+    return _page_paths()[0]
+
+
+def permalink_url() -> str:
+    """Absolute URL of the current view: app URL + page path + current query parameters."""
+    from urllib.parse import urlencode
+
+    from workforce.views import DEFAULT_BASE_URL
+
+    try:
+        browser_url = st.context.url
+    except Exception:  # noqa: BLE001 - not available outside a browser session
+        browser_url = None
+    base = (browser_url or DEFAULT_BASE_URL).rstrip("/")
+    path, all_paths = _page_paths()
+    head, _, last = base.rpartition("/")
+    if last in all_paths and "//" in head + "/":  # st.context.url may still end with a page path
+        base = head
+    query = {k: st.query_params.get_all(k) for k in st.query_params}
+    qs = urlencode([(k, v) for k, values in query.items() for v in values])
+    return f"{base}/{path}".rstrip("/") + (f"?{qs}" if qs else "")
+
+
+def permalink(lang: str = "en") -> None:
+    """A 'link to this view' box with a copy button (st.code), no external requests."""
+    with st.sidebar.expander(t("permalink.label", lang), icon=":material/link:"):
+        st.code(permalink_url(), language=None, wrap_lines=True)
+        st.caption(t("permalink.help", lang))

@@ -1,0 +1,148 @@
+"""The /regions room: the choropleth of the current view, clicked regions and the region panel."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from workforce import charts, db, params, text
+from workforce.i18n import t
+from workforce.session import run, session_frames
+from workforce.ui.downloads import brief_download
+from workforce.ui.figures import geometry_for, shared_figure, view_for
+from workforce.ui.widgets import assumption_badge, bullet_list, sources_footnote, table
+
+
+def clicked_region(event, known) -> str | None:
+    """The NUTS id of a clicked map shape (plotly selection event), if it is a known region."""
+    try:
+        points = event.selection.points if event else []
+    except AttributeError:
+        points = []
+    ids = set(known)
+    for point in points or []:
+        location = point.get("location") if isinstance(point, dict) else None
+        if location in ids:
+            return location
+    return None
+
+
+def region_panel(region: str, lang: str = "en", scenario: str = "base", year: int = 2030) -> None:
+    """Plants, programmes, partnerships, forecast sparkline, gap by role and baseline of one region."""
+    from workforce.views import training_data
+
+    plants = run("region_plants", region=region)
+    programmes = run("region_programmes", region=region)
+    partnerships = run("region_partnerships", region=region)
+    bounds = run("region_bounds", nuts_id=region)
+    name = bounds.iloc[0]["name"] if not bounds.empty else region
+    st.markdown(f"#### {text.md(name)} ({text.md(region)})")
+    brief_download(region, lang)
+
+    fc = region_forecast(region, scenario)
+    total = fc["total"]
+    if total["jobs_p50"].sum() > 0:
+        st.caption(t("panel.forecast", lang, scenario=t(f"scenario.{scenario}", lang)))
+        st.plotly_chart(charts.sparkline(total), key=f"spark_{region}", config={"displayModeBar": False})
+        assumption_badge(lang)
+    else:
+        st.caption(t("panel.no_forecast", lang))
+
+    st.markdown(f"**{t('panel.plants', lang)}** ({len(plants)})")
+    bullet_list([f"{r.site_name} — {r.segment}, {str(r.status).replace('_', ' ')}"
+                 for r in plants.head(12).itertuples()], more=len(plants) - 12)
+    table(plants, ["company", "site_name", "segment", "status", "jobs_announced", "source_url"])
+    st.markdown(f"**{t('panel.programmes', lang)}** ({len(programmes)})")
+    bullet_list([f"{r.provider}: {r.programme}" for r in programmes.head(12).itertuples()], more=len(programmes) - 12)
+    table(programmes, ["provider", "programme", "eqf_level", "mode", "capacity_per_year", "source_url"])
+    st.markdown(f"**{t('panel.partnerships', lang)}** ({len(partnerships)})")
+    bullet_list([f"{r.industry_party} ↔ {r.education_party}" for r in partnerships.head(12).itertuples()],
+                more=len(partnerships) - 12)
+    table(partnerships, ["industry_party", "education_party", "started", "source_url"])
+
+    level = len(region) - 2
+    if level in (0, 1, 2):
+        gap, _source = training_data.gap(region[:2], level, scenario)
+        gap = gap[(gap["nuts_id"] == region) & (gap["year"] == int(year))]
+        if not gap.empty:
+            st.markdown(f"**{t('panel.gap_by_role', lang, year=year)}**")
+            roles = run("roles")[["role_id", "role"]]
+            table(gap.merge(roles, on="role_id", how="left")[["role", "need", "capacity", "gap", "capacity_known"]]
+                  .sort_values("need", ascending=False))
+
+    indicators = run("region_indicators", nuts_id=region)
+    if indicators.empty:
+        st.caption(t("panel.no_indicators", lang))
+    else:
+        latest = indicators.sort_values("year").groupby("indicator").tail(1)
+        table(latest, ["indicator", "year", "value", "unit", "flag", "status", "source_url"])
+    with st.expander(t("panel.sources", lang)):
+        import pandas as _pd
+
+        cited = _pd.concat([d[["source_title", "source_url", "as_of"]] for d in (plants, programmes, partnerships,
+                                                                                  indicators) if not d.empty])
+        sources_footnote(cited, lang, limit=40)
+
+
+def region_metrics(level: int, country: str | None, year: int, scenario: str) -> pd.DataFrame:
+    """Forecast (P10/P50/P90 at `year`, `scenario`) beside supply and baseline for every region of `level`.
+    Includes this session's uploaded rows; only upload-free results are cached (process-wide)."""
+    if session_frames():
+        return _region_metrics(level, country, year, scenario, run)
+    return _region_metrics_cached(level, country, year, scenario)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _region_metrics_cached(level: int, country: str | None, year: int, scenario: str) -> pd.DataFrame:
+    return _region_metrics(level, country, year, scenario, db.run)
+
+
+def _region_metrics(level, country, year, scenario, runner) -> pd.DataFrame:
+    from workforce import views
+
+    return views.region_metrics(level, country, year, scenario, runner)
+
+
+def region_forecast(region: str, scenario: str) -> dict[str, pd.DataFrame]:
+    """Sparkline frame (year, P10/P50/P90 jobs and training) and the role split at each year for one region
+    (this session's uploads included; only upload-free results are cached)."""
+    if session_frames():
+        return _region_forecast(region, scenario, run)
+    return _region_forecast_cached(region, scenario)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _region_forecast_cached(region: str, scenario: str) -> dict[str, pd.DataFrame]:
+    return _region_forecast(region, scenario, db.run)
+
+
+def _region_forecast(region, scenario, runner) -> dict[str, pd.DataFrame]:
+    from workforce import model
+    from workforce.views import forecast_data as forecast_view
+
+    sim = model.simulate(runner("plants", country=None), forecast_view.make_params(scenario))
+    total = model.scope_frame(sim, region)
+    roles = runner("roles")
+    labels, mix = model.role_mix(roles)
+    by_role = (model.split(total.assign(nuts_id=region), labels, mix, bands=model.role_bands(roles)) if labels
+               else pd.DataFrame())
+    return {"total": total, "by_role": by_role}
+
+
+def region_map(f: params.Filters, metric: str, layers, data: pd.DataFrame):
+    """The /regions choropleth of `metric` (region_table.METRICS) for `data` (ui.region_metrics of the same
+    filters) with the chosen layers ("plants", "providers"); built by views.region_map (the same function as
+    the export); one figure per view, shared between viewers."""
+    from workforce import views
+
+    lang, layers = f.lang, tuple(layers or ())
+    shapes = geometry_for(f.level, data["nuts_id"].tolist())
+    context = geometry_for(f.level, run("region_summary", level=f.level, country=None)["nuts_id"].tolist()) \
+        if f.country else None
+
+    def build():
+        return views.region_map(f, metric, data, run, shapes, context, view_for(f.country), layers)
+
+    if not shapes["features"]:  # geometry unavailable (banner shown): never cache the fallback
+        return build()
+    return shared_figure(("regions", f.level, f.country, f.year, f.scenario, metric, layers, lang), build)

@@ -1,0 +1,163 @@
+"""Uploads room: this session's upload boxes with row-level rejects, and the Eurostat refresh on /sources."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from workforce import text
+from workforce.i18n import t
+from workforce.session import UPLOADS_KEY, catalog_table, uploads
+from workforce.ui.widgets import table
+
+UPLOAD_RESULTS = "upload_results"  # st.session_state[UPLOAD_RESULTS][box key] = last result shown by that box
+
+
+EUROSTAT_RESULTS = "eu_last"  # st.session_state[EUROSTAT_RESULTS] = last Eurostat refresh (eurostat_refresh.load)
+
+
+def _kind_names(tables, lang: str) -> str:
+    return ", ".join(t(f"upload.kind_{k}", lang) for k in tables)
+
+
+def upload_section(lang: str = "en", tables: tuple[str, ...] | None = None, key: str = "up",
+                   compact: bool = False) -> None:
+    """Upload plants, programmes or regional indicators for this session and show the rejects.
+    /sources shows the full box; other pages pass `tables` (what fits there), their own widget `key`
+    prefix and `compact=True` (a collapsed expander). Valid rows reach every page via session_frames()."""
+    from workforce import upload
+
+    tables = tuple(tables or upload.UPLOAD_KINDS)
+    if compact:
+        with st.expander(t("upload.page_title", lang, kinds=_kind_names(tables, lang)), icon=":material/upload_file:"):
+            _upload_box(lang, tables, key, "upload.page_help")
+    else:
+        st.subheader(t("upload.title", lang))
+        _upload_box(lang, tables, key)
+
+
+def _upload_box(lang: str, tables: tuple[str, ...], key: str, help_key: str = "upload.help") -> None:
+    from workforce import upload
+
+    st.caption(t(help_key, lang, mb=upload.MAX_BYTES // (1024 * 1024), rows=f"{upload.MAX_ROWS:,}"))
+    kind = tables[0]
+    if len(tables) > 1:
+        kind = st.selectbox(t("upload.kind", lang), tables, key=f"{key}_kind",
+                            format_func=lambda k: t(f"upload.kind_{k}", lang))
+    file = st.file_uploader(t("upload.file_kind", lang, kind=t(f"upload.kind_{kind}", lang)),
+                            type=["csv", "tsv", "txt", "xlsx"], key=f"{key}_file")
+    if file is not None and st.session_state.get(f"{key}_done") != (file.file_id, kind):
+        st.session_state[f"{key}_done"] = (file.file_id, kind)
+        result = {"kind": kind, "name": file.name}
+        try:
+            df = upload.read_table_file(file.getvalue(), file.name)
+        except upload.UploadError as exc:
+            result.update(error=str(exc))
+        else:
+            valid, rejected, messages = upload.validate(df, kind)
+            result.update(summary=upload.summary(df, valid, rejected, messages), rejected=rejected)
+            _add_upload(kind, valid)
+        _set_result(key, result)
+    _show_result((st.session_state.get(UPLOAD_RESULTS) or {}).get(key), lang, key)
+    current_uploads = uploads()
+    if current_uploads:
+        st.caption(t("upload.active", lang, tables=", ".join(f"{k} ({len(v)})" for k, v in current_uploads.items())))
+        if st.button(t("upload.clear", lang), key=f"{key}_clear"):
+            for name in (UPLOADS_KEY, UPLOAD_RESULTS, EUROSTAT_RESULTS):
+                st.session_state.pop(name, None)
+            st.rerun()
+
+
+def _add_upload(kind: str, valid: pd.DataFrame) -> None:
+    from workforce import upload
+
+    if len(valid):
+        store = dict(uploads())
+        store[kind] = upload.combine_uploads(store.get(kind), valid, kind)
+        st.session_state[UPLOADS_KEY] = store
+
+
+def _set_result(key: str, result: dict) -> None:
+    st.session_state[UPLOAD_RESULTS] = {**(st.session_state.get(UPLOAD_RESULTS) or {}), key: result}
+
+
+def _show_result(last: dict | None, lang: str, key: str) -> None:
+    """Summary, notes and the rejected rows (table + CSV with the reason) of one upload."""
+    from workforce import export
+
+    if not last:
+        return
+    if last.get("error"):
+        st.error(t("upload.unreadable", lang, name=text.md(last["name"]), error=text.md(last["error"])))
+        return
+    s = last["summary"]
+    box = st.success if s["rejected"] == 0 and s["rows"] else st.warning
+    box(t("upload.summary", lang, name=text.md(last["name"]), rows=s["rows"], valid=s["valid"],
+          rejected=s["rejected"], kind=t(f"upload.kind_{last['kind']}", lang)))
+    for message in s["messages"]:
+        st.caption(text.md(message))
+    rejected = last["rejected"]
+    if len(rejected):
+        st.markdown(f"**{t('upload.rejected', lang)}**")
+        st.dataframe(rejected, hide_index=True, width="stretch", key=f"{key}_rejected")
+        st.download_button(t("upload.download_rejected", lang), export.to_csv_bytes(rejected),
+                           file_name=f"rejected_{last['kind']}.csv", mime="text/csv", key=f"{key}_dl_rejected",
+                           on_click="ignore")
+
+
+def eurostat_section(lang: str = "en") -> None:
+    """/sources: refresh the regional indicators from the Eurostat API on a button press only (short
+    timeout, cached file as fallback); downloaded rows join this session's regional-indicator uploads."""
+    from workforce import eurostat_refresh as er
+
+    st.subheader(t("eurostat.title", lang))
+    st.caption(t("eurostat.help", lang, seconds=f"{er.TIMEOUT:g}"))
+    regions = catalog_table("regions")
+    table(er.bundled(regions), ["dataset", "title", "bundled_indicators", "refreshed_indicators", "bundled_rows",
+                                "bundled_years", "bundled_as_of", "cached_copy", "source_url"])
+    as_of = er.bundled_as_of(regions) or t("eurostat.undated", lang)
+    if st.button(t("eurostat.button", lang), key="eu_fetch", icon=":material/cloud_download:"):
+        with st.spinner(t("eurostat.fetching", lang, seconds=f"{er.TIMEOUT:g}")):
+            fetches = er.refresh()
+            loaded = [er.load(f) for f in fetches]
+        for item in loaded:
+            if item.get("valid") is not None:
+                _add_upload("regions", item["valid"])
+        st.session_state[EUROSTAT_RESULTS] = loaded
+        st.rerun()  # so the upload box above lists the refreshed indicators too
+    loaded = st.session_state.get(EUROSTAT_RESULTS)
+    if not loaded:
+        return
+    offline = [x for x in loaded if x["unreachable"]]
+    if offline:
+        key = "eurostat.offline_cached" if any(x.get("valid") is not None for x in offline) else "eurostat.offline"
+        st.warning(t(key, lang, as_of=as_of, error=text.md(offline[0]["error"])), icon="⚠️")
+    for x in loaded:
+        if x.get("unreadable"):
+            st.error(t("eurostat.unreadable", lang, dataset=x["dataset"], error=text.md(x["error"])))
+        elif x["error"] and not x["unreachable"]:
+            st.warning(t("eurostat.failed", lang, dataset=x["dataset"], error=text.md(x["error"]), as_of=as_of))
+        if not x["fresh"] and x.get("valid") is not None:
+            st.info(t("eurostat.using_cache", lang, dataset=x["dataset"], date=x["saved_on"]))
+    rows = [x for x in loaded if x.get("valid") is not None]
+    if not rows:
+        return
+    table(pd.DataFrame([_eurostat_row(x, lang) for x in rows]))
+    st.caption(t("eurostat.in_use", lang))
+    for x in rows:
+        summary = {"rows": x["counts"]["region_rows"], "valid": len(x["valid"]), "rejected": len(x["rejected"]),
+                   "messages": x["messages"]}
+        _show_result({"kind": "regions", "name": f"Eurostat {x['dataset']}", "summary": summary,
+                      "rejected": x["rejected"]}, lang, f"eu_{x['dataset']}")
+
+
+def _eurostat_row(x: dict, lang: str) -> dict:
+    s, c = x["eurostat"], x["counts"]
+    return {
+        "dataset": x["dataset"],
+        "source": t("eurostat.fresh", lang) if x["fresh"] else t("eurostat.cached_on", lang, date=x["saved_on"]),
+        "rows": s["rows"], "geo_count": s["geo_count"], "time": f"{s['time_min']}–{s['time_max']}",
+        "flags": ", ".join(f"{k}: {v}" for k, v in s["flags"].items()), "missing": s["missing"],
+        "other_series": c["other_series"], "not_nuts_0_2": c["not_nuts_0_2"],
+        "region_rows": c["region_rows"], "in_use": len(x["valid"]), "rejected": len(x["rejected"]),
+    }

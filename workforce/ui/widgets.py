@@ -1,0 +1,69 @@
+"""Small shared building blocks: tables with source links, source footnotes, badges, lists, numbers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from workforce import text
+from workforce.i18n import t
+from workforce.ui.filters import current
+
+
+def sources_footnote(df: pd.DataFrame, lang: str = "en", limit: int = 12) -> None:
+    """A caption listing the distinct sources behind the rows shown."""
+    if df.empty or "source_title" not in df.columns:
+        return
+    cols = [c for c in ("source_title", "source_url", "as_of") if c in df.columns]
+    distinct = df[cols].drop_duplicates().head(limit)
+    parts = []
+    for row in distinct.itertuples(index=False):
+        link = text.md_link(getattr(row, "source_title", None), getattr(row, "source_url", None))
+        as_of = getattr(row, "as_of", None)
+        parts.append(f"{link} ({text.md(as_of)})" if isinstance(as_of, str) and as_of else link)
+    more = len(df[cols].drop_duplicates()) - len(distinct)
+    suffix = f" … {t('sources.more', lang, n=more)}" if more > 0 else ""
+    st.caption(f"{t('sources.label', lang)}: " + "; ".join(parts) + suffix)
+
+
+def source_columns() -> dict:
+    return {
+        "source_url": st.column_config.LinkColumn("Source", display_text="link"),
+        "source_title": st.column_config.TextColumn("Source title"),
+        "as_of": st.column_config.TextColumn("As of"),
+    }
+
+
+def table(df: pd.DataFrame, columns: list[str] | None = None, height: int | None = None, **config) -> None:
+    shown = df[columns] if columns else df
+    st.dataframe(shown, hide_index=True, column_config={**source_columns(), **config},
+                 height=height or "auto", width="stretch")
+
+
+def assumption_badge(lang: str = "en") -> None:
+    st.caption("⚠️ " + t("assumption.badge", lang))
+
+
+def fmt_number(value, digits: int = 0, lang: str | None = None) -> str:
+    """Locale-formatted number (Babel); `lang` defaults to the current filter language."""
+    from workforce import i18n
+
+    return i18n.fmt_number(value, lang or current().lang, digits)
+
+
+def sources_markdown() -> str:
+    """data/SOURCES.md, shown on the sources page (our own committed text)."""
+    from workforce import DATA_DIR
+
+    path = DATA_DIR / "SOURCES.md"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def bullet_list(items: list[str], more: int = 0) -> None:
+    """A short markdown list of data text (escaped): readable by people and screen readers."""
+    if not items:
+        return
+    lines = [f"- {text.md(item)}" for item in items]
+    if more > 0:
+        lines.append(f"- … (+{more})")
+    st.markdown("\n".join(lines))
