@@ -75,3 +75,14 @@ def test_pipeline_as_of_uses_only_evidence_known_then():
     assert "hu-catl-debrecen" not in set(then["site_id"])
     later = p.pipeline_as_of(rows, "2022-09-01")
     assert later[later["site_id"] == "hu-catl-debrecen"]["status"].tolist() == ["announced"]
+
+
+def test_changes_since_validates_date_and_filters():
+    import pytest
+
+    with pytest.raises(ValueError):
+        p.changes_since("last week")
+    recent = p.changes_since("2026-01-01")
+    assert (recent["as_of"].astype(str) > "2026-01-01").all()
+    hu = p.evidence_rows(site_id="hu-catl-debrecen")
+    assert set(hu["jobs_scope"].dropna()) == {"full_target", "headcount"}

@@ -204,3 +204,19 @@ def site_jobs(rows: pd.DataFrame) -> dict:
         out.update(headcount=h["jobs_announced"], headcount_date=h["status_date"] or h["as_of"],
                    headcount_source_url=h["source_url"])
     return out
+
+
+def evidence_rows(site_id: str | None = None, country: str | None = None, frames: dict | None = None) -> pd.DataFrame:
+    """Catalog evidence rows (query plant_evidence), filtered in SQL."""
+    from workforce import db
+
+    return db.run("plant_evidence", frames=frames, site_id=site_id, country=country)
+
+
+def changes_since(since: str, country: str | None = None, frames: dict | None = None) -> pd.DataFrame:
+    """Evidence published after `since` (query pipeline_changes): the "what changed since <date>" list."""
+    if parse_date(since) is None:
+        raise ValueError(f"since must be YYYY, YYYY-MM or YYYY-MM-DD, got {since!r}")
+    from workforce import db
+
+    return db.run("pipeline_changes", frames=frames, since=since, country=country)
