@@ -86,3 +86,11 @@ def test_changes_since_validates_date_and_filters():
     assert (recent["as_of"].astype(str) > "2026-01-01").all()
     hu = p.evidence_rows(site_id="hu-catl-debrecen")
     assert set(hu["jobs_scope"].dropna()) == {"full_target", "headcount"}
+
+
+def test_phases_catl_and_northvolt():
+    catl = p.phases(site_id="hu-catl-debrecen")
+    assert catl["jobs_target"].dropna().astype(int).tolist() == [9000]
+    drei = p.phases(site_id="de-northvolt-drei-heide").set_index("phase")
+    assert drei.loc["1", "capacity_value"] == 15 and drei.loc["1", "capacity_scope"] == "phase"
+    assert drei["jobs_target"].isna().all()  # the 3,000 jobs belong to the superseded 60 GWh plan

@@ -74,6 +74,15 @@ def check_plant_evidence(run):
     return all_
 
 
+def check_plant_phases(run):
+    all_ = run("plant_phases", country=None, site_id=None)
+    assert not all_.duplicated(["site_id", "phase"]).any()
+    hu = run("plant_phases", country="HU", site_id=None)
+    assert set(hu["country"]) <= {"HU"} and len(hu) <= len(all_)
+    assert set(all_["jobs_target_scope"].dropna()) <= {"phase_target", "full_target"}
+    return all_
+
+
 def check_pipeline_changes(run):
     all_ = run("pipeline_changes", since="1900", country=None)
     recent = run("pipeline_changes", since="2025-01-01", country=None)
@@ -230,6 +239,7 @@ CASES = {
     "plant_history": check_history,
     "plant_evidence": check_plant_evidence,
     "pipeline_changes": check_pipeline_changes,
+    "plant_phases": check_plant_phases,
     "programmes": check_programmes,
     "programme_counts": check_programme_counts,
     "partnerships": check_partnerships,

@@ -220,3 +220,10 @@ def changes_since(since: str, country: str | None = None, frames: dict | None = 
     from workforce import db
 
     return db.run("pipeline_changes", frames=frames, since=since, country=country)
+
+
+def phases(country: str | None = None, site_id: str | None = None, frames: dict | None = None) -> pd.DataFrame:
+    """Sites -> phases with newest status, capacity (scope) and target jobs (query plant_phases)."""
+    from workforce import db
+
+    return db.run("plant_phases", frames=frames, country=country, site_id=site_id)
