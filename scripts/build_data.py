@@ -249,8 +249,16 @@ def newest_first(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def carry(rows: pd.DataFrame, value_col: str, segment: str) -> pd.Series | None:
-    """Newest row (rows already newest first) of the same segment that states value_col."""
+    """Newest row (rows already newest first) of the same segment that states value_col.
+
+    Rows of a superseded plan are skipped for capacity and jobs, and a headcount is never carried as the site's
+    jobs (scope from data/curation/plant_evidence_scope.csv; issue 15).
+    """
     has = rows[(rows[value_col] != "") & (rows["segment"] == segment)]
+    if value_col in ("capacity_value", "jobs_announced") and "plan" in has:
+        has = has[has["plan"] != "superseded"]
+    if value_col == "jobs_announced" and "jobs_scope" in has:
+        has = has[has["jobs_scope"] != "headcount"]
     return None if has.empty else has.iloc[0]
 
 
@@ -589,6 +597,9 @@ def main(argv: list[str] | None = None) -> int:
     finder = CityFinder()
     undated = read_csv(CURATION / "plant_undated_order.csv")
     plant_ref = add_order_keys(read_csv(args.reference / "plants_reference.csv"), undated)
+    scope = read_csv(CURATION / "plant_evidence_scope.csv")[["site_id", "source_url", "jobs_scope", "plan"]]
+    plant_ref = plant_ref.merge(scope, on=["site_id", "source_url"], how="left").fillna(
+        {"jobs_scope": "", "plan": ""})
 
     plants = build_plants(plant_ref, nuts)
     history = build_history(plant_ref)

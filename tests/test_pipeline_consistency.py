@@ -41,3 +41,10 @@ def test_every_evidence_row_has_a_scope_basis_and_a_source():
     assert ev["scope_basis"].ne("").all()
     assert ev["source_url"].str.startswith("http").all()
     assert ev[ev["jobs_announced"] != ""]["jobs_scope"].isin(sorted(p.JOBS_SCOPES)).all()
+
+
+def test_site_summary_never_uses_a_headcount_or_superseded_plan_as_jobs():
+    plants = _read("plants.csv").set_index("site_id")
+    assert plants.loc["hu-catl-debrecen", "jobs_announced"] == "9000"  # full target, not the 1,500 headcount
+    assert plants.loc["de-northvolt-drei-heide", "jobs_announced"] == ""  # 3,000 belonged to the 60 GWh plan
+    assert plants.loc["de-northvolt-drei-heide", "capacity_value"] == "15"
