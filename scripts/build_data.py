@@ -18,6 +18,7 @@ Rules are documented in data/SOURCES.md.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -78,6 +79,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--reference", type=Path, default=REPO.parent / "shared" / "reference")
     ap.add_argument("--geo", type=Path, default=REPO.parent / "shared" / "geo")
     ap.add_argument("--out", type=Path, default=REPO / "data")
+    ap.add_argument("--today", default=dt.date.today().isoformat(),
+                    help="date the freshness rule is computed from (YYYY-MM-DD; default: today)")
     return ap.parse_args(argv)
 
 
@@ -246,8 +249,16 @@ def newest_first(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def carry(rows: pd.DataFrame, value_col: str, segment: str) -> pd.Series | None:
-    """Newest row (rows already newest first) of the same segment that states value_col."""
+    """Newest row (rows already newest first) of the same segment that states value_col.
+
+    Rows of a superseded plan are skipped for capacity and jobs, and a headcount is never carried as the site's
+    jobs (scope from data/curation/plant_evidence_scope.csv; issue 15).
+    """
     has = rows[(rows[value_col] != "") & (rows["segment"] == segment)]
+    if value_col in ("capacity_value", "jobs_announced") and "plan" in has:
+        has = has[has["plan"] != "superseded"]
+    if value_col == "jobs_announced" and "jobs_scope" in has:
+        has = has[has["jobs_scope"] != "headcount"]
     return None if has.empty else has.iloc[0]
 
 
@@ -526,6 +537,54 @@ def write_yaml(data: dict, path: Path) -> None:
 
 # ------------------------------------------------------------------ main
 
+EVIDENCE_COLUMNS = ["site_id", "country", "origin", "phase", "plan", "segment", "status", "status_date", "freshness",
+                    "capacity_value", "capacity_unit", "capacity_scope", "jobs_announced", "jobs_scope",
+                    "start_year", "source_url", "source_title", "as_of", "scope_basis", "notes"]
+
+
+def build_evidence(reference: Path, today: str) -> pd.DataFrame:
+    """Every evidence row (reference + data/curation/plants_found_*.csv) with its scope and freshness.
+
+    Bad rows are reported on stderr with file, line and reason (never dropped silently).
+    """
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from workforce import pipeline
+
+    rows, problems = pipeline.load_evidence(reference, CURATION, today=today)
+    for pr in problems.itertuples():
+        print(f"plant evidence problem: {pr.file} line {pr.line} ({pr.site_id}): {pr.problem}", file=sys.stderr)
+    scoped = pipeline.apply_scope(rows, read_csv(CURATION / "plant_evidence_scope.csv"))
+    scoped["freshness"] = [pipeline.freshness_label(d, today) or "current" if s else ""
+                           for d, s in zip(scoped["status_date"], scoped["status"])]
+    return scoped.sort_values(["site_id", "as_of", "source_url"]).reset_index(drop=True)
+
+
+def search_counts(evidence: pd.DataFrame) -> str:
+    """Markdown table for data/SOURCES.md "How the list was searched": sites by country, segment, status.
+
+    A site's status = the status of its newest dated evidence row that states one.
+    """
+    rows = evidence[evidence["status"] != ""].sort_values("as_of")
+    sites = rows.groupby("site_id").tail(1)
+    counts = sites.groupby(["country", "segment", "status"]).size().reset_index(name="sites")
+    lines = ["| country | segment | status | sites |", "|---|---|---|---|"]
+    lines += [f"| {r.country} | {r.segment} | {r.status} | {r.sites} |" for r in counts.itertuples()]
+    lines.append(f"| all | all | all | {len(sites)} |")
+    return "\n".join(lines)
+
+
+def update_counts(sources_md: Path, counts: str) -> None:
+    """Replace the table between <!-- counts:start --> and <!-- counts:end --> in SOURCES.md (if present)."""
+    if not sources_md.exists():
+        return
+    text = sources_md.read_text(encoding="utf-8")
+    start, end = "<!-- counts:start -->", "<!-- counts:end -->"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        sources_md.write_text(f"{head}{start}\n{counts}\n{end}{rest.split(end, 1)[1]}", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     require(args.reference, "reference directory (--reference)")
@@ -538,6 +597,9 @@ def main(argv: list[str] | None = None) -> int:
     finder = CityFinder()
     undated = read_csv(CURATION / "plant_undated_order.csv")
     plant_ref = add_order_keys(read_csv(args.reference / "plants_reference.csv"), undated)
+    scope = read_csv(CURATION / "plant_evidence_scope.csv")[["site_id", "source_url", "jobs_scope", "plan"]]
+    plant_ref = plant_ref.merge(scope, on=["site_id", "source_url"], how="left").fillna(
+        {"jobs_scope": "", "plan": ""})
 
     plants = build_plants(plant_ref, nuts)
     history = build_history(plant_ref)
@@ -554,6 +616,11 @@ def main(argv: list[str] | None = None) -> int:
     write_csv(partnerships, args.out / "partnerships.csv", PARTNERSHIP_COLUMNS)
     write_csv(build_headlines(), args.out / "headlines.csv", HEADLINE_COLUMNS)
     write_yaml(build_assumptions(history, plants), args.out / "assumptions.yaml")
+    evidence = build_evidence(args.reference / "plants_reference.csv", args.today)
+    write_csv(evidence, args.out / "plant_evidence.csv", EVIDENCE_COLUMNS)
+    counts = search_counts(evidence)
+    print(counts)
+    update_counts(args.out / "SOURCES.md", counts)
 
     print(f"wrote {args.out}: plants {len(plants)}, plant_history {len(history)}, roles {len(roles)}, "
           f"programmes {len(programmes)}, partnerships {len(partnerships)}")

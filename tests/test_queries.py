@@ -62,6 +62,38 @@ def check_history(run):
     return df
 
 
+def check_plant_evidence(run):
+    all_ = run("plant_evidence", site_id=None, country=None)
+    hu = run("plant_evidence", site_id=None, country="HU")
+    assert len(hu) <= len(all_) and set(hu["country"]) <= {"HU"}
+    site = all_["site_id"].iloc[0]
+    one = run("plant_evidence", site_id=site, country=None)
+    assert (one["site_id"] == site).all() and len(one) >= 1
+    assert run("plant_evidence", site_id="no-such-site", country=None).empty
+    assert set(all_["jobs_scope"].dropna()) <= {"phase_target", "full_target", "headcount"}
+    return all_
+
+
+def check_plant_phases(run):
+    all_ = run("plant_phases", country=None, site_id=None)
+    assert not all_.duplicated(["site_id", "phase"]).any()
+    hu = run("plant_phases", country="HU", site_id=None)
+    assert set(hu["country"]) <= {"HU"} and len(hu) <= len(all_)
+    assert set(all_["jobs_target_scope"].dropna()) <= {"phase_target", "full_target"}
+    return all_
+
+
+def check_pipeline_changes(run):
+    all_ = run("pipeline_changes", since="1900", country=None)
+    recent = run("pipeline_changes", since="2025-01-01", country=None)
+    assert len(recent) <= len(all_)
+    assert (recent["as_of"].astype(str) > "2025-01-01").all()
+    assert run("pipeline_changes", since="2999", country=None).empty
+    hu = run("pipeline_changes", since="1900", country="HU")
+    assert set(hu["country"]) <= {"HU"}
+    return all_
+
+
 def check_programmes(run):
     all_ = run("programmes", country=None)
     hu = run("programmes", country="HU")
@@ -224,6 +256,9 @@ CASES = {
     "plant_pipeline_by_country": check_pipeline,
     "plant_totals": check_totals,
     "plant_history": check_history,
+    "plant_evidence": check_plant_evidence,
+    "pipeline_changes": check_pipeline_changes,
+    "plant_phases": check_plant_phases,
     "programmes": check_programmes,
     "programme_counts": check_programme_counts,
     "partnerships": check_partnerships,

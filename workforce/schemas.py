@@ -56,6 +56,19 @@ TABLES: dict[str, TableSpec] = {
             description="Every sourced statement about a site, so the UI can show how plans moved.",
         ),
         TableSpec(
+            "plant_evidence", "plant_evidence.csv", "Plant evidence rows with phase, scope and freshness",
+            ("site_id", "origin", "source_url", "as_of"),
+            _cols("site_id country origin phase plan segment status status_date freshness capacity_value:float "
+                  "capacity_unit capacity_scope jobs_announced:int jobs_scope start_year:int source_url source_title "
+                  "as_of scope_basis notes"),
+            enums={"capacity_scope": ("phase", "full_buildout", ""), "jobs_scope": ("phase_target", "full_target",
+                                                                                   "headcount", "")},
+            required=("site_id", "source_url", "origin", "scope_basis"),
+            description="Every dated evidence row (reference + research files) with its phase, capacity scope "
+                        "(phase/full_buildout), jobs scope (phase_target/full_target/headcount) and freshness "
+                        "('current' or 'status unverified since YYYY-MM'); built by scripts/build_data.py.",
+        ),
+        TableSpec(
             "roles", "roles.csv", "Battery job roles (ESCO)", ("role_id",),
             _cols("role_id role role_group typical_eqf:int esco_uri esco_label isco08 mix_cell:float "
                   "mix_materials:float mix_pack:float mix_recycling:float mix_status mix_rationale "

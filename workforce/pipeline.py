@@ -1,0 +1,229 @@
+"""The plant pipeline as dated evidence (issue 15): evidence rows, their scope, freshness and as-of views.
+
+Pure functions (pandas only, no Streamlit, no DuckDB):
+
+- ``load_evidence(reference, found_dir)`` reads the reference plant rows plus every
+  ``plants_found_*.csv`` research file, validates each row and returns (rows, problems); a bad row is
+  never dropped silently: it is listed in ``problems`` with its file, line and reason.
+- ``apply_scope(rows, scope)`` adds phase / capacity_scope / jobs_scope from the curation file
+  ``data/curation/plant_evidence_scope.csv`` (or the research file's own columns). DEFAULT RULE for a row
+  nobody classified: its capacity is ``phase`` (what the site is building towards now), its jobs are a
+  ``phase_target``, unless its notes say "headcount" (then ``headcount``); ``scope_basis`` says "default rule".
+- ``freshness(status_date, today)`` / ``freshness_label(...)``: ONE rule for every surface. A status whose
+  evidence date is newer than 12 months before ``today`` is current; otherwise the label is
+  "status unverified since YYYY-MM" (or "status date unknown").
+- ``pipeline_as_of(rows, date)``: only evidence with as_of <= date (undated rows excluded), so the
+  pipeline can be rebuilt as it was known at a past date.
+- ``site_jobs(rows)``: the jobs the model uses for a site: a phase/full target, never a headcount.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pandas as pd
+
+COLUMNS = ["site_id", "company", "site_name", "city", "country", "segment", "capacity_value", "capacity_unit",
+           "jobs_announced", "status", "status_date", "start_year", "lat", "lon", "source_url", "source_title",
+           "as_of", "notes"]
+SCOPE_COLUMNS = ["phase", "capacity_scope", "jobs_scope"]
+SEGMENTS = {"cell", "pack", "cathode", "precursor", "anode", "refining", "separator", "electrolyte", "recycling",
+            "other"}
+STATUSES = {"announced", "under_construction", "operating", "paused", "cancelled"}
+CAPACITY_SCOPES = {"phase", "full_buildout"}
+JOBS_SCOPES = {"phase_target", "full_target", "headcount"}
+UNITS = {"cell": "GWh/yr", "pack": "GWh/yr"}  # other segments: kt/yr
+STALE_MONTHS = 12
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_SITE = re.compile(r"^[a-z]{2}-[a-z0-9-]+$")
+
+
+def parse_date(value) -> dt.date | None:
+    """'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' -> the first day it can mean; None when empty or malformed."""
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+    if not _DATE.match(text):
+        return None
+    parts = [int(p) for p in text.split("-")] + [1, 1]
+    try:
+        return dt.date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return None
+
+
+def _today(today) -> dt.date:
+    if today is None:
+        return dt.date.today()
+    return today if isinstance(today, dt.date) else parse_date(today)
+
+
+def freshness(status_date, today=None, months: int = STALE_MONTHS) -> str:
+    """'current', 'stale' or 'unknown' for a status stated at status_date, seen from today."""
+    when, now = parse_date(status_date), _today(today)
+    if when is None:
+        return "unknown"
+    y, m = divmod(now.year * 12 + now.month - 1 - months, 12)
+    cutoff = dt.date(y, m + 1, min(now.day, 28))
+    return "current" if when > cutoff else "stale"
+
+
+def freshness_label(status_date, today=None, months: int = STALE_MONTHS) -> str:
+    """The one text shown next to a status everywhere: '' when current."""
+    state = freshness(status_date, today, months)
+    if state == "current":
+        return ""
+    if state == "unknown":
+        return "status date unknown"
+    return f"status unverified since {parse_date(status_date):%Y-%m}"
+
+
+def _problem(file: str, line: int, site: str, reason: str) -> dict:
+    return {"file": file, "line": line, "site_id": site, "problem": reason}
+
+
+def validate(df: pd.DataFrame, file: str, today=None) -> list[dict]:
+    """Row-level problems of an evidence file (line = CSV line number, header = 1)."""
+    now = _today(today)
+    out = []
+    for i, r in enumerate(df.to_dict("records")):
+        line, site = i + 2, r.get("site_id", "")
+        bad = lambda reason: out.append(_problem(file, line, site, reason))  # noqa: E731
+        if not _SITE.match(site):
+            bad("site_id must be '<iso2>-<company>-<town>' in lowercase ascii")
+        if r.get("segment") not in SEGMENTS:
+            bad(f"unknown segment {r.get('segment')!r}")
+        if r.get("status") and r["status"] not in STATUSES:
+            bad(f"unknown status {r['status']!r}")
+        if not str(r.get("source_url", "")).startswith(("http://", "https://")):
+            bad("source_url missing or not http(s)")
+        for col in ("status_date", "as_of"):
+            if r.get(col) and parse_date(r[col]) is None:
+                bad(f"{col} {r[col]!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+            elif r.get(col) and parse_date(r[col]) > now:
+                bad(f"{col} {r[col]} is after today ({now})")
+        for col in ("capacity_value", "jobs_announced", "lat", "lon", "start_year"):
+            if r.get(col):
+                try:
+                    float(r[col])
+                except ValueError:
+                    bad(f"{col} {r[col]!r} is not a number")
+        if r.get("capacity_value"):
+            want = UNITS.get(r.get("segment"), "kt/yr")
+            if r.get("capacity_unit") != want:
+                bad(f"capacity_unit {r.get('capacity_unit')!r} for segment {r.get('segment')!r}; expected {want}")
+        if "capacity_scope" in r and r.get("capacity_value") and r.get("capacity_scope") not in CAPACITY_SCOPES:
+            bad("capacity_scope must be phase or full_buildout when capacity_value is filled")
+        if "jobs_scope" in r and r.get("jobs_announced") and r.get("jobs_scope") not in JOBS_SCOPES:
+            bad("jobs_scope must be phase_target, full_target or headcount when jobs_announced is filled")
+    return out
+
+
+def load_evidence(reference: Path, found_dir: Path, today=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Reference rows + every plants_found_*.csv; returns (valid rows with 'origin', problems)."""
+    frames, problems = [], []
+    files = [Path(reference), *sorted(Path(found_dir).glob("plants_found_*.csv"))]
+    for path in files:
+        try:
+            df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+            problems.append(_problem(path.name, 0, "", f"unreadable: {exc}"))
+            continue
+        missing = [c for c in COLUMNS if c not in df.columns]
+        if path != Path(reference):
+            missing += [c for c in SCOPE_COLUMNS if c not in df.columns]
+        if missing:
+            problems.append(_problem(path.name, 1, "", f"missing columns: {', '.join(missing)}"))
+            continue
+        df = df.map(str.strip)
+        rows_bad = validate(df, path.name, today)
+        problems += rows_bad
+        bad_lines = {p["line"] for p in rows_bad}
+        keep = df[[i + 2 not in bad_lines for i in range(len(df))]].copy()
+        keep["origin"] = path.name
+        frames.append(keep)
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS + ["origin"])
+    for c in SCOPE_COLUMNS:
+        if c not in rows.columns:
+            rows[c] = ""
+    rows[SCOPE_COLUMNS] = rows[SCOPE_COLUMNS].fillna("")
+    return rows, pd.DataFrame(problems, columns=["file", "line", "site_id", "problem"])
+
+
+def apply_scope(rows: pd.DataFrame, scope: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Fill phase/capacity_scope/jobs_scope: curation first, then the row's own, then the default rule."""
+    out = rows.copy()
+    out["plan"], out["scope_basis"] = "", ""
+    own = out["capacity_scope"].ne("") | out["jobs_scope"].ne("")
+    out.loc[own, "scope_basis"] = "research file"
+    if scope is not None and len(scope):
+        cur = scope.set_index(["site_id", "source_url"])
+        for i, r in out.iterrows():
+            key = (r["site_id"], r["source_url"])
+            if key in cur.index:
+                c = cur.loc[key]
+                c = c.iloc[0] if isinstance(c, pd.DataFrame) else c
+                for col in SCOPE_COLUMNS + ["plan"]:
+                    if c.get(col, ""):
+                        out.at[i, col] = c[col]
+                out.at[i, "scope_basis"] = f"curation: {c['basis']}"
+    has_cap, has_jobs = out["capacity_value"].ne(""), out["jobs_announced"].ne("")
+    default = out["scope_basis"].eq("")
+    out.loc[default & has_cap & out["capacity_scope"].eq(""), "capacity_scope"] = "phase"
+    head = out["notes"].str.contains("headcount", case=False)
+    out.loc[default & has_jobs & out["jobs_scope"].eq("") & head, "jobs_scope"] = "headcount"
+    out.loc[default & has_jobs & out["jobs_scope"].eq(""), "jobs_scope"] = "phase_target"
+    out.loc[default, "scope_basis"] = "default rule (unclassified: capacity = phase, jobs = phase target)"
+    return out
+
+
+def pipeline_as_of(rows: pd.DataFrame, date) -> pd.DataFrame:
+    """Evidence as known at date: rows with a known as_of <= date (undated rows are excluded)."""
+    cut = _today(date)
+    known = rows["as_of"].map(parse_date)
+    return rows[known.map(lambda d: d is not None and d <= cut)].copy()
+
+
+def site_jobs(rows: pd.DataFrame) -> dict:
+    """Jobs for ONE site from its (scoped) evidence: newest live target, and the newest headcount apart.
+
+    A target from a superseded plan is not used. A headcount never becomes jobs_target.
+    """
+    r = rows[rows["jobs_announced"].ne("")].assign(_d=lambda d: d["as_of"].map(lambda v: parse_date(v) or dt.date.min))
+    r = r.sort_values("_d", ascending=False)
+    live = r[r["plan"].ne("superseded")] if "plan" in r else r
+    tgt = live[live["jobs_scope"].isin(["phase_target", "full_target"])]
+    head = r[r["jobs_scope"].eq("headcount")]
+    out = {"jobs_target": "", "jobs_target_scope": "", "jobs_target_source_url": "", "jobs_target_as_of": "",
+           "headcount": "", "headcount_date": "", "headcount_source_url": ""}
+    if len(tgt):
+        t = tgt.iloc[0]
+        out.update(jobs_target=t["jobs_announced"], jobs_target_scope=t["jobs_scope"],
+                   jobs_target_source_url=t["source_url"], jobs_target_as_of=t["as_of"])
+    if len(head):
+        h = head.iloc[0]
+        out.update(headcount=h["jobs_announced"], headcount_date=h["status_date"] or h["as_of"],
+                   headcount_source_url=h["source_url"])
+    return out
+
+
+def evidence_rows(site_id: str | None = None, country: str | None = None, frames: dict | None = None) -> pd.DataFrame:
+    """Catalog evidence rows (query plant_evidence), filtered in SQL."""
+    from workforce import db
+
+    return db.run("plant_evidence", frames=frames, site_id=site_id, country=country)
+
+
+def changes_since(since: str, country: str | None = None, frames: dict | None = None) -> pd.DataFrame:
+    """Evidence published after `since` (query pipeline_changes): the "what changed since <date>" list."""
+    if parse_date(since) is None:
+        raise ValueError(f"since must be YYYY, YYYY-MM or YYYY-MM-DD, got {since!r}")
+    from workforce import db
+
+    return db.run("pipeline_changes", frames=frames, since=since, country=country)
+
+
+def phases(country: str | None = None, site_id: str | None = None, frames: dict | None = None) -> pd.DataFrame:
+    """Sites -> phases with newest status, capacity (scope) and target jobs (query plant_phases)."""
+    from workforce import db
+
+    return db.run("plant_phases", frames=frames, country=country, site_id=site_id)
