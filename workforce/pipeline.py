@@ -87,7 +87,7 @@ def validate(df: pd.DataFrame, file: str, today=None) -> list[dict]:
     out = []
     for i, r in enumerate(df.to_dict("records")):
         line, site = i + 2, r.get("site_id", "")
-        bad = lambda reason: out.append(_problem(file, line, site, reason))  # noqa: E731
+        bad = lambda reason, line=line, site=site: out.append(_problem(file, line, site, reason))  # noqa: E731
         if not _SITE.match(site):
             bad("site_id must be '<iso2>-<company>-<town>' in lowercase ascii")
         if r.get("segment") not in SEGMENTS:
