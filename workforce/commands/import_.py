@@ -48,6 +48,7 @@ def _run_eurostat(args: argparse.Namespace) -> int:
             df.to_csv(args.out, index=False)
     summary = summarise(df)
     summary["file"] = str(path)
+    _print_warnings(path.name, summary)
     if fetched is not None:
         summary["fetched"] = "now" if fetched.fresh else f"cached copy of {fetched.saved_on}"
         if fetched.error:
@@ -58,6 +59,18 @@ def _run_eurostat(args: argparse.Namespace) -> int:
         summary["out"] = str(args.out)
     print(json.dumps(summary, indent=2, sort_keys=False))
     return 0
+
+
+def _print_warnings(name: str, summary: dict) -> None:
+    """Cell-level problems go to stderr (the file is still read; exit 0): one line per warning listed."""
+    import sys
+
+    for w in summary.get("warning_list", []):
+        print(f"warning: {name}: {w['message']}", file=sys.stderr)
+    listed = sum(1 for w in summary.get("warning_list", []) if w.get("kind") == "malformed_cell")
+    if summary.get("malformed_cells", 0) > listed:
+        print(f"warning: {name}: {summary['malformed_cells'] - listed:,} more malformed cells not listed",
+              file=sys.stderr)
 
 
 def _fetch(args: argparse.Namespace):
