@@ -3,6 +3,8 @@ source footnotes, tables with source links, downloads. Layout only; no business 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -281,8 +283,11 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
     if indicators.empty:
         st.caption(t("panel.no_indicators", lang))
     else:
-        latest = indicators.sort_values("year").groupby("indicator").tail(1)
-        table(latest, ["indicator", "year", "value", "unit", "flag", "status", "source_url"])
+        from workforce import region_view
+
+        st.markdown(f"**{t('age.indicator_years', lang)}**")
+        table(region_view.latest_indicators(indicators, dt.date.today(), lang),
+              ["indicator", "year", "age", "value", "unit", "flag", "status", "source_url"])
     with st.expander(t("panel.sources", lang)):
         import pandas as _pd
 
@@ -755,10 +760,12 @@ def region_map(f: params.Filters, metric: str, layers, data: pd.DataFrame):
         if f.country else None
 
     def build():
-        fig = charts.choropleth(shapes, data, spec.column, f"{t(f'metric.{metric}', lang)} · {spec.unit}",
+        today = dt.date.today()
+        fig = charts.choropleth(shapes, data, spec.column, region_view.metric_label(metric, data, lang, today),
                                 view_for(f.country), diverging=spec.diverging, context=context,
                                 uncertain=data.loc[data["uncertain"], "nuts_id"].tolist(),
-                                uncertain_label=t("regions.uncertain_legend", lang))
+                                uncertain_label=t("regions.uncertain_legend", lang),
+                                notes=region_view.hover_notes(data, metric, lang, today))
         if "plants" in layers:
             charts.add_plants(fig, run("plants", country=f.country), lang=lang)
         if "providers" in layers:

@@ -162,20 +162,16 @@ def _not_observed(status) -> str:
     return f", {status}" if isinstance(status, str) and status and status != "observed" else ""
 
 
-def _baseline_note(data: pd.DataFrame, metric: str) -> str:
-    """What a per-worker / per-capita metric divides by (English, for exports)."""
+def _baseline_note(data: pd.DataFrame, metric: str, lang: str = "en") -> str:
+    """What a per-worker / per-capita metric divides by, with its reference years (the page's caption text)."""
+    import datetime as dt
+
     from workforce import region_view
 
     spec = region_view.METRICS.get(metric)
     if spec is None or not spec.baseline_year:
         return ""
-    base = region_view.baseline(data, metric)
-    if spec.baseline_year == "population_year":
-        bound = "" if base["bound"] is None else f", within ±{base['bound']:.2f} % (GDP per inhabitant is rounded to 100 EUR)"
-        return (f" Population baseline {base['years']}: modelled, not published (Eurostat nama_10r_3gdp GDP in million "
-                f"EUR ÷ GDP per inhabitant{bound}); regions without it have no value.")
-    return (f" Industry employment baseline {base['years']}: observed (Eurostat lfst_r_lfe2en2, NACE B–E); regions "
-            "without it have no value.")
+    return " " + region_view.baseline_caption(data, metric, lang, dt.date.today())
 
 
 def forecast(filters: params.Filters, extras: dict, run: Callable) -> View:
