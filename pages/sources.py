@@ -1,8 +1,10 @@
 """/sources — every dataset, its provenance and freshness; every source; load problems."""
 
+import datetime as dt
+
 import streamlit as st
 
-from workforce import ui
+from workforce import eurostat_refresh, ui
 from workforce.i18n import t
 
 ui.ensure_router()
@@ -20,6 +22,10 @@ if not issues.empty:
 st.subheader(t("sources.datasets", lang))
 ui.table(ui.run("dataset_inventory"))
 st.markdown(ui.sources_markdown())
+
+st.subheader(t("sources.coverage_title", lang))
+st.caption(t("sources.coverage_caption", lang))
+ui.table(eurostat_refresh.coverage(ui.run, dt.date.today(), lang))
 
 st.subheader(t("sources.all_sources", lang))
 sources = ui.run("sources")

@@ -1,11 +1,12 @@
--- The newest value of each regional indicator per region at NUTS level $level (optionally one $country and
--- one $indicator, e.g. persons_employed_c27 / persons_employed_c29 for the reskilling pool, employment_ed3_4
+-- The newest value of each regional indicator per region at NUTS level $level (optionally one $country, one
+-- region $nuts_id and one $indicator, e.g. persons_employed_c27 / persons_employed_c29 for the reskilling pool, employment_ed3_4
 -- as an allocation key), with its reference year, flag and provenance.
 -- grain: one row per region x indicator (newest year with a value)
 with regions as (
     select * from regions
     where level = $level and value is not null
       and ($country is null or country = $country)
+      and ($nuts_id is null or nuts_id = $nuts_id)
       and ($indicator is null or indicator = $indicator)
 ),
 

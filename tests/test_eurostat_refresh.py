@@ -120,7 +120,7 @@ def test_refresh_stops_after_unreachable_and_uses_caches(tmp_path):
     assert len(calls) == 1, "no further requests once Eurostat is unreachable"
     assert [f.dataset for f in out] == list(eurostat_refresh.DATASETS)
     assert all(f.unreachable and not f.fresh for f in out)
-    assert [f.path is not None for f in out] == [False, False, True]
+    assert [f.path is not None for f in out] == [code == "nama_10r_3gdp" for code in eurostat_refresh.DATASETS]
 
 
 def test_region_rows_account_for_every_row(tmp_path):
@@ -243,3 +243,28 @@ def test_sources_button_offline_with_cache_uses_it_for_the_session(tmp_path, mon
 
     at.button(key="up_clear").click().run()
     assert "uploads" not in at.session_state and "eu_last" not in at.session_state
+
+
+# ---------------------------------------------------------------- what a refresh updated; coverage on /sources
+
+
+def test_updates_say_what_was_refreshed(tmp_path):
+    regions = pd.read_csv(DATA_DIR / "regions.csv", dtype=str, keep_default_na=False)
+    loaded = eurostat_refresh.load(ingest.Fetch("nama_10r_3gdp", _cache(tmp_path, GDP_TSV), fresh=True))
+    (u,) = eurostat_refresh.updates([loaded, {"dataset": "x", "valid": None}], regions)
+    assert u["dataset"] == "nama_10r_3gdp" and u["rows"] == len(loaded["valid"]) == 7
+    assert u["indicators"] == "gdp_mio_eur, gdp_pps_hab" and u["newest_year"] == 2023 and u["bundled_year"] == 2022
+    assert u["newer"]
+
+
+def test_refreshable_datasets_cover_the_new_indicators():
+    names = {i.name for _, inds in eurostat_refresh.DATASETS.values() for i in inds}
+    assert {"population", "persons_employed_c27", "persons_employed_c29", "employment_ed3_4"} <= names
+
+
+def test_sources_lists_each_indicator_newest_year_and_coverage():
+    at = _sources()
+    cov = next(df.value for df in at.dataframe if "newest_year" in df.value.columns).set_index("indicator")
+    assert cov.loc["population", "newest_year"] == 2025 and cov.loc["population", "age"] == ""
+    assert cov.loc["employment_industry", "newest_year"] == 2015 and cov.loc["employment_industry", "age"] == "old data"
+    assert cov.loc["persons_employed_c27", "nuts2_newest"] > 100 and cov.loc["population", "countries_newest"] >= 27

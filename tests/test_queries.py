@@ -118,9 +118,11 @@ def check_indicator_coverage(run):
 
 
 def check_region_baselines(run):
-    df = run("region_baselines", level=2, country="HU", indicator=None)
+    df = run("region_baselines", level=2, country="HU", nuts_id=None, indicator=None)
     assert not df.duplicated(["nuts_id", "indicator"]).any() and (df["country"] == "HU").all()
-    one = run("region_baselines", level=2, country=None, indicator="employment_industry")
+    hu32 = run("region_baselines", level=2, country=None, nuts_id="HU32", indicator=None)
+    assert set(hu32["nuts_id"]) <= {"HU32"}
+    one = run("region_baselines", level=2, country=None, nuts_id=None, indicator="employment_industry")
     assert set(one["indicator"]) <= {"employment_industry"}
     return df
 

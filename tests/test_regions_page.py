@@ -251,3 +251,16 @@ def test_region_panel_shows_each_indicator_year_and_age():
     assert rows.loc["population", "year"] == 2025 and rows.loc["population", "age"] == ""
     assert rows.loc["employment_industry", "year"] == 2015 and rows.loc["employment_industry", "age"] == "old data"
     assert {"persons_employed_c27", "persons_employed_c29", "employment_ed3_4"} <= set(rows.index)
+
+
+def test_allocation_key_caption_names_year():
+    import datetime as dt
+
+    import pandas as pd
+
+    from workforce import forecast_view as fv
+
+    alloc = pd.DataFrame({"nuts_id": ["HU32", "HU31"], "weight": [1.0, None], "key_year": [2015, 2014]})
+    cap = fv.key_caption(alloc, "industry_employment", "en", dt.date(2026, 12, 4))
+    assert "lfst_r_lfe2en2" in cap and "2015 · old data" in cap
+    assert "no Eurostat indicator" in fv.key_caption(alloc, "capacity", "en", dt.date(2026, 12, 4))

@@ -280,12 +280,17 @@ def brief_sections(area: str, run: Callable, name: str | None = None, scenario: 
         if need:
             sections.insert(1, need)
     if len(area) > 2:
-        ind = run("region_indicators", nuts_id=area)
-        if len(ind):
-            latest = ind.sort_values("year").groupby("indicator").tail(1)
-            sections.append(("Eurostat baseline", [f"• {r.indicator} {r.year}: {r.value} {r.unit or ''} ({r.dataset}"
-                                                   + _not_observed(getattr(r, "status", None)) + ")"
-                                                   for r in latest.itertuples(index=False)]))
+        import datetime as dt
+
+        from workforce.region_view import is_old
+
+        latest = run("region_baselines", level=len(area) - 2, country=None, nuts_id=area, indicator=None)
+        if len(latest):
+            today = dt.date.today()
+            sections.append(("Eurostat baseline (newest year each)", [
+                f"• {r.indicator} {r.year}: {r.value} {r.unit or ''} ({r.dataset}"
+                + _not_observed(getattr(r, "status", None)) + (", old data" if is_old(r.year, today) else "") + ")"
+                for r in latest.itertuples(index=False)]))
     sections.append(("Reading this brief", [
         "Counts come from the curated catalogue with a source per row; empty values were not published and are "
         "not estimated. Announced jobs are company statements, not forecasts."]))
