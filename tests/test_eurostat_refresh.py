@@ -268,3 +268,23 @@ def test_sources_lists_each_indicator_newest_year_and_coverage():
     assert cov.loc["population", "newest_year"] == 2025 and cov.loc["population", "age"] == ""
     assert cov.loc["employment_industry", "newest_year"] == 2015 and cov.loc["employment_industry", "age"] == "old data"
     assert cov.loc["persons_employed_c27", "nuts2_newest"] > 100 and cov.loc["population", "countries_newest"] >= 27
+
+
+def test_cli_fetch_jsonstat_goes_through_the_same_reader(tmp_path, monkeypatch, capsys):
+    doc = {"class": "dataset", "id": ["unit", "geo", "time"], "size": [1, 2, 2], "updated": "2025-06-01",
+           "dimension": {"unit": {"category": {"index": {"MIO_EUR": 0}}},
+                         "geo": {"category": {"index": {"HU32": 0, "HU31": 1}}},
+                         "time": {"category": {"index": {"2022": 0, "2023": 1}}}},
+           "value": {"0": 9500, "1": 9900.5, "3": 7000}, "status": {"1": "p", "2": ":", "3": "@N"}}
+    calls: list = []
+    monkeypatch.setenv("WORKFORCE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(urllib.request, "urlopen", serve(json.dumps(doc).encode(), calls))
+    assert main(["import", "eurostat", "--fetch", "nama_10r_3gdp", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert "statistics/1.0/data/nama_10r_3gdp" in calls[0][0] and "format=JSON" in calls[0][0]
+    assert summary["layout"] == "jsonstat" and summary["values"] == 3 and summary["missing"] == 1
+    assert summary["unknown_flags"] == {"@N": 1} and summary["last_update"] == "2025-06-01"
+    assert "unknown flag '@N'" in captured.err
+    df = ingest.read_eurostat(tmp_path / "eurostat" / "nama_10r_3gdp.tsv.gz")
+    assert df.attrs["layout"] == "jsonstat" and len(df) == 4

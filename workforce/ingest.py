@@ -645,8 +645,10 @@ def _read_body(resp, deadline: float, max_bytes: int) -> bytes:
 
 
 def fetch_eurostat(dataset: str, cache_dir: Path | str, timeout: float = 10.0, opener=None,
-                   max_bytes: int = MAX_DOWNLOAD) -> Fetch:
-    """Download ``dataset`` as gzip TSV from the Eurostat SDMX 2.1 API into ``cache_dir``.
+                   max_bytes: int = MAX_DOWNLOAD, fmt: str = "tsv") -> Fetch:
+    """Download ``dataset`` from the Eurostat API into ``cache_dir``: ``fmt="tsv"`` the SDMX 2.1 gzip TSV,
+    ``fmt="json"`` the statistics API's JSON-stat answer (read by the same ``read_eurostat`` path; cached
+    gzip-compressed under the same name, the reader recognises the content).
 
     The whole download (connect + read) gives up after ``timeout`` seconds; a payload that is not a
     readable Eurostat file is never cached. On any failure the earlier cached copy (if any) is
@@ -658,7 +660,10 @@ def fetch_eurostat(dataset: str, cache_dir: Path | str, timeout: float = 10.0, o
     open_url = opener or urllib.request.urlopen
     deadline = time.monotonic() + timeout
     try:
-        with open_url(API_TSV_URL.format(code=code), timeout=timeout) as resp:
+        if fmt not in ("tsv", "json"):
+            raise ValueError(f"format must be tsv or json, not {fmt!r}")
+        url = (API_JSON_URL if fmt == "json" else API_TSV_URL).format(code=code)
+        with open_url(url, timeout=timeout) as resp:
             body = _read_body(resp, deadline, max_bytes)
     except urllib.error.HTTPError as exc:
         return Fetch(code, _existing(target), error=f"HTTP {exc.code} {exc.reason}".strip())

@@ -21,6 +21,8 @@ def _add_eurostat(p: argparse.ArgumentParser) -> None:
                         "cached in .cache/eurostat/ ($WORKFORCE_CACHE_DIR/eurostat/); offline: the cached copy, "
                         "else exit 2")
     p.add_argument("--timeout", type=float, default=15.0, help="seconds for the download (default 15)")
+    p.add_argument("--format", dest="fetch_format", choices=("tsv", "json"), default="tsv",
+                   help="API answer to fetch: gzip TSV (default) or JSON-stat; both go through the same reader")
     p.add_argument("--dataset", help="dataset code when the file does not name it (default: from file)")
     p.add_argument("--out", type=Path, help="also write the tidy table to this .parquet or .csv file")
 
@@ -82,7 +84,8 @@ def _fetch(args: argparse.Namespace):
         raise CliError("give either FILE or --fetch DATASET, not both")
     directory = eurostat_refresh.cache_dir()
     try:
-        fetched = ingest.fetch_eurostat(args.fetch, directory, timeout=max(0.1, args.timeout))
+        fetched = ingest.fetch_eurostat(args.fetch, directory, timeout=max(0.1, args.timeout),
+                                        fmt=getattr(args, "fetch_format", "tsv"))
     except ValueError as exc:
         raise CliError(str(exc)) from None
     if fetched.path is None:
