@@ -3,7 +3,9 @@
 Pure: no Streamlit, no database.
 
 The bundled ``data/regions.csv`` is built by ``scripts/build_regions.py`` from curated extracts of
-the three datasets in ``DATASETS``. A refresh downloads the same datasets
+the datasets in ``DATASETS`` (employment, industry employment, GDP, population, persons employed in C27/C29,
+employment by attainment). ``updates`` says what a refresh changed; ``coverage`` lists each indicator's newest
+year (query indicator_coverage) for /sources. A refresh downloads the same datasets
 (``workforce.ingest.fetch_eurostat``; cached in ``.cache/eurostat/`` or
 ``$WORKFORCE_CACHE_DIR/eurostat/``) and turns them into rows of the ``regions`` table with the same
 indicator definitions, for the session-upload path (``upload.validate`` -> ``upload.merge``): they
