@@ -41,7 +41,7 @@ def _run_eurostat(args: argparse.Namespace) -> int:
     try:
         df = read_eurostat(path, dataset=args.dataset)
     except IngestError as exc:
-        raise CliError(f"{path.name}: malformed Eurostat file: {exc}") from exc
+        raise CliError(f"{path.name}: refused (not a readable Eurostat file): {exc}") from exc
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         if args.out.suffix.lower() == ".parquet":
