@@ -240,6 +240,9 @@ def test_sources_button_offline_with_cache_uses_it_for_the_session(tmp_path, mon
     summary = next(df.value for df in at.dataframe if "geo_count" in df.value.columns)
     assert summary[["rows", "geo_count", "rejected"]].values.tolist() == [[24, 6, 3]]
     assert "Download rejected rows (CSV)" in [b.label for b in at.get("download_button")]
+    # the refresh says what it updated (the cached copy reaches 2023, the bundled GDP 2022)
+    assert any("nama_10r_3gdp: 7 rows updated for this session (gdp_mio_eur, gdp_pps_hab; newest year 2023)"
+               in m.value for m in at.success), [m.value for m in at.success]
 
     at.button(key="up_clear").click().run()
     assert "uploads" not in at.session_state and "eu_last" not in at.session_state
