@@ -1,6 +1,8 @@
 """/forecast — bottom-up jobs and training forecast (P10/P50/P90), what-if, scenario comparison,
 top-down allocation of the EBA headline, reconciliation and pipeline risk. Layout only."""
 
+import datetime as dt
+
 import streamlit as st
 
 from workforce import text, ui
@@ -156,7 +158,8 @@ else:
     if alloc.empty or alloc["allocated"].notna().sum() == 0:
         st.info(t("forecast.no_data", lang))
     else:
-        ui.table(alloc[["nuts_id", "name", "weight", "share", "allocated", "label"]].head(60),
+        st.caption(fv.key_caption(alloc, alloc_key, lang, dt.date.today()))
+        ui.table(alloc[["nuts_id", "name", "weight", "key_year", "share", "allocated", "label"]].head(60),
                  share=st.column_config.NumberColumn(format="%.3f"),
                  allocated=st.column_config.NumberColumn(format="%.0f"))
 

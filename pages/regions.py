@@ -1,6 +1,8 @@
 """/regions — NUTS 0/1/2 choropleth of forecast jobs, training need, capacity and gap; plant and
 provider layers; country zoom; region panel (click a region or pick it from the list)."""
 
+import datetime as dt
+
 import streamlit as st
 
 from workforce import charts, text, ui
@@ -47,9 +49,7 @@ if "plants" in (layers or []):
 if spec.forecast:
     ui.assumption_badge(lang)
 if spec.baseline_year:
-    base = region_view.baseline(data, metric)
-    st.caption(t(f"regions.baseline.{spec.baseline_year}", lang, years=base["years"],
-                 bound="—" if base["bound"] is None else ui.fmt_number(base["bound"], 2, lang)))
+    st.caption(region_view.baseline_caption(data, metric, lang, dt.date.today()))
 ui.download_menu(fig=fig, df=data, name=f"regions_{metric}", lang=lang)
 unmapped = ui.run("unmapped_region_codes", country=f.country)
 if not unmapped.empty:

@@ -1,9 +1,12 @@
 """/sources — every dataset, its provenance and freshness; every source; load problems."""
 
+import datetime as dt
+
 import streamlit as st
 
 from workforce import ui
 from workforce.i18n import t
+from workforce.views import region_table
 
 ui.ensure_router()
 
@@ -20,6 +23,10 @@ if not issues.empty:
 st.subheader(t("sources.datasets", lang))
 ui.table(ui.run("dataset_inventory"))
 st.markdown(ui.sources_markdown())
+
+st.subheader(t("sources.coverage_title", lang))
+st.caption(t("sources.coverage_caption", lang))
+ui.table(region_table.indicator_coverage(ui.run, dt.date.today(), lang))
 
 st.subheader(t("sources.all_sources", lang))
 sources = ui.run("sources")

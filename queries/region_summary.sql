@@ -1,6 +1,8 @@
 -- Per region at NUTS level $level (0, 1 or 2): sites, announced jobs and capacity,
--- programmes, partnerships, and the latest baselines: industry employment (observed) and population
--- (population_derived, modelled from Eurostat GDP / GDP per inhabitant; NULL where it does not exist).
+-- programmes, partnerships, and the latest baselines with their reference years: industry employment
+-- (observed) and population in thousand persons: the observed population on 1 January (demo_r_pjanaggr3,
+-- newest year, 2025 where published) and only where a region has none, population_derived (modelled from
+-- Eurostat GDP / GDP per inhabitant); NULL where neither exists.
 -- grain: one row per NUTS region (version 2024, UK on 2021) at the chosen level
 with plants as (
     select * from plants where nuts2 is not null
@@ -26,13 +28,23 @@ industry as (
     where indicator = 'employment_industry' and level = $level and value is not null
 ),
 
-population as (
-    select nuts_id, value, year, status,
+population_observed as (
+    select nuts_id, value / 1000.0 as value, year, status, dataset, cast(null as double) as bound_pct, 0 as pref
+    from regions
+    where indicator = 'population' and level = $level and value is not null
+),
+
+population_modelled as (
+    select nuts_id, value, year, status, dataset,
            -- each row's note states its rounding bound as "±0.44 %" (scripts/build_regions.py)
-           try_cast(regexp_extract(note, '±([0-9.]+) %', 1) as double) as bound_pct,
-           row_number() over (partition by nuts_id order by year desc) as rn
+           try_cast(regexp_extract(note, '±([0-9.]+) %', 1) as double) as bound_pct, 1 as pref
     from regions
     where indicator = 'population_derived' and level = $level and value is not null
+),
+
+population as (
+    select *, row_number() over (partition by nuts_id order by pref, year desc) as rn
+    from (select * from population_observed union all select * from population_modelled)
 ),
 
 plant_totals as (
@@ -77,6 +89,7 @@ final as (
         po.value as population_ths,
         po.year as population_year,
         po.status as population_status,
+        po.dataset as population_dataset,
         po.bound_pct as population_bound_pct
     from nuts as n
     left join plant_totals as pt on pt.nuts_id = n.nuts_id

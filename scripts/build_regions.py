@@ -41,11 +41,38 @@ FILES = {
     "nama_10r_3empers": "nama_10r_3empers_sdmx_csv.csv",
     "lfst_r_lfe2en2": "lfst_r_lfe2en2_bulk_old.tsv",
     "nama_10r_3gdp": "nama_10r_3gdp_estat_new.tsv",
+    "demo_r_pjanaggr3": "demo_r_pjanaggr3_estat_new.tsv",
+    "sbs_r_nuts06_r2": "sbs_r_nuts06_r2_bulk_old.tsv.gz",
+    "lfst_r_lfe2eedu": "lfst_r_lfe2eedu_bulk_old.tsv",
 }
 TITLES = {
     "nama_10r_3empers": "Eurostat nama_10r_3empers — Employment (thousand persons) by NUTS 3 regions",
     "lfst_r_lfe2en2": "Eurostat lfst_r_lfe2en2 — Employment by age, economic activity and NUTS 2 regions (NACE Rev. 2)",
     "nama_10r_3gdp": "Eurostat nama_10r_3gdp — Gross domestic product (GDP) at current market prices by NUTS 3 regions",
+    "demo_r_pjanaggr3": "Eurostat demo_r_pjanaggr3 — Population on 1 January by broad age group, sex and NUTS 3 region",
+    "sbs_r_nuts06_r2": "Eurostat sbs_r_nuts06_r2 — SBS data by NUTS 2 regions and NACE Rev. 2 (from 2008 onwards)",
+    "lfst_r_lfe2eedu": "Eurostat lfst_r_lfe2eedu — Employment by sex, age, educational attainment level and NUTS 2 regions",
+}
+# sbs_r_nuts06_r2: persons employed (V16110) by NACE division — C27 electrical equipment (batteries are C27.2),
+# C29 motor vehicles (the automotive workforce battery plants reskill from)
+SBS_DIVISIONS = {"C27": "electrical equipment (incl. C27.2 batteries and accumulators)",
+                 "C29": "motor vehicles, trailers and semi-trailers"}
+# lfst_r_lfe2eedu: employed persons aged 25-64 by ISCED 2011 attainment
+EDU_AGE = "Y25-64"
+EDU_LEVELS = {"ED3_4": "upper secondary and post-secondary non-tertiary (ISCED 3-4, incl. vocational)",
+              "ED5-8": "tertiary (ISCED 5-8)"}
+# indicator -> (dataset, unit) for every indicator of regions.csv; the queries and the UI read it from the table
+INDICATORS = {
+    "employment_total": ("nama_10r_3empers", "thousand persons"),
+    "employment_industry": ("lfst_r_lfe2en2", "thousand persons"),
+    "gdp_mio_eur": ("nama_10r_3gdp", "million EUR"),
+    "gdp_pps_hab": ("nama_10r_3gdp", "PPS (EU27 from 2020) per inhabitant"),
+    "population_derived": ("nama_10r_3gdp", "thousand persons"),
+    "population": ("demo_r_pjanaggr3", "persons"),
+    "persons_employed_c27": ("sbs_r_nuts06_r2", "persons"),
+    "persons_employed_c29": ("sbs_r_nuts06_r2", "persons"),
+    "employment_ed3_4": ("lfst_r_lfe2eedu", "thousand persons"),
+    "employment_ed5_8": ("lfst_r_lfe2eedu", "thousand persons"),
 }
 URL = "https://ec.europa.eu/eurostat/databrowser/view/{code}/default/table"
 LFS_AGE = "Y_GE15"  # lfst_r_lfe2en2 ages: Y15-24, Y15-64, Y25-64, Y65-74, Y_GE15 -> the total band
@@ -341,12 +368,49 @@ def build(eurostat_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     frames.append(finish(placed, regions, "population_derived", ds, "thousand persons", "", "", status="modelled"))
     report["population_bound_pct"] = {"max": max(row_bounds), "median": float(np.median(row_bounds))}
 
+    # population (observed): 1 January, both sexes, all ages; NUTS 2024 codes, NUTS 0-2 as published
+    ds = "demo_r_pjanaggr3"
+    demo = read_eurostat(eurostat_dir / FILES[ds])
+    report["population_unknown_flags"] = demo.attrs.get("unknown_flags", {})
+    demo = demo[(demo.unit == "NR") & (demo.sex == "T") & (demo.age == "TOTAL")]
+    is_nuts3 = demo.geo.str.fullmatch(r"[A-Z]{2}[0-9A-Z]{3}") & ~demo.geo.str.endswith("ZZZ")
+    report["population_nuts3_codes_not_used"] = int(demo.loc[is_nuts3, "geo"].nunique())
+    counts = {}
+    placed = place(demo[~is_nuts3], ds, True, unmapped, counts)
+    report["dropped"][ds] = counts
+    frames.append(finish(placed, regions, "population", ds, "persons", "",
+                         "population on 1 January, sex T, age TOTAL (unit NR)"))
+
+    # regional industry employment by NACE division (structural business statistics)
+    ds = "sbs_r_nuts06_r2"
+    sbs = read_eurostat(eurostat_dir / FILES[ds])
+    sbs = sbs[(sbs.indic_sb == "V16110") & sbs.nace_r2.isin(list(SBS_DIVISIONS))]
+    counts = {}
+    for i, (division, label) in enumerate(SBS_DIVISIONS.items()):
+        placed = place(sbs[sbs.nace_r2 == division], ds, True, unmapped if i == 0 else [], counts if i == 0 else {})
+        frames.append(finish(placed, regions, f"persons_employed_{division.lower()}", ds, "persons", "",
+                             f"persons employed (V16110), NACE {division} {label}"))
+    report["dropped"][ds] = counts
+
+    # workforce by educational attainment (LFS)
+    ds = "lfst_r_lfe2eedu"
+    edu = read_eurostat(eurostat_dir / FILES[ds])
+    edu = edu[(edu.unit == "THS") & (edu.sex == "T") & (edu.age == EDU_AGE)]
+    counts = {}
+    for i, (level, label) in enumerate(EDU_LEVELS.items()):
+        placed = place(edu[edu.isced11 == level], ds, True, unmapped if i == 0 else [], counts if i == 0 else {})
+        frames.append(finish(placed, regions, "employment_" + level.lower().replace("-", "_"), ds,
+                             "thousand persons", "", f"employed persons, age {EDU_AGE}, ISCED 2011 {level} {label}"))
+    report["dropped"][ds] = counts
+
     out = pd.concat(frames, ignore_index=True)
+    assert set(out.indicator) == set(INDICATORS), set(out.indicator) ^ set(INDICATORS)
     out = out.sort_values(["indicator", "nuts_id", "year"]).reset_index(drop=True)
     assert not out.duplicated(["nuts_id", "indicator", "year"]).any()
     un = pd.DataFrame(unmapped, columns=["dataset", "geo", "reason", "n_values"])
     un = un.groupby(["dataset", "geo", "reason"], as_index=False)["n_values"].sum().sort_values(["dataset", "geo"])
     report["rows"] = out.groupby("indicator").size().to_dict()
+    report["newest_year"] = out.groupby("indicator")["year"].max().to_dict()
     report["unmapped_codes"] = un.groupby("dataset").size().to_dict()
     return out, un, report
 

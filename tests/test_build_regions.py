@@ -88,7 +88,9 @@ def test_every_nuts_id_in_region_table_for_its_version(regions):
 
 def test_splits_not_copied(regions):
     # NL33 -> NL35/NL36 and PT17 -> PT1A/PT1B were split: no values may appear on the 2024 parts
-    assert not regions.nuts_id.isin(["NL35", "NL36", "PT19", "PT1A", "PT1B", "PT1C", "PT1D"]).any()
+    # (population, demo_r_pjanaggr3, is published on NUTS 2024 codes: its own values there are not copies)
+    parts = regions[regions.nuts_id.isin(["NL35", "NL36", "PT19", "PT1A", "PT1B", "PT1C", "PT1D"])]
+    assert set(parts.dataset) <= {"demo_r_pjanaggr3"} and not parts.note.str.contains("from ").any()
     # HU10 (NUTS 2013) was split: LFS values may not be copied to HU11/HU12 for years HU10 carried
     lfs = regions[(regions.indicator == "employment_industry") & regions.nuts_id.isin(["HU11", "HU12"])]
     assert lfs.empty
@@ -240,3 +242,51 @@ def test_build_is_reproducible(tmp_path):
     assert _script().main(["--eurostat", str(EUROSTAT), "--out", str(tmp_path)]) == 0
     for name in ("regions.csv", "regions_unmapped.csv"):
         assert (tmp_path / name).read_bytes() == (DATA_DIR / name).read_bytes(), f"rebuild differs: {name}"
+
+
+# ------------------------------------------------------------------ added 2026-12-04: population, SBS C27/C29, attainment
+
+
+def test_new_indicators_and_newest_years(regions):
+    newest = regions.groupby("indicator")["year"].max().to_dict()
+    assert newest["population"] == 2025
+    assert newest["persons_employed_c27"] == newest["persons_employed_c29"] == 2015
+    assert newest["employment_ed3_4"] == 2015 and newest["employment_total"] == 2021 and newest["gdp_mio_eur"] == 2022
+    assert regions[regions.indicator == "population"].year.min() == 2016
+    assert set(regions[regions.indicator == "population"].unit) == {"persons"}
+
+
+def test_spot_check_population(regions):
+    src = _src("demo_r_pjanaggr3_estat_new.tsv")
+    sel = src[(src.unit == "NR") & (src.sex == "T") & (src.age == "TOTAL")]
+    r = regions[regions.indicator == "population"].set_index(["nuts_id", "year"])
+    for code, year in [("HU32", 2025), ("FI1B", 2025), ("DE", 2024), ("NL35", 2025), ("HU", 2016)]:
+        s = sel[(sel.geo == code) & (sel.time == str(year))].iloc[0]
+        assert r.loc[(code, year), "value"] == s.value and r.loc[(code, year), "flag"] == s.flag
+    assert 1_300_000 < r.loc[("HU32", 2025), "value"] < 1_500_000
+
+
+def test_spot_check_sbs_divisions_and_attainment(regions):
+    sbs = _src("sbs_r_nuts06_r2_bulk_old.tsv.gz")
+    r = regions.set_index(["indicator", "nuts_id", "year"])
+    for div in ("C27", "C29"):
+        s = sbs[(sbs.indic_sb == "V16110") & (sbs.nace_r2 == div) & sbs.value.notna() & (sbs.geo == "DE11")]
+        s = s[s.year == s.year.max()].iloc[0]
+        assert r.loc[(f"persons_employed_{div.lower()}", "DE11", int(s.year)), "value"] == s.value
+    # confidential cells (': c') never become values
+    conf = sbs[(sbs.indic_sb == "V16110") & sbs.nace_r2.isin(["C27", "C29"]) & sbs.value.isna()]
+    keys = set(zip("persons_employed_" + conf.nace_r2.str.lower(), conf.geo, conf.year.astype(int)))
+    direct = regions[~regions.note.str.contains("from code")]  # (a renamed legacy code may carry the value)
+    assert not keys & set(zip(direct.indicator, direct.nuts_id, direct.year))
+    edu = _src("lfst_r_lfe2eedu_bulk_old.tsv")
+    s = edu[(edu.unit == "THS") & (edu.sex == "T") & (edu.age == "Y25-64") & (edu.isced11 == "ED3_4")
+            & (edu.geo == "HU32") & (edu.time == "2015")].iloc[0]
+    assert r.loc[("employment_ed3_4", "HU32", 2015), "value"] == s.value
+
+
+def test_unmapped_lists_new_datasets(regions):
+    un = pd.read_csv(UNMAPPED, keep_default_na=False)
+    reasons = dict(zip(un.geo + "/" + un.dataset, un.reason, strict=False))
+    assert reasons["HU10/sbs_r_nuts06_r2"].startswith("split")
+    assert reasons["EU27_2020/demo_r_pjanaggr3"].startswith("aggregate")
+    assert {"demo_r_pjanaggr3", "sbs_r_nuts06_r2", "lfst_r_lfe2eedu"} <= set(un.dataset)

@@ -26,12 +26,50 @@ def test_import_parquet_out(tmp_path, capsys):
     assert (tmp_path / "t.parquet").stat().st_size > 0
 
 
-def test_import_malformed_exit_2_names_line(tmp_path, capsys):
+def test_import_malformed_cell_is_a_warning_naming_line_and_column(tmp_path, capsys):
     f = tmp_path / "bad.tsv"
-    f.write_text(TSV + "A,MIO_EUR,FR\tabc \t1 \n")
+    f.write_text(TSV + "A,MIO_EUR,FR\tabc \t1 #\n")
+    assert main(["import", "eurostat", str(f)]) == 0
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert "line 4, column 2" in captured.err and "'abc'" in captured.err
+    assert summary["malformed_cells"] == 1 and summary["unknown_flags"] == {"#": 1} and summary["warnings"] == 2
+    assert summary["values"] == 4 and summary["rows"] == 6
+
+
+def test_import_malformed_file_exit_2_names_line(tmp_path, capsys):
+    f = tmp_path / "bad.tsv"
+    f.write_text(TSV + "A,MIO_EUR,FR\t1 \n")  # a row of the wrong width: wrong layout
     assert main(["import", "eurostat", str(f)]) == 2
-    err = capsys.readouterr().err
-    assert "line 4" in err
+    assert "line 4" in capsys.readouterr().err
+    f.write_bytes(b"\x00\x01" * 100)
+    assert main(["import", "eurostat", str(f)]) == 2
+    assert "not a text file" in capsys.readouterr().err
+
+
+def test_import_gzip_bomb_refused_with_bounded_memory(tmp_path):
+    """A 1 MB .tsv.gz that inflates to ~1 GB is refused (exit 2) while the process stays small."""
+    import subprocess
+    import sys
+    import zlib
+
+    line = ("A,MIO_EUR,AT\t" + "1 \t" * 20_000 + "1 \n").encode()  # 40 KB lines: under the line bound
+    comp = zlib.compressobj(9, zlib.DEFLATED, 31)
+    body = [comp.compress(TSV.encode())]
+    for _ in range(25_000):  # ~1 GB of text
+        body.append(comp.compress(line))
+    body.append(comp.flush())
+    bomb = tmp_path / "bomb.tsv.gz"
+    bomb.write_bytes(b"".join(body))
+    assert bomb.stat().st_size < 2_000_000
+    # VmHWM: this process's own peak (ru_maxrss would inherit the forking pytest process's peak)
+    code = ("import re, sys\nfrom workforce.cli import main\nrc = main(['import', 'eurostat', sys.argv[1]])\n"
+            "print(rc, re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))")
+    out = subprocess.run([sys.executable, "-c", code, str(bomb)], capture_output=True, text=True, timeout=120,
+                         cwd=str(__import__("workforce").ROOT))
+    rc, rss_kb = out.stdout.split()
+    assert rc == "2" and "refused" in out.stderr and "Traceback" not in out.stderr
+    assert int(rss_kb) < 400_000, f"peak RSS {int(rss_kb) // 1000} MB"
 
 
 def test_import_missing_file_and_other_kinds(tmp_path, capsys):

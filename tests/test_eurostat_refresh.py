@@ -120,7 +120,7 @@ def test_refresh_stops_after_unreachable_and_uses_caches(tmp_path):
     assert len(calls) == 1, "no further requests once Eurostat is unreachable"
     assert [f.dataset for f in out] == list(eurostat_refresh.DATASETS)
     assert all(f.unreachable and not f.fresh for f in out)
-    assert [f.path is not None for f in out] == [False, False, True]
+    assert [f.path is not None for f in out] == [code == "nama_10r_3gdp" for code in eurostat_refresh.DATASETS]
 
 
 def test_region_rows_account_for_every_row(tmp_path):
@@ -240,6 +240,54 @@ def test_sources_button_offline_with_cache_uses_it_for_the_session(tmp_path, mon
     summary = next(df.value for df in at.dataframe if "geo_count" in df.value.columns)
     assert summary[["rows", "geo_count", "rejected"]].values.tolist() == [[24, 6, 3]]
     assert "Download rejected rows (CSV)" in [b.label for b in at.get("download_button")]
+    # the refresh says what it updated (the cached copy reaches 2023, the bundled GDP 2022)
+    assert any("nama_10r_3gdp: 7 rows updated for this session (gdp_mio_eur, gdp_pps_hab; newest year 2023)"
+               in m.value for m in at.success), [m.value for m in at.success]
 
     at.button(key="up_clear").click().run()
     assert "uploads" not in at.session_state and "eu_last" not in at.session_state
+
+
+# ---------------------------------------------------------------- what a refresh updated; coverage on /sources
+
+
+def test_updates_say_what_was_refreshed(tmp_path):
+    regions = pd.read_csv(DATA_DIR / "regions.csv", dtype=str, keep_default_na=False)
+    loaded = eurostat_refresh.load(ingest.Fetch("nama_10r_3gdp", _cache(tmp_path, GDP_TSV), fresh=True))
+    (u,) = eurostat_refresh.updates([loaded, {"dataset": "x", "valid": None}], regions)
+    assert u["dataset"] == "nama_10r_3gdp" and u["rows"] == len(loaded["valid"]) == 7
+    assert u["indicators"] == "gdp_mio_eur, gdp_pps_hab" and u["newest_year"] == 2023 and u["bundled_year"] == 2022
+    assert u["newer"]
+
+
+def test_refreshable_datasets_cover_the_new_indicators():
+    names = {i.name for _, inds in eurostat_refresh.DATASETS.values() for i in inds}
+    assert {"population", "persons_employed_c27", "persons_employed_c29", "employment_ed3_4"} <= names
+
+
+def test_sources_lists_each_indicator_newest_year_and_coverage():
+    at = _sources()
+    cov = next(df.value for df in at.dataframe if "newest_year" in df.value.columns).set_index("indicator")
+    assert cov.loc["population", "newest_year"] == 2025 and cov.loc["population", "age"] == ""
+    assert cov.loc["employment_industry", "newest_year"] == 2015 and cov.loc["employment_industry", "age"] == "old data"
+    assert cov.loc["persons_employed_c27", "nuts2_newest"] > 100 and cov.loc["population", "countries_newest"] >= 27
+
+
+def test_cli_fetch_jsonstat_goes_through_the_same_reader(tmp_path, monkeypatch, capsys):
+    doc = {"class": "dataset", "id": ["unit", "geo", "time"], "size": [1, 2, 2], "updated": "2025-06-01",
+           "dimension": {"unit": {"category": {"index": {"MIO_EUR": 0}}},
+                         "geo": {"category": {"index": {"HU32": 0, "HU31": 1}}},
+                         "time": {"category": {"index": {"2022": 0, "2023": 1}}}},
+           "value": {"0": 9500, "1": 9900.5, "3": 7000}, "status": {"1": "p", "2": ":", "3": "@N"}}
+    calls: list = []
+    monkeypatch.setenv("WORKFORCE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(urllib.request, "urlopen", serve(json.dumps(doc).encode(), calls))
+    assert main(["import", "eurostat", "--fetch", "nama_10r_3gdp", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert "statistics/1.0/data/nama_10r_3gdp" in calls[0][0] and "format=JSON" in calls[0][0]
+    assert summary["layout"] == "jsonstat" and summary["values"] == 3 and summary["missing"] == 1
+    assert summary["unknown_flags"] == {"@N": 1} and summary["last_update"] == "2025-06-01"
+    assert "unknown flag '@N'" in captured.err
+    df = ingest.read_eurostat(tmp_path / "eurostat" / "nama_10r_3gdp.tsv.gz")
+    assert df.attrs["layout"] == "jsonstat" and len(df) == 4

@@ -127,14 +127,36 @@ def check_region_summary(run):
         assert (df["nuts_id"].str.len() == level + 2).all()
     hu = run("region_summary", level=2, country="HU")
     assert (hu["country"] == "HU").all()
-    # baselines: latest year per region; population is the modelled population_derived (NULL where absent)
+    # baselines: latest year per region; population is the observed population (demo_r_pjanaggr3) where a region
+    # has one, else the modelled population_derived (with its rounding bound); NULL where neither exists
     assert {"industry_employment_ths", "industry_employment_year", "population_ths", "population_year",
-            "population_status", "population_bound_pct"} <= set(hu.columns)
+            "population_status", "population_dataset", "population_bound_pct"} <= set(hu.columns)
     has_pop = hu["population_ths"].notna()
-    assert (hu.loc[has_pop, "population_status"] == "modelled").all()
-    assert hu.loc[has_pop, "population_year"].notna().all() and hu.loc[has_pop, "population_bound_pct"].notna().all()
+    assert set(hu.loc[has_pop, "population_status"]) <= {"observed", "modelled"}
+    modelled = has_pop & (hu["population_status"] == "modelled")
+    assert hu.loc[has_pop, "population_year"].notna().all() and hu.loc[modelled, "population_bound_pct"].notna().all()
+    assert hu.loc[has_pop & ~modelled, "population_bound_pct"].isna().all()
+    assert (hu.loc[has_pop & ~modelled, "population_dataset"] == "demo_r_pjanaggr3").all()
     assert hu.loc[~has_pop, "population_year"].isna().all()
     return hu
+
+
+def check_indicator_coverage(run):
+    df = run("indicator_coverage", today_year=2026)
+    assert df["indicator"].is_unique and (df["newest_year"] >= df["oldest_year"]).all()
+    assert (df["old_data"] == (2026 - df["newest_year"] > 3)).all()
+    assert {"countries_newest", "nuts2_newest", "nuts2_any_year", "source_url"} <= set(df.columns)
+    return df
+
+
+def check_region_baselines(run):
+    df = run("region_baselines", level=2, country="HU", nuts_id=None, indicator=None)
+    assert not df.duplicated(["nuts_id", "indicator"]).any() and (df["country"] == "HU").all()
+    hu32 = run("region_baselines", level=2, country=None, nuts_id="HU32", indicator=None)
+    assert set(hu32["nuts_id"]) <= {"HU32"}
+    one = run("region_baselines", level=2, country=None, nuts_id=None, indicator="employment_industry")
+    assert set(one["indicator"]) <= {"employment_industry"}
+    return df
 
 
 def check_region_indicators(run):
@@ -264,6 +286,8 @@ CASES = {
     "partnerships": check_partnerships,
     "roles": check_roles,
     "region_summary": check_region_summary,
+    "indicator_coverage": check_indicator_coverage,
+    "region_baselines": check_region_baselines,
     "region_indicators": check_region_indicators,
     "region_bounds": check_region_bounds,
     "countries": check_countries,
@@ -351,6 +375,30 @@ def test_region_summary_picks_latest_population_and_leaves_others_null(tiny_data
     assert n2.drop(index="HU32")["population_ths"].isna().all()  # no population row: NULL, never 0
     assert n0.loc["HU", "population_ths"] == pytest.approx(9700.0)
     assert n2.loc["HU32", "industry_employment_ths"] == pytest.approx(100.5)  # the other baseline is unchanged
+
+
+def test_region_summary_prefers_observed_population(tiny_data):
+    base = {"level": 2, "country": "HU", "nuts_id": "HU32"}
+    con = _tiny_with_population(tiny_data, [
+        {**base, "indicator": "population_derived", "dataset": "nama_10r_3gdp", "unit": "thousand persons",
+         "status": "modelled", "year": 2022, "value": 1390.0, "note": "… within ±0.44 %"},
+        {**base, "indicator": "population", "dataset": "demo_r_pjanaggr3", "unit": "persons",
+         "status": "observed", "year": 2024, "value": 1_380_000.0, "note": ""},
+        {**base, "indicator": "population", "dataset": "demo_r_pjanaggr3", "unit": "persons",
+         "status": "observed", "year": 2025, "value": 1_370_500.0, "note": ""},
+        {**base, "nuts_id": "HU31", "indicator": "population_derived", "dataset": "nama_10r_3gdp",
+         "unit": "thousand persons", "status": "modelled", "year": 2022, "value": 1100.0, "note": "… within ±0.40 %"},
+    ])
+    try:
+        n2 = db.execute(con, "region_summary", {"level": 2, "country": "HU"}).set_index("nuts_id")
+        cov = db.execute(con, "indicator_coverage", {"today_year": 2026}).set_index("indicator")
+    finally:
+        con.close()
+    assert n2.loc["HU32", "population_ths"] == pytest.approx(1370.5) and n2.loc["HU32", "population_year"] == 2025
+    assert n2.loc["HU32", "population_status"] == "observed" and pd.isna(n2.loc["HU32", "population_bound_pct"])
+    assert n2.loc["HU31", "population_status"] == "modelled" and n2.loc["HU31", "population_ths"] == 1100.0
+    assert cov.loc["population", "newest_year"] == 2025 and not cov.loc["population", "old_data"]
+    assert bool(cov.loc["population_derived", "old_data"]) is True
 
 
 def test_session_frames_shadow_catalog_without_leaking(tiny_data):

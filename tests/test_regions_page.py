@@ -184,12 +184,15 @@ def test_jobs_per_100k_map_hu32():
     assert 0 < value < 1000
     hover = dict(zip(trace["locations"], trace["text"]))["HU32"]
     assert "per 100,000 inhabitants" in hover
+    # the real population on 1 January 2025 (observed), named with its year in the legend, hover and caption
+    assert "population 2025" in hover and "old data" not in hover
+    assert "population 2025" in trace["colorbar"]["title"]["text"]
     captions = "\n".join(c.value for c in at.caption)
-    assert "modelled, not published" in captions and "nama_10r_3gdp" in captions
-    assert "(2022)" in captions and "±" in captions
+    assert "demo_r_pjanaggr3, observed" in captions and "(2025)" in captions
+    assert "modelled population" not in captions  # every HU region has the observed figure
     table = next(d.value for d in at.dataframe if "jobs_per_100k_inhabitants" in d.value.columns)
     row = table.set_index("nuts_id").loc["HU32"]
-    assert row["population_year"] == 2022
+    assert row["population_year"] == 2025 and row["population_status"] == "observed"
     assert row["jobs_per_100k_inhabitants"] == pytest.approx(value)
     assert "Assumption:" in captions  # forecast-based, like jobs and jobs_per_1000
 
@@ -205,3 +208,60 @@ def test_sources_page_lists_the_derived_population_with_its_status():
     row = sources[sources["indicators"].fillna("").str.contains("population_derived")]
     assert len(row) == 1 and row.iloc[0]["provenance"] == "modelled"
     assert "nama_10r_3gdp" in row.iloc[0]["source_url"]
+
+
+# ---------------------------------------------------------------- age of the regional indicators (issue 23)
+def test_old_data_rule_relative_to_today():
+    import datetime as dt
+
+    today = dt.date(2026, 12, 4)
+    assert region_view.is_old(2022, today) and not region_view.is_old(2023, today)
+    assert not region_view.is_old(2015, dt.date(2018, 1, 1)) and region_view.is_old(2015, 2019)
+    assert region_view.year_text(2015, today) == "2015 · old data"
+    assert region_view.year_text([2024, 2025], today) == "2024–2025"
+    assert region_view.year_text([2015, 2025], today) == "2015–2025"  # judged by the newest year
+    assert region_view.year_text([], today) == "—"
+    assert region_view.year_text(2015, today, "de") == "2015 · alte Daten"
+
+
+def test_latest_indicators_label_old_data():
+    import datetime as dt
+
+    import pandas as pd
+
+    ind = pd.DataFrame({"indicator": ["population", "population", "employment_industry"],
+                        "year": [2024, 2025, 2015], "value": [1.0, 2.0, 3.0]})
+    out = region_view.latest_indicators(ind, dt.date(2026, 12, 4)).set_index("indicator")
+    assert out.loc["population", "year"] == 2025 and out.loc["population", "age"] == ""
+    assert out.loc["employment_industry", "age"] == "old data"
+    # the same table judged from 2017: nothing is old yet
+    assert (region_view.latest_indicators(ind, dt.date(2017, 1, 1))["age"] == "").all()
+
+
+def test_per_worker_caption_names_year_and_old_data():
+    at = regions(metric="jobs_per_1000", country="HU", level="2", year="2030")
+    captions = "\n".join(c.value for c in at.caption)
+    assert "(2015 · old data)" in captions
+
+
+def test_region_panel_shows_each_indicator_year_and_age():
+    at = regions(region="HU32", level="2")
+    assert not at.exception, [e.message for e in at.exception]
+    table = next(d.value for d in at.dataframe if "age" in d.value.columns and "indicator" in d.value.columns)
+    rows = table.set_index("indicator")
+    assert rows.loc["population", "year"] == 2025 and rows.loc["population", "age"] == ""
+    assert rows.loc["employment_industry", "year"] == 2015 and rows.loc["employment_industry", "age"] == "old data"
+    assert {"persons_employed_c27", "persons_employed_c29", "employment_ed3_4"} <= set(rows.index)
+
+
+def test_allocation_key_caption_names_year():
+    import datetime as dt
+
+    import pandas as pd
+
+    from workforce.views import forecast_data as fv
+
+    alloc = pd.DataFrame({"nuts_id": ["HU32", "HU31"], "weight": [1.0, None], "key_year": [2015, 2014]})
+    cap = fv.key_caption(alloc, "industry_employment", "en", dt.date(2026, 12, 4))
+    assert "lfst_r_lfe2en2" in cap and "2015 · old data" in cap
+    assert "no Eurostat indicator" in fv.key_caption(alloc, "capacity", "en", dt.date(2026, 12, 4))

@@ -180,9 +180,11 @@ def map_layout(fig: go.Figure, view: dict | None, height: int) -> go.Figure:
 
 def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: dict | None = None,
                diverging: bool = False, height: int = 560, context: dict | None = None,
-               uncertain: list[str] | None = None, uncertain_label: str = "uncertain") -> go.Figure:
+               uncertain: list[str] | None = None, uncertain_label: str = "uncertain",
+               notes: list[str] | None = None) -> go.Figure:
     """NUTS choropleth on a blank base. `context` = faded geometry of the rest of Europe;
-    `uncertain` = region ids greyed over (with a legend entry saying why)."""
+    `uncertain` = region ids greyed over (with a legend entry saying why); `notes` = one extra hover line per
+    row of `df` (e.g. the baseline's reference year), '' for none."""
     fig = go.Figure()
     if context and context.get("features"):
         ids = [f["id"] for f in context["features"]]
@@ -200,6 +202,8 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
     known = values.notna()
     hover = [f"<b>{html_text(n)}</b> ({html_text(i)})<br>{html_text(label)}: " + ("no data" if pd.isna(v) else f"{v:,.0f}")
              for i, n, v in zip(df["nuts_id"], df["name"], values)]
+    if notes is not None:
+        hover = [h + (f"<br>{html_text(x)}" if x else "") for h, x in zip(hover, notes, strict=True)]
     missing = df.loc[~known, "nuts_id"].tolist()
     if missing:  # regions without a value: light grey, never a colour of the scale
         fig.add_choroplethmap(geojson=subset_features(geojson, missing), locations=missing, z=[0] * len(missing), featureidkey="id",

@@ -3,7 +3,9 @@
 Pure: no Streamlit, no database.
 
 The bundled ``data/regions.csv`` is built by ``scripts/build_regions.py`` from curated extracts of
-the three datasets in ``DATASETS``. A refresh downloads the same datasets
+the datasets in ``DATASETS`` (employment, industry employment, GDP, population, persons employed in C27/C29,
+employment by attainment). ``updates`` says what a refresh changed; ``coverage`` lists each indicator's newest
+year (query indicator_coverage) for /sources. A refresh downloads the same datasets
 (``workforce.ingest.fetch_eurostat``; cached in ``.cache/eurostat/`` or
 ``$WORKFORCE_CACHE_DIR/eurostat/``) and turns them into rows of the ``regions`` table with the same
 indicator definitions, for the session-upload path (``upload.validate`` -> ``upload.merge``): they
@@ -51,6 +53,22 @@ DATASETS: dict[str, tuple[str, tuple[Indicator, ...]]] = {
         "Eurostat nama_10r_3gdp — Gross domestic product (GDP) at current market prices by NUTS 3 regions",
         (Indicator("gdp_mio_eur", "million EUR", {"freq": "A", "unit": "MIO_EUR"}),
          Indicator("gdp_pps_hab", "PPS (EU27 from 2020) per inhabitant", {"freq": "A", "unit": "PPS_EU27_2020_HAB"})),
+    ),
+    "demo_r_pjanaggr3": (
+        "Eurostat demo_r_pjanaggr3 — Population on 1 January by broad age group, sex and NUTS 3 region",
+        (Indicator("population", "persons", {"freq": "A", "unit": "NR", "sex": "T", "age": "TOTAL"}),),
+    ),
+    "sbs_r_nuts06_r2": (
+        "Eurostat sbs_r_nuts06_r2 — SBS data by NUTS 2 regions and NACE Rev. 2 (from 2008 onwards)",
+        (Indicator("persons_employed_c27", "persons", {"freq": "A", "indic_sb": "V16110", "nace_r2": "C27"}),
+         Indicator("persons_employed_c29", "persons", {"freq": "A", "indic_sb": "V16110", "nace_r2": "C29"})),
+    ),
+    "lfst_r_lfe2eedu": (
+        "Eurostat lfst_r_lfe2eedu — Employment by sex, age, educational attainment level and NUTS 2 regions",
+        (Indicator("employment_ed3_4", "thousand persons",
+                   {"freq": "A", "unit": "THS", "sex": "T", "age": "Y25-64", "isced11": "ED3_4"}),
+         Indicator("employment_ed5_8", "thousand persons",
+                   {"freq": "A", "unit": "THS", "sex": "T", "age": "Y25-64", "isced11": "ED5-8"})),
     ),
 }
 
@@ -163,3 +181,32 @@ def load(fetch: ingest.Fetch) -> dict:
         return out
     return {**out, "eurostat": ingest.summarise(df), "counts": counts, "valid": valid, "rejected": rejected,
             "messages": messages}
+
+
+def coverage(run, today, lang: str = "en") -> pd.DataFrame:
+    """/sources: each regional indicator's newest and oldest reference year and coverage (query
+    indicator_coverage), with an ``age`` column saying "old data" when the newest year is more than three
+    years before ``today`` (a date)."""
+    from workforce.i18n import t
+
+    df = run("indicator_coverage", today_year=int(today.year))
+    return df.assign(age=[t("age.old_data", lang) if old else "" for old in df["old_data"].fillna(False)])
+
+
+def updates(loaded: list[dict], regions: pd.DataFrame) -> list[dict]:
+    """What a refresh changed, per dataset read: ``{dataset, rows, indicators, newest_year, bundled_year,
+    newer}`` — rows taken into this session, their indicators, their newest year and the bundled newest year."""
+    out = []
+    for x in loaded:
+        valid = x.get("valid")
+        if valid is None:
+            continue
+        years = pd.to_numeric(valid["year"], errors="coerce").dropna() if len(valid) else pd.Series(dtype=float)
+        bundled_years = pd.to_numeric(regions.loc[regions["dataset"] == x["dataset"], "year"], errors="coerce").dropna()
+        newest = int(years.max()) if len(years) else None
+        bundled_year = int(bundled_years.max()) if len(bundled_years) else None
+        out.append({"dataset": x["dataset"], "rows": int(len(valid)),
+                    "indicators": ", ".join(sorted(valid["indicator"].astype(str).unique())) if len(valid) else "",
+                    "newest_year": newest, "bundled_year": bundled_year,
+                    "newer": newest is not None and (bundled_year is None or newest > bundled_year)})
+    return out

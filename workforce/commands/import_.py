@@ -21,6 +21,8 @@ def _add_eurostat(p: argparse.ArgumentParser) -> None:
                         "cached in .cache/eurostat/ ($WORKFORCE_CACHE_DIR/eurostat/); offline: the cached copy, "
                         "else exit 2")
     p.add_argument("--timeout", type=float, default=15.0, help="seconds for the download (default 15)")
+    p.add_argument("--format", dest="fetch_format", choices=("tsv", "json"), default="tsv",
+                   help="API answer to fetch: gzip TSV (default) or JSON-stat; both go through the same reader")
     p.add_argument("--dataset", help="dataset code when the file does not name it (default: from file)")
     p.add_argument("--out", type=Path, help="also write the tidy table to this .parquet or .csv file")
 
@@ -39,7 +41,7 @@ def _run_eurostat(args: argparse.Namespace) -> int:
     try:
         df = read_eurostat(path, dataset=args.dataset)
     except IngestError as exc:
-        raise CliError(f"{path.name}: malformed Eurostat file: {exc}") from exc
+        raise CliError(f"{path.name}: refused (not a readable Eurostat file): {exc}") from exc
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         if args.out.suffix.lower() == ".parquet":
@@ -48,6 +50,7 @@ def _run_eurostat(args: argparse.Namespace) -> int:
             df.to_csv(args.out, index=False)
     summary = summarise(df)
     summary["file"] = str(path)
+    _print_warnings(path.name, summary)
     if fetched is not None:
         summary["fetched"] = "now" if fetched.fresh else f"cached copy of {fetched.saved_on}"
         if fetched.error:
@@ -60,6 +63,18 @@ def _run_eurostat(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_warnings(name: str, summary: dict) -> None:
+    """Cell-level problems go to stderr (the file is still read; exit 0): one line per warning listed."""
+    import sys
+
+    for w in summary.get("warning_list", []):
+        print(f"warning: {name}: {w['message']}", file=sys.stderr)
+    listed = sum(1 for w in summary.get("warning_list", []) if w.get("kind") == "malformed_cell")
+    if summary.get("malformed_cells", 0) > listed:
+        print(f"warning: {name}: {summary['malformed_cells'] - listed:,} more malformed cells not listed",
+              file=sys.stderr)
+
+
 def _fetch(args: argparse.Namespace):
     import sys
 
@@ -69,7 +84,8 @@ def _fetch(args: argparse.Namespace):
         raise CliError("give either FILE or --fetch DATASET, not both")
     directory = eurostat_refresh.cache_dir()
     try:
-        fetched = ingest.fetch_eurostat(args.fetch, directory, timeout=max(0.1, args.timeout))
+        fetched = ingest.fetch_eurostat(args.fetch, directory, timeout=max(0.1, args.timeout),
+                                        fmt=getattr(args, "fetch_format", "tsv"))
     except ValueError as exc:
         raise CliError(str(exc)) from None
     if fetched.path is None:

@@ -74,8 +74,13 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
     if indicators.empty:
         st.caption(t("panel.no_indicators", lang))
     else:
-        latest = indicators.sort_values("year").groupby("indicator").tail(1)
-        table(latest, ["indicator", "year", "value", "unit", "flag", "status", "source_url"])
+        import datetime as dt
+
+        from workforce.views import region_table as region_view
+
+        st.markdown(f"**{t('age.indicator_years', lang)}**")
+        table(region_view.latest_indicators(indicators, dt.date.today(), lang),
+              ["indicator", "year", "age", "value", "unit", "flag", "status", "source_url"])
     with st.expander(t("panel.sources", lang)):
         import pandas as _pd
 

@@ -143,6 +143,12 @@ def eurostat_section(lang: str = "en") -> None:
     if not rows:
         return
     table(pd.DataFrame([_eurostat_row(x, lang) for x in rows]))
+    for u in er.updates(rows, regions):  # say what the refresh updated (or that nothing is newer)
+        if u["newer"]:
+            st.success(t("sources.refresh_updated", lang, dataset=u["dataset"], n=u["rows"],
+                         indicators=u["indicators"], year=u["newest_year"]))
+        else:
+            st.info(t("sources.refresh_unchanged", lang, dataset=u["dataset"]))
     st.caption(t("eurostat.in_use", lang))
     for x in rows:
         summary = {"rows": x["counts"]["region_rows"], "valid": len(x["valid"]), "rejected": len(x["rejected"]),

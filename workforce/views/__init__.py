@@ -159,14 +159,17 @@ def region_map(filters: params.Filters, metric: str, data: pd.DataFrame, run: Ca
                context: dict | None = None, view: dict | None = None, layers: tuple = ()) -> go.Figure:
     """THE regions choropleth (page, export, slide): `metric` of `data` (region_metrics) on `shapes`, the rest
     of Europe faded (`context`), uncertain regions greyed, optional "plants"/"providers" layers."""
+    import datetime as dt
+
     from workforce.i18n import t
     from workforce.views import region_table as region_view
 
-    spec, lang = region_view.METRICS[metric], filters.lang
-    fig = charts.choropleth(shapes, data, spec.column, f"{t(f'metric.{metric}', lang)} · {spec.unit}",
+    spec, lang, today = region_view.METRICS[metric], filters.lang, dt.date.today()
+    fig = charts.choropleth(shapes, data, spec.column, region_view.metric_label(metric, data, lang, today),
                             view, diverging=spec.diverging, context=context,
                             uncertain=data.loc[data["uncertain"], "nuts_id"].tolist(),
-                            uncertain_label=t("regions.uncertain_legend", lang))
+                            uncertain_label=t("regions.uncertain_legend", lang),
+                            notes=region_view.hover_notes(data, metric, lang, today))
     if "plants" in layers:
         charts.add_plants(fig, run("plants", country=filters.country), lang=lang)
     if "providers" in layers:
@@ -198,20 +201,16 @@ def _not_observed(status) -> str:
     return f", {status}" if isinstance(status, str) and status and status != "observed" else ""
 
 
-def _baseline_note(data: pd.DataFrame, metric: str) -> str:
-    """What a per-worker / per-capita metric divides by (English, for exports)."""
+def _baseline_note(data: pd.DataFrame, metric: str, lang: str = "en") -> str:
+    """What a per-worker / per-capita metric divides by, with its reference years (the page's caption text)."""
+    import datetime as dt
+
     from workforce.views import region_table as region_view
 
     spec = region_view.METRICS.get(metric)
     if spec is None or not spec.baseline_year:
         return ""
-    base = region_view.baseline(data, metric)
-    if spec.baseline_year == "population_year":
-        bound = "" if base["bound"] is None else f", within ±{base['bound']:.2f} % (GDP per inhabitant is rounded to 100 EUR)"
-        return (f" Population baseline {base['years']}: modelled, not published (Eurostat nama_10r_3gdp GDP in million "
-                f"EUR ÷ GDP per inhabitant{bound}); regions without it have no value.")
-    return (f" Industry employment baseline {base['years']}: observed (Eurostat lfst_r_lfe2en2, NACE B–E); regions "
-            "without it have no value.")
+    return " " + region_view.baseline_caption(data, metric, lang, dt.date.today())
 
 
 def forecast(filters: params.Filters, extras: dict, run: Callable) -> View:
@@ -320,12 +319,17 @@ def brief_sections(area: str, run: Callable, name: str | None = None, scenario: 
         if need:
             sections.insert(1, need)
     if len(area) > 2:
-        ind = run("region_indicators", nuts_id=area)
-        if len(ind):
-            latest = ind.sort_values("year").groupby("indicator").tail(1)
-            sections.append(("Eurostat baseline", [f"• {r.indicator} {r.year}: {r.value} {r.unit or ''} ({r.dataset}"
-                                                   + _not_observed(getattr(r, "status", None)) + ")"
-                                                   for r in latest.itertuples(index=False)]))
+        import datetime as dt
+
+        from workforce.views.region_table import is_old
+
+        latest = run("region_baselines", level=len(area) - 2, country=None, nuts_id=area, indicator=None)
+        if len(latest):
+            today = dt.date.today()
+            sections.append(("Eurostat baseline (newest year each)", [
+                f"• {r.indicator} {r.year}: {r.value} {r.unit or ''} ({r.dataset}"
+                + _not_observed(getattr(r, "status", None)) + (", old data" if is_old(r.year, today) else "") + ")"
+                for r in latest.itertuples(index=False)]))
     sections.append(("Reading this brief", [
         "Counts come from the curated catalogue with a source per row; empty values were not published and are "
         "not estimated. Announced jobs are company statements, not forecasts."]))

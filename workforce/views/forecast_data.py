@@ -190,7 +190,27 @@ def allocation(level: int, key: str, year: int, bottom_up: pd.DataFrame | None, 
         weights = weights.merge(bu[["nuts_id", "jobs_p50"]].rename(columns={"jobs_p50": "bottom_up"}),
                                 on="nuts_id", how="left")
     out = model.allocate_headline(headline, weights, key)
-    return out.merge(weights[["nuts_id", "name"]], on="nuts_id", how="left")
+    out = out.merge(weights[["nuts_id", "name"]], on="nuts_id", how="left")
+    # the reference year of each region's key value (Eurostat keys only; NaN for plant-based keys)
+    years = summary.set_index("nuts_id")[KEY_YEARS[key]] if key in KEY_YEARS else None
+    out["key_year"] = out["nuts_id"].map(years) if years is not None else np.nan
+    return out
+
+
+# allocation key -> (column of region_summary with the key's reference year, the Eurostat indicator it rests on)
+KEY_YEARS = {"industry_employment": "industry_employment_year"}
+KEY_SOURCES = {"industry_employment": "Eurostat lfst_r_lfe2en2, NACE B–E, age 15+"}
+
+
+def key_caption(alloc: pd.DataFrame, key: str, lang: str, today) -> str:
+    """Allocation key description with the reference year(s) of its data and "old data" past three years."""
+    from workforce.i18n import t
+    from workforce.views import region_table as region_view
+
+    if key not in KEY_YEARS:
+        return t("age.key_none", lang)
+    years = alloc.loc[alloc["weight"].notna(), "key_year"] if "key_year" in alloc else []
+    return t("age.key_years", lang, what=KEY_SOURCES[key], years=region_view.year_text(years, today, lang))
 
 
 def bottom_up_level(scenario: str, overrides: tuple, level: int, year: int) -> pd.DataFrame:

@@ -5,8 +5,10 @@ published training capacity, industry employment) with forecast percentiles (`mo
 same NUTS level) and derives the gap, per-1,000-industry-workers and per-100,000-inhabitants variants.
 Unknown stays unknown: a region whose programmes do not all publish a capacity has an unknown capacity and an
 unknown gap; a region without a baseline (industry employment, population) has no per-worker/per-capita value
-(NaN, drawn as "no data"), never 0. The population baseline is `population_derived` of data/regions.csv:
-modelled from Eurostat GDP / GDP per inhabitant (rounding error in each row's note; see data/SOURCES.md).
+(NaN, drawn as "no data"), never 0. The population baseline is the observed population on 1 January
+(`population`, Eurostat demo_r_pjanaggr3, newest year — 2025 where published); only regions without it fall
+back to `population_derived` (modelled from Eurostat GDP / GDP per inhabitant; see data/SOURCES.md). Every
+baseline carries its reference year; `is_old`/`year_text` label an indicator older than OLD_AFTER_YEARS.
 """
 
 from __future__ import annotations
@@ -82,7 +84,8 @@ def region_metrics(summary: pd.DataFrame, forecast: pd.DataFrame, year: int) -> 
 def table_columns(metric: str) -> list[str]:
     """Columns of the ranked regions table: TABLE_COLUMNS plus the metric's own column and baseline year."""
     spec = METRICS[metric]
-    extra = [c for c in (spec.column, spec.baseline_year) if c and c not in TABLE_COLUMNS]
+    status = spec.baseline_year.removesuffix("_year") + "_status" if spec.baseline_year == "population_year" else None
+    extra = [c for c in (spec.column, spec.baseline_year, status) if c and c not in TABLE_COLUMNS]
     return [*TABLE_COLUMNS, *extra]
 
 
@@ -108,3 +111,112 @@ def baseline(df: pd.DataFrame, metric: str) -> dict:
 def ranked(df: pd.DataFrame, metric: str) -> pd.DataFrame:
     """Regions sorted by the metric (largest first; unknown last)."""
     return df.sort_values(METRICS[metric].column, ascending=False, na_position="last", kind="stable")
+
+
+# ---------------------------------------------------------------- age of the regional indicators
+OLD_AFTER_YEARS = 3  # an indicator whose reference year is more than this many years before `today` is "old data"
+
+
+def is_old(year, today) -> bool:
+    """True when ``year`` (a reference year) is more than OLD_AFTER_YEARS before ``today`` (date or year)."""
+    if year is None or pd.isna(year):
+        return False
+    today_year = today if isinstance(today, int) else today.year
+    return today_year - int(year) > OLD_AFTER_YEARS
+
+
+def year_text(years, today, lang: str = "en") -> str:
+    """"2025", "2019–2022" or "2015 · old data" for one reference year or a range (label when the newest is old)."""
+    from workforce.i18n import t
+
+    ys = pd.to_numeric(pd.Series(list(years) if not isinstance(years, (int, float)) else [years]),
+                       errors="coerce").dropna().astype(int)
+    if ys.empty:
+        return "—"
+    lo, hi = int(ys.min()), int(ys.max())
+    text = str(hi) if lo == hi else f"{lo}–{hi}"
+    return f"{text} · {t('age.old_data', lang)}" if is_old(hi, today) else text
+
+
+def latest_indicators(indicators: pd.DataFrame, today, lang: str = "en") -> pd.DataFrame:
+    """Region panel: the newest row of each indicator (query region_indicators) with its reference year and an
+    ``age`` column ("old data" when older than OLD_AFTER_YEARS)."""
+    from workforce.i18n import t
+
+    if indicators.empty:
+        return indicators.assign(age=pd.Series(dtype=str))
+    latest = indicators.sort_values("year").groupby("indicator").tail(1).sort_values("indicator")
+    return latest.assign(age=[t("age.old_data", lang) if is_old(y, today) else "" for y in latest["year"]])
+
+
+def metric_label(metric: str, df: pd.DataFrame, lang: str, today) -> str:
+    """Legend title of the map: the metric, its unit and, for per-worker/per-capita metrics, the baseline's
+    reference year(s) ("… · population 2025")."""
+    from workforce.i18n import t
+
+    spec = METRICS[metric]
+    label = f"{t(f'metric.{metric}', lang)} · {spec.unit}"
+    if spec.baseline_year and spec.baseline_year in df:
+        label += " · " + t(f"age.base.{spec.baseline_year}", lang, years=year_text(_years_with_value(df, metric),
+                                                                                   today, lang))
+    return label
+
+
+def hover_notes(df: pd.DataFrame, metric: str, lang: str, today) -> list[str] | None:
+    """Per-region hover line naming the baseline year (and "modelled" / "old data"), or None for other metrics."""
+    from workforce.i18n import t
+
+    spec = METRICS[metric]
+    if not spec.baseline_year or spec.baseline_year not in df:
+        return None
+    status_col = spec.baseline_year.removesuffix("_year") + "_status"
+    out = []
+    for i in range(len(df)):
+        year = df[spec.baseline_year].iloc[i]
+        if pd.isna(year):
+            out.append("")
+            continue
+        note = t(f"age.base.{spec.baseline_year}", lang, years=year_text(int(year), today, lang))
+        if status_col in df and df[status_col].iloc[i] == "modelled":
+            note += f" ({t('age.modelled', lang)})"
+        out.append(note)
+    return out
+
+
+def _years_with_value(df: pd.DataFrame, metric: str) -> pd.Series:
+    spec = METRICS[metric]
+    has_value = pd.to_numeric(df[spec.column], errors="coerce").notna() if spec.column in df else \
+        pd.Series(True, index=df.index)
+    return pd.to_numeric(df.loc[has_value, spec.baseline_year], errors="coerce").dropna()
+
+
+def baseline_caption(df: pd.DataFrame, metric: str, lang: str, today) -> str:
+    """What a per-worker / per-capita metric divides by, with the reference years and "old data" label (page
+    caption and exports use this one text)."""
+    from workforce.i18n import t
+
+    spec = METRICS[metric]
+    if not spec.baseline_year or spec.baseline_year not in df or spec.column not in df:
+        return ""
+    if spec.baseline_year != "population_year":
+        return t(f"regions.baseline.{spec.baseline_year}", lang,
+                 years=year_text(_years_with_value(df, metric), today, lang))
+    has_value = pd.to_numeric(df[spec.column], errors="coerce").notna()
+    status = df["population_status"] if "population_status" in df else pd.Series("modelled", index=df.index)
+    observed, modelled = has_value & (status == "observed"), has_value & (status == "modelled")
+    text = t("age.population_observed", lang, n=int(observed.sum()),
+             years=year_text(df.loc[observed, "population_year"], today, lang))
+    if modelled.any():
+        bounds = pd.to_numeric(df.loc[modelled, "population_bound_pct"], errors="coerce").dropna() \
+            if "population_bound_pct" in df else pd.Series(dtype=float)
+        text += " " + t("age.population_modelled", lang, n=int(modelled.sum()),
+                        years=year_text(df.loc[modelled, "population_year"], today, lang),
+                        bound="—" if bounds.empty else f"{bounds.max():.2f}")
+    return text + " " + t("age.no_data", lang)
+
+
+def indicator_coverage(run, today, lang: str = "en") -> pd.DataFrame:
+    """The /sources table of each Eurostat indicator's newest year and regional coverage (age-labelled)."""
+    from workforce import eurostat_refresh
+
+    return eurostat_refresh.coverage(run, today, lang)
