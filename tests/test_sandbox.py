@@ -220,14 +220,14 @@ def test_third_concurrent_query_is_busy_at_once(monkeypatch):
     from workforce import db
 
     entered, release = threading.Semaphore(0), threading.Event()
-    real = db.sandbox_connection
+    real = db.sandbox_catalog_file
 
-    def slow_connection():
+    def slow_start():
         entered.release()
-        release.wait(30)  # a heavy query holding its sandbox
+        release.wait(30)  # a heavy query holding its sandbox worker
         return real()
 
-    monkeypatch.setattr(db, "sandbox_connection", slow_connection)
+    monkeypatch.setattr(db, "sandbox_catalog_file", slow_start)
     results = []
     workers = [threading.Thread(target=lambda: results.append(db.run_user_sql("select 1 as x"))) for _ in range(2)]
     for w in workers:
@@ -256,3 +256,79 @@ def test_schema_is_built_once(monkeypatch):
     monkeypatch.setattr(db, "sandbox_connection", lambda: (_ for _ in ()).throw(AssertionError("rebuilt")))
     again = db.sandbox_schema()
     assert again.equals(first) and {"plants", "programmes"} <= set(first["table_name"])
+
+
+# ---------------------------------------------------------------- worker process with OS limits (issue 22)
+HOSTILE = {
+    "repeat_huge": "select repeat('x', 100000000) from range(100)",
+    "string_agg_over_range": "select string_agg(repeat('x', 1000000), '') from range(3000)",
+    "list_of_strings": "select list(repeat('x', 100000)) from range(100000)",
+    "lpad_huge": "select lpad('a', 2000000000, 'b')",
+    "concat_over_range": "select string_agg(i::varchar || repeat('y', 500000), '') from range(5000) t(i)",
+}
+
+
+def _rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_memory_hungry_queries_die_in_the_worker_not_here(name):
+    """Strings built by repeat/lpad/concatenation run past DuckDB's memory_limit: the worker's OS limit stops
+    them, quickly, with a plain message, and this (serving) process never holds their memory."""
+    before = _rss_mb()
+    started = time.monotonic()
+    with pytest.raises(db.SandboxError) as err:
+        db.run_user_sql(HOSTILE[name], timeout_s=TIMEOUT)
+    assert time.monotonic() - started < TIMEOUT + SLACK
+    assert "memory" in str(err.value) or "stopped" in str(err.value)
+    assert _rss_mb() - before < 200  # peak RSS of the serving process barely moves
+
+
+def test_worker_limits_are_set_before_user_sql():
+    import json
+    import subprocess
+    import sys
+
+    code = (f"import resource; from workforce import sandbox_worker as w; w.limit({db.SANDBOX_WORKER_MEMORY}, 7); "
+            "print(json.dumps([resource.getrlimit(resource.RLIMIT_DATA)[0], "
+            "resource.getrlimit(resource.RLIMIT_CPU)[0], resource.getrlimit(resource.RLIMIT_FSIZE)[0]]))")
+    out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True, text=True, cwd=ROOT,
+                         check=True).stdout
+    assert json.loads(out) == [db.SANDBOX_WORKER_MEMORY, 7, 0]
+
+
+@pytest.mark.parametrize("sql, message", [
+    ("with x as (delete from plants returning *) select * from x", "read-only"),
+    ("with x as (insert into plants (site_id) values ('z') returning *) select * from x", "read-only"),
+    ("with x as (update plants set company = 'z' returning *) select * from x", "read-only"),
+    ("select json_serialize_plan('select 1')", "not allowed"),
+    ("select version()", "not allowed"),
+    ("select sleep_ms(100000)", "not allowed"),
+    ("select " + "[" * 500 + "1" + "]" * 500, "nested too deeply"),
+    ("select 1 " + "+ 1 " * 30000, "too long"),
+])
+def test_checker_walks_the_whole_tree_with_an_allowlist(sql, message):
+    with pytest.raises(db.SandboxError, match=message):
+        db.run_user_sql(sql, timeout_s=TIMEOUT)
+    assert _fingerprint()["counts"]["plants"] > 0
+
+
+@pytest.mark.parametrize("sql", ["select 'infinity'::date as d", "select union_value(k := 1) as u",
+                                 "select time_ns() as t" if "time_ns" in db.sandbox_functions() else "select 1 as t",
+                                 "select '-infinity'::timestamp as ts"])
+def test_odd_values_are_a_clean_result_or_refusal(sql):
+    try:
+        df, _ = db.run_user_sql(sql, timeout_s=TIMEOUT)
+    except db.SandboxError as exc:
+        assert "Traceback" not in str(exc) and str(exc)
+    else:
+        assert len(df) == 1
+
+
+def test_allowlist_is_a_list_of_known_functions():
+    allowed = db.sandbox_functions()
+    assert {"lower", "sum", "repeat", "round", "strftime"} <= allowed
+    assert not allowed & {"current_setting", "json_serialize_plan", "getenv", "version", "read_csv", "query"}

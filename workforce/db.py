@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
@@ -310,6 +311,20 @@ def sandbox_connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
+SANDBOX_MAX_SQL_CHARS = 20_000
+SANDBOX_WORKER_MEMORY = 512 * 1024 * 1024  # memory one worker process may write (OS limit, RLIMIT_DATA)
+# Query-tree node types a read-only SELECT may contain; DML/COPY wrapped in a CTE is refused.
+SANDBOX_QUERY_NODES = frozenset({"SELECT_NODE", "SET_OPERATION_NODE", "RECURSIVE_CTE_NODE", "CTE_NODE"})
+
+
+@functools.lru_cache(maxsize=1)
+def sandbox_functions() -> frozenset[str]:
+    """The allowlist of scalar/aggregate/window functions (workforce/sandbox_functions.txt)."""
+    path = Path(__file__).with_name("sandbox_functions.txt")
+    return frozenset(line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
 def _walk(node, found: dict[str, set]) -> None:
     if isinstance(node, dict):
         kind = node.get("type")
@@ -319,6 +334,8 @@ def _walk(node, found: dict[str, set]) -> None:
             found["table_functions"].add(str(node["function"].get("function_name", "")).lower())
         if kind == "BASE_TABLE":
             found["tables"].add(str(node.get("table_name", "")))
+        if isinstance(kind, str) and kind.endswith("_NODE"):
+            found["nodes"].add(kind)
         for value in node.values():
             _walk(value, found)
     elif isinstance(node, list):
@@ -327,15 +344,20 @@ def _walk(node, found: dict[str, set]) -> None:
 
 
 def check_user_sql(sql: str) -> str:
-    """Refuse anything but one read-only SELECT that calls only allowed functions; return the statement."""
+    """Refuse anything but one read-only SELECT (CTEs included) that calls only allowlisted functions;
+    return the statement."""
     import json
 
     if not isinstance(sql, str) or not sql.strip():
         raise SandboxError("Enter one SELECT query.")
+    if len(sql) > SANDBOX_MAX_SQL_CHARS:
+        raise SandboxError(f"The query is too long (over {SANDBOX_MAX_SQL_CHARS:,} characters).")
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
         raise SandboxError(f"Cannot parse the query: {_safe_message(exc)}") from None
+    except (RecursionError, MemoryError):
+        raise SandboxError("The query is nested too deeply.") from None
     if len(statements) != 1:
         raise SandboxError(f"Only one statement is allowed (found {len(statements)}).")
     statement = statements[0]
@@ -344,17 +366,25 @@ def check_user_sql(sql: str) -> str:
     checker = duckdb.connect(":memory:")
     try:
         tree = json.loads(checker.execute("select json_serialize_sql(?)", [sql]).fetchone()[0])
+        found: dict[str, set] = {"functions": set(), "table_functions": set(), "tables": set(), "nodes": set()}
+        _walk(tree.get("statements", []), found)
     except duckdb.Error as exc:
         raise SandboxError(f"Cannot check the query: {_safe_message(exc)}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise SandboxError("The query is nested too deeply.") from None
     finally:
         checker.close()
     if tree.get("error"):
         raise SandboxError(f"Cannot check the query: {_PATH_RE.sub('<path>', str(tree.get('error_message', '')))}")
-    found: dict[str, set] = {"functions": set(), "table_functions": set(), "tables": set()}
-    _walk(tree.get("statements", []), found)
-    denied = sorted((found["functions"] & SANDBOX_DENIED_FUNCTIONS) | (found["table_functions"] - SANDBOX_TABLE_FUNCTIONS))
+    writes = sorted(found["nodes"] - SANDBOX_QUERY_NODES)
+    if writes:
+        kinds = ", ".join(k.removesuffix("_NODE").removesuffix("_QUERY").lower() for k in writes)
+        raise SandboxError(f"Only read-only SELECT queries are allowed (found {kinds}).")
+    table_functions = found["table_functions"]
+    denied = sorted((found["functions"] - sandbox_functions() - (table_functions & SANDBOX_TABLE_FUNCTIONS))
+                    | (table_functions - SANDBOX_TABLE_FUNCTIONS))
     if denied:
-        raise SandboxError(f"Function not allowed here: {', '.join(denied)}.")
+        raise SandboxError(f"Function not allowed here: {', '.join(denied[:10])}.")
     if {t.strip('"').lower() for t in found["tables"]} & SANDBOX_DENIED_TABLES:
         raise SandboxError("This system view is not available here.")
     files = [t for t in found["tables"] if re.search(r"[./\\:]", t)]
@@ -365,58 +395,101 @@ def check_user_sql(sql: str) -> str:
 
 def run_user_sql(sql: str, max_rows: int = 10_000, timeout_s: float = 10,
                  max_bytes: int = SANDBOX_MAX_BYTES) -> tuple[pd.DataFrame, bool]:
-    """Run one read-only user SELECT in a sandbox; return (at most max_rows rows, truncated).
+    """Run one read-only user SELECT in a sandbox worker process; return (at most max_rows rows, truncated).
 
     Raises SandboxError (plain message) when refused, failed, too big or stopped after timeout_s.
     Use max_rows=EXPORT_MAX_ROWS for exports. At most SANDBOX_POOL run at once; past that SandboxBusy
-    is raised at once.
+    is raised at once. The query runs in `python -m workforce.sandbox_worker` with OS limits on memory
+    (SANDBOX_WORKER_MEMORY) and CPU time and a hard wall-clock kill: this process never holds it.
     """
     check_user_sql(sql)
     if not _SANDBOXES.acquire(blocking=False):
         raise SandboxBusy(f"The explorer is busy ({SANDBOX_POOL} queries are running); try again in a few seconds.")
     try:
-        return _run_in_sandbox(sql, max_rows, timeout_s, max_bytes)
+        return _run_in_worker(sql, max_rows, timeout_s, max_bytes)
     finally:
         _SANDBOXES.release()
 
 
-def _run_in_sandbox(sql: str, max_rows: int, timeout_s: float, max_bytes: int) -> tuple[pd.DataFrame, bool]:
-    import time
+_CATALOG_FILE_LOCK = threading.Lock()
+
+
+@st.cache_resource(show_spinner=False)
+def _sandbox_catalog_dir() -> str:
+    """A private temp directory for this process's sandbox catalog file (removed at exit)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    path = tempfile.mkdtemp(prefix="workforce-sandbox-")
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
+def sandbox_catalog_file() -> str:
+    """The catalog as the sandbox sees it (a copy of every catalog table), written once per process to a
+    DuckDB file that workers open read-only; rewritten if it disappeared."""
+    target = Path(_sandbox_catalog_dir()) / "catalog.duckdb"
+    with _CATALOG_FILE_LOCK:
+        if not target.exists():
+            tmp = target.with_name(f".{target.name}.tmp")
+            tmp.unlink(missing_ok=True)
+            con = duckdb.connect(str(tmp))
+            try:
+                for name, table in _sandbox_tables().items():
+                    con.register("_incoming", table)
+                    con.execute(f"create table {_ident(name)} as select * from _incoming")  # noqa: S608 (quoted)
+                    con.unregister("_incoming")
+                con.execute("checkpoint")
+            finally:
+                con.close()
+            os.replace(tmp, target)
+    return str(target)
+
+
+def _worker_command(timeout_s: float) -> list[str]:
+    import math
+    import sys
+
+    cpu = max(1, math.ceil(timeout_s) + 2)
+    return [sys.executable, "-m", "workforce.sandbox_worker", str(SANDBOX_WORKER_MEMORY), str(cpu)]
+
+
+def _run_in_worker(sql: str, max_rows: int, timeout_s: float, max_bytes: int) -> tuple[pd.DataFrame, bool]:
+    import json
+    import subprocess
 
     import pyarrow as pa
 
-    con = sandbox_connection()
-    timer = threading.Timer(timeout_s, con.interrupt)
-    timer.daemon = True
-    started = time.monotonic()
-    timer.start()
+    request = json.dumps({"catalog": sandbox_catalog_file(), "sql": sql, "max_rows": int(max_rows),
+                          "max_bytes": int(max_bytes), "timeout_s": float(timeout_s),
+                          "settings": [[k, v] for k, v in SANDBOX_SETTINGS]})
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "LANG": "C.UTF-8",
+           "HOME": _sandbox_catalog_dir()}
+    proc = subprocess.Popen(_worker_command(timeout_s), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, env=env, cwd=_sandbox_catalog_dir(), close_fds=True,
+                            start_new_session=True)
     try:
-        reader = con.sql(sql).to_arrow_reader(2048)
-        batches, rows, size, truncated = [], 0, 0, False
-        for batch in reader:
-            if time.monotonic() - started > timeout_s:
-                raise duckdb.InterruptException("Interrupted")
-            size += batch.nbytes
-            if size > max_bytes:
-                raise SandboxError(f"The result is too large (over {max_bytes // 1_000_000} MB); "
-                                   "select fewer or shorter columns.")
-            if rows + batch.num_rows > max_rows:
-                batches.append(batch.slice(0, max_rows - rows))
-                truncated = True
-                break
-            batches.append(batch)
-            rows += batch.num_rows
-        table = pa.Table.from_batches(batches, schema=reader.schema)
-        return table.to_pandas(), truncated
-    except duckdb.InterruptException:
+        out, _ = proc.communicate(request.encode(), timeout=timeout_s + 5)  # + worker start-up
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
         raise SandboxError(f"The query was stopped after {timeout_s:g} s.") from None
-    except duckdb.OutOfMemoryException:
-        raise SandboxError("The query needs too much memory.") from None
-    except duckdb.Error as exc:
-        raise SandboxError(_safe_message(exc)) from None
-    finally:
-        timer.cancel()
-        con.close()
+    if proc.returncode == 3 or (proc.returncode != 0 and out.startswith(b'{"error"')):
+        try:
+            message = json.loads(out.splitlines()[0])["error"]
+        except (ValueError, KeyError, IndexError):
+            message = "The query failed."
+        raise SandboxError(str(message))
+    if proc.returncode != 0:  # killed by a limit (memory, CPU) or crashed
+        raise SandboxError("The query was stopped: it needed too much memory or time.")
+    try:
+        table = pa.ipc.open_stream(out).read_all()
+        truncated = (table.schema.metadata or {}).get(b"truncated") == b"1"
+        return table.to_pandas(), truncated
+    except (pa.ArrowException, OverflowError, ValueError, TypeError, MemoryError) as exc:
+        raise SandboxError(f"The result cannot be shown: {_safe_message(exc)}") from None
 
 
 @st.cache_data(show_spinner=False)
