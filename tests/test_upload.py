@@ -231,3 +231,70 @@ def test_merge_upload_overrides_same_ids():
     merged = upload.merge(base, new, "plants")
     assert sorted(zip(merged["site_id"], merged["company"], strict=True)) == [("a", "new"), ("b", "keep"), ("c", "added")]
     assert str(merged["lat"].dtype) == "Float64"
+
+
+# ---------------------------------------------------------------- XLSX dimension bombs (issue 22)
+def _xlsx(build, dimension: bytes | None = b"keep") -> bytes:
+    import io
+    import re
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    build(wb.active)
+    raw = io.BytesIO()
+    wb.save(raw)
+    if dimension == b"keep":
+        return raw.getvalue()
+    src, out = zipfile.ZipFile(io.BytesIO(raw.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zo:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]+"/>', dimension or b"", data)
+            zo.writestr(name, data)
+    return out.getvalue()
+
+
+def _far_cell(ws):
+    ws.append(["site_id", "company", "capacity_value"])
+    ws.append(["x", "y", "1"])
+    ws["SF200001"] = "far"
+
+
+def test_declared_range_bomb_is_refused_before_reading():
+    import time
+
+    data = _xlsx(_far_cell)
+    assert len(data) < 20_000
+    started = time.monotonic()
+    with pytest.raises(upload.UploadError, match=r"declares 200,001 rows × 500 columns.*refused before reading"):
+        upload.read_table_file(data, "bomb.xlsx")
+    assert time.monotonic() - started < 2
+
+
+def test_far_cell_without_declared_range_is_not_silently_dropped():
+    with pytest.raises(upload.UploadError, match=r"outside the header's 3 columns \(first at SF200001\)"):
+        upload.read_table_file(_xlsx(_far_cell, dimension=None), "bomb.xlsx")
+
+
+def test_understated_range_does_not_truncate():
+    def rows(ws):
+        ws.append(["a", "b"])
+        for i in range(50):
+            ws.append([str(i), "v"])
+
+    df = upload.read_table_file(_xlsx(rows, dimension=b'<dimension ref="A1:B2"/>'), "lie.xlsx")
+    assert len(df) == 50 and df["a"].tolist()[-1] == "49"
+
+
+def test_empty_rows_inside_a_sheet_are_skipped_with_a_note():
+    def rows(ws):
+        ws.append(["a", "b"])
+        ws.append(["1", "x"])
+        ws["A10"] = "2"
+
+    df = upload.read_table_file(_xlsx(rows), "gaps.xlsx")
+    assert df["a"].tolist() == ["1", "2"]
+    assert any("empty row" in n for n in df.attrs["notes"])

@@ -31,6 +31,7 @@ from workforce.text import safe_url
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_COLUMNS = 500
+MAX_CELLS = 5_000_000  # declared XLSX range (rows x columns), checked before any row is read
 MAX_UNCOMPRESSED = 300 * 1024 * 1024  # sum of XLSX members once inflated
 MAX_RATIO = 200  # per-member compression ratio (zip bombs are ~1000:1)
 MAX_MEMBERS = 2_000
@@ -242,12 +243,21 @@ def _read_xlsx(data: bytes, filename: str) -> pd.DataFrame:
         ws = sheets[0]
         if len(sheets) > 1:
             notes.append(f"Only the first sheet ({ws.title!r}) was read; the workbook has {len(sheets)}.")
-        rows = []
+        declared_rows, declared_cols = ws.max_row or 0, ws.max_column or 0  # the sheet's <dimension>, not read yet
+        if declared_rows * declared_cols > MAX_CELLS or declared_cols > MAX_COLUMNS or declared_rows > MAX_ROWS + 1:
+            raise UploadError(f"{filename}: the sheet declares {declared_rows:,} rows × {declared_cols:,} columns "
+                              f"(limits: {MAX_ROWS:,} rows, {MAX_COLUMNS} columns, {MAX_CELLS:,} cells); "
+                              "refused before reading. Save only the used range.")
+        ws.reset_dimensions()  # read the cells that exist, not the declared range (which may also understate them)
+        rows, cells = [], 0
         for i, row in enumerate(ws.iter_rows(values_only=True)):
             if i > MAX_ROWS:
                 raise UploadError(f"{filename}: more than {MAX_ROWS:,} data rows; split the file (nothing was imported)")
             if len(row) > MAX_COLUMNS:
                 raise UploadError(f"{filename}: more than {MAX_COLUMNS} columns in row {i + 1}")
+            cells += len(row)
+            if cells > MAX_CELLS:
+                raise UploadError(f"{filename}: more than {MAX_CELLS:,} cells; refused")
             rows.append(row)
     finally:
         wb.close()
@@ -260,7 +270,20 @@ def _read_xlsx(data: bytes, filename: str) -> pd.DataFrame:
         header.pop()
     if not header:
         raise UploadError(f"{filename}: no header row in the first sheet")
-    body = [[_cell_text(v) for v in r[: len(header)]] + [None] * (len(header) - len(r)) for r in rows[1:]]
+    outside = [(i + 1, j + 1) for i, r in enumerate(rows) for j in range(len(header), len(r))
+               if r[j] is not None and str(r[j]).strip() != ""]
+    if outside:
+        from openpyxl.utils import get_column_letter
+
+        first = f"{get_column_letter(outside[0][1])}{outside[0][0]}"
+        raise UploadError(f"{filename}: {len(outside)} cell(s) lie outside the header's {len(header)} columns "
+                          f"(first at {first}); give them a header or delete them (nothing was imported)")
+    blank = [i for i, r in enumerate(rows[1:], start=2) if all(v is None or str(v).strip() == "" for v in r)]
+    if blank:
+        notes.append(f"{len(blank)} empty row(s) skipped (first: row {blank[0]}).")
+    blank_set = set(blank)
+    body = [[_cell_text(v) for v in r[: len(header)]] + [None] * (len(header) - len(r))
+            for i, r in enumerate(rows[1:], start=2) if i not in blank_set]
     df = pd.DataFrame(body, columns=_dedupe(header), dtype="object").astype("string")
     df.attrs.update(format="xlsx", encoding="xlsx", delimiter=None, decimal=".", notes=notes)
     return df
