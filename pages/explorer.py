@@ -81,4 +81,4 @@ elif result:
 if state["sql_history"]:
     st.subheader(t("explorer.history", lang))
     for i, past in enumerate(state["sql_history"]):
-        st.button(past[:120].replace("\n", " "), key=f"sql_hist_{i}", on_click=_use, args=(past,), type="tertiary")
+        st.button(text.md(past[:120]), key=f"sql_hist_{i}", on_click=_use, args=(past,), type="tertiary")

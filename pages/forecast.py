@@ -26,7 +26,7 @@ cmp, w_cmp = fv.parse_choice(raw, "cmp", (*scenarios, "none"), "none")
 cmp = "none" if cmp == f.scenario else cmp
 alloc_key, w_key = fv.parse_choice(raw, "key", fv.KEY_CHOICES, "capacity")
 for warning in [*warnings, *(w for w in (w_by, w_cmp, w_key) if w)]:
-    st.warning(warning)
+    st.warning(text.md(warning))  # echoes URL text: escaped
 
 if not fv.assumptions():
     st.info(t("forecast.no_assumptions", lang))

@@ -28,3 +28,11 @@ def test_neutralise_formula_cells():
     assert out["n"].tolist()[0] == -1
     csv = export.to_csv_bytes(df).decode("utf-8-sig")
     assert "'=1+1" in csv and "\n=1+1" not in csv
+
+
+def test_md_breaks_autolinks_invisibly():
+    from workforce.text import WORD_JOINER, md
+
+    out = md("see https://evil.example/a, www.evil.example and a@evil.example")
+    assert "://" not in out and "www." not in out.lower() and "@e" not in out
+    assert out.replace(WORD_JOINER, "").replace("\\", "") == "see https://evil.example/a, www.evil.example and a@evil.example"

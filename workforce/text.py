@@ -7,6 +7,10 @@ import re
 from urllib.parse import urlparse
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# Streamlit's markdown (remark-gfm) autolinks bare URLs, www. names and e-mail addresses in *text*, after
+# escapes are resolved; an invisible word joiner (U+2060) breaks those patterns without changing what reads.
+_AUTOLINK = re.compile(r"(://|(?<![^\W_])www(?=\.)|@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -14,7 +18,8 @@ def md(text: object) -> str:
     """Escape text for Streamlit markdown: no links, HTML, emphasis or LaTeX survive."""
     if text is None:
         return ""
-    s = str(text)
+    s = _AUTOLINK.sub(lambda m: m.group(1)[0] + WORD_JOINER + m.group(1)[1:] if m.group(1) != "@"
+                      else "@" + WORD_JOINER, str(text))
     return _MD_SPECIAL.sub(r"\\\1", s).replace("\n", " ")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from workforce import db, params
+from workforce import db, params, text
 from workforce.i18n import country_name, t
 
 SHARED_KEYS = ("country", "level", "year", "lang", "scenario", "region")
@@ -49,7 +49,7 @@ def sidebar() -> params.Filters:
         st.selectbox(t("filter.scenario", lang), params.SCENARIOS, key="flt_scenario",
                      format_func=lambda s: t(f"scenario.{s}", lang), on_change=_store, args=("scenario",))
     for warning in st.session_state.pop("flt_warnings", []):
-        st.warning(warning, icon=None)
+        st.warning(text.md(warning), icon=None)  # echoes URL text: escaped
     filters = current()
     sync_url(filters)
     return filters
