@@ -79,3 +79,18 @@ def test_import_missing_file_and_other_kinds(tmp_path, capsys):
     assert main(["import", "plants", str(tmp_path / "p.csv")]) == 2
     assert main(["import", "programmes", str(tmp_path / "p.csv")]) == 2
     assert main(["import"]) == 2
+
+
+def test_import_eurostat_out_csv_neutralises_formula_cells(tmp_path, capsys):
+    import csv
+
+    from workforce.cli import main
+
+    f = tmp_path / "bad.tsv"
+    f.write_text("freq,unit,geo\\TIME_PERIOD\t2020 \t2021 \nA,=HYPERLINK(1),AT\t1.5 \t2 \nA,@SUM(1),DE\t3 \t: \n",
+                 encoding="utf-8")
+    out = tmp_path / "t.csv"
+    assert main(["import", "eurostat", str(f), "--dataset", "nama_10r_3gdp", "--out", str(out)]) == 0
+    capsys.readouterr()
+    cells = [c for row in csv.reader(out.open(encoding="utf-8")) for c in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "@"))], cells

@@ -182,3 +182,21 @@ def test_unknown_table_format():
     with pytest.raises(ValueError):
         export.table_bytes(DF, "docx")
     assert os.environ.get("BROWSER_PATH") or not _has_chromium()
+
+
+def test_provenance_header_lines_cannot_open_a_formula_cell():
+    import csv
+    import io
+
+    import pandas as pd
+
+    from workforce import export
+
+    df = pd.DataFrame({"source_title": ["x,=HYPERLINK(\"http://evil.example\",\"y\")"], "source_url": ["+1"],
+                       "as_of": ["@now"], "v": ["=1+1"]})
+    text = export.to_csv_with_provenance(df, export.provenance(df, view="t")).decode("utf-8-sig")
+    for row in csv.reader(io.StringIO(text)):
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@")), row
+    header = [r for r in csv.reader(io.StringIO(text)) if r and r[0].startswith("#")]
+    assert header and all(len(r) == 1 for r in header)

@@ -75,10 +75,16 @@ def provenance_lines(prov: dict | None) -> list[str]:
 
 def to_csv_with_provenance(df: pd.DataFrame, prov: dict | None) -> bytes:
     """CSV preceded by `# key: value` provenance lines (read back with `comment="#"`-free skiprows)."""
-    head = "".join("# " + line.replace("\n", " ").replace("\r", " ") + "\n" for line in provenance_lines(prov))
+    import csv
+
     buf = io.StringIO()
+    # each provenance line is ONE quoted cell starting with "#": uploaded text with commas and =, +, -, @
+    # (e.g. `x,=HYPERLINK(...)`) can never open a cell of its own
+    writer = csv.writer(buf, lineterminator="\n")
+    for line in provenance_lines(prov):
+        writer.writerow(["# " + line.replace("\n", " ").replace("\r", " ")])
     neutralise(df).to_csv(buf, index=False)
-    return ("\ufeff" + head + buf.getvalue()).encode("utf-8")
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def to_xlsx_bytes(df: pd.DataFrame, prov: dict | None = None, sheet: str = "data") -> bytes:

@@ -47,7 +47,9 @@ def _run_eurostat(args: argparse.Namespace) -> int:
         if args.out.suffix.lower() == ".parquet":
             df.to_parquet(args.out, index=False)
         else:
-            df.to_csv(args.out, index=False)
+            from workforce import export
+
+            export.neutralise(df).to_csv(args.out, index=False)  # cells starting with = + - @ neutralised
     summary = summarise(df)
     summary["file"] = str(path)
     _print_warnings(path.name, summary)
