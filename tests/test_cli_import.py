@@ -94,3 +94,15 @@ def test_import_eurostat_out_csv_neutralises_formula_cells(tmp_path, capsys):
     capsys.readouterr()
     cells = [c for row in csv.reader(out.open(encoding="utf-8")) for c in row]
     assert not [c for c in cells if c.startswith(("=", "+", "@"))], cells
+
+
+def test_import_eurostat_overflowing_number_is_a_warning_not_a_value(tmp_path, capsys):
+    import json
+
+    from workforce.cli import main
+
+    f = tmp_path / "inf.tsv"
+    f.write_text("freq,unit,geo\\TIME_PERIOD\t2020 \t2021 \nA,MIO_EUR,AT\t1e999 \t2 \n", encoding="utf-8")
+    assert main(["import", "eurostat", str(f), "--dataset", "nama_10r_3gdp"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["values"] == 1 and "1e999" in captured.err

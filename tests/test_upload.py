@@ -298,3 +298,19 @@ def test_empty_rows_inside_a_sheet_are_skipped_with_a_note():
     df = upload.read_table_file(_xlsx(rows), "gaps.xlsx")
     assert df["a"].tolist() == ["1", "2"]
     assert any("empty row" in n for n in df.attrs["notes"])
+
+
+def test_non_finite_and_implausible_numbers_are_rejected_in_plain_words():
+    df = pd.DataFrame({"site_id": ["a", "b", "c", "d", "e"], "company": ["x"] * 5, "site_name": ["s"] * 5,
+                       "country": ["HU"] * 5, "segment": ["cell"] * 5,
+                       "capacity_value": ["inf", "1e999", "5", "3", "4"], "capacity_unit": ["GWh"] * 5,
+                       "jobs_announced": ["10", "20", "1e9", "5", "6"], "status": ["announced"] * 5,
+                       "start_year": ["2026", "2027", "2028", "3000", "2029"],
+                       "source_url": ["https://a.example"] * 5, "source_title": ["t"] * 5,
+                       "as_of": ["2024-01-01"] * 5, "nuts_id": ["HU32"] * 5}).astype("string")
+    valid, rejected, _ = upload.validate(df, "plants")
+    reasons = dict(zip(rejected["row"].tolist(), rejected["reason"].tolist(), strict=True))
+    assert "is not a finite number" in reasons[2] and "is not a finite number" in reasons[3]
+    assert "jobs_announced: 1000000000 must be <= 50000" in reasons[4]
+    assert "start_year: 3000 must be <= 2100" in reasons[5] and "np.int64" not in reasons[5]
+    assert valid["site_id"].tolist() == ["e"]

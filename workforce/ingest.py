@@ -308,6 +308,7 @@ def _parse_cells(cells: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     v = pc.if_else(pc.equal(v, ":"), pa.scalar(None, pa.string()), v)
     value = pc.cast(v, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
     flags = pc.fill_null(pc.struct_field(ext, "f"), "").to_numpy(zero_copy_only=False).astype(object)
+    bad = bad | np.isinf(value)  # '1e999' overflows to inf: malformed, never a value
     value[bad] = np.nan
     return value, flags, bad
 

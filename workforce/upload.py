@@ -22,6 +22,7 @@ import re
 import zipfile
 from xml.etree.ElementTree import ParseError, XMLPullParser
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -41,9 +42,11 @@ ROW_COLUMN = "row"  # spreadsheet row number of each record (header = row 1)
 REASON_COLUMN = "reason"
 NUTS_COLUMNS = {"plants": ("nuts2", 2), "programmes": ("nuts2", 2), "partnerships": ("nuts2", 2),
                 "regions": ("nuts_id", None)}
-RANGES = {"lat": (-90, 90), "lon": (-180, 180), "jobs_announced": (0, None), "capacity_value": (0, None),
-          "capacity_per_year": (0, None), "eqf_level": (1, 8), "level": (0, 3),
-          "start_year": (1990, 2100), "year": (1990, 2100)}
+# Plausibility bounds (inclusive). Upper bounds are far above any real value (the largest announced battery
+# site is ~100 GWh / ~9,000 jobs) so only typos and hostile values are refused, with a row-level message.
+RANGES = {"lat": (-90, 90), "lon": (-180, 180), "jobs_announced": (0, 50_000), "capacity_value": (0, 2_000),
+          "capacity_per_year": (0, 100_000), "eqf_level": (1, 8), "level": (0, 3),
+          "start_year": (1990, 2100), "year": (1990, 2100), "value": (-1e12, 1e12)}
 
 
 class UploadError(ValueError):
@@ -390,6 +393,10 @@ def validate(df: pd.DataFrame, table: str, decimal: str | None = None,
         bad = numbers.isna() & values.notna()
         for i in bad[bad].index:
             reasons[i].append(f"{col}: {values[i]!r} is not a number")
+        infinite = numbers.notna() & ~np.isfinite(numbers.astype("float64"))
+        for i in infinite[infinite].index:
+            reasons[i].append(f"{col}: {values[i]!r} is not a finite number")
+        numbers = numbers.where(~infinite)
         if kind == "int":
             frac = numbers.notna() & ((numbers % 1) != 0)
             for i in frac[frac].index:
@@ -425,6 +432,11 @@ def validate(df: pd.DataFrame, table: str, decimal: str | None = None,
 _CHECK_WORDS = {"greater_than_or_equal_to": ">=", "less_than_or_equal_to": "<="}
 
 
+def _plain(value):
+    """A numpy scalar as the plain Python value (messages say 3000, not np.int64(3000))."""
+    return value.item() if hasattr(value, "item") and not isinstance(value, (str, bytes)) else value
+
+
 def _pandera_reasons(typed: pd.DataFrame, spec: TableSpec, reasons: dict[int, list[str]]) -> None:
     schema = pandera_schema(spec)
     try:
@@ -447,7 +459,7 @@ def _pandera_reasons(typed: pd.DataFrame, spec: TableSpec, reasons: dict[int, li
             text = f"{col}: {value!r} is not one of {', '.join(spec.enums[col])}"
         else:
             words = re.sub(r"^(\w+)\((.*)\)$", lambda m: f"{_CHECK_WORDS.get(m[1], m[1])} {m[2]}", check)
-            text = f"{col}: {value!r} must be {words}"
+            text = f"{col}: {_plain(value)!r} must be {words}"
         if text not in reasons[int(idx)]:
             reasons[int(idx)].append(text)
 
