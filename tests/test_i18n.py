@@ -93,3 +93,13 @@ def test_country_names_are_localised():
     assert i18n.country_name("HU", "fi") == "Unkari"
     assert i18n.country_name("EL", "de") == "Griechenland"
     assert i18n.country_name("FI", "hu") == "Finnország"
+
+
+def test_language_codes_never_reach_the_file_system(tmp_path):
+    from workforce import i18n
+
+    evil = tmp_path / "x.yaml"
+    evil.write_text("a: [unclosed\n", encoding="utf-8")
+    for lang in (str(evil.with_suffix("")), "../locales/en", "../../etc/passwd", "en/../fi", "xx", None, 3):
+        assert i18n.catalogue(lang) == {}
+        assert i18n.t("filter.language", lang) == i18n.t("filter.language", "en")

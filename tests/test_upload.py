@@ -264,14 +264,10 @@ def _far_cell(ws):
 
 
 def test_declared_range_bomb_is_refused_before_reading():
-    import time
-
     data = _xlsx(_far_cell)
     assert len(data) < 20_000
-    started = time.monotonic()
     with pytest.raises(upload.UploadError, match=r"declares 200,001 rows × 500 columns.*refused before reading"):
         upload.read_table_file(data, "bomb.xlsx")
-    assert time.monotonic() - started < 2
 
 
 def test_far_cell_without_declared_range_is_not_silently_dropped():
@@ -314,3 +310,22 @@ def test_non_finite_and_implausible_numbers_are_rejected_in_plain_words():
     assert "jobs_announced: 1000000000 must be <= 50000" in reasons[4]
     assert "start_year: 3000 must be <= 2100" in reasons[5] and "np.int64" not in reasons[5]
     assert valid["site_id"].tolist() == ["e"]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_read_with_a_note(codec):
+    data = "nuts_id,value\nHU32,1.5\nFI1D,2\n".encode(codec)
+    df = upload.read_table_file(data, "x.csv")
+    assert df["nuts_id"].tolist() == ["HU32", "FI1D"]
+    assert any("UTF-16" in n for n in df.attrs["notes"])
+
+
+def test_many_distinct_unknown_codes_are_bounded():
+    n = 5000
+    df = pd.DataFrame({"nuts_id": [f"QQ{i}" for i in range(n)], "indicator": ["x"] * n, "year": ["2020"] * n,
+                       "value": ["1"] * n, "unit": ["u"] * n, "source_url": ["https://a.example"] * n,
+                       "source_title": ["t"] * n, "as_of": ["2024"] * n, "dataset": ["d"] * n}).astype("string")
+    valid, rejected, messages = upload.validate(df, "regions")
+    assert len(rejected) == n and any("suggestions are given for the first" in m for m in messages)
+    hinted = rejected["reason"].str.contains("did you mean").sum()
+    assert hinted <= upload.MAX_SUGGESTIONS

@@ -19,13 +19,20 @@ DEFAULT = "en"
 
 @lru_cache(maxsize=8)
 def catalogue(lang: str) -> dict[str, str]:
-    path = LOCALES_DIR / f"{lang}.yaml"
-    if not path.is_file():
+    """The catalogue of a language from the closed list `languages()`; anything else (a path, an unknown code)
+    is never joined into a file name and gets {} (callers fall back to English)."""
+    if not isinstance(lang, str) or lang not in _known_languages():
         return {}
+    path = LOCALES_DIR / f"{lang}.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path.name}: expected a mapping of key: text")
     return {str(k): str(v) for k, v in data.items()}
+
+
+@lru_cache(maxsize=1)
+def _known_languages() -> frozenset[str]:
+    return frozenset(languages())
 
 
 def languages() -> list[str]:
@@ -39,6 +46,8 @@ def t(key: str, lang: str = DEFAULT, **values) -> str:
 
 
 def path_for(lang: str) -> Path:
+    if lang not in _known_languages():
+        raise ValueError(f"unknown language {str(lang)[:20]!r}; use one of {', '.join(languages())}")
     return LOCALES_DIR / f"{lang}.yaml"
 
 

@@ -32,6 +32,7 @@ from workforce.text import safe_url
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_COLUMNS = 500
+MAX_SUGGESTIONS = 100  # distinct unknown codes that get a "did you mean" hint
 MAX_CELLS = 5_000_000  # declared XLSX range (rows x columns), checked before any row is read
 MAX_UNCOMPRESSED = 300 * 1024 * 1024  # sum of XLSX members once inflated
 MAX_RATIO = 200  # per-member compression ratio (zip bombs are ~1000:1)
@@ -75,7 +76,16 @@ def _read_text(data: bytes, filename: str) -> pd.DataFrame:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         text, encoding = data.decode("utf-16"), "utf-16"
     elif b"\x00" in data[:4096]:
-        raise UploadError(f"{filename}: not a text or XLSX file (binary content); upload CSV, TSV or XLSX")
+        encoding = _utf16_without_bom(data[:4096])
+        if encoding is None:
+            raise UploadError(f"{filename}: not a text or XLSX file (binary content); upload CSV, TSV or XLSX")
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            raise UploadError(f"{filename}: looks like UTF-16 text without a byte-order mark but does not decode; "
+                              "save the file as UTF-8 CSV") from None
+        notes.append("The file is UTF-16 without a byte-order mark; it was read as "
+                     f"{'little' if encoding.endswith('le') else 'big'}-endian UTF-16.")
     elif data[:3] == b"\xef\xbb\xbf":
         text, encoding = _decode(data[3:], "utf-8", filename), "utf-8-sig"
     else:
@@ -111,6 +121,19 @@ def _read_text(data: bytes, filename: str) -> pd.DataFrame:
         notes.append("Numbers use a decimal comma (e.g. 1,5); they were read as decimals.")
     df.attrs.update(format="csv", encoding=encoding, delimiter=delimiter, decimal=decimal, notes=notes)
     return df
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when the zero bytes sit at odd/even positions like ASCII text in UTF-16."""
+    head = head[: len(head) // 2 * 2]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def _decode(data: bytes, encoding: str, filename: str) -> str:
@@ -510,9 +533,12 @@ def _check_nuts(typed: pd.DataFrame, table: str, reasons: dict[int, list[str]], 
     hints: dict[str, str] = {}
     for i in ok[~ok].index:
         code = codes[i]
-        if code not in hints:
-            hints[code] = _did_you_mean(code, known, level, names)
-        reasons[i].append(f"{col}: unknown NUTS code {code!r}" + hints[code])
+        if code not in hints:  # "did you mean" costs ~ms per code: only the first MAX_SUGGESTIONS distinct codes
+            hints[code] = _did_you_mean(code, known, level, names) if len(hints) < MAX_SUGGESTIONS else ""
+        reasons[i].append(f"{col}: unknown NUTS code {str(code)[:40]!r}" + hints[code])
+    if len(hints) > MAX_SUGGESTIONS:
+        messages.append(f"{len(hints):,} distinct unknown NUTS codes in {col}; suggestions are given for the "
+                        f"first {MAX_SUGGESTIONS} only.")
     if mapped_n:
         messages.append(f"{mapped_n} NUTS 2021 (or older) code(s) in {col} were mapped to NUTS 2024.")
     return messages
@@ -541,13 +567,16 @@ def _fill_region_fields(typed: pd.DataFrame, reasons: dict[int, list[str]], nuts
 
 def _did_you_mean(code: str, known: pd.DataFrame, level: int | None, names: dict[str, str]) -> str:
     pool = known if level is None else known[known["level"].astype(int) == level]
+    up = str(code).strip().upper()[:40]
+    same_country = pool[pool["nuts_id"].str[:2] == up[:2]]
+    if len(same_country) and len(up) <= 5:  # a code-like value: compare within its country
+        pool = same_country
     ids = pool["nuts_id"].tolist()
-    up = str(code).strip().upper()
     hits = difflib.get_close_matches(up, ids, n=12, cutoff=0.6)
     hits = sorted(hits, key=lambda h: -len(_common_prefix(h, up)))[:3]  # stable: keeps difflib order on ties
     if not hits:  # maybe a region name was typed
         by_name = {str(n).lower(): i for i, n in zip(pool["nuts_id"], pool["name"], strict=False)}
-        hits = [by_name[n] for n in difflib.get_close_matches(str(code).lower(), list(by_name), n=3, cutoff=0.7)]
+        hits = [by_name[n] for n in difflib.get_close_matches(str(code).lower()[:80], list(by_name), n=3, cutoff=0.7)]
     if not hits:
         return ""
     return "; did you mean " + " or ".join(f"{h} ({names.get(h, '')})" for h in hits) + "?"
