@@ -26,6 +26,7 @@ def sidebar() -> params.Filters:
     if "filters" not in st.session_state:
         raw = {k: st.query_params.get_all(k) for k in st.query_params}
         parsed, warnings = params.parse(raw, set(names))
+        parsed = _region_2024(parsed, warnings)
         st.session_state["filters"] = parsed
         st.session_state["flt_warnings"] = warnings
     for key in ("country", "level", "year", "lang", "scenario"):
@@ -53,6 +54,34 @@ def sidebar() -> params.Filters:
     filters = current()
     sync_url(filters)
     return filters
+
+
+def _region_2024(f: params.Filters, warnings: list[str]) -> params.Filters:
+    """?region= of any NUTS vintage (2010–2024): mapped to NUTS 2024 with a notice, or dropped with a clear
+    message when it was split or is unknown — never an exception."""
+    from dataclasses import replace
+
+    from workforce import geo
+
+    if not f.region:
+        return f
+    try:
+        mapping, _ = geo.to_nuts2024([f.region])
+        row = mapping.iloc[0]
+    except Exception:  # noqa: BLE001 - geometry files missing: keep the code as given
+        return f
+    target = str(row["nuts_id_2024"] or "")
+    if target == f.region:
+        return f
+    if target:
+        warnings.append(f"Region code {f.region} ({row['source'] or 'older NUTS'}) is {target} in NUTS 2024; "
+                        f"showing {target}.")
+        return replace(f, region=target)
+    reason = {"split": "was split in NUTS 2024", "boundary_change": "changed its boundary in NUTS 2024",
+              "unknown": "is not a NUTS code of 2010–2024"}.get(str(row["relation"]), "has no single NUTS 2024 region")
+    note = f" ({row['note']})" if row["note"] else ""
+    warnings.append(f"Region code {f.region} {reason}{note}; pick a region on the map.")
+    return replace(f, region=None)
 
 
 ALL_EUROPE = "*"  # the country selectbox's "All of Europe" option (None shows a placeholder)

@@ -84,8 +84,9 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
     with st.expander(t("panel.sources", lang)):
         import pandas as _pd
 
-        cited = _pd.concat([d[["source_title", "source_url", "as_of"]] for d in (plants, programmes, partnerships,
-                                                                                  indicators) if not d.empty])
+        parts = [d[["source_title", "source_url", "as_of"]] for d in (plants, programmes, partnerships, indicators)
+                 if not d.empty]
+        cited = _pd.concat(parts) if parts else _pd.DataFrame(columns=["source_title", "source_url", "as_of"])
         sources_footnote(cited, lang, limit=40)
 
 
