@@ -12,6 +12,7 @@ COMMANDS = {
     "queries": ("bench.queries", "page-shaped aggregations at scale (DuckDB vs pandas) + every real query"),
     "pages": ("bench.pages", "AppTest rerun per page (cold/warm), NUTS-2 map figure bytes, peak RSS"),
     "load": ("bench.load", "N concurrent Streamlit websocket sessions: time to first chart, errors"),
+    "browser": ("bench.browser", "headless Chromium: first chart painted, script idle, bytes, repaint; 4x CPU throttle"),
     "sandbox": ("bench.sandbox", "hostile explorer queries: worker wall time and peak RSS, viewers' query times"),
     "soak": ("bench.soak", "N viewers cycling pages for M minutes: server RSS growth, sessions, errors"),
 }

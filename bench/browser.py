@@ -1,0 +1,232 @@
+"""`python -m bench browser`: what a person waits for, measured in headless Debian Chromium (issue 19).
+
+For every page: a fresh browser context (no HTTP cache), navigation → first Plotly chart painted (the first
+`.js-plotly-plot` with a drawn `.main-svg`, or a map canvas) → script idle (Streamlit's status widget gone),
+bytes received (HTTP + websocket frames, from the DevTools protocol); then a returning visitor (same context,
+warm HTTP cache); then interactions (country, year, metric) → chart repainted (the last mutation inside a
+chart once the DOM has been quiet for 150 ms). Each figure is p50/p95 over --runs, also at a 4× CPU throttle
+(`Emulation.setCPUThrottlingRate`, a policymaker's laptop). The floor — a bare Streamlit page with one Plotly
+chart (`bench/floor_app.py`) — is served and measured in the same run. A cold figure starts a new server
+process: server start → first chart painted. Loopback only; never `playwright install`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+from bench.common import emit, note, percentile
+from workforce import ROOT
+
+CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
+PAGES = ("/", "/regions", "/forecast", "/training", "/partnerships", "/present", "/sources", "/explorer")
+CHART = "document.querySelector('.js-plotly-plot .main-svg, .js-plotly-plot canvas')"
+IDLE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
+# Records the last DOM change inside a chart (a mutation under .js-plotly-plot or an added chart) and the
+# last change anywhere (for "quiet").
+OBSERVER = """
+() => { window.__lastMutation = performance.now(); window.__lastChart = 0; window.__mutations = 0;
+  const inChart = (n) => n && n.nodeType === 1 && (n.closest('.js-plotly-plot') || n.querySelector('.js-plotly-plot'));
+  new MutationObserver((records) => { const now = performance.now(); window.__lastMutation = now;
+    for (const r of records) {
+      if (inChart(r.target) || [...r.addedNodes].some(inChart)) { window.__lastChart = now; window.__mutations++; break; }
+    } }).observe(document.body, {subtree: true, childList: true, attributes: true}); }
+"""
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--runs", type=int, default=5, help="fresh-context runs per page and throttle (default 5)")
+    parser.add_argument("--pages", nargs="*", default=list(PAGES), help="page paths (default: all)")
+    parser.add_argument("--throttle", type=float, nargs="*", default=[1.0, 4.0], help="CPU throttle rates")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per navigation")
+    parser.add_argument("--no-cold", action="store_true", help="skip the new-server-process figures")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(script, port: int) -> tuple[subprocess.Popen, float]:
+    """A production-like server for `script`; returns (process, seconds until /_stcore/health said ok)."""
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    env = {**os.environ, "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2")}
+    log = open(ROOT / ".cache" / f"bench-browser-{port}.log", "w")  # noqa: SIM115 - lives as long as the server
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
+                return proc, time.perf_counter() - t0
+        except OSError:
+            time.sleep(0.1)
+    proc.terminate()
+    raise SystemExit(f"streamlit {script} did not become healthy within 90 s")
+
+
+class Meter:
+    """One context + page with loopback-only routing and byte counting through the DevTools protocol."""
+
+    def __init__(self, browser, throttle: float):
+        from urllib.parse import urlparse
+
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.page = self.context.new_page()
+        self.page.route("**/*", lambda r: r.continue_() if (urlparse(r.request.url).hostname or "") in
+                        ("127.0.0.1", "localhost") or r.request.url.startswith(("data:", "blob:")) else r.abort())
+        self.cdp = self.context.new_cdp_session(self.page)
+        self.cdp.send("Network.enable")
+        if throttle != 1.0:
+            self.cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+        self.bytes = 0
+        self.cdp.on("Network.loadingFinished", lambda e: self._add(e.get("encodedDataLength", 0)))
+        self.cdp.on("Network.webSocketFrameReceived",
+                    lambda e: self._add(len(e.get("response", {}).get("payloadData", "")) * 3 // 4))
+
+    def _add(self, n) -> None:
+        self.bytes += int(n or 0)
+
+    def visit(self, url: str, timeout: float) -> dict:
+        self.bytes = 0
+        t0 = time.perf_counter()
+        self.page.goto(url, wait_until="commit", timeout=timeout * 1000)
+        self.page.wait_for_function(CHART, timeout=timeout * 1000, polling=20)
+        painted = (time.perf_counter() - t0) * 1000
+        self.page.wait_for_timeout(100)
+        self.page.wait_for_function(IDLE, timeout=timeout * 1000, polling=50)
+        idle = (time.perf_counter() - t0) * 1000
+        return {"painted_ms": painted, "idle_ms": idle, "bytes": self.bytes}
+
+    def repaint(self, action, timeout: float) -> float | None:
+        """ms from the action to the chart's last mutation once the page is quiet (None: nothing repainted)."""
+        self.page.evaluate(OBSERVER)
+        start = self.page.evaluate("performance.now()")
+        action(self.page)
+        self.page.wait_for_timeout(300)
+        self.page.wait_for_function(IDLE, timeout=timeout * 1000, polling=50)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            quiet = self.page.evaluate("performance.now() - window.__lastMutation")
+            if quiet > 150:
+                break
+            self.page.wait_for_timeout(50)
+        last, n = self.page.evaluate("[window.__lastChart, window.__mutations]")
+        return (last - start) if n else None
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _select_country(page) -> None:
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1)
+    box.click()
+    page.keyboard.type("Hungary")
+    page.keyboard.press("Enter")
+
+
+def _year_right(page) -> None:
+    page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] [tabindex="0"]').first.focus()
+    page.keyboard.press("ArrowRight")
+
+
+def _metric(page) -> None:
+    box = page.locator('[data-testid="stSelectbox"]', has_text="Metric").first
+    box.click()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+
+
+INTERACTIONS = {"country": ("/regions", _select_country), "year": ("/regions", _year_right),
+                "metric": ("/regions", _metric)}
+
+
+def _emit_series(name: str, values: list[float], unit: str, **extra) -> None:
+    if not values:
+        emit(name, None, unit, 0, **extra)
+        return
+    emit(name + ".p50", percentile(values, 50), unit, len(values), **extra)
+    emit(name + ".p95", percentile(values, 95), unit, len(values), **extra)
+
+
+def run(args) -> int:
+    from playwright.sync_api import sync_playwright
+
+    (ROOT / ".cache").mkdir(exist_ok=True)
+    floor_port, app_port = _free_port(), _free_port()
+    servers = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                         args=["--no-sandbox", "--disable-gpu", "--no-first-run",
+                                               "--disable-background-networking", "--disable-component-update"])
+            if not args.no_cold:  # a new server process: start → first chart painted (floor, then atlas)
+                for label, script, port in (("floor", ROOT / "bench" / "floor_app.py", floor_port),
+                                            ("atlas", ROOT / "app.py", app_port)):
+                    t0 = time.perf_counter()
+                    proc, healthy_s = start(script, port)
+                    servers.append(proc)
+                    meter = Meter(browser, 1.0)
+                    first = meter.visit(f"http://127.0.0.1:{port}/", args.timeout)
+                    meter.close()
+                    emit(f"browser.{label}.new_process_to_first_chart_painted_ms", (time.perf_counter() - t0) * 1000,
+                         "ms", None, server_healthy_ms=round(healthy_s * 1000), first_visit_ms=round(first["painted_ms"]))
+            else:
+                for script, port in ((ROOT / "bench" / "floor_app.py", floor_port), (ROOT / "app.py", app_port)):
+                    servers.append(start(script, port)[0])
+            for rate in args.throttle:
+                tag = f"cpu{rate:g}x"
+                targets = [("floor", f"http://127.0.0.1:{floor_port}/")]
+                targets += [(("overview" if p == "/" else p.strip("/")), f"http://127.0.0.1:{app_port}{p}")
+                            for p in args.pages]
+                for label, url in targets:
+                    painted, idle, sizes, returning = [], [], [], []
+                    for _ in range(args.runs):
+                        meter = Meter(browser, rate)
+                        try:
+                            r = meter.visit(url, args.timeout)
+                            painted.append(r["painted_ms"])
+                            idle.append(r["idle_ms"])
+                            sizes.append(r["bytes"])
+                            returning.append(meter.visit(url, args.timeout)["painted_ms"])  # warm HTTP cache
+                        except Exception as exc:  # noqa: BLE001 - a failed run is a figure, not a crash
+                            note(f"{label} {tag}: {type(exc).__name__}: {str(exc)[:120]}")
+                        finally:
+                            meter.close()
+                    _emit_series(f"browser.{label}.{tag}.fresh_context_first_chart_painted_ms", painted, "ms")
+                    _emit_series(f"browser.{label}.{tag}.fresh_context_script_idle_ms", idle, "ms")
+                    _emit_series(f"browser.{label}.{tag}.returning_visitor_first_chart_painted_ms", returning, "ms")
+                    if sizes:
+                        emit(f"browser.{label}.{tag}.bytes_received_first_visit", percentile(sizes, 50), "B",
+                             len(sizes))
+                for name, (path, action) in INTERACTIONS.items():
+                    times = []
+                    for _ in range(args.runs):
+                        meter = Meter(browser, rate)
+                        try:
+                            meter.visit(f"http://127.0.0.1:{app_port}{path}", args.timeout)
+                            ms = meter.repaint(action, args.timeout)
+                            if ms is not None:
+                                times.append(ms)
+                        except Exception as exc:  # noqa: BLE001
+                            note(f"interaction {name} {tag}: {type(exc).__name__}: {str(exc)[:120]}")
+                        finally:
+                            meter.close()
+                    _emit_series(f"browser.interaction.{name}.{tag}.chart_repainted_ms", times, "ms", page=path)
+            browser.close()
+    finally:
+        for proc in servers:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return 0
