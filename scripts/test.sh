@@ -12,6 +12,12 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v a
     || echo "warning: could not install chromium; browser tests will be skipped outside CI" >&2
 fi
 
+# PostgreSQL for the store tests (tests/conftest.py starts and stops a throw-away cluster; Debian package).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+    || echo "warning: could not install postgresql; store tests fail under CI" >&2
+fi
+
 # Unicode TTF for PDF briefs (workforce.export.brief_pdf); without it they fall back to a core font.
 if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null) \

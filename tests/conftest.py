@@ -223,3 +223,53 @@ def browser_page(_browser, request):
         if probe_404 in console_errors:
             console_errors.remove(probe_404)
     assert not console_errors, f"console errors: {console_errors[:5]}"
+
+
+# ---------------------------------------------------------------- PostgreSQL for the store tests (issue 20)
+def _pg_bin(name: str) -> str | None:
+    import glob
+
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return found[-1] if found else shutil.which(name)
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory):
+    """A throw-away PostgreSQL cluster started for the test session (Debian `postgresql` binaries; run as the
+    `postgres` user when the tests run as root), or WORKFORCE_TEST_PG_URL when CI provides one."""
+    import socket
+    import subprocess
+
+    if os.environ.get("WORKFORCE_TEST_PG_URL"):
+        yield os.environ["WORKFORCE_TEST_PG_URL"]
+        return
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if not initdb or not pg_ctl:
+        missing("PostgreSQL binaries (Debian package postgresql) not installed")
+    import tempfile
+    from pathlib import Path
+
+    base = Path(tempfile.mkdtemp(prefix="workforce-pg-"))  # not under pytest's 0700 root-only temp directory
+    data, sock = base / "data", base / "sock"
+    sock.mkdir()
+    prefix: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        import pwd
+
+        pw = pwd.getpwnam("postgres")
+        for p in (base, sock):
+            os.chown(p, pw.pw_uid, pw.pw_gid)
+        os.chmod(base, 0o755)
+        prefix = ["runuser", "-u", "postgres", "--"]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    subprocess.run([*prefix, initdb, "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync"],
+                   check=True, capture_output=True)
+    subprocess.run([*prefix, pg_ctl, "-D", str(data), "-w", "-l", str(base / "log"), "-o",
+                    f"-k {sock} -p {port} -c listen_addresses='' -c fsync=off", "start"], check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://postgres@/postgres?host={sock}&port={port}"
+    finally:
+        subprocess.run([*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)

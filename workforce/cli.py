@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("workforce.commands.export", "export a view: chart png/svg/pdf/json, table csv/xlsx/parquet, deck pptx, brief pdf"),
     "gap": ("workforce.commands.gap", "training need vs programme capacity by region x role x year (CSV)"),
     "overlaps": ("workforce.commands.overlaps", "programme pairs with overlapping roles at the same EQF level (CSV)"),
+    "store": ("workforce.commands.store", "contributions database: upgrade | downgrade | backup | restore | grant | status"),
     "whitespots": ("workforce.commands.whitespots", "roles with demand but no programme in the region (CSV)"),
 }
 
