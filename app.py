@@ -18,6 +18,8 @@ PAGES = [
     st.Page("pages/explorer.py", title=t("nav.explorer", lang), url_path="explorer"),
     st.Page("pages/present.py", title=t("nav.present", lang), url_path="present"),
     st.Page("pages/sources.py", title=t("nav.sources", lang), url_path="sources"),
+    st.Page("pages/contribute.py", title=t("nav.contribute", lang), url_path="contribute"),
+    st.Page("pages/review.py", title=t("nav.review", lang), url_path="review"),
 ]
 
 page = st.navigation(PAGES)

@@ -37,6 +37,9 @@ PAGES = {
     "present": lambda at: len(at.title) >= 1 and any("data:image/png;base64" in h.value for h in at.get("html")),
     "sources": lambda at: len(at.dataframe) >= 2,
     "explorer": lambda at: len(at.text_area) == 1 and len(at.expander) >= 1,
+    # read-only by default: no sign-in configured, so no form, and a note on how to enable contributions
+    "contribute": lambda at: not at.text_input and any("not enabled" in i.value for i in at.info),
+    "review": lambda at: not at.text_input and not at.button and any("not enabled" in i.value for i in at.info),
 }
 
 

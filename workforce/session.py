@@ -24,11 +24,36 @@ def catalog_table(name: str) -> pd.DataFrame:
     return db.catalog_table(name)
 
 
+@st.cache_data(ttl=30, show_spinner=False)
+def contribution_frames() -> dict[str, pd.DataFrame]:
+    """Catalog tables with the store's approved contributions (issue 20), refreshed every 30 s for every viewer
+    without a restart; {} when no store is configured (WORKFORCE_STORE_URL unset and no .data/store.sqlite) or
+    it cannot be read (the atlas then shows the curated data only)."""
+    from workforce import contributions, store
+
+    if not store.configured():
+        return {}
+    try:
+        eng = store.engine()
+        try:
+            approved = {kind: store.approved(eng, kind) for kind in ("plant_event", "programme", "partnership")}
+        finally:
+            eng.dispose()
+    except Exception:  # noqa: BLE001 - an unreachable or not-yet-migrated store must not break a page
+        return {}
+    return contributions.catalog_rows(approved, catalog_table)
+
+
 def session_frames() -> dict[str, pd.DataFrame]:
-    """Catalog table ∪ this session's uploaded rows (uploaded rows replace the same ids)."""
+    """Catalog table (with approved contributions) ∪ this session's uploaded rows (uploaded rows replace the
+    same ids)."""
     from workforce import upload
 
-    return {name: upload.merge(catalog_table(name), df, name) for name, df in uploads().items() if len(df)}
+    frames = dict(contribution_frames())
+    for name, df in uploads().items():
+        if len(df):
+            frames[name] = upload.merge(frames.get(name, catalog_table(name)), df, name)
+    return frames
 
 
 def run(name: str, **query_params) -> pd.DataFrame:

@@ -94,6 +94,11 @@ class User:
     name: str | None = None
 
 
+def configured() -> bool:
+    """A store exists to read: WORKFORCE_STORE_URL is set, or the embedded SQLite file was created."""
+    return bool(os.environ.get("WORKFORCE_STORE_URL")) or DEFAULT_PATH.is_file()
+
+
 def url_from_env() -> str:
     return os.environ.get("WORKFORCE_STORE_URL") or f"sqlite:///{DEFAULT_PATH}"
 
@@ -186,7 +191,8 @@ def grant(eng: sa.Engine, subject: str, role: str, granted_by: str = "cli", emai
 
 _REGION = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,3}$")
 PAYLOAD_FIELDS = {
-    "plant_event": {"site_id": True, "event": True, "value": False, "unit": False, "date": True, "note": False},
+    "plant_event": {"site_id": True, "event": True, "status": False, "value": False, "unit": False, "date": True,
+                    "note": False},
     "programme": {"provider": True, "programme": True, "city": True, "country": True, "capacity_per_year": False,
                   "eqf_level": False, "role": False},
     "partnership": {"industry_party": True, "education_party": True, "city": False, "country": True, "note": False},
@@ -194,6 +200,8 @@ PAYLOAD_FIELDS = {
                        "train_in_house": False},
 }
 PLANT_EVENTS = ("status", "capacity", "jobs_target", "headcount")
+PLANT_STATUSES = ("operating", "under_construction", "announced", "paused", "cancelled")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def _clean_payload(kind: str, payload: dict) -> dict:
@@ -215,8 +223,15 @@ def _clean_payload(kind: str, payload: dict) -> dict:
         if value is None and required:
             raise StoreError(f"{name} is required")
         out[name] = value
-    if kind == "plant_event" and out["event"] not in PLANT_EVENTS:
-        raise StoreError(f"event must be one of {', '.join(PLANT_EVENTS)}")
+    if kind == "plant_event":
+        if out["event"] not in PLANT_EVENTS:
+            raise StoreError(f"event must be one of {', '.join(PLANT_EVENTS)}")
+        if out["event"] == "status" and out["status"] not in PLANT_STATUSES:
+            raise StoreError(f"a status event needs a status: {', '.join(PLANT_STATUSES)}")
+        if out["event"] != "status" and out["value"] is None:
+            raise StoreError("a capacity, jobs or headcount event needs a value")
+        if not _DATE.match(str(out["date"])) or str(out["date"]) > dt.date.today().isoformat():
+            raise StoreError("date must be YYYY, YYYY-MM or YYYY-MM-DD and not in the future")
     if kind == "needs_response":
         try:
             out["year"], out["hires"] = int(out["year"]), int(out["hires"])

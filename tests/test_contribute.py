@@ -1,0 +1,118 @@
+"""Contributions end to end in AppTest (issue 20): anonymous visitors never reach a form; a contributor's plant
+event, once a reviewer approves it, shows on /regions and in the plant's timeline; a rejected one never does.
+(The real OIDC sign-in is exercised in the browser; here the signed-in person is injected at the seam.)"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from workforce import ROOT, store
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "atlas",
+        "client_secret": "s", "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration"}
+
+
+@pytest.fixture
+def store_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path}/store.sqlite"
+    monkeypatch.setenv("WORKFORCE_STORE_URL", url)
+    store.upgrade(url)
+    eng = store.engine(url)
+    store.grant(eng, "alice", "contributor")
+    store.grant(eng, "bob", "reviewer")
+    eng.dispose()
+    from workforce.ui import access
+
+    access.store_engine.clear()
+    return url
+
+
+def _page(page: str, who: str | None, monkeypatch, auth: bool = True) -> AppTest:
+    from workforce.ui import access
+
+    if who is None:
+        monkeypatch.setattr(access, "signed_in", lambda: None)
+    else:
+        monkeypatch.setattr(access, "signed_in", lambda: store.user(access.engine(), who))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if auth:
+        at.secrets["auth"] = AUTH
+    at.run()
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("page", ["contribute", "review"])
+def test_anonymous_users_get_no_form(page, store_url, monkeypatch):
+    at = _page(page, None, monkeypatch)
+    assert not at.text_input and not at.get("form")
+    assert [b.key for b in at.button] == ["auth_login"]
+    at = _page(page, None, monkeypatch, auth=False)
+    assert not at.text_input and not at.button
+
+
+def test_contributor_cannot_review(store_url, monkeypatch):
+    at = _page("review", "alice", monkeypatch)
+    assert any("needs one of these roles" in w.value for w in at.warning)
+    assert not [b for b in at.button if str(b.key).startswith("rv_")]
+
+
+def _send_plant_event(at: AppTest, status: str, url: str) -> None:
+    at.text_input(key="c_pe_site").set_value("hu-catl-debrecen")
+    at.selectbox(key="c_pe_event").set_value("status")
+    at.selectbox(key="c_pe_status").set_value(status)
+    at.text_input(key="c_pe_date").set_value("2026-11")
+    at.text_input(key="c_pe_region").set_value("HU32")
+    at.text_input(key="c_pe_url").set_value(url)
+    at.text_input(key="c_pe_title").set_value("Company news")
+    next(b for b in at.button if "contrib_plant_event" in str(b.id) or b.label == "Send for review").click()
+    at.run()
+
+
+def test_approved_change_shows_and_rejected_never_does(store_url, monkeypatch):
+    at = _page("contribute", "alice", monkeypatch)
+    _send_plant_event(at, "paused", "https://example.org/news/paused")
+    assert any("waiting for review" in s.value for s in at.success), [e.value for e in at.error]
+    at = _page("contribute", "alice", monkeypatch)
+    _send_plant_event(at, "cancelled", "https://example.org/news/cancelled")
+    frame = store.submissions_frame(store.engine(store_url))
+    first, second = sorted(frame["id"].tolist())
+
+    review = _page("review", "bob", monkeypatch)
+    review.text_input(key=f"rv_reason_{second}").set_value("the source does not say so")
+    review.button(key=f"rv_reject_{second}").click()
+    review.run()
+    review.button(key=f"rv_approve_{first}").click()
+    review.run()
+    states = dict(zip(*[store.submissions_frame(store.engine(store_url))[c] for c in ("id", "state")], strict=True))
+    assert states == {first: "approved", second: "rejected"}
+
+    from workforce import session
+
+    session.contribution_frames.clear()
+    frames = session.contribution_frames()
+    plant = frames["plants"].set_index("site_id").loc["hu-catl-debrecen"]
+    assert plant["status"] == "paused" and "reviewed by bob" in plant["notes"]
+    history = frames["plant_history"]
+    mine = history[history["source_url"].astype(str).str.startswith("https://example.org/news/")]
+    assert mine["status"].tolist() == ["paused"]  # the rejected "cancelled" never appears
+
+    from workforce.ui import access
+
+    monkeypatch.setattr(access, "signed_in", lambda: None)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["region"] = "HU32"
+    at.run()
+    at.switch_page("pages/regions.py")
+    at.run()
+    assert not at.exception
+    shown = [df.value for df in at.dataframe]
+    catl = [d for d in shown if "site_id" in d.columns and "hu-catl-debrecen" in set(d["site_id"])] or \
+           [d for d in shown if "site_name" in d.columns and d.astype(str).apply(
+               lambda c: c.str.contains("CATL")).any().any()]
+    assert catl, "the region panel lists HU32's plants"
+    assert any((d.astype(str) == "paused").any().any() for d in catl)
+    assert not any((d.astype(str) == "cancelled").any().any() for d in catl if "hu-catl-debrecen" in str(d))

@@ -1,0 +1,181 @@
+"""Sign-in and the contribution/review rooms (issue 20): `st.login` (OIDC) when `[auth]` is configured in
+`.streamlit/secrets.toml`, roles from the store; without sign-in configured the atlas stays read-only and says
+how to enable contributions. Forms are rendered only for a signed-in person with a role — anonymous visitors
+never get a form widget, whatever URL or widget key they try."""
+
+from __future__ import annotations
+
+import uuid
+
+import pandas as pd
+import streamlit as st
+
+from workforce import store, text
+from workforce.i18n import t
+from workforce.ui.widgets import table
+
+
+def auth_configured() -> bool:
+    """True when `[auth]` (OIDC) is set in .streamlit/secrets.toml."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all
+        return False
+
+
+@st.cache_resource(show_spinner=False)
+def store_engine(url: str):
+    """The store engine for `url`, schema upgraded once per process (Alembic)."""
+    store.upgrade(url)
+    return store.engine(url)
+
+
+def engine():
+    return store_engine(store.url_from_env())
+
+
+def signed_in() -> store.User | None:
+    """The signed-in person with their store role, or None (anonymous, or sign-in not configured)."""
+    if not auth_configured():
+        return None
+    try:
+        info = st.user
+        if not info.get("is_logged_in"):
+            return None
+        subject = str(info.get("sub") or info.get("email") or "")
+    except Exception:  # noqa: BLE001 - st.user unavailable (tests, old sessions)
+        return None
+    if not subject:
+        return None
+    return store.user(engine(), subject, info.get("email"), info.get("name"))
+
+
+def gate(lang: str, need: tuple[str, ...]) -> store.User | None:
+    """Explain and stop unless a person with one of the roles `need` is signed in; return that person."""
+    if not auth_configured():
+        st.info(t("contrib.not_enabled", lang))
+        return None
+    try:
+        who = signed_in()
+    except store.StoreUnavailable as exc:
+        st.error(text.md(str(exc)))
+        return None
+    if who is None:
+        st.info(t("contrib.sign_in_first", lang))
+        if st.button(t("contrib.sign_in", lang), key="auth_login", type="primary"):
+            st.login()
+        return None
+    st.caption(t("contrib.signed_in_as", lang, who=text.md(who.email or who.subject),
+                 role=who.role or t("contrib.no_role", lang)))
+    if st.button(t("contrib.sign_out", lang), key="auth_logout"):
+        st.logout()
+    if who.role not in need:
+        st.warning(t("contrib.role_needed", lang, roles=", ".join(need)))
+        return None
+    return who
+
+
+def _key(name: str) -> str:
+    """A client key per form fill (kept across reruns, renewed after a successful submit): safe retries."""
+    state = st.session_state
+    if f"ck_{name}" not in state:
+        state[f"ck_{name}"] = uuid.uuid4().hex
+    return state[f"ck_{name}"]
+
+
+def _submit(who: store.User, kind: str, payload: dict, lang: str, **extra) -> None:
+    try:
+        sid = store.submit(engine(), who, kind, payload, _key(kind), **extra)
+    except store.StoreUnavailable as exc:
+        st.error(text.md(str(exc)))  # the key is kept: pressing Send again resubmits the same contribution
+        return
+    except store.StoreError as exc:
+        st.error(text.md(str(exc)))
+        return
+    st.session_state.pop(f"ck_{kind}", None)
+    st.success(t("contrib.thanks", lang, id=sid))
+
+
+def contribution_forms(who: store.User, lang: str) -> None:
+    """The four contribution forms (plant event, programme, partnership, needs response)."""
+    tabs = st.tabs([t(f"contrib.kind_{k}", lang) for k in store.KINDS])
+    with tabs[0], st.form("contrib_plant_event"):
+        site = st.text_input(t("contrib.site_id", lang), key="c_pe_site")
+        event = st.selectbox(t("contrib.event", lang), store.PLANT_EVENTS, key="c_pe_event",
+                             format_func=lambda e: t(f"contrib.event_{e}", lang))
+        status = st.selectbox(t("contrib.status", lang), ("", *store.PLANT_STATUSES), key="c_pe_status")
+        value = st.text_input(t("contrib.value", lang), key="c_pe_value")
+        date = st.text_input(t("contrib.date", lang), key="c_pe_date", placeholder="2026-11")
+        region = st.text_input(t("contrib.region", lang), key="c_pe_region", placeholder="HU32")
+        url = st.text_input(t("contrib.source_url", lang), key="c_pe_url")
+        title = st.text_input(t("contrib.source_title", lang), key="c_pe_title")
+        if st.form_submit_button(t("contrib.send", lang)):
+            _submit(who, "plant_event", {"site_id": site, "event": event, "status": status or None,
+                                         "value": value or None, "date": date}, lang,
+                    region=(region or "").strip().upper() or None, source_url=url, source_title=title)
+    with tabs[1], st.form("contrib_programme"):
+        fields = {name: st.text_input(t(f"contrib.{name}", lang), key=f"c_pr_{name}")
+                  for name in ("provider", "programme", "city", "country", "capacity_per_year", "eqf_level", "role")}
+        url = st.text_input(t("contrib.source_url", lang), key="c_pr_url")
+        if st.form_submit_button(t("contrib.send", lang)):
+            _submit(who, "programme", {k: (v or None) for k, v in fields.items()}, lang, source_url=url)
+    with tabs[2], st.form("contrib_partnership"):
+        fields = {name: st.text_input(t(f"contrib.{name}", lang), key=f"c_pa_{name}")
+                  for name in ("industry_party", "education_party", "city", "country", "note")}
+        url = st.text_input(t("contrib.source_url", lang), key="c_pa_url")
+        if st.form_submit_button(t("contrib.send", lang)):
+            _submit(who, "partnership", {k: (v or None) for k, v in fields.items()}, lang, source_url=url)
+    with tabs[3], st.form("contrib_needs"):
+        fields = {name: st.text_input(t(f"contrib.{name}", lang), key=f"c_nr_{name}")
+                  for name in ("employer", "role_id", "year", "hires", "eqf_level")}
+        in_house = st.checkbox(t("contrib.train_in_house", lang), key="c_nr_in_house")
+        region = st.text_input(t("contrib.region", lang), key="c_nr_region", placeholder="HU32")
+        if st.form_submit_button(t("contrib.send", lang)):
+            _submit(who, "needs_response", {**{k: (v or None) for k, v in fields.items()},
+                                            "train_in_house": bool(in_house)}, lang,
+                    region=(region or "").strip().upper() or None)
+
+
+def my_submissions(who: store.User, lang: str) -> None:
+    df = store.submissions_frame(engine())
+    mine = df[df["submitted_by"] == who.subject]
+    st.subheader(t("contrib.mine", lang))
+    if mine.empty:
+        st.caption(t("contrib.none_yet", lang))
+        return
+    table(mine[["id", "kind", "state", "reason", "submitted_at", "source_url"]])
+
+
+def review_queue(who: store.User, lang: str) -> None:
+    """Pending contributions: each with its fields beside the current catalog row (a diff), and the decision."""
+    from workforce.views import contributions as cv
+
+    try:
+        df = store.submissions_frame(engine())
+    except store.StoreUnavailable as exc:
+        st.error(text.md(str(exc)))
+        return
+    pending = df[df["state"].isin(["pending", "changes_requested"])]
+    st.subheader(t("review.queue", lang, n=len(pending)))
+    for row in pending.itertuples(index=False):
+        with st.expander(f"#{row.id} · {t(f'contrib.kind_{row.kind}', lang)} · {text.md(row.submitted_by)}"):
+            table(cv.diff(row.kind, row.payload))
+            if row.source_url:
+                st.markdown(text.md_link(row.source_title or row.source_url, row.source_url))
+            if row.submitted_by == who.subject:
+                st.caption(t("review.own", lang))
+                continue
+            reason = st.text_input(t("review.reason", lang), key=f"rv_reason_{row.id}")
+            c1, c2, c3 = st.columns(3)
+            for col, decision in zip((c1, c2, c3), ("approve", "reject", "request_change"), strict=True):
+                if col.button(t(f"review.{decision}", lang), key=f"rv_{decision}_{row.id}"):
+                    try:
+                        store.decide(engine(), who, int(row.id), decision, reason)
+                        st.success(t("review.done", lang, id=row.id))
+                        st.rerun()
+                    except (store.StoreError, store.StoreUnavailable) as exc:
+                        st.error(text.md(str(exc)))
+    decided = df[~df["state"].isin(["pending", "changes_requested"])]
+    if len(decided):
+        st.subheader(t("review.history", lang))
+        table(pd.DataFrame(decided[["id", "kind", "state", "reason", "decided_by", "decided_at"]]))
