@@ -25,7 +25,7 @@ if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && [ "$(id -u)" = "0
 fi
 
 # axe-core for the accessibility tests comes from the npm registry (never a CDN).
-if command -v npm >/dev/null 2>&1 && [ ! -f tests/js/node_modules/axe-core/axe.min.js ]; then
+if command -v npm >/dev/null 2>&1 && { [ ! -f tests/js/node_modules/axe-core/axe.min.js ] || [ ! -d tests/js/node_modules/oidc-provider ]; }; then
   (cd tests/js && npm ci --no-audit --no-fund --loglevel=error) || echo "warning: npm ci failed" >&2
 fi
 

@@ -112,8 +112,9 @@ def _require_chromium():
 class _AppServer:
     """`streamlit run app.py` on a free loopback port (context manager yielding the base URL)."""
 
-    def __init__(self, log_name: str = "streamlit-e2e.log"):
-        self.log_name = log_name
+    def __init__(self, log_name: str = "streamlit-e2e.log", extra_args: tuple = (), env: dict | None = None,
+                 port: int | None = None):
+        self.log_name, self.extra_args, self.env, self.port = log_name, tuple(extra_args), env, port
 
     def __enter__(self) -> str:
         import subprocess
@@ -124,13 +125,14 @@ class _AppServer:
         _require_chromium()
         from workforce import ROOT
 
-        port = _free_port()
+        port = self.port or _free_port()
         cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
+               "--server.fileWatcherType", "none", *self.extra_args]
         ARTIFACTS.mkdir(exist_ok=True)
         self.log = open(ARTIFACTS / self.log_name, "w")
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+        env = {**os.environ, **(self.env or {})}
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env=env)
         url = f"http://127.0.0.1:{port}"
         deadline = time.time() + 90
         while time.time() < deadline:
