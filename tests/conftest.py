@@ -236,15 +236,17 @@ def _pg_bin(name: str) -> str | None:
 
 
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory):
+def postgres_url(postgres_cluster):
+    return postgres_cluster["url"]
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster(tmp_path_factory):
     """A throw-away PostgreSQL cluster started for the test session (Debian `postgresql` binaries; run as the
-    `postgres` user when the tests run as root), or WORKFORCE_TEST_PG_URL when CI provides one."""
+    `postgres` user when the tests run as root): {"url", "stop", "start"} (stop/start: outage tests)."""
     import socket
     import subprocess
 
-    if os.environ.get("WORKFORCE_TEST_PG_URL"):
-        yield os.environ["WORKFORCE_TEST_PG_URL"]
-        return
     initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
     if not initdb or not pg_ctl:
         missing("PostgreSQL binaries (Debian package postgresql) not installed")
@@ -268,10 +270,18 @@ def postgres_url(tmp_path_factory):
         port = s.getsockname()[1]
     subprocess.run([*prefix, initdb, "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync"],
                    check=True, capture_output=True)
-    subprocess.run([*prefix, pg_ctl, "-D", str(data), "-w", "-l", str(base / "log"), "-o",
-                    f"-k {sock} -p {port} -c listen_addresses='' -c fsync=off", "start"], check=True, capture_output=True)
+    def start():
+        subprocess.run([*prefix, pg_ctl, "-D", str(data), "-w", "-l", str(base / "log"), "-o",
+                        f"-k {sock} -p {port} -c listen_addresses='' -c fsync=off", "start"], check=True,
+                       capture_output=True)
+
+    def stop():
+        subprocess.run([*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"], capture_output=True)
+
+    start()
     try:
-        yield f"postgresql+psycopg://postgres@/postgres?host={sock}&port={port}"
+        yield {"url": f"postgresql+psycopg://postgres@/postgres?host={sock}&port={port}", "start": start,
+               "stop": stop}
     finally:
         subprocess.run([*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
         shutil.rmtree(base, ignore_errors=True)

@@ -190,3 +190,32 @@ def test_cli_store_backup_and_bad_input(tmp_path, capsys):
     (tmp_path / "bad.jsonl").write_text("not json\n")
     assert main(["store", "restore", str(tmp_path / "bad.jsonl"), "--url", f"sqlite:///{tmp_path}/x.sqlite"]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_killing_postgres_mid_submission_loses_nothing_and_resubmission_works(postgres_cluster):
+    """The database goes away (immediate shutdown) between the form and the insert: the person is told, nothing
+    is half-written, and pressing Send again (same key) after it is back stores exactly one contribution."""
+    base = postgres_cluster["url"]
+    name = "t_" + uuid.uuid4().hex[:12]
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as con:
+        con.execute(sa.text(f"create database {name}"))
+    admin.dispose()
+    url = base.replace("/postgres?", f"/{name}?")
+    store.upgrade(url)
+    e = store.engine(url)
+    store.grant(e, "alice", "contributor")
+    alice = store.user(e, "alice")
+    postgres_cluster["stop"]()
+    try:
+        with pytest.raises(store.StoreUnavailable, match="nothing was saved"):
+            _plant(e, key="killed-db-key-1")
+    finally:
+        postgres_cluster["start"]()
+    e.dispose()
+    e = store.engine(url)
+    assert store.submissions_frame(e).empty
+    first = _plant(e, key="killed-db-key-1")
+    assert _plant(e, key="killed-db-key-1") == first and len(store.submissions_frame(e)) == 1
+    assert alice.role == "contributor"
+    e.dispose()
