@@ -4,7 +4,9 @@
 # deploy/run_replicas.sh stop — stop exactly the processes this script started (pid files in .cache/deploy/).
 #
 # The replicas share one read-only DuckDB catalog file (python -m workforce build --out …; WORKFORCE_DB),
-# so the catalog is built once instead of once per replica. Everything stays on loopback.
+# so the catalog is built once instead of once per replica. Contributions and reviews live in ONE PostgreSQL
+# database shared by the replicas: WORKFORCE_STORE_URL if set, otherwise a local cluster this script starts
+# (Debian `postgresql`, unix socket under .cache/deploy/pg-sock, stopped by `stop`). Everything stays on loopback.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,7 +15,13 @@ BASE_PORT="${BASE_PORT:-8501}"
 LISTEN_PORT="${LISTEN_PORT:-8080}"
 PYTHON="${PYTHON:-python}"
 
+pg_bin() { ls /usr/lib/postgresql/*/bin/"$1" 2>/dev/null | sort | tail -n 1; }
+as_pg() { if [[ "$(id -u)" == "0" ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
 stop_all() {
+    if [[ -f "$STATE/pg/PG_VERSION" ]]; then
+        as_pg "$(pg_bin pg_ctl)" -D "$STATE/pg" -m fast -w stop >/dev/null 2>&1 || true
+    fi
     if [[ -f "$STATE/nginx.conf" && -f "$STATE/nginx.pid" ]]; then
         nginx -c "$STATE/nginx.conf" -p "$STATE" -s quit 2>/dev/null || kill "$(cat "$STATE/nginx.pid")" 2>/dev/null || true
     fi
@@ -58,6 +66,23 @@ stop_all >/dev/null  # a previous run of this script
 CATALOG="$STATE/catalog.duckdb"
 cd "$ROOT"
 "$PYTHON" -m workforce build --out "$CATALOG" >/dev/null 2>&1
+
+# the shared contributions store (PostgreSQL), migrated once
+if [[ -z "${WORKFORCE_STORE_URL:-}" ]]; then
+    [[ -n "$(pg_bin initdb)" ]] || { echo "PostgreSQL is not installed (Debian package postgresql)" >&2; exit 1; }
+    mkdir -p "$STATE/pg-sock"
+    if [[ ! -f "$STATE/pg/PG_VERSION" ]]; then
+        mkdir -p "$STATE/pg"
+        [[ "$(id -u)" == "0" ]] && chown postgres "$STATE/pg" "$STATE/pg-sock" && chmod 755 "$STATE"
+        as_pg "$(pg_bin initdb)" -D "$STATE/pg" -A trust -U postgres >/dev/null
+    fi
+    [[ "$(id -u)" == "0" ]] && chown postgres "$STATE/pg-sock"
+    PG_PORT="${PG_PORT:-55432}"
+    as_pg "$(pg_bin pg_ctl)" -D "$STATE/pg" -w -l "$STATE/pg/server.log" \
+        -o "-k $STATE/pg-sock -p $PG_PORT -c listen_addresses=''" start >/dev/null
+    export WORKFORCE_STORE_URL="postgresql+psycopg://postgres@/postgres?host=$STATE/pg-sock&port=$PG_PORT"
+fi
+"$PYTHON" -m workforce store upgrade >/dev/null 2>&1 || { echo "store upgrade failed" >&2; stop_all; exit 1; }
 
 SERVERS=""
 for ((i = 0; i < N; i++)); do
