@@ -4,6 +4,7 @@ event, once a reviewer approves it, shows on /regions and in the plant's timelin
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -116,3 +117,28 @@ def test_approved_change_shows_and_rejected_never_does(store_url, monkeypatch):
     assert catl, "the region panel lists HU32's plants"
     assert any((d.astype(str) == "paused").any().any() for d in catl)
     assert not any((d.astype(str) == "cancelled").any().any() for d in catl if "hu-catl-debrecen" in str(d))
+
+
+def test_needs_assessment_beside_the_model_with_disclosure(store_url, monkeypatch):
+    eng = store.engine(store_url)
+    alice, bob = store.user(eng, "alice"), store.user(eng, "bob")
+    import uuid
+
+    for employer, role, hires in (("A", "production_operator", 30), ("B", "production_operator", 20),
+                                  ("C", "production_operator", 10), ("D", "automation_engineer", 5)):
+        sid = store.submit(eng, alice, "needs_response", {"employer": employer, "role_id": role, "year": 2030,
+                                                          "hires": hires}, uuid.uuid4().hex, region="HU32")
+        store.decide(eng, bob, sid, "approve")
+    from workforce.ui import access
+
+    monkeypatch.setattr(access, "signed_in", lambda: None)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["region"] = "HU32"
+    at.run()
+    at.switch_page("pages/contribute.py")
+    at.run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "employers_say_hires" in d.value.columns).set_index("role_id")
+    assert table.loc["production_operator", "employers_say_hires"] == 60
+    assert table.loc["production_operator", "model_jobs_p50"] > 0
+    assert pd.isna(table.loc["automation_engineer", "employers_say_hires"])  # one employer: suppressed

@@ -146,8 +146,7 @@ def test_contribute_review_and_see_it(oidc_app, page):
     page.get_by_text("is waiting for review").first.wait_for(timeout=30_000)
     # a needs response
     page.get_by_role("tab", name="Expected hires").click()
-    for label, value in (("Employer", "E2E Cells Kft."), ("Role id (e.g. R01)", "R01"), ("Year", "2027"),
-                         ("Expected hires", "40")):
+    for label, value in (("Employer", "E2E Cells Kft."), ("Year", "2027"), ("Expected hires", "40")):
         page.get_by_label(label, exact=True).last.fill(value)
     page.get_by_label("NUTS-2 region (e.g. HU32)").last.fill("HU32")
     page.get_by_role("button", name="Send for review").last.click()

@@ -126,8 +126,15 @@ def contribution_forms(who: store.User, lang: str) -> None:
         if st.form_submit_button(t("contrib.send", lang)):
             _submit(who, "partnership", {k: (v or None) for k, v in fields.items()}, lang, source_url=url)
     with tabs[3], st.form("contrib_needs"):
-        fields = {name: st.text_input(t(f"contrib.{name}", lang), key=f"c_nr_{name}")
-                  for name in ("employer", "role_id", "year", "hires", "eqf_level")}
+        from workforce.views import forecast_data
+
+        roles = forecast_data.roles()
+        names = dict(zip(roles["role_id"], roles["role"], strict=True))
+        fields = {"employer": st.text_input(t("contrib.employer", lang), key="c_nr_employer"),
+                  "role_id": st.selectbox(t("contrib.role_id", lang), list(names), key="c_nr_role_id",
+                                          format_func=lambda r: str(names.get(r, r)))}
+        fields |= {name: st.text_input(t(f"contrib.{name}", lang), key=f"c_nr_{name}")
+                   for name in ("year", "hires", "eqf_level")}
         in_house = st.checkbox(t("contrib.train_in_house", lang), key="c_nr_in_house")
         region = st.text_input(t("contrib.region", lang), key="c_nr_region", placeholder="HU32")
         if st.form_submit_button(t("contrib.send", lang)):
@@ -179,3 +186,30 @@ def review_queue(who: store.User, lang: str) -> None:
     if len(decided):
         st.subheader(t("review.history", lang))
         table(pd.DataFrame(decided[["id", "kind", "state", "reason", "decided_by", "decided_at"]]))
+
+
+def needs_assessment(region: str | None, scenario: str, year_from: int, lang: str) -> None:
+    """A region's approved needs responses (disclosure rule applied) beside the pipeline model, with a CSV."""
+    from workforce.ui.downloads import csv_download
+    from workforce.views import contributions as cv
+    from workforce.views import forecast_data
+
+    if not store.configured():
+        return
+    st.subheader(t("needs.title", lang))
+    if not region:
+        st.caption(t("needs.pick_region", lang))
+        return
+    try:
+        summary = store.needs_summary(store.approved(engine(), "needs_response"))
+    except store.StoreUnavailable as exc:
+        st.error(text.md(str(exc)))
+        return
+    by_role = forecast_data.results(scenario, (), region, 2, None, year_from)["by_role"]
+    df = cv.employers_vs_model(summary, by_role, region)
+    st.caption(t("needs.caption", lang, region=region, scenario=scenario, n=store.DISCLOSURE_MIN))
+    if df.empty:
+        st.caption(t("needs.none", lang, region=region))
+        return
+    table(df)
+    csv_download(df, f"needs_{region}", lang)

@@ -30,3 +30,20 @@ def diff(kind: str, payload: str) -> pd.DataFrame:
             elif r["field"] == "date":
                 r["current"] = str(match.iloc[0]["status_date"])
     return pd.DataFrame(rows, columns=["field", "proposed", "current"])
+
+
+def employers_vs_model(summary: pd.DataFrame, by_role: pd.DataFrame, region: str) -> pd.DataFrame:
+    """A region's needs assessment beside the pipeline model, per role × year: employers' expected hires
+    (approved responses; cells from fewer than 3 employers suppressed) and the model's jobs (P10/P50/P90) and
+    training need (P50) for the same role and year. `summary` = store.needs_summary(...), `by_role` = the
+    forecast's by-role frame for `region` (views.forecast_data.results(...)["by_role"])."""
+    cols = ["role_id", "year", "respondents", "employers_say_hires", "suppressed", "model_jobs_p10",
+            "model_jobs_p50", "model_jobs_p90", "model_training_p50"]
+    mine = summary[summary["region"] == region] if len(summary) else summary
+    if mine is None or mine.empty:
+        return pd.DataFrame(columns=cols)
+    model = by_role.rename(columns={"jobs_p10": "model_jobs_p10", "jobs_p50": "model_jobs_p50",
+                                    "jobs_p90": "model_jobs_p90", "training_p50": "model_training_p50"})
+    model = model[["role_id", "year", "model_jobs_p10", "model_jobs_p50", "model_jobs_p90", "model_training_p50"]]
+    out = mine.rename(columns={"hires": "employers_say_hires"}).merge(model, on=["role_id", "year"], how="left")
+    return out[cols].sort_values(["year", "role_id"]).reset_index(drop=True)
