@@ -5,8 +5,10 @@ Pure functions (pandas only, no Streamlit, no DuckDB):
 - ``load_evidence(reference, found_dir)`` reads the reference plant rows plus every
   ``plants_found_*.csv`` research file, validates each row and returns (rows, problems); a bad row is
   never dropped silently: it is listed in ``problems`` with its file, line and reason.
-- ``apply_scope(rows, scope)`` adds phase / capacity_scope / jobs_scope from the curation file
-  ``data/curation/plant_evidence_scope.csv`` (or the research file's own columns). DEFAULT RULE for a row
+- ``apply_scope(rows, scope)`` first merges a research row that reviews a reference row (same site and page) into
+  one row (``merge_reviewed``), then adds phase / capacity_scope / jobs_scope: a research row keeps its own scope;
+  the curation file ``data/curation/plant_evidence_scope.csv`` classifies the rest and its ``plan`` (e.g.
+  ``superseded``) applies to every row of that page. DEFAULT RULE for a row
   nobody classified: its capacity is ``phase`` (what the site is building towards now), its jobs are a
   ``phase_target``, unless its notes say "headcount" (then ``headcount``); ``scope_basis`` says "default rule".
 - ``freshness(status_date, today)`` / ``freshness_label(...)``: ONE rule for every surface. A status whose
