@@ -7,9 +7,12 @@ Inputs
   --reference  plants/programmes/partnerships/roles *_reference.csv  (default <repo>/../shared/reference)
   --geo        GISCO NUTS GeoJSON files                               (default <repo>/../shared/geo)
   data/curation/  committed manual curation (ordering of undated rows, nuts2 fixes, links, statuses,
-                  role merge and staffing mix, headlines, assumptions base), each row with its basis.
-Outputs (in --out, default <repo>/data): plants.csv, plant_history.csv, roles.csv, role_aliases.csv,
-  programmes.csv, partnerships.csv, headlines.csv, assumptions.yaml.
+                  role merge and staffing mix, headlines, assumptions base), each row with its basis, and the
+                  plant research files plants_found_*.csv (evidence rows with phase and scope; a research row for
+                  the same site and page as a reference row reviews it and is merged with it).
+Outputs (in --out, default <repo>/data): plants.csv, plant_history.csv, plant_evidence.csv, roles.csv,
+  role_aliases.csv, programmes.csv, partnerships.csv, headlines.csv, assumptions.yaml; the generated counts block
+  of data/SOURCES.md.
 
 Everything is deterministic: rows are sorted, floats are written as in the sources, no timestamps.
 Rules are documented in data/SOURCES.md.
