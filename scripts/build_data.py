@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -338,7 +339,7 @@ def build_plant(rows: pd.DataFrame, nuts: NutsLocator, nuts_fix: dict, site_note
             out["lat"], out["lon"] = fmt_coord(hit["latitude"]), fmt_coord(hit["longitude"])
             out["coord_basis"] = "geocoded"
             notes.append(f"lat/lon = centre of {hit['name']} (GeoNames id {hit['geonameid']}) from the city named in "
-                         "the sources")
+                         "the sources, not the plant footprint")
     if site in nuts_fix:
         fix = nuts_fix[site]
         out["nuts2"], out["nuts_version"] = fix["nuts2"], fix["nuts_version"]
@@ -346,7 +347,8 @@ def build_plant(rows: pd.DataFrame, nuts: NutsLocator, nuts_fix: dict, site_note
     elif out["lat"] and out["lon"]:
         nuts2, version, geo_note = nuts.locate(float(out["lat"]), float(out["lon"]), out["country"])
         out["nuts2"], out["nuts_version"] = nuts2, version
-        notes.append("lat/lon = town centre (GeoNames), not the plant footprint")
+        if out["coord_basis"] == "source":
+            notes.append(TOWN_CENTRE_NOTE)
         notes.append(geo_note)
     else:
         out["nuts2"], out["nuts_version"] = "", ""
@@ -357,6 +359,7 @@ def build_plant(rows: pd.DataFrame, nuts: NutsLocator, nuts_fix: dict, site_note
     return out
 
 
+TOWN_CENTRE_NOTE = "lat/lon = town centre (GeoNames), not the plant footprint"
 STATUS_RANK = {"operating": 0, "under_construction": 1, "announced": 2, "paused": 3, "cancelled": 4, "": 5}
 
 
@@ -375,8 +378,9 @@ def separate_shared_points(plants: pd.DataFrame) -> pd.DataFrame:
         keeper = order.iloc[0]["site_id"]
         for i in order.index[1:]:
             out.at[i, "lat"], out.at[i, "lon"] = "", ""
+            kept = re.sub(r"lat/lon = (town centre|centre of)[^.]*\.\s*", "", out.at[i, "notes"]).strip()
             out.at[i, "notes"] = join_notes(
-                out.at[i, "notes"],
+                kept,
                 f"lat/lon left empty: only the town is known and {keeper} already uses that town-centre point "
                 "(no precise plant coordinates in the sources); nuts2 is from the town centre; the site is shown "
                 "in its region and in tables, not as a map marker")
