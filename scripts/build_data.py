@@ -7,9 +7,12 @@ Inputs
   --reference  plants/programmes/partnerships/roles *_reference.csv  (default <repo>/../shared/reference)
   --geo        GISCO NUTS GeoJSON files                               (default <repo>/../shared/geo)
   data/curation/  committed manual curation (ordering of undated rows, nuts2 fixes, links, statuses,
-                  role merge and staffing mix, headlines, assumptions base), each row with its basis.
-Outputs (in --out, default <repo>/data): plants.csv, plant_history.csv, roles.csv, role_aliases.csv,
-  programmes.csv, partnerships.csv, headlines.csv, assumptions.yaml.
+                  role merge and staffing mix, headlines, assumptions base), each row with its basis, and the
+                  plant research files plants_found_*.csv (evidence rows with phase and scope; a research row for
+                  the same site and page as a reference row reviews it and is merged with it).
+Outputs (in --out, default <repo>/data): plants.csv, plant_history.csv, plant_evidence.csv, roles.csv,
+  role_aliases.csv, programmes.csv, partnerships.csv, headlines.csv, assumptions.yaml; the generated counts block
+  of data/SOURCES.md.
 
 Everything is deterministic: rows are sorted, floats are written as in the sources, no timestamps.
 Rules are documented in data/SOURCES.md.
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -229,7 +233,7 @@ def add_order_keys(ref: pd.DataFrame, undated: pd.DataFrame) -> pd.DataFrame:
     ]
     missing = set(keys) - set(zip(df.site_id, df.source_url, strict=True))
     if missing:
-        raise SystemExit(f"plant_undated_order.csv names rows not in the reference: {sorted(missing)}")
+        raise SystemExit(f"plant_undated_order.csv names rows not in the evidence: {sorted(missing)}")
     return df
 
 
@@ -255,18 +259,34 @@ def carry(rows: pd.DataFrame, value_col: str, segment: str) -> pd.Series | None:
     jobs (scope from data/curation/plant_evidence_scope.csv; issue 15).
     """
     has = rows[(rows[value_col] != "") & (rows["segment"] == segment)]
-    if value_col in ("capacity_value", "jobs_announced") and "plan" in has:
+    if "plan" in has:  # a superseded plan's capacity, jobs and start year are history only
         has = has[has["plan"] != "superseded"]
     if value_col == "jobs_announced" and "jobs_scope" in has:
         has = has[has["jobs_scope"] != "headcount"]
     return None if has.empty else has.iloc[0]
 
 
+def carry_capacity(rows: pd.DataFrame, segment: str, jobs: pd.Series | None) -> pd.Series | None:
+    """Capacity for the site row, in the scope of the carried jobs figure so the two describe the same plant:
+    full_target jobs -> newest full_buildout capacity; phase_target jobs -> newest capacity of that phase;
+    otherwise (or when no capacity of that scope exists) the newest capacity."""
+    if jobs is not None and "capacity_scope" in rows:
+        has = rows[(rows["capacity_value"] != "") & (rows["segment"] == segment) & (rows["plan"] != "superseded")]
+        if jobs["jobs_scope"] == "full_target":
+            same = has[has["capacity_scope"] == "full_buildout"]
+        else:
+            same = has[(has["capacity_scope"] == "phase") & (has["phase"] == jobs["phase"])]
+        if len(same):
+            return same.iloc[0]
+    return carry(rows, "capacity_value", segment)
+
+
 def describe_date(row: pd.Series) -> str:
     return row["as_of"] if row["as_of"] else "undated"
 
 
-def build_plant(rows: pd.DataFrame, nuts: NutsLocator, nuts_fix: dict, site_notes: dict) -> dict:
+def build_plant(rows: pd.DataFrame, nuts: NutsLocator, nuts_fix: dict, site_notes: dict,
+                finder: CityFinder | None = None) -> dict:
     rows = newest_first(rows)
     newest = rows.iloc[0]
     with_status = rows[rows["status"] != ""]
@@ -283,12 +303,16 @@ def build_plant(rows: pd.DataFrame, nuts: NutsLocator, nuts_fix: dict, site_note
         basis = main["order_basis"] or "no date known; ordered as oldest"
         notes.append(f"Main source page undated ({basis.rstrip('.')})")
 
+    jobs_src = carry(rows, "jobs_announced", main["segment"])
     for value_col, extra_cols, prefix, label in (
         ("capacity_value", ["capacity_unit"], "capacity", "Capacity"),
         ("jobs_announced", [], "jobs", "Jobs"),
         ("start_year", [], "start_year", "Start year"),
     ):
-        src = carry(rows, value_col, main["segment"])
+        if value_col == "capacity_value":
+            src = carry_capacity(rows, main["segment"], jobs_src)
+        else:
+            src = carry(rows, value_col, main["segment"])
         for c in [value_col, *extra_cols]:
             out[c] = "" if src is None else src[c]
         out[f"{prefix}_source_url"] = "" if src is None else src["source_url"]
@@ -297,7 +321,25 @@ def build_plant(rows: pd.DataFrame, nuts: NutsLocator, nuts_fix: dict, site_note
             notes.append(f"{label} from an earlier or other source ({describe_date(src)}; see "
                          f"{prefix}_source_url), not stated in the main source")
 
+    if out["segment"] in ("cell", "pack"):
+        caps = pd.to_numeric(rows.loc[(rows["segment"] == out["segment"]) & (rows["plan"] != "superseded"),
+                                      "capacity_value"], errors="coerce").dropna()
+        if len(caps) and caps.max() < 1:
+            notes.append(f"BELOW 1 GWh: the largest capacity any source states is {caps.max():g} GWh/yr; kept because "
+                         "it was named as a gap, flagged so it can be filtered out of 'cell plants >= 1 GWh'")
     out["evidence"] = evidence_for(out["status"])
+    located = rows[(rows["lat"] != "") & (rows["lon"] != "")]
+    out["coord_basis"] = ""
+    if len(located):
+        out["lat"], out["lon"] = located.iloc[0]["lat"], located.iloc[0]["lon"]
+        out["coord_basis"] = "source"
+    elif finder is not None and out["city"]:
+        hit = finder.find(first_city(out["city"]), out["country"])
+        if hit is not None:
+            out["lat"], out["lon"] = fmt_coord(hit["latitude"]), fmt_coord(hit["longitude"])
+            out["coord_basis"] = "geocoded"
+            notes.append(f"lat/lon = centre of {hit['name']} (GeoNames id {hit['geonameid']}) from the city named in "
+                         "the sources, not the plant footprint")
     if site in nuts_fix:
         fix = nuts_fix[site]
         out["nuts2"], out["nuts_version"] = fix["nuts2"], fix["nuts_version"]
@@ -305,21 +347,52 @@ def build_plant(rows: pd.DataFrame, nuts: NutsLocator, nuts_fix: dict, site_note
     elif out["lat"] and out["lon"]:
         nuts2, version, geo_note = nuts.locate(float(out["lat"]), float(out["lon"]), out["country"])
         out["nuts2"], out["nuts_version"] = nuts2, version
-        notes.append("lat/lon = town centre (GeoNames), not the plant footprint")
+        if out["coord_basis"] == "source":
+            notes.append(TOWN_CENTRE_NOTE)
         notes.append(geo_note)
     else:
         out["nuts2"], out["nuts_version"] = "", ""
-        notes.append("No coordinates in the sources (no town named unambiguously); nuts2 left empty")
+        notes.append("No coordinates in the sources and the city is not a GeoNames place (or not named "
+                     "unambiguously); lat/lon and nuts2 left empty, shown in tables only")
     notes.append(f"{len(rows)} sourced row(s) in plant_history.csv")
     out["notes"] = join_notes(*notes)
     return out
 
 
-def build_plants(ref: pd.DataFrame, nuts: NutsLocator) -> pd.DataFrame:
+TOWN_CENTRE_NOTE = "lat/lon = town centre (GeoNames), not the plant footprint"
+STATUS_RANK = {"operating": 0, "under_construction": 1, "announced": 2, "paused": 3, "cancelled": 4, "": 5}
+
+
+def separate_shared_points(plants: pd.DataFrame) -> pd.DataFrame:
+    """Distinct sites never share a point (issue 15). Where several sites sit on the same (town-centre) point,
+    one keeps it - coordinates given by a source before geocoded ones, then operating before under construction,
+    announced, paused, cancelled, then site_id - and the others get empty lat/lon with a note (they stay in their
+    region via nuts2 and in every table; maps skip them)."""
+    out = plants.copy()
+    located = out[(out["lat"] != "") & (out["lon"] != "")]
+    for _, group in located.groupby([located["lat"].astype(float).round(4), located["lon"].astype(float).round(4)]):
+        if len(group) < 2:
+            continue
+        order = group.assign(_src=group["coord_basis"].ne("source"), _st=group["status"].map(STATUS_RANK).fillna(5))
+        order = order.sort_values(["_src", "_st", "site_id"])
+        keeper = order.iloc[0]["site_id"]
+        for i in order.index[1:]:
+            out.at[i, "lat"], out.at[i, "lon"] = "", ""
+            kept = re.sub(r"lat/lon = (town centre|centre of)[^.]*\.\s*", "", out.at[i, "notes"]).strip()
+            out.at[i, "notes"] = join_notes(
+                kept,
+                f"lat/lon left empty: only the town is known and {keeper} already uses that town-centre point "
+                "(no precise plant coordinates in the sources); nuts2 is from the town centre; the site is shown "
+                "in its region and in tables, not as a map marker")
+    return out
+
+
+def build_plants(ref: pd.DataFrame, nuts: NutsLocator, finder: CityFinder | None = None) -> pd.DataFrame:
     nuts_fix = {r["site_id"]: r for _, r in read_csv(CURATION / "plant_nuts2.csv").iterrows()}
     site_notes = dict(read_csv(CURATION / "plant_notes.csv")[["site_id", "note"]].values)
-    plants = [build_plant(rows, nuts, nuts_fix, site_notes) for _, rows in ref.groupby("site_id", sort=True)]
-    return pd.DataFrame(plants)[PLANT_COLUMNS].sort_values("site_id").reset_index(drop=True)
+    plants = [build_plant(rows, nuts, nuts_fix, site_notes, finder) for _, rows in ref.groupby("site_id", sort=True)]
+    plants = separate_shared_points(pd.DataFrame(plants))
+    return plants[PLANT_COLUMNS].sort_values("site_id").reset_index(drop=True)
 
 
 def build_history(ref: pd.DataFrame) -> pd.DataFrame:
@@ -467,11 +540,20 @@ def build_headlines() -> pd.DataFrame:
     return read_csv(CURATION / "headlines.csv").sort_values("metric").reset_index(drop=True)[HEADLINE_COLUMNS]
 
 
+SAME_SCOPE = {("phase", "phase_target"), ("full_buildout", "full_target")}
+
+
 def intensity_points(history: pd.DataFrame, plants: pd.DataFrame, group: str) -> list[dict]:
-    """Per site: newest row where capacity and jobs come from the same source."""
+    """Per site: newest row where capacity and jobs come from the same source AND describe the same plant
+    (phase capacity with that phase's target jobs, or build-out capacity with full-build-out jobs; a headcount or a
+    superseded plan never counts)."""
     excluded = set(read_csv(CURATION / "intensity_exclusions.csv")["site_id"])
     cancelled = set(plants.loc[plants["status"] == "cancelled", "site_id"])
     rows = history[(history["capacity_value"] != "") & (history["jobs_announced"] != "")]
+    if "capacity_scope" in rows:
+        pair = list(zip(rows["capacity_scope"], rows["jobs_scope"], strict=True))
+        same = pd.Series([p in SAME_SCOPE for p in pair], index=rows.index, dtype=bool)
+        rows = rows[same & rows["plan"].ne("superseded")]
     rows = rows[rows["segment"].map(SEGMENT_GROUPS) == group]
     rows = rows[~rows["site_id"].isin(excluded | cancelled)]
     if group == "cell":
@@ -542,8 +624,9 @@ EVIDENCE_COLUMNS = ["site_id", "country", "origin", "phase", "plan", "segment", 
                     "start_year", "source_url", "source_title", "as_of", "scope_basis", "notes"]
 
 
-def build_evidence(reference: Path, today: str) -> pd.DataFrame:
-    """Every evidence row (reference + data/curation/plants_found_*.csv) with its scope and freshness.
+def load_scoped_evidence(reference: Path, today: str) -> pd.DataFrame:
+    """Every evidence row (reference + data/curation/plants_found_*.csv, a reviewed reference row merged with its
+    research row) with its scope and freshness, in load order (reference first).
 
     Bad rows are reported on stderr with file, line and reason (never dropped silently).
     """
@@ -556,22 +639,43 @@ def build_evidence(reference: Path, today: str) -> pd.DataFrame:
         print(f"plant evidence problem: {pr.file} line {pr.line} ({pr.site_id}): {pr.problem}", file=sys.stderr)
     scoped = pipeline.apply_scope(rows, read_csv(CURATION / "plant_evidence_scope.csv"))
     scoped["freshness"] = [pipeline.freshness_label(d, today) or "current" if s else ""
-                           for d, s in zip(scoped["status_date"], scoped["status"])]
+                           for d, s in zip(scoped["status_date"], scoped["status"], strict=True)]
+    return scoped
+
+
+def build_evidence(scoped: pd.DataFrame) -> pd.DataFrame:
     return scoped.sort_values(["site_id", "as_of", "source_url"]).reset_index(drop=True)
 
 
-def search_counts(evidence: pd.DataFrame) -> str:
-    """Markdown table for data/SOURCES.md "How the list was searched": sites by country, segment, status.
+def search_counts(plants: pd.DataFrame) -> str:
+    """Markdown tables for data/SOURCES.md "How the list was searched": sites by country, by segment and by status
+    (status = the site's status in plants.csv), plus cell sites of >= 1 GWh/yr (largest stated capacity, any scope).
 
-    A site's status = the status of its newest dated evidence row that states one.
+    A site counts as sourced when it has a source_url (every site does; tests check it).
     """
-    rows = evidence[evidence["status"] != ""].sort_values("as_of")
-    sites = rows.groupby("site_id").tail(1)
-    counts = sites.groupby(["country", "segment", "status"]).size().reset_index(name="sites")
-    lines = ["| country | segment | status | sites |", "|---|---|---|---|"]
-    lines += [f"| {r.country} | {r.segment} | {r.status} | {r.sites} |" for r in counts.itertuples()]
-    lines.append(f"| all | all | all | {len(sites)} |")
+    live = {"operating", "under_construction", "announced"}
+
+    def table(by: str) -> list[str]:
+        rows = [f"| {by} | sites | live | cell sites | cell sites >= 1 GWh |", "|---|---|---|---|---|"]
+        for key, g in plants.groupby(by, sort=True):
+            cell = g[g["segment"] == "cell"]
+            rows.append(f"| {key or '(none)'} | {len(g)} | {int(g['status'].isin(live).sum())} | {len(cell)} | "
+                        f"{int(cell['_gwh1'].sum())} |")
+        return rows
+
+    caps = plants.assign(_cap=pd.to_numeric(plants["_max_capacity"], errors="coerce"))
+    plants = caps.assign(_gwh1=caps["_cap"].ge(1) & caps["segment"].eq("cell"))
+    lines = [f"Sites: {len(plants)} (all with a source_url); live (operating, under construction or announced): "
+             f"{int(plants['status'].isin(live).sum())}; cell sites with a stated capacity >= 1 GWh/yr: "
+             f"{int(plants['_gwh1'].sum())}.", ""]
+    lines += table("country") + [""] + table("segment") + [""] + table("status")
     return "\n".join(lines)
+
+
+def max_capacity(rows: pd.DataFrame) -> dict:
+    """site_id -> the largest capacity any live (not superseded) evidence row of the site's own segment states."""
+    live = rows[(rows["capacity_value"] != "") & (rows["plan"] != "superseded")]
+    return live.assign(_v=live["capacity_value"].astype(float)).groupby("site_id")["_v"].max().to_dict()
 
 
 def update_counts(sources_md: Path, counts: str) -> None:
@@ -596,12 +700,10 @@ def main(argv: list[str] | None = None) -> int:
     nuts = NutsLocator(args.geo)
     finder = CityFinder()
     undated = read_csv(CURATION / "plant_undated_order.csv")
-    plant_ref = add_order_keys(read_csv(args.reference / "plants_reference.csv"), undated)
-    scope = read_csv(CURATION / "plant_evidence_scope.csv")[["site_id", "source_url", "jobs_scope", "plan"]]
-    plant_ref = plant_ref.merge(scope, on=["site_id", "source_url"], how="left").fillna(
-        {"jobs_scope": "", "plan": ""})
+    scoped = load_scoped_evidence(args.reference / "plants_reference.csv", args.today)
+    plant_ref = add_order_keys(scoped, undated)
 
-    plants = build_plants(plant_ref, nuts)
+    plants = build_plants(plant_ref, nuts, finder)
     history = build_history(plant_ref)
     roles, aliases = build_roles(read_csv(args.reference / "roles_reference.csv"))
     programmes = build_programmes(read_csv(args.reference / "programmes_reference.csv"), aliases, finder, nuts)
@@ -615,10 +717,11 @@ def main(argv: list[str] | None = None) -> int:
     write_csv(programmes, args.out / "programmes.csv", PROGRAMME_COLUMNS)
     write_csv(partnerships, args.out / "partnerships.csv", PARTNERSHIP_COLUMNS)
     write_csv(build_headlines(), args.out / "headlines.csv", HEADLINE_COLUMNS)
-    write_yaml(build_assumptions(history, plants), args.out / "assumptions.yaml")
-    evidence = build_evidence(args.reference / "plants_reference.csv", args.today)
+    write_yaml(build_assumptions(plant_ref, plants), args.out / "assumptions.yaml")
+    evidence = build_evidence(scoped)
     write_csv(evidence, args.out / "plant_evidence.csv", EVIDENCE_COLUMNS)
-    counts = search_counts(evidence)
+    largest = max_capacity(plant_ref)
+    counts = search_counts(plants.assign(_max_capacity=plants["site_id"].map(largest)))
     print(counts)
     update_counts(args.out / "SOURCES.md", counts)
 

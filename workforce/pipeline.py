@@ -5,8 +5,10 @@ Pure functions (pandas only, no Streamlit, no DuckDB):
 - ``load_evidence(reference, found_dir)`` reads the reference plant rows plus every
   ``plants_found_*.csv`` research file, validates each row and returns (rows, problems); a bad row is
   never dropped silently: it is listed in ``problems`` with its file, line and reason.
-- ``apply_scope(rows, scope)`` adds phase / capacity_scope / jobs_scope from the curation file
-  ``data/curation/plant_evidence_scope.csv`` (or the research file's own columns). DEFAULT RULE for a row
+- ``apply_scope(rows, scope)`` first merges a research row that reviews a reference row (same site and page) into
+  one row (``merge_reviewed``), then adds phase / capacity_scope / jobs_scope: a research row keeps its own scope;
+  the curation file ``data/curation/plant_evidence_scope.csv`` classifies the rest and its ``plan`` (e.g.
+  ``superseded``) applies to every row of that page. DEFAULT RULE for a row
   nobody classified: its capacity is ``phase`` (what the site is building towards now), its jobs are a
   ``phase_target``, unless its notes say "headcount" (then ``headcount``); ``scope_basis`` says "default rule".
 - ``freshness(status_date, today)`` / ``freshness_label(...)``: ONE rule for every surface. A status whose
@@ -146,12 +148,41 @@ def load_evidence(reference: Path, found_dir: Path, today=None) -> tuple[pd.Data
         if c not in rows.columns:
             rows[c] = ""
     rows[SCOPE_COLUMNS] = rows[SCOPE_COLUMNS].fillna("")
+    found = rows[rows["origin"].ne(Path(reference).name)]
+    for key, group in found.groupby(["site_id", "source_url", "as_of"], sort=True):
+        if len(group) > 1:  # a reference row + its reviewed research row is fine (merge_reviewed)
+            problems.append(_problem(", ".join(sorted(set(group["origin"]))), 0, key[0],
+                                     f"{len(group)} research rows for one page and date ({key[1]}, "
+                                     f"as_of {key[2]!r}): keep one row per page"))
     return rows, pd.DataFrame(problems, columns=["file", "line", "site_id", "problem"])
 
 
+def merge_reviewed(rows: pd.DataFrame, reference_name: str = "plants_reference.csv") -> pd.DataFrame:
+    """A research row for the same (site_id, source_url) as a reference row is a review of that page: one row
+    remains, with the research row's values (date, figures, scope) and the reference value wherever the research
+    row left a column empty; origin names both files. Rows stay in load order (reference first)."""
+    is_ref = rows["origin"].eq(reference_name)
+    ref = rows[is_ref]
+    ref_by_key = {k: i for i, k in zip(ref.index, zip(ref["site_id"], ref["source_url"], strict=True), strict=True)}
+    out, merged_ref = rows.copy(), set()
+    for i, r in rows[~is_ref].iterrows():
+        j = ref_by_key.get((r["site_id"], r["source_url"]))
+        if j is None:
+            continue
+        for c in COLUMNS:
+            if out.at[i, c] == "" and rows.at[j, c] != "":
+                out.at[i, c] = rows.at[j, c]
+        out.at[i, "origin"] = f"{reference_name}+{r['origin']}"
+        merged_ref.add(j)
+    return out.drop(index=sorted(merged_ref)).reset_index(drop=True)
+
+
 def apply_scope(rows: pd.DataFrame, scope: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Fill phase/capacity_scope/jobs_scope: curation first, then the row's own, then the default rule."""
-    out = rows.copy()
+    """Fill phase/capacity_scope/jobs_scope: the research file's own scope first (a reviewed row keeps it), then
+    curation (data/curation/plant_evidence_scope.csv) for rows nobody classified, then the default rule.
+    A curated ``plan`` (e.g. ``superseded``) applies to every row of that page. A research row that reviews a
+    reference row (same site and page) replaces it first (``merge_reviewed``)."""
+    out = merge_reviewed(rows) if "origin" in rows else rows.copy()
     out["plan"], out["scope_basis"] = "", ""
     own = out["capacity_scope"].ne("") | out["jobs_scope"].ne("")
     out.loc[own, "scope_basis"] = "research file"
@@ -162,10 +193,12 @@ def apply_scope(rows: pd.DataFrame, scope: pd.DataFrame | None = None) -> pd.Dat
             if key in cur.index:
                 c = cur.loc[key]
                 c = c.iloc[0] if isinstance(c, pd.DataFrame) else c
-                for col in SCOPE_COLUMNS + ["plan"]:
+                cols = ["plan"] if own[i] else SCOPE_COLUMNS + ["plan"]
+                for col in cols:
                     if c.get(col, ""):
                         out.at[i, col] = c[col]
-                out.at[i, "scope_basis"] = f"curation: {c['basis']}"
+                basis = f"curation: {c['basis']}"
+                out.at[i, "scope_basis"] = f"research file; {basis}" if own[i] else basis
     has_cap, has_jobs = out["capacity_value"].ne(""), out["jobs_announced"].ne("")
     default = out["scope_basis"].eq("")
     out.loc[default & has_cap & out["capacity_scope"].eq(""), "capacity_scope"] = "phase"
