@@ -95,15 +95,19 @@ with main:
         st.markdown(text.md(slide.caption))
     if slide.assumption:
         ui.assumption_badge(lang)
+public = ui.public_url()
 with side:
-    link = slides.live_link(slides.base_url(ui.context_url()), story_id, number, lang)
-    # The QR code as an <img> with alt text (st.image has none); only our own PNG and catalogue text.
-    qr_b64 = base64.b64encode(slides.qr_png(link)).decode("ascii")
-    st.html(f'<figure class="bwa-qr"><img src="data:image/png;base64,{qr_b64}" '
-            f'alt="{text.html_text(t("present.qr_caption", lang))}">'
-            f'<figcaption>{text.html_text(t("present.qr_caption", lang))}</figcaption></figure>')
-    st.markdown(text.md_link(t("present.link", lang), link))
-    st.caption(text.md(link))
+    if public:
+        link = slides.live_link(public, story_id, number, lang)
+        # The QR code as an <img> with alt text (st.image has none); only our own PNG and catalogue text.
+        qr_b64 = base64.b64encode(slides.qr_png(link)).decode("ascii")
+        st.html(f'<figure class="bwa-qr"><img src="data:image/png;base64,{qr_b64}" '
+                f'alt="{text.html_text(t("present.qr_caption", lang))}">'
+                f'<figcaption>{text.html_text(t("present.qr_caption", lang))}</figcaption></figure>')
+        st.markdown(text.md_link(t("present.link", lang), link))
+        st.caption(t("present.audience_opens", lang, url=text.md(public)))
+    else:
+        st.warning(t("present.no_public_url", lang))
 elapsed_ms = (time.perf_counter() - started) * 1000
 
 if slide.sources:
@@ -114,7 +118,7 @@ st.caption(t("present.keys_hint", lang) + " · " + t("present.render_ms", lang, 
 
 with st.expander(t("present.export", lang)):
     if st.button(t("present.export", lang), key="pr_export"):
-        base = slides.base_url(ui.context_url())
+        base = public
         c1, c2 = st.columns(2)
         c1.download_button(t("present.export_pptx", lang), slides.to_pptx(story, lang, base),
                            file_name=f"{story_id}-{lang}.pptx", key="pr_dl_pptx", on_click="ignore",

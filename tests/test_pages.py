@@ -34,7 +34,8 @@ PAGES = {
     "forecast": lambda at: len(at.get("plotly_chart")) >= 1,
     "training": lambda at: len(at.dataframe) >= 1,
     "partnerships": lambda at: len(at.dataframe) >= 1,
-    "present": lambda at: len(at.title) >= 1 and any("data:image/png;base64" in h.value for h in at.get("html")),
+    # a slide with its content; no QR without WORKFORCE_PUBLIC_URL (issue 21: a QR no phone can open is worse)
+    "present": lambda at: len(at.title) >= 1 and (len(at.get("plotly_chart")) >= 1 or len(at.metric) >= 1),
     "sources": lambda at: len(at.dataframe) >= 2,
     "explorer": lambda at: len(at.text_area) == 1 and len(at.expander) >= 1,
     # read-only by default: no sign-in configured, so no form, and a note on how to enable contributions

@@ -96,7 +96,8 @@ def test_links_and_qr():
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("story_id", BUILTIN)
-def test_apptest_walks_every_slide(story_id, lang):
+def test_apptest_walks_every_slide(story_id, lang, monkeypatch):
+    monkeypatch.setenv("WORKFORCE_PUBLIC_URL", "https://atlas.example.org")  # QR codes need a public address
     story = stories.builtin(story_id)
     at = open_page("present", story=story_id, lang=lang)
     titles = []
@@ -168,6 +169,71 @@ def test_pdf_with_chart_images_when_chromium_is_installed():
     if not export.ensure_browser():
         missing("chromium not installed: decks fall back to tables")
     story = stories.builtin("eu")
-    with_images = slides.to_pdf(story, "de", images=True)
+    with_images = slides.to_pdf(story, "de", "https://atlas.example.org", images=True)
     assert _pdf_pages(with_images) == len(story.slides)
     assert with_images.count(b"/Subtype /Image") > sum(1 for _ in story.slides)  # QR codes + charts
+
+
+# ---------------------------------------------------------------- public URL for QR codes (issue 21)
+def _qr_texts(png: bytes) -> list[str]:
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    return [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
+
+
+def test_public_url_is_validated():
+    assert slides.public_base_url("https://atlas.example.org/") == "https://atlas.example.org"
+    assert slides.public_base_url("https://example.org/atlas") == "https://example.org/atlas"
+    for bad in (None, "", "javascript:alert(1)", "http://", "https://x.org/?q=1", "https://a b.org", "ftp://x.org"):
+        assert slides.public_base_url(bad) is None, bad
+
+
+def test_qr_encodes_the_public_url_and_none_is_drawn_without_it(monkeypatch, tmp_path):
+    import io
+    import zipfile
+
+    from workforce.cli import main
+
+    link = slides.live_link("https://atlas.example.org", "hu", 2, "hu")
+    assert _qr_texts(slides.qr_png(link)) == [link]
+    story = stories.builtin("eu")
+    with_url = slides.to_pptx(story, "en", "https://atlas.example.org")
+    without = slides.to_pptx(story, "en", None)
+    media = lambda data: [n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if n.startswith("ppt/media/")]  # noqa: E731
+    qr_images = [zipfile.ZipFile(io.BytesIO(with_url)).read(n) for n in media(with_url)]
+    decoded = [t for png in qr_images for t in _qr_texts(png)]
+    assert decoded and all(t.startswith("https://atlas.example.org/present?story=eu") for t in decoded)
+    assert not [t for n in media(without) for t in _qr_texts(zipfile.ZipFile(io.BytesIO(without)).read(n))]
+    monkeypatch.delenv("WORKFORCE_PUBLIC_URL", raising=False)
+    assert main(["present", "--story", "eu", "--format", "pptx", "--out", str(tmp_path / "a.pptx"), "--images", "no"]) == 0
+    monkeypatch.setenv("WORKFORCE_PUBLIC_URL", "https://atlas.example.org")
+    assert main(["present", "--story", "eu", "--format", "pptx", "--out", str(tmp_path / "b.pptx"), "--images", "no"]) == 0
+    assert media(open(tmp_path / "b.pptx", "rb").read()) and not [
+        t for n in media(open(tmp_path / "a.pptx", "rb").read())
+        for t in _qr_texts(zipfile.ZipFile(tmp_path / "a.pptx").read(n))]
+    monkeypatch.setenv("WORKFORCE_PUBLIC_URL", "javascript:alert(1)")
+    assert main(["present", "--story", "eu", "--format", "pptx", "--out", str(tmp_path / "c.pptx")]) == 2
+
+
+def test_present_page_without_public_url_warns_and_draws_no_qr(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from workforce import ROOT
+
+    monkeypatch.delenv("WORKFORCE_PUBLIC_URL", raising=False)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/present.py")
+    at.run()
+    assert not any("bwa-qr" in h.value for h in at.get("html"))
+    assert any("WORKFORCE_PUBLIC_URL" in w.value for w in at.warning)
+    monkeypatch.setenv("WORKFORCE_PUBLIC_URL", "https://atlas.example.org")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/present.py")
+    at.run()
+    qr = [h.value for h in at.get("html") if "bwa-qr" in h.value]
+    assert qr and any("audience will open https" in c.value for c in at.caption)

@@ -215,9 +215,19 @@ def figure_bytes(fig, fmt: str, width: int = 1200, height: int = 700, scale: flo
     import warnings
 
     out = with_attribution(fig, caption)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return out.to_image(format=fmt, width=width, height=height, scale=scale)
+    for attempt in range(3):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return out.to_image(format=fmt, width=width, height=height, scale=scale)
+        except Exception as exc:  # noqa: BLE001
+            # kaleido races its own page load on a busy machine ("kaleido_scopes is not defined"): retry that only
+            if "kaleido_scopes" not in str(exc) or attempt == 2:
+                raise
+            import time
+
+            time.sleep(0.5 * (attempt + 1))
+    raise RuntimeError("unreachable")
 
 
 class kaleido_session:  # noqa: N801 - used as a context manager: `with export.kaleido_session():`

@@ -295,6 +295,19 @@ def base_url(context_url: str | None) -> str:
     return DEFAULT_BASE_URL
 
 
+def public_base_url(value: str | None) -> str | None:
+    """WORKFORCE_PUBLIC_URL, validated: an http(s) URL with a host (a path prefix is kept, e.g. behind a proxy);
+    None when unset or invalid. The one base for every QR code: never the request's Host header."""
+    if not value:
+        return None
+    s = str(value).strip().rstrip("/")
+    parsed = urlparse(s)
+    if (parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.query or parsed.fragment
+            or not re.fullmatch(r"[\w.\-:\[\]]+", parsed.netloc) or re.search(r"[\s\"'<>\\]", s)):
+        return None
+    return s
+
+
 def live_link(base: str, story_id: str, number: int, lang: str = "en") -> str:
     query = {"story": story_id, "slide": number}
     if lang != "en":
@@ -368,7 +381,7 @@ def _neutral_table(slide: Slide) -> None:
         slide.table = export.neutralise(slide.table)
 
 
-def to_pptx(story: Story, lang: str = "en", base: str = DEFAULT_BASE_URL, images: bool = False) -> bytes:
+def to_pptx(story: Story, lang: str = "en", base: str | None = None, images: bool = False) -> bytes:
     """One PPTX slide per storyline slide: title, metrics, chart image (`images`, needs chromium) or table,
     caption, QR code + link, sources."""
     from pptx import Presentation
@@ -413,9 +426,10 @@ def to_pptx(story: Story, lang: str = "en", base: str = DEFAULT_BASE_URL, images
             y += 0.6
         box(sl, 0.5, min(y, 5.6), 10.5, 1.0, slide.caption + ("\n" + t("assumption.badge", lang)
                                                                if slide.assumption else ""), 16)
-        link = live_link(base, story.id, number, lang)
-        sl.shapes.add_picture(io.BytesIO(qr_png(link)), Inches(11.3), Inches(0.4), Inches(1.7), Inches(1.7))
-        box(sl, 11.0, 2.1, 2.2, 0.8, link, 9)
+        if base:  # no public address configured: no QR code that no phone in the room could open
+            link = live_link(base, story.id, number, lang)
+            sl.shapes.add_picture(io.BytesIO(qr_png(link)), Inches(11.3), Inches(0.4), Inches(1.7), Inches(1.7))
+            box(sl, 11.0, 2.1, 2.2, 0.8, link, 9)
         box(sl, 0.5, 6.5, 12.3, 0.9, t("sources.label", lang) + ": " +
             "; ".join(_source_line(s, lang) for s in slide.sources) + f"  ·  {number}/{len(story.slides)}", 9)
     buf = io.BytesIO()
@@ -423,7 +437,7 @@ def to_pptx(story: Story, lang: str = "en", base: str = DEFAULT_BASE_URL, images
     return buf.getvalue()
 
 
-def to_pdf(story: Story, lang: str = "en", base: str = DEFAULT_BASE_URL, images: bool = False) -> bytes:
+def to_pdf(story: Story, lang: str = "en", base: str | None = None, images: bool = False) -> bytes:
     """One landscape PDF page per storyline slide (DejaVu Sans via export.unicode_font, else Helvetica
     with transliteration); chart images with `images` (needs chromium), else tables."""
     from fpdf import FPDF
@@ -476,11 +490,12 @@ def to_pdf(story: Story, lang: str = "en", base: str = DEFAULT_BASE_URL, images:
         pdf.set_x(12)
         caption = slide.caption + (" " + t("assumption.badge", lang) if slide.assumption else "")
         pdf.multi_cell(220, 6, clean(caption))
-        link = live_link(base, story.id, number, lang)
-        pdf.image(io.BytesIO(qr_png(link)), x=240, y=12, w=45, h=45)
-        pdf.set_font(family, "", 7)
-        pdf.set_xy(238, 58)
-        pdf.multi_cell(50, 4, clean(link))
+        if base:  # no public address configured: no QR code
+            link = live_link(base, story.id, number, lang)
+            pdf.image(io.BytesIO(qr_png(link)), x=240, y=12, w=45, h=45)
+            pdf.set_font(family, "", 7)
+            pdf.set_xy(238, 58)
+            pdf.multi_cell(50, 4, clean(link))
         pdf.set_xy(12, 185)
         pdf.multi_cell(270, 4, clean(t("sources.label", lang) + ": " + "; ".join(
             _source_line(s, lang) for s in slide.sources) + f"  ·  {number}/{len(story.slides)}"))

@@ -31,9 +31,18 @@ def run(args) -> int:
             story = stories.builtin(args.story)
     except stories.StoryError as exc:
         raise CliError(str(exc)) from None
+    import os
+    import sys
+
     from workforce import export
 
-    base = slides.base_url(args.base_url) if args.base_url else slides.DEFAULT_BASE_URL
+    raw = args.base_url or os.environ.get("WORKFORCE_PUBLIC_URL")
+    base = slides.public_base_url(raw)
+    if raw and base is None:
+        raise CliError(f"not a public http(s) address: {raw[:80]!r}")
+    if base is None:
+        print("note: no QR codes or live links on the slides: set WORKFORCE_PUBLIC_URL (or --base-url) to the "
+              "address the audience can open", file=sys.stderr)
     images = args.images == "yes" or (args.images == "auto" and bool(export.ensure_browser()))
     if args.images == "yes" and not export.ensure_browser():
         raise CliError("--images yes needs chromium (apt-get install chromium or set BROWSER_PATH)")

@@ -45,6 +45,7 @@ from workforce.ui.presenter import (  # noqa: F401
     PRESENT_KEYS_JS,
     context_url,
     present_chrome,
+    public_url,
 )
 from workforce.ui.region_panel import (  # noqa: F401
     clicked_region,

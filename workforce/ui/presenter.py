@@ -61,3 +61,19 @@ def context_url() -> str | None:
         return st.context.url
     except Exception:  # noqa: BLE001 - not available outside a browser session
         return None
+
+
+def public_url() -> str | None:
+    """WORKFORCE_PUBLIC_URL from the environment or .streamlit/secrets.toml, validated (slides.public_base_url);
+    the only base for QR codes and the audience link — never the request's Host header."""
+    import os
+
+    from workforce import slides
+
+    value = os.environ.get("WORKFORCE_PUBLIC_URL")
+    if not value:
+        try:
+            value = st.secrets.get("WORKFORCE_PUBLIC_URL")
+        except Exception:  # noqa: BLE001 - no secrets file
+            value = None
+    return slides.public_base_url(value)
