@@ -20,18 +20,21 @@ if not issues.empty:
     st.error(t("sources.issues", lang))
     ui.table(issues)
 
+st.subheader(t("sources.all_sources", lang))  # readers come for the sources: first
+sources = ui.run("sources")
+ui.table(sources)
+ui.csv_download(sources, "sources", lang)
+
 st.subheader(t("sources.datasets", lang))
 ui.table(ui.run("dataset_inventory"))
-st.markdown(ui.sources_markdown())
 
 st.subheader(t("sources.coverage_title", lang))
 st.caption(t("sources.coverage_caption", lang))
 ui.table(region_table.indicator_coverage(ui.run, dt.date.today(), lang))
 
-st.subheader(t("sources.all_sources", lang))
-sources = ui.run("sources")
-ui.table(sources)
-ui.csv_download(sources, "sources", lang)
+st.markdown(ui.sources_markdown("body"))
+with st.expander(t("sources.build_notes", lang)):
+    st.markdown(ui.sources_markdown("build"))
 
 ui.upload_section(lang)
 ui.eurostat_section(lang)

@@ -75,3 +75,11 @@ def test_filters_survive_widget_changes_and_page_switches():
     at.switch_page("pages/regions.py").run()
     assert not at.exception
     assert at.session_state["filters"].year == 2033 and at.session_state["filters"].country == "HU"
+
+
+def test_sources_page_opens_with_the_sources_not_build_notes():
+    at = open_page("sources")
+    assert at.subheader[0].value == "All sources" or "source" in at.subheader[0].value.lower()
+    outside = "\n".join(m.value for m in at.markdown if "pip install" in m.value)
+    expander_text = "\n".join(m.value for e in at.expander for m in e.markdown)
+    assert "pip install" not in outside.replace(expander_text, "")

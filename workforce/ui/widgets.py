@@ -51,12 +51,17 @@ def fmt_number(value, digits: int = 0, lang: str | None = None) -> str:
     return i18n.fmt_number(value, lang or current().lang, digits)
 
 
-def sources_markdown() -> str:
-    """data/SOURCES.md, shown on the sources page (our own committed text)."""
+def sources_markdown(part: str = "body") -> str:
+    """data/SOURCES.md, shown on the sources page (our own committed text): `body` = the sections about the
+    data (from the first `## ` heading), `build` = the opening build notes (for contributors, not readers)."""
     from workforce import DATA_DIR
 
     path = DATA_DIR / "SOURCES.md"
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
+    full = path.read_text(encoding="utf-8") if path.is_file() else ""
+    head, sep, rest = full.partition("\n## ")
+    if part == "build":
+        return head
+    return ("## " + rest) if sep else full
 
 
 def bullet_list(items: list[str], more: int = 0) -> None:
