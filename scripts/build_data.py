@@ -9,7 +9,7 @@ Inputs
   data/curation/  committed manual curation (ordering of undated rows, nuts2 fixes, links, statuses,
                   role merge and staffing mix, headlines, assumptions base), each row with its basis.
 Outputs (in --out, default <repo>/data): plants.csv, plant_history.csv, roles.csv, role_aliases.csv,
-  programmes.csv, partnerships.csv, headlines.csv, assumptions.yaml.
+  programmes.csv, programme_partners.csv, partnerships.csv, headlines.csv, assumptions.yaml.
 
 Everything is deterministic: rows are sorted, floats are written as in the sources, no timestamps.
 Rules are documented in data/SOURCES.md.
@@ -51,7 +51,14 @@ PROGRAMME_COLUMNS = [
     "programme_id", "provider", "provider_type", "programme", "city", "country", "nuts2", "lat", "lon",
     "eqf_level", "mode", "language", "role_ids", "capacity_per_year", "source_url", "source_title", "as_of",
     "status", "notes",
+    # where the provider is named vs where training is delivered (city above); joint programmes once
+    "provider_city", "joint_with", "places_split",
 ]
+PROGRAMME_PARTNER_COLUMNS = [
+    "partner_id", "programme_id", "network", "organisation", "role", "city", "country", "nuts2",
+    "source_url", "source_title", "as_of", "status", "notes",
+]
+PARTNER_ROLES = ("coordinator", "network_member", "joint_delivery", "consortium_member", "joint_partner")
 PARTNERSHIP_COLUMNS = [
     "partnership_id", "industry_party", "company", "site_id", "education_party", "programme_ids", "country",
     "nuts2", "city", "started", "what", "source_url", "source_title", "as_of", "status", "notes",
@@ -395,17 +402,58 @@ def map_roles(ref_ids: str, alias: dict[str, str]) -> str:
     return ";".join(out)
 
 
-def build_programmes(ref: pd.DataFrame, aliases: pd.DataFrame, finder: CityFinder, nuts: NutsLocator) -> pd.DataFrame:
+def read_programme_sources(reference: Path) -> pd.DataFrame:
+    """Reference programmes + the research files data/curation/programmes_found_*.csv (extra columns
+    delivery_city, joint_with). Programme ids must be unique across all files."""
+    frames = [read_csv(reference)]
+    for path in sorted(CURATION.glob("programmes_found_*.csv")):
+        frames.append(read_csv(path))
+    df = pd.concat(frames, ignore_index=True).fillna("")
+    for col in ("delivery_city", "joint_with"):
+        if col not in df:
+            df[col] = ""
+    dup = df.loc[df["programme_id"].duplicated(), "programme_id"].tolist()
+    if dup:
+        raise SystemExit(f"programme research files: duplicate programme_id {dup}")
+    return df
+
+
+def split_names(text: str) -> list[str]:
+    return [x.strip() for x in text.split(";") if x.strip()]
+
+
+def fmt_places(value: str) -> str:
+    return f"{float(value):,.0f}" if value else "unpublished"
+
+
+def build_programmes(ref: pd.DataFrame, aliases: pd.DataFrame, finder: CityFinder,
+                     nuts: NutsLocator) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """-> (programmes = one supply row per programme, programme_partners = network memberships and partner
+    roles, which are not supply). data/curation/programme_scope.csv moves partner-only rows out of supply,
+    merges rows that split one programme and drops rows that are not battery programmes (each with its basis).
+    Training is located at the delivery city (first one named), else the provider's city."""
     alias = dict(aliases[["ref_role_id", "role_id"]].values)
     status = {r.programme_id: (r.status, r.reason) for r in read_csv(CURATION / "programme_status.csv").itertuples()}
+    scope = {r.programme_id: r for r in read_csv(CURATION / "programme_scope.csv").itertuples()}
     fills = city_fill("programmes")
-    rows = []
+    known = set(ref["programme_id"])
+    for pid, sc in scope.items():
+        if pid not in known or (sc.target and sc.target not in known):
+            raise SystemExit(f"programme_scope.csv: {pid} or its target {sc.target!r} is not a known programme")
+        if sc.action == "partner" and sc.role not in PARTNER_ROLES:
+            raise SystemExit(f"programme_scope.csv: {pid} has unknown partner role {sc.role!r}")
+    rows, partners = {}, []
     for r in ref.to_dict("records"):
         pid = r["programme_id"]
         notes = [r["notes"]]
+        provider_city = r["city"]
+        r["city"] = r["delivery_city"] or r["city"]
+        if r["delivery_city"] and first_city(r["delivery_city"]) != first_city(provider_city):
+            notes.append(f"Located where it is delivered ({r['delivery_city']}), not at the provider's city "
+                         f"({provider_city or 'not named'})")
         if pid in fills:
             r["city"], basis = fills[pid]
-            notes.append(f"City added in curation: {basis}")
+            notes.append(f"Delivery city set in curation: {basis}")
         geo = locate_city(r["city"], r["country"], finder, nuts)
         st, reason = status.get(pid, ("observed", ""))
         if reason:
@@ -415,9 +463,57 @@ def build_programmes(ref: pd.DataFrame, aliases: pd.DataFrame, finder: CityFinde
         if r["country"] == "EU":
             notes.append("EU-level offer: no nuts2")
         notes.append(geo["geo_note"])
-        rows.append({**r, **{k: geo[k] for k in ("lat", "lon", "nuts2")},
-                     "role_ids": map_roles(r["roles"], alias), "status": st, "notes": join_notes(*notes)})
-    return pd.DataFrame(rows).sort_values("programme_id").reset_index(drop=True)[PROGRAMME_COLUMNS]
+        row = {**r, **{k: geo[k] for k in ("lat", "lon", "nuts2")}, "provider_city": provider_city,
+               "role_ids": map_roles(r["roles"], alias), "status": st, "places_split": "",
+               "joint_with": "; ".join(split_names(r["joint_with"]))}
+        sc = scope.get(pid)
+        if sc is not None and sc.action in ("drop", "merge"):  # merged rows are folded into their target below
+            continue
+        if sc is not None and sc.action == "partner":
+            partners.append({"partner_id": pid, "programme_id": sc.target, "network": sc.network,
+                             "organisation": r["provider"], "role": sc.role, "city": r["city"],
+                             "country": r["country"], "nuts2": geo["nuts2"], "source_url": r["source_url"],
+                             "source_title": r["source_title"], "as_of": r["as_of"], "status": st,
+                             "notes": join_notes(f"Not supply: {sc.basis}", f"Row as researched: {r['programme']}",
+                                                 *notes)})
+            continue
+        row["notes"] = join_notes(*notes)
+        rows[pid] = row
+    for pid, sc in scope.items():
+        if sc.action != "merge":
+            continue
+        merged = ref.set_index("programme_id").loc[pid]
+        target = rows[sc.target]
+        caps = [c for c in (target["capacity_per_year"], merged["capacity_per_year"]) if c]
+        split = (f"{fmt_places(target['capacity_per_year'])} a year ({target['mode']}, {sc.target}) + "
+                 f"{fmt_places(merged['capacity_per_year'])} a year ({merged['mode']}, {pid} merged)")
+        if caps:
+            target["capacity_per_year"] = f"{sum(float(c) for c in caps):g}"
+        target["places_split"] = split
+        target["notes"] = join_notes(target["notes"], f"Counted once: row {pid} ({merged['programme']}) merged "
+                                                      f"here: {sc.basis}")
+    for pid, row in rows.items():  # joint partners named on a supply row
+        for i, name in enumerate(split_names(row["joint_with"]), 1):
+            partners.append({"partner_id": f"{pid}-J{i}", "programme_id": pid, "network": "",
+                             "organisation": name, "role": "joint_partner", "city": "", "country": row["country"],
+                             "nuts2": "", "source_url": row["source_url"], "source_title": row["source_title"],
+                             "as_of": row["as_of"], "status": row["status"],
+                             "notes": join_notes("Named as a joint partner of the programme; the programme's "
+                                                 "places are counted once, on the programme row",
+                                                 "" if row["as_of"] else "Source page undated (as_of empty)")})
+    for p in partners:  # joint delivery sites of a programme counted once
+        if p["role"] != "joint_delivery":
+            continue
+        row = rows[p["programme_id"]]
+        row["joint_with"] = "; ".join([*split_names(row["joint_with"]), p["organisation"]])
+        sites = [f"{q['organisation']} ({q['city']}, {q['nuts2'] or 'no nuts2'})" for q in partners
+                 if q["programme_id"] == p["programme_id"] and q["role"] == "joint_delivery"]
+        row["places_split"] = (f"{fmt_places(row['capacity_per_year'])} places a year, one cohort, counted once "
+                               f"here ({row['city']}, {row['nuts2']}, coordinator); other delivery sites, "
+                               f"not counted again: {'; '.join(sites)}")
+    out = pd.DataFrame(list(rows.values())).sort_values("programme_id").reset_index(drop=True)
+    part = pd.DataFrame(partners, columns=PROGRAMME_PARTNER_COLUMNS).sort_values("partner_id").reset_index(drop=True)
+    return out[PROGRAMME_COLUMNS], part
 
 
 def company_name(industry_party: str) -> str:
@@ -604,7 +700,8 @@ def main(argv: list[str] | None = None) -> int:
     plants = build_plants(plant_ref, nuts)
     history = build_history(plant_ref)
     roles, aliases = build_roles(read_csv(args.reference / "roles_reference.csv"))
-    programmes = build_programmes(read_csv(args.reference / "programmes_reference.csv"), aliases, finder, nuts)
+    programmes, programme_partners = build_programmes(
+        read_programme_sources(args.reference / "programmes_reference.csv"), aliases, finder, nuts)
     partnerships = build_partnerships(read_csv(args.reference / "partnerships_reference.csv"), plants,
                                       programmes, finder, nuts)
 
@@ -613,6 +710,7 @@ def main(argv: list[str] | None = None) -> int:
     write_csv(roles, args.out / "roles.csv", ROLE_COLUMNS)
     write_csv(aliases, args.out / "role_aliases.csv", ALIAS_COLUMNS)
     write_csv(programmes, args.out / "programmes.csv", PROGRAMME_COLUMNS)
+    write_csv(programme_partners, args.out / "programme_partners.csv", PROGRAMME_PARTNER_COLUMNS)
     write_csv(partnerships, args.out / "partnerships.csv", PARTNERSHIP_COLUMNS)
     write_csv(build_headlines(), args.out / "headlines.csv", HEADLINE_COLUMNS)
     write_yaml(build_assumptions(history, plants), args.out / "assumptions.yaml")
@@ -623,7 +721,7 @@ def main(argv: list[str] | None = None) -> int:
     update_counts(args.out / "SOURCES.md", counts)
 
     print(f"wrote {args.out}: plants {len(plants)}, plant_history {len(history)}, roles {len(roles)}, "
-          f"programmes {len(programmes)}, partnerships {len(partnerships)}")
+          f"programmes {len(programmes)}, programme_partners {len(programme_partners)}, partnerships {len(partnerships)}")
     return 0
 
 
