@@ -670,12 +670,30 @@ def search_counts(evidence: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def update_counts(sources_md: Path, counts: str) -> None:
-    """Replace the table between <!-- counts:start --> and <!-- counts:end --> in SOURCES.md (if present)."""
+def programme_counts(programmes: pd.DataFrame, partners: pd.DataFrame) -> str:
+    """Markdown table for data/SOURCES.md: supply programmes by country and mode, with published capacity."""
+    df = programmes.assign(has_cap=programmes["capacity_per_year"] != "", origin=programmes["programme_id"].str[:2])
+    modes = sorted(df["mode"].replace("", "unknown").unique())
+    lines = [f"| country | {' | '.join(modes)} | programmes | with capacity | from research files | partner rows |",
+             "|---|" + "---|" * (len(modes) + 4)]
+    for country, g in df.groupby("country"):
+        per_mode = [str(int((g["mode"].replace("", "unknown") == m).sum())) for m in modes]
+        research = int(g["origin"].isin(["PA", "PB"]).sum())
+        lines.append(f"| {country} | {' | '.join(per_mode)} | {len(g)} | {int(g['has_cap'].sum())} | {research} | "
+                     f"{int((partners['country'] == country).sum())} |")
+    totals = [str(int((df["mode"].replace("", "unknown") == m).sum())) for m in modes]
+    lines.append(f"| all ({df.loc[df['country'] != 'EU', 'country'].nunique()} countries + EU) | "
+                 f"{' | '.join(totals)} | {len(df)} | {int(df['has_cap'].sum())} | "
+                 f"{int(df['origin'].isin(['PA', 'PB']).sum())} | {len(partners)} |")
+    return "\n".join(lines)
+
+
+def update_counts(sources_md: Path, counts: str, block: str = "counts") -> None:
+    """Replace the table between <!-- {block}:start --> and <!-- {block}:end --> in SOURCES.md (if present)."""
     if not sources_md.exists():
         return
     text = sources_md.read_text(encoding="utf-8")
-    start, end = "<!-- counts:start -->", "<!-- counts:end -->"
+    start, end = f"<!-- {block}:start -->", f"<!-- {block}:end -->"
     if start in text and end in text:
         head, rest = text.split(start, 1)
         sources_md.write_text(f"{head}{start}\n{counts}\n{end}{rest.split(end, 1)[1]}", encoding="utf-8")
@@ -719,6 +737,7 @@ def main(argv: list[str] | None = None) -> int:
     counts = search_counts(evidence)
     print(counts)
     update_counts(args.out / "SOURCES.md", counts)
+    update_counts(args.out / "SOURCES.md", programme_counts(programmes, programme_partners), "programme-counts")
 
     print(f"wrote {args.out}: plants {len(plants)}, plant_history {len(history)}, roles {len(roles)}, "
           f"programmes {len(programmes)}, programme_partners {len(programme_partners)}, partnerships {len(partnerships)}")
