@@ -429,8 +429,10 @@ def fmt_places(value: str) -> str:
 def build_programmes(ref: pd.DataFrame, aliases: pd.DataFrame, finder: CityFinder,
                      nuts: NutsLocator) -> tuple[pd.DataFrame, pd.DataFrame]:
     """-> (programmes = one supply row per programme, programme_partners = network memberships and partner
-    roles, which are not supply). data/curation/programme_scope.csv moves partner-only rows out of supply,
-    merges rows that split one programme and drops rows that are not battery programmes (each with its basis).
+    roles, which are not supply). data/curation/programme_scope.csv moves partner-only rows out of supply
+    (`partner`), records the network membership of a provider whose own programme stays supply (`member`),
+    merges rows that split one programme (`merge`) and drops rows that are not battery programmes (`drop`),
+    each with its basis.
     Training is located at the delivery city (first one named), else the provider's city."""
     alias = dict(aliases[["ref_role_id", "role_id"]].values)
     status = {r.programme_id: (r.status, r.reason) for r in read_csv(CURATION / "programme_status.csv").itertuples()}
@@ -440,7 +442,9 @@ def build_programmes(ref: pd.DataFrame, aliases: pd.DataFrame, finder: CityFinde
     for pid, sc in scope.items():
         if pid not in known or (sc.target and sc.target not in known):
             raise SystemExit(f"programme_scope.csv: {pid} or its target {sc.target!r} is not a known programme")
-        if sc.action == "partner" and sc.role not in PARTNER_ROLES:
+        if sc.action not in ("partner", "member", "merge", "drop"):
+            raise SystemExit(f"programme_scope.csv: {pid} has unknown action {sc.action!r}")
+        if sc.action in ("partner", "member") and sc.role not in PARTNER_ROLES:
             raise SystemExit(f"programme_scope.csv: {pid} has unknown partner role {sc.role!r}")
     rows, partners = {}, []
     for r in ref.to_dict("records"):
@@ -479,6 +483,14 @@ def build_programmes(ref: pd.DataFrame, aliases: pd.DataFrame, finder: CityFinde
             continue
         row["notes"] = join_notes(*notes)
         rows[pid] = row
+        if sc is not None and sc.action == "member":  # a programme whose provider is also a network member
+            src = ref.set_index("programme_id").loc[sc.target]  # the row whose source lists the membership
+            partners.append({"partner_id": f"{pid}-M", "programme_id": "", "network": sc.network,
+                             "organisation": r["provider"], "role": sc.role, "city": r["city"],
+                             "country": r["country"], "nuts2": geo["nuts2"], "source_url": src["source_url"],
+                             "source_title": src["source_title"], "as_of": src["as_of"], "status": "observed",
+                             "notes": join_notes(f"Network membership, not supply: {sc.basis}",
+                                                 "" if src["as_of"] else "Source page undated (as_of empty)")})
     for pid, sc in scope.items():
         if sc.action != "merge":
             continue

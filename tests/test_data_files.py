@@ -261,7 +261,10 @@ def test_partner_rows_are_not_supply(frames):
     assert {"P002", "P003", "P004", "P005", "P006", "P007"} <= set(partners["partner_id"])
     assert not programmes["notes"].str.contains("Partner role only").any()
     scope = pd.read_csv(DATA / "curation" / "programme_scope.csv", dtype=str, keep_default_na=False)
-    assert not set(scope["programme_id"]) & set(programmes["programme_id"])
+    moved = scope[scope["action"].isin(["partner", "merge", "drop"])]
+    assert not set(moved["programme_id"]) & set(programmes["programme_id"])
+    members = scope[scope["action"] == "member"]  # membership recorded, own programme stays supply
+    assert {f"{p}-M" for p in members["programme_id"]} <= set(partners["partner_id"])
 
 
 def test_training_located_where_delivered(frames):
