@@ -524,6 +524,11 @@ def build_programmes(ref: pd.DataFrame, aliases: pd.DataFrame, finder: CityFinde
                                f"here ({row['city']}, {row['nuts2']}, coordinator); other delivery sites, "
                                f"not counted again: {'; '.join(sites)}")
     out = pd.DataFrame(list(rows.values())).sort_values("programme_id").reset_index(drop=True)
+    key = (out["provider"] + "|" + out["programme"]).str.casefold().str.split().str.join(" ")
+    if key.duplicated().any():
+        raise SystemExit(f"programmes counted twice (same provider and programme): "
+                         f"{out.loc[key.duplicated(keep=False), 'programme_id'].tolist()}; "
+                         "record one as partner or merge in data/curation/programme_scope.csv")
     part = pd.DataFrame(partners, columns=PROGRAMME_PARTNER_COLUMNS).sort_values("partner_id").reset_index(drop=True)
     return out[PROGRAMME_COLUMNS], part
 
