@@ -5,6 +5,7 @@ with inventory as (
     union all select 'plant_history', count(*), count(distinct source_url), max(as_of) from plant_history
     union all select 'roles', count(*), count(distinct source_url), max(as_of) from roles
     union all select 'programmes', count(*), count(distinct source_url), max(as_of) from programmes
+    union all select 'programme_partners', count(*), count(distinct source_url), max(as_of) from programme_partners
     union all select 'partnerships', count(*), count(distinct source_url), max(as_of) from partnerships
     union all select 'regions', count(*), count(distinct source_url), max(as_of) from regions
     union all select 'headlines', count(*), count(distinct source_url), max(as_of) from headlines

@@ -1,4 +1,5 @@
 -- Training programmes, optionally for one country ($country null = all, incl. EU-wide offers).
+-- Located where delivered (city/nuts2); joint programmes once, places_split says how places are shared.
 -- grain: one row per programme
 with programmes as (
     select * from programmes
@@ -12,7 +13,8 @@ final as (
     select
         p.programme_id, p.provider, p.provider_type, p.programme, p.city, p.country, p.nuts2,
         n.name as region_name, p.lat, p.lon, p.eqf_level, p.mode, p.language, p.role_ids,
-        p.capacity_per_year, p.status, p.notes, p.source_url, p.source_title, p.as_of
+        p.capacity_per_year, p.places_split, p.joint_with, p.provider_city,
+        p.status, p.notes, p.source_url, p.source_title, p.as_of
     from programmes as p
     left join nuts as n on n.nuts_id = p.nuts2
     where $country is null or p.country = $country or p.country = 'EU'

@@ -18,6 +18,10 @@ programmes as (
     select source_url, source_title, as_of, status from programmes
 ),
 
+programme_partners as (
+    select source_url, source_title, as_of, status from programme_partners
+),
+
 partnerships as (
     select source_url, source_title, as_of, status from partnerships
 ),
@@ -37,6 +41,7 @@ cited as (
     union all select 'plant_history', source_url, source_title, as_of, evidence, null from plant_history
     union all select 'roles', source_url, source_title, as_of, status, null from roles
     union all select 'programmes', source_url, source_title, as_of, status, null from programmes
+    union all select 'programme_partners', source_url, source_title, as_of, status, null from programme_partners
     union all select 'partnerships', source_url, source_title, as_of, status, null from partnerships
     union all select 'regions', source_url, source_title, as_of, status, indicator from regions
     union all select 'headlines', source_url, source_title, as_of, status, null from headlines

@@ -7,12 +7,13 @@ Inputs
   --reference  plants/programmes/partnerships/roles *_reference.csv  (default <repo>/../shared/reference)
   --geo        GISCO NUTS GeoJSON files                               (default <repo>/../shared/geo)
   data/curation/  committed manual curation (ordering of undated rows, nuts2 fixes, links, statuses,
-                  role merge and staffing mix, headlines, assumptions base), each row with its basis, and the
+                  role merge and staffing mix, headlines, assumptions base), each row with its basis, the
                   plant research files plants_found_*.csv (evidence rows with phase and scope; a research row for
-                  the same site and page as a reference row reviews it and is merged with it).
+                  the same site and page as a reference row reviews it and is merged with it) and the programme
+                  research files programmes_found_*.csv (scope decisions in programme_scope.csv).
 Outputs (in --out, default <repo>/data): plants.csv, plant_history.csv, plant_evidence.csv, roles.csv,
-  role_aliases.csv, programmes.csv, partnerships.csv, headlines.csv, assumptions.yaml; the generated counts block
-  of data/SOURCES.md.
+  role_aliases.csv, programmes.csv, programme_partners.csv, partnerships.csv, headlines.csv, assumptions.yaml;
+  the generated counts blocks of data/SOURCES.md.
 
 Everything is deterministic: rows are sorted, floats are written as in the sources, no timestamps.
 Rules are documented in data/SOURCES.md.
@@ -55,7 +56,14 @@ PROGRAMME_COLUMNS = [
     "programme_id", "provider", "provider_type", "programme", "city", "country", "nuts2", "lat", "lon",
     "eqf_level", "mode", "language", "role_ids", "capacity_per_year", "source_url", "source_title", "as_of",
     "status", "notes",
+    # where the provider is named vs where training is delivered (city above); joint programmes once
+    "provider_city", "joint_with", "places_split",
 ]
+PROGRAMME_PARTNER_COLUMNS = [
+    "partner_id", "programme_id", "network", "organisation", "role", "city", "country", "nuts2",
+    "source_url", "source_title", "as_of", "status", "notes",
+]
+PARTNER_ROLES = ("coordinator", "network_member", "joint_delivery", "consortium_member", "joint_partner")
 PARTNERSHIP_COLUMNS = [
     "partnership_id", "industry_party", "company", "site_id", "education_party", "programme_ids", "country",
     "nuts2", "city", "started", "what", "source_url", "source_title", "as_of", "status", "notes",
@@ -468,17 +476,62 @@ def map_roles(ref_ids: str, alias: dict[str, str]) -> str:
     return ";".join(out)
 
 
-def build_programmes(ref: pd.DataFrame, aliases: pd.DataFrame, finder: CityFinder, nuts: NutsLocator) -> pd.DataFrame:
+def read_programme_sources(reference: Path) -> pd.DataFrame:
+    """Reference programmes + the research files data/curation/programmes_found_*.csv (extra columns
+    delivery_city, joint_with). Programme ids must be unique across all files."""
+    frames = [read_csv(reference)]
+    for path in sorted(CURATION.glob("programmes_found_*.csv")):
+        frames.append(read_csv(path))
+    df = pd.concat(frames, ignore_index=True).fillna("")
+    for col in ("delivery_city", "joint_with"):
+        if col not in df:
+            df[col] = ""
+    dup = df.loc[df["programme_id"].duplicated(), "programme_id"].tolist()
+    if dup:
+        raise SystemExit(f"programme research files: duplicate programme_id {dup}")
+    return df
+
+
+def split_names(text: str) -> list[str]:
+    return [x.strip() for x in text.split(";") if x.strip()]
+
+
+def fmt_places(value: str) -> str:
+    return f"{float(value):,.0f}" if value else "unpublished"
+
+
+def build_programmes(ref: pd.DataFrame, aliases: pd.DataFrame, finder: CityFinder,
+                     nuts: NutsLocator) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """-> (programmes = one supply row per programme, programme_partners = network memberships and partner
+    roles, which are not supply). data/curation/programme_scope.csv moves partner-only rows out of supply
+    (`partner`), records the network membership of a provider whose own programme stays supply (`member`),
+    merges rows that split one programme (`merge`) and drops rows that are not battery programmes (`drop`),
+    each with its basis.
+    Training is located at the delivery city (first one named), else the provider's city."""
     alias = dict(aliases[["ref_role_id", "role_id"]].values)
     status = {r.programme_id: (r.status, r.reason) for r in read_csv(CURATION / "programme_status.csv").itertuples()}
+    scope = {r.programme_id: r for r in read_csv(CURATION / "programme_scope.csv").itertuples()}
     fills = city_fill("programmes")
-    rows = []
+    known = set(ref["programme_id"])
+    for pid, sc in scope.items():
+        if pid not in known or (sc.target and sc.target not in known):
+            raise SystemExit(f"programme_scope.csv: {pid} or its target {sc.target!r} is not a known programme")
+        if sc.action not in ("partner", "member", "merge", "drop"):
+            raise SystemExit(f"programme_scope.csv: {pid} has unknown action {sc.action!r}")
+        if sc.action in ("partner", "member") and sc.role not in PARTNER_ROLES:
+            raise SystemExit(f"programme_scope.csv: {pid} has unknown partner role {sc.role!r}")
+    rows, partners = {}, []
     for r in ref.to_dict("records"):
         pid = r["programme_id"]
         notes = [r["notes"]]
+        provider_city = r["city"]
+        r["city"] = r["delivery_city"] or r["city"]
+        if r["delivery_city"] and first_city(r["delivery_city"]) != first_city(provider_city):
+            notes.append(f"Located where it is delivered ({r['delivery_city']}), not at the provider's city "
+                         f"({provider_city or 'not named'})")
         if pid in fills:
             r["city"], basis = fills[pid]
-            notes.append(f"City added in curation: {basis}")
+            notes.append(f"Delivery city set in curation: {basis}")
         geo = locate_city(r["city"], r["country"], finder, nuts)
         st, reason = status.get(pid, ("observed", ""))
         if reason:
@@ -488,9 +541,70 @@ def build_programmes(ref: pd.DataFrame, aliases: pd.DataFrame, finder: CityFinde
         if r["country"] == "EU":
             notes.append("EU-level offer: no nuts2")
         notes.append(geo["geo_note"])
-        rows.append({**r, **{k: geo[k] for k in ("lat", "lon", "nuts2")},
-                     "role_ids": map_roles(r["roles"], alias), "status": st, "notes": join_notes(*notes)})
-    return pd.DataFrame(rows).sort_values("programme_id").reset_index(drop=True)[PROGRAMME_COLUMNS]
+        row = {**r, **{k: geo[k] for k in ("lat", "lon", "nuts2")}, "provider_city": provider_city,
+               "role_ids": map_roles(r["roles"], alias), "status": st, "places_split": "",
+               "joint_with": "; ".join(split_names(r["joint_with"]))}
+        sc = scope.get(pid)
+        if sc is not None and sc.action in ("drop", "merge"):  # merged rows are folded into their target below
+            continue
+        if sc is not None and sc.action == "partner":
+            partners.append({"partner_id": pid, "programme_id": sc.target, "network": sc.network,
+                             "organisation": r["provider"], "role": sc.role, "city": r["city"],
+                             "country": r["country"], "nuts2": geo["nuts2"], "source_url": r["source_url"],
+                             "source_title": r["source_title"], "as_of": r["as_of"], "status": st,
+                             "notes": join_notes(f"Not supply: {sc.basis}", f"Row as researched: {r['programme']}",
+                                                 *notes)})
+            continue
+        row["notes"] = join_notes(*notes)
+        rows[pid] = row
+        if sc is not None and sc.action == "member":  # a programme whose provider is also a network member
+            src = ref.set_index("programme_id").loc[sc.target]  # the row whose source lists the membership
+            partners.append({"partner_id": f"{pid}-M", "programme_id": "", "network": sc.network,
+                             "organisation": r["provider"], "role": sc.role, "city": r["city"],
+                             "country": r["country"], "nuts2": geo["nuts2"], "source_url": src["source_url"],
+                             "source_title": src["source_title"], "as_of": src["as_of"], "status": "observed",
+                             "notes": join_notes(f"Network membership, not supply: {sc.basis}",
+                                                 "" if src["as_of"] else "Source page undated (as_of empty)")})
+    for pid, sc in scope.items():
+        if sc.action != "merge":
+            continue
+        merged = ref.set_index("programme_id").loc[pid]
+        target = rows[sc.target]
+        caps = [c for c in (target["capacity_per_year"], merged["capacity_per_year"]) if c]
+        split = (f"{fmt_places(target['capacity_per_year'])} a year ({target['mode']}, {sc.target}) + "
+                 f"{fmt_places(merged['capacity_per_year'])} a year ({merged['mode']}, {pid} merged)")
+        if caps:
+            target["capacity_per_year"] = f"{sum(float(c) for c in caps):g}"
+        target["places_split"] = split
+        target["notes"] = join_notes(target["notes"], f"Counted once: row {pid} ({merged['programme']}) merged "
+                                                      f"here: {sc.basis}")
+    for pid, row in rows.items():  # joint partners named on a supply row
+        for i, name in enumerate(split_names(row["joint_with"]), 1):
+            partners.append({"partner_id": f"{pid}-J{i}", "programme_id": pid, "network": "",
+                             "organisation": name, "role": "joint_partner", "city": "", "country": row["country"],
+                             "nuts2": "", "source_url": row["source_url"], "source_title": row["source_title"],
+                             "as_of": row["as_of"], "status": row["status"],
+                             "notes": join_notes("Named as a joint partner of the programme; the programme's "
+                                                 "places are counted once, on the programme row",
+                                                 "" if row["as_of"] else "Source page undated (as_of empty)")})
+    for p in partners:  # joint delivery sites of a programme counted once
+        if p["role"] != "joint_delivery":
+            continue
+        row = rows[p["programme_id"]]
+        row["joint_with"] = "; ".join([*split_names(row["joint_with"]), p["organisation"]])
+        sites = [f"{q['organisation']} ({q['city']}, {q['nuts2'] or 'no nuts2'})" for q in partners
+                 if q["programme_id"] == p["programme_id"] and q["role"] == "joint_delivery"]
+        row["places_split"] = (f"{fmt_places(row['capacity_per_year'])} places a year, one cohort, counted once "
+                               f"here ({row['city']}, {row['nuts2']}, coordinator); other delivery sites, "
+                               f"not counted again: {'; '.join(sites)}")
+    out = pd.DataFrame(list(rows.values())).sort_values("programme_id").reset_index(drop=True)
+    key = (out["provider"] + "|" + out["programme"]).str.casefold().str.split().str.join(" ")
+    if key.duplicated().any():
+        raise SystemExit(f"programmes counted twice (same provider and programme): "
+                         f"{out.loc[key.duplicated(keep=False), 'programme_id'].tolist()}; "
+                         "record one as partner or merge in data/curation/programme_scope.csv")
+    part = pd.DataFrame(partners, columns=PROGRAMME_PARTNER_COLUMNS).sort_values("partner_id").reset_index(drop=True)
+    return out[PROGRAMME_COLUMNS], part
 
 
 def company_name(industry_party: str) -> str:
@@ -678,12 +792,30 @@ def max_capacity(rows: pd.DataFrame) -> dict:
     return live.assign(_v=live["capacity_value"].astype(float)).groupby("site_id")["_v"].max().to_dict()
 
 
-def update_counts(sources_md: Path, counts: str) -> None:
-    """Replace the table between <!-- counts:start --> and <!-- counts:end --> in SOURCES.md (if present)."""
+def programme_counts(programmes: pd.DataFrame, partners: pd.DataFrame) -> str:
+    """Markdown table for data/SOURCES.md: supply programmes by country and mode, with published capacity."""
+    df = programmes.assign(has_cap=programmes["capacity_per_year"] != "", origin=programmes["programme_id"].str[:2])
+    modes = sorted(df["mode"].replace("", "unknown").unique())
+    lines = [f"| country | {' | '.join(modes)} | programmes | with capacity | from research files | partner rows |",
+             "|---|" + "---|" * (len(modes) + 4)]
+    for country, g in df.groupby("country"):
+        per_mode = [str(int((g["mode"].replace("", "unknown") == m).sum())) for m in modes]
+        research = int(g["origin"].isin(["PA", "PB"]).sum())
+        lines.append(f"| {country} | {' | '.join(per_mode)} | {len(g)} | {int(g['has_cap'].sum())} | {research} | "
+                     f"{int((partners['country'] == country).sum())} |")
+    totals = [str(int((df["mode"].replace("", "unknown") == m).sum())) for m in modes]
+    lines.append(f"| all ({df.loc[df['country'] != 'EU', 'country'].nunique()} countries + EU) | "
+                 f"{' | '.join(totals)} | {len(df)} | {int(df['has_cap'].sum())} | "
+                 f"{int(df['origin'].isin(['PA', 'PB']).sum())} | {len(partners)} |")
+    return "\n".join(lines)
+
+
+def update_counts(sources_md: Path, counts: str, block: str = "counts") -> None:
+    """Replace the table between <!-- {block}:start --> and <!-- {block}:end --> in SOURCES.md (if present)."""
     if not sources_md.exists():
         return
     text = sources_md.read_text(encoding="utf-8")
-    start, end = "<!-- counts:start -->", "<!-- counts:end -->"
+    start, end = f"<!-- {block}:start -->", f"<!-- {block}:end -->"
     if start in text and end in text:
         head, rest = text.split(start, 1)
         sources_md.write_text(f"{head}{start}\n{counts}\n{end}{rest.split(end, 1)[1]}", encoding="utf-8")
@@ -706,7 +838,8 @@ def main(argv: list[str] | None = None) -> int:
     plants = build_plants(plant_ref, nuts, finder)
     history = build_history(plant_ref)
     roles, aliases = build_roles(read_csv(args.reference / "roles_reference.csv"))
-    programmes = build_programmes(read_csv(args.reference / "programmes_reference.csv"), aliases, finder, nuts)
+    programmes, programme_partners = build_programmes(
+        read_programme_sources(args.reference / "programmes_reference.csv"), aliases, finder, nuts)
     partnerships = build_partnerships(read_csv(args.reference / "partnerships_reference.csv"), plants,
                                       programmes, finder, nuts)
 
@@ -715,6 +848,7 @@ def main(argv: list[str] | None = None) -> int:
     write_csv(roles, args.out / "roles.csv", ROLE_COLUMNS)
     write_csv(aliases, args.out / "role_aliases.csv", ALIAS_COLUMNS)
     write_csv(programmes, args.out / "programmes.csv", PROGRAMME_COLUMNS)
+    write_csv(programme_partners, args.out / "programme_partners.csv", PROGRAMME_PARTNER_COLUMNS)
     write_csv(partnerships, args.out / "partnerships.csv", PARTNERSHIP_COLUMNS)
     write_csv(build_headlines(), args.out / "headlines.csv", HEADLINE_COLUMNS)
     write_yaml(build_assumptions(plant_ref, plants), args.out / "assumptions.yaml")
@@ -724,9 +858,10 @@ def main(argv: list[str] | None = None) -> int:
     counts = search_counts(plants.assign(_max_capacity=plants["site_id"].map(largest)))
     print(counts)
     update_counts(args.out / "SOURCES.md", counts)
+    update_counts(args.out / "SOURCES.md", programme_counts(programmes, programme_partners), "programme-counts")
 
     print(f"wrote {args.out}: plants {len(plants)}, plant_history {len(history)}, roles {len(roles)}, "
-          f"programmes {len(programmes)}, partnerships {len(partnerships)}")
+          f"programmes {len(programmes)}, programme_partners {len(programme_partners)}, partnerships {len(partnerships)}")
     return 0
 
 

@@ -75,6 +75,8 @@ def tiny_data(tmp_path):
                             nuts2="HU32", mode="initial_vet", capacity_per_year=30, status="observed", **src),
                        _row("programmes", programme_id="P2", provider="EBA", programme="Academy", country="EU",
                             mode="continuous_learning", status="observed", **src)],
+        "programme_partners": [_row("programme_partners", partner_id="P9", programme_id="P1", organisation="Partner",
+                                    role="joint_partner", country="HU", status="observed", **src)],
         "partnerships": [_row("partnerships", partnership_id="PT1", industry_party="A", site_id="hu-a",
                               education_party="School", country="HU", nuts2="HU32", status="observed", **src)],
         "regions": [_row("regions", nuts_id="HU32", level=2, country="HU", name="Észak-Alföld",

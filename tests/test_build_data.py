@@ -10,7 +10,7 @@ from tests.conftest import missing
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "build_data.py"
-OUTPUTS = ["plants.csv", "plant_history.csv", "roles.csv", "role_aliases.csv", "programmes.csv",
+OUTPUTS = ["plants.csv", "plant_history.csv", "roles.csv", "role_aliases.csv", "programmes.csv", "programme_partners.csv",
            "partnerships.csv", "headlines.csv", "assumptions.yaml"]
 
 

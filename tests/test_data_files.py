@@ -34,6 +34,8 @@ COLUMNS = {
     "programmes.csv": ["programme_id", "provider", "provider_type", "programme", "city", "country", "nuts2", "lat",
                        "lon", "eqf_level", "mode", "language", "role_ids", "capacity_per_year", "source_url",
                        "source_title", "as_of", "status", "notes"],
+    "programme_partners.csv": ["partner_id", "programme_id", "network", "organisation", "role", "city", "country",
+                               "nuts2", "source_url", "source_title", "as_of", "status", "notes"],
     "partnerships.csv": ["partnership_id", "industry_party", "company", "site_id", "education_party",
                          "programme_ids", "country", "nuts2", "city", "started", "what", "source_url",
                          "source_title", "as_of", "status"],
@@ -42,9 +44,11 @@ COLUMNS = {
 }
 KEYS = {"plants.csv": ["site_id"], "plant_history.csv": ["site_id", "source_url", "as_of"], "roles.csv": ["role_id"],
         "role_aliases.csv": ["ref_role_id"], "programmes.csv": ["programme_id"],
-        "partnerships.csv": ["partnership_id"], "headlines.csv": ["metric"]}
+        "partnerships.csv": ["partnership_id"], "headlines.csv": ["metric"],
+        "programme_partners.csv": ["partner_id"]}
 NOTES_COLUMN = {"plants.csv": "notes", "plant_history.csv": "notes", "programmes.csv": "notes",
-                "partnerships.csv": "notes", "headlines.csv": "note", "roles.csv": None}
+                "partnerships.csv": "notes", "headlines.csv": "note", "roles.csv": None,
+                "programme_partners.csv": "notes"}
 
 REQUIRED_SITES = [
     "hu-ecopro-bm-debrecen", "hu-catl-debrecen", "hu-samsungsdi-god", "hu-skon-ivancsa", "hu-skon-komarom",
@@ -118,7 +122,7 @@ def test_plant_enums(frames):
 
 
 def test_provenance_enums(frames):
-    for name in ("roles.csv", "programmes.csv", "partnerships.csv", "headlines.csv"):
+    for name in ("roles.csv", "programmes.csv", "partnerships.csv", "headlines.csv", "programme_partners.csv"):
         assert set(frames[name]["status"]) <= PROVENANCE, name
     roles = frames["roles.csv"]
     assert set(roles["mix_status"]) == {"assumption"}
@@ -150,7 +154,7 @@ def test_nuts_codes_match_country_and_version(frames):
         assert r.nuts2.startswith(EUROSTAT.get(r.country, r.country)), r.site_id
         assert len(r.nuts2) == 4, r.site_id
         assert r.nuts_version == ("2021" if r.country == "GB" else "2024"), r.site_id
-    for name in ("programmes.csv", "partnerships.csv"):
+    for name in ("programmes.csv", "partnerships.csv", "programme_partners.csv"):
         df = frames[name]
         for r in df[df["nuts2"] != ""].itertuples():
             assert r.nuts2.startswith(EUROSTAT.get(r.country, r.country)), (name, r[1])
@@ -211,9 +215,65 @@ def test_coverage(frames):
     assert not missing, f"required sites missing: {missing}"
     countries = set(programmes["country"]) - {"EU"}
     assert len(countries) >= 8, countries
-    battedu = programmes[programmes["programme"].str.contains("BattEdu")]
-    assert battedu["provider"].str.contains("University of Vaasa").any() and len(battedu) > 1
+    # BattEdu is a network: its coordinator and members are partner roles (programme_partners), not supply
+    partners = frames["programme_partners.csv"]
+    battedu = partners[partners["network"] == "BattEdu"]
+    assert battedu["organisation"].str.contains("University of Vaasa").any() and len(battedu) > 1
     assert programmes["provider"].str.contains("DSZC").any()
+
+
+def test_catalogue_size_sources_and_countries(frames):
+    """#17: >= 150 sourced programmes in >= 15 countries (EU-wide offers not counted as a country)."""
+    programmes = frames["programmes.csv"]
+    assert len(programmes) >= 150, len(programmes)
+    assert programmes["source_url"].str.match(r"^https?://").all()
+    countries = set(programmes["country"]) - {"EU"}
+    assert len(countries) >= 15, sorted(countries)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().replace("-", " ").split())
+
+
+def test_no_programme_counted_twice(frames):
+    """One supply row per provider x programme; a joint programme (one cohort taught at several sites) and a
+    programme split by mode in research are one row each, with the split of places stated."""
+    programmes = frames["programmes.csv"]
+    key = programmes["provider"].map(_norm) + " | " + programmes["programme"].map(_norm)
+    assert key.is_unique, programmes.loc[key.duplicated(keep=False), "programme_id"].tolist()
+    mesc = programmes[programmes["programme"].str.contains("MESC")]
+    assert list(mesc["programme_id"]) == ["P053"], mesc["programme_id"].tolist()
+    assert mesc.iloc[0]["capacity_per_year"] == "30"
+    assert "counted once" in mesc.iloc[0]["places_split"] and "Warsaw" in mesc.iloc[0]["places_split"]
+    battena = programmes[programmes["programme"].str.contains("BATTENA")]
+    assert len(battena) == 1 and "2,600" in battena.iloc[0]["places_split"] and "2,300" in battena.iloc[0]["places_split"]
+    # a joint programme's other delivery sites are partner rows, never a second programme row
+    partners = frames["programme_partners.csv"]
+    joint = partners[partners["role"] == "joint_delivery"]
+    assert {"P054", "P067"} <= set(joint["partner_id"]) and set(joint["programme_id"]) == {"P053"}
+
+
+def test_partner_rows_are_not_supply(frames):
+    programmes, partners = frames["programmes.csv"], frames["programme_partners.csv"]
+    assert not set(partners["partner_id"]) & set(programmes["programme_id"])
+    assert set(partners["programme_id"]) - {""} <= set(programmes["programme_id"])
+    # the six 'partner role only' rows of the BattEdu network are partners, not programmes
+    assert {"P002", "P003", "P004", "P005", "P006", "P007"} <= set(partners["partner_id"])
+    assert not programmes["notes"].str.contains("Partner role only").any()
+    scope = pd.read_csv(DATA / "curation" / "programme_scope.csv", dtype=str, keep_default_na=False)
+    moved = scope[scope["action"].isin(["partner", "merge", "drop"])]
+    assert not set(moved["programme_id"]) & set(programmes["programme_id"])
+    members = scope[scope["action"] == "member"]  # membership recorded, own programme stays supply
+    assert {f"{p}-M" for p in members["programme_id"]} <= set(partners["partner_id"])
+
+
+def test_training_located_where_delivered(frames):
+    """Verkor's École de la batterie trains in Grenoble (NUTS 2024 FRK2 Rhône-Alpes), not at the Dunkirk plant."""
+    programmes = frames["programmes.csv"].set_index("programme_id")
+    verkor = programmes.loc["P050"]
+    assert verkor["city"] == "Grenoble" and verkor["nuts2"] == "FRK2"
+    tesla = programmes.loc["PA008"]  # delivered at Grünheide and TH Wildau, both Brandenburg
+    assert tesla["nuts2"] == "DE40"
 
 
 def test_northvolt_ett_shows_post_bankruptcy_status(frames):

@@ -99,6 +99,8 @@ def check_programmes(run):
     hu = run("programmes", country="HU")
     assert set(hu["country"]) <= {"HU", "EU"}
     assert len(hu) <= len(all_)
+    assert {"places_split", "joint_with", "provider_city"} <= set(all_.columns)
+    assert not all_.duplicated(["provider", "programme"]).any(), "a programme is one supply row"
     return all_
 
 
@@ -188,12 +190,14 @@ def check_catalog_issues(run):
 
 def check_inventory(run):
     df = run("dataset_inventory")
-    assert {"plants", "programmes", "regions"} <= set(df["dataset"])
+    assert {"plants", "programmes", "programme_partners", "regions"} <= set(df["dataset"])
     return df
 
 
 def check_sources(run):
     df = run("sources")
+    assert "programme_partners" in set(df["dataset"]) or run("dataset_inventory").set_index("dataset").loc[
+        "programme_partners", "rows"] == 0
     assert {"dataset", "source_url", "source_title", "provenance", "indicators", "rows"} <= set(df.columns)
     assert not df.duplicated(["dataset", "source_url", "provenance"]).any()
     assert set(df["provenance"].dropna()) <= {"observed", "announced", "modelled", "assumption"}

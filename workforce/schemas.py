@@ -12,6 +12,7 @@ PLANT_STATUSES = ("operating", "under_construction", "announced", "paused", "can
 EVIDENCE = ("observed", "announced", "modelled", "assumption")
 SEGMENTS = ("cell", "cathode", "precursor", "anode", "refining", "recycling", "pack", "separator", "electrolyte", "other")
 MODES = ("initial_vet", "higher_education", "continuous_learning")
+PARTNER_ROLES = ("coordinator", "network_member", "joint_delivery", "consortium_member", "joint_partner")
 SOURCE_COLUMNS = ("source_url", "source_title", "as_of")
 
 
@@ -80,10 +81,22 @@ TABLES: dict[str, TableSpec] = {
             "programmes", "programmes.csv", "Training programmes and providers", ("programme_id",),
             _cols("programme_id provider provider_type programme city country nuts2 lat:float lon:float "
                   "eqf_level:int mode language role_ids capacity_per_year:float source_url source_title as_of "
-                  "status notes"),
+                  "status notes provider_city joint_with places_split"),
             enums={"mode": MODES, "status": EVIDENCE},
             required=("programme_id", "provider", "programme", "country", "source_url", "source_title"),
-            description="Real training offers relevant to battery roles; capacity only where published.",
+            description="Real training offers relevant to battery roles, one row per programme (joint programmes "
+                        "once, `places_split` states how places are shared; `city`/`nuts2` = where it is "
+                        "delivered, `provider_city` = where the provider is named); capacity only where published.",
+        ),
+        TableSpec(
+            "programme_partners", "programme_partners.csv", "Programme partners and network memberships",
+            ("partner_id",),
+            _cols("partner_id programme_id network organisation role city country nuts2 source_url source_title "
+                  "as_of status notes"),
+            enums={"role": PARTNER_ROLES, "status": EVIDENCE},
+            required=("partner_id", "organisation", "role", "source_url", "source_title"),
+            description="Network memberships, consortium members and joint/partner roles of programmes. Not "
+                        "training supply: a programme's places are counted once, on its programmes row.",
         ),
         TableSpec(
             "partnerships", "partnerships.csv", "Industry–education partnerships", ("partnership_id",),
