@@ -89,14 +89,15 @@ def _pct(error: float, base: float) -> float:
     return float(error / base) if base else float("nan")
 
 
-def hindcast(run, params: model.Params, dates=DATES, years=YEARS) -> pd.DataFrame:
-    """Forecast made on the pipeline as known at each date vs today's operating sites (HINDCAST_COLUMNS)."""
-    today = run("plants", country=None)
+def hindcast(run, params: model.Params, dates=DATES, years=YEARS, country: str | None = None) -> pd.DataFrame:
+    """Forecast made on the pipeline as known at each date vs today's operating sites (HINDCAST_COLUMNS), for all
+    Europe or one country."""
+    today = run("plants", country=country)
     operating = today[today["status"] == "operating"].reset_index(drop=True)
     actual_jobs = _jobs_p50(operating, params)
     rows = []
     for day in dates:
-        then = pipeline.plants_as_of(day, run=run)
+        then = pipeline.plants_as_of(day, country=country, run=run)
         by_year = forecast_by_year(then, params).set_index("year")
         known = operating[operating["site_id"].isin(set(then["site_id"]))].reset_index(drop=True)
         known_jobs = _jobs_p50(known, params)
