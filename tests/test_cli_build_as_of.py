@@ -41,3 +41,20 @@ def test_bad_date_or_target_exits_2(tmp_path, capsys):
     assert main(["build", "--as-of", "2022-07-01", "--out", "data/as_of"]) == 2
     assert "inside data/" in capsys.readouterr().err
     assert not (tmp_path / "c").exists()
+
+
+def test_as_of_today_matches_the_shipped_plants_where_all_evidence_is_dated():
+    """plants_as_of.sql picks status, capacity and start year like scripts/build_data.py builds data/plants.csv;
+    only sites with undated evidence may differ (undated rows are left out of every as-of pipeline)."""
+    from workforce import db
+
+    today = pipeline.plants_as_of("2026-12-04").set_index("site_id")
+    shipped = db.run("plants", country=None).set_index("site_id")
+    evidence = db.run("plant_evidence", site_id=None, country=None)
+    undated = set(evidence.loc[evidence["as_of"].fillna("").astype(str).eq(""), "site_id"])
+    dated = [s for s in shipped.index if s not in undated]
+    assert set(dated) <= set(today.index)
+    for col in ("status", "segment", "capacity_value", "start_year"):
+        a = today.loc[dated, col].astype(str)
+        b = shipped.loc[dated, col].astype(str)
+        assert a.equals(b), f"{col}: {dict(a[a != b])} vs {dict(b[a != b])}"
