@@ -8,6 +8,7 @@ import streamlit as st
 from workforce import text, ui
 from workforce.i18n import t
 from workforce.views import forecast_data as fv
+from workforce.views import track_record as tr
 
 ui.ensure_router()
 
@@ -197,6 +198,33 @@ te = anchors.get("te_2024_secure_share") or {}
 if te.get("value") is not None:
     st.caption(t("forecast.risk_anchor", lang, secure=f"{float(te['value']):.0%}",
                  source=text.md(te.get("source_title") or "")))
+
+# ---------------------------------------------------------------- track record (hindcast)
+st.subheader(t("forecast.track_title", lang))
+st.caption(t("forecast.track_intro", lang, scenario=t(f"scenario.{f.scenario}", lang)))
+record = tr.track_record(f.scenario)
+for r in record[record["year"] == tr.YEARS[0]].itertuples():
+    st.markdown(t("forecast.track_verdict", lang, as_of=r.as_of, year=r.year, forecast=ui.fmt_number(r.jobs_p50),
+                  now=ui.fmt_number(r.jobs_operating_now), pct=fv.fmt_percent(abs(r.jobs_error_pct), lang),
+                  direction=t("forecast.track_below" if r.jobs_error < 0 else "forecast.track_above", lang),
+                  gwh=ui.fmt_number(r.gwh_expected), gwh_now=ui.fmt_number(r.gwh_operating_now),
+                  gwh_pct=fv.fmt_percent(abs(r.gwh_error_pct), lang),
+                  gwh_direction=t("forecast.track_below" if r.gwh_error < 0 else "forecast.track_above", lang)))
+track_cols = {"as_of": "as_of", "year": "year", "sites_known": "sites", "jobs_p50": "jobs",
+              "jobs_operating_now": "jobs_now", "jobs_error": "jobs_err", "jobs_error_pct": "pct",
+              "gwh_expected": "gwh", "gwh_operating_now": "gwh_now", "gwh_error": "gwh_err", "gwh_error_pct": "gwh_pct"}
+ui.table(record, list(track_cols), **{
+    c: (st.column_config.NumberColumn(t(f"forecast.track_col_{k}", lang), format="percent") if k.endswith("pct")
+        else st.column_config.NumberColumn(t(f"forecast.track_col_{k}", lang), format="%.0f") if c != "as_of"
+        else st.column_config.TextColumn(t(f"forecast.track_col_{k}", lang)))
+    for c, k in track_cols.items()})
+if not record.empty:
+    first = record.iloc[0]
+    st.caption(t("forecast.track_coverage", lang, known=int(first["operating_sites_known_then"]),
+                 total=int(first["operating_sites_now"]), as_of=first["as_of"],
+                 gwh=ui.fmt_number(first["gwh_known_sites_now"]), jobs=ui.fmt_number(first["jobs_known_sites_now"]),
+                 year=int(first["year"])))
+st.caption(t("forecast.track_caption", lang))
 
 # ---------------------------------------------------------------- assumptions
 st.subheader(t("forecast.assumptions_title", lang))

@@ -43,3 +43,34 @@ def test_forecast_all_regions_adds_zero_rows(tmp_path):
     assert main(["forecast", "--level", "0", "--draws", "100", "--all-regions", "--out", str(out)]) == 0
     df = pd.read_csv(out, keep_default_na=False)
     assert df["nuts_id"].nunique() > 20 and (df.groupby("nuts_id")["jobs_p90"].max() == 0).any()
+
+
+def test_forecast_as_of_prints_totals_and_track_record(capsys):
+    assert main(["forecast", "--as-of", "2022-07-01", "--draws", "300"]) == 0
+    out = capsys.readouterr().out
+    assert "as known at 2022-07-01" in out and "jobs P50" in out
+    assert "track record" in out and "2025: forecast" in out and "2026: forecast" in out and "operating now" in out
+
+
+def test_forecast_as_of_bad_date_exits_2(capsys):
+    for bad in ("2022-02-30", "01.07.2022", "2999-01-01"):
+        assert main(["forecast", "--as-of", bad]) == 2
+        err = capsys.readouterr().err
+        assert "as-of date" in err and "Traceback" not in err
+
+
+def test_forecast_as_of_numbers_are_the_builders(capsys):
+    import json
+
+    from workforce import db, pipeline
+    from workforce.views import hindcast
+
+    assert main(["forecast", "--as-of", "2024-01-01", "--draws", "300", "--seed", "3", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    params = model.Params.from_assumptions(model.load_assumptions(), "base").with_overrides(
+        seed=3, draws=300).with_roles(db.run("roles"))
+    want = hindcast.hindcast(db.run, params, dates=("2024-01-01",))
+    assert pd.DataFrame(got["hindcast"]).equals(want)
+    by_year = hindcast.forecast_by_year(pipeline.plants_as_of("2024-01-01"), params)
+    assert pd.DataFrame(got["forecast"]).equals(by_year)
+    assert [r["year"] for r in got["hindcast"]] == list(hindcast.YEARS)

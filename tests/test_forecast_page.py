@@ -64,3 +64,19 @@ def test_parse_eqf_band_factors():
     assert params.band_multiplier("eqf_2_4").central == 1.2 and params.eqf_mix  # band mix from roles.csv
     assert fv.effective_shares(params)["eqf_2_4"] == 1.0  # 0.9 × 1.2, capped at 1
     assert fv.scenario_defaults(fv.make_params("base"))["train_eqf5"] == 1.0
+
+
+def test_track_record_panel_shows_the_builders_numbers():
+    from workforce import db, i18n
+    from workforce.views import track_record as tr
+
+    at = open_page("forecast")
+    assert not at.exception
+    assert i18n.t("forecast.track_title", "en") in [s.value for s in at.subheader]
+    record = tr._build("base", db.run)
+    verdicts = [m.value for m in at.markdown if "Pipeline as known at" in m.value]
+    assert len(verdicts) == len(tr.DATES)
+    for text, r in zip(verdicts, record[record["year"] == tr.YEARS[0]].itertuples(), strict=True):
+        assert r.as_of in text and f"{r.jobs_p50:,.0f}" in text and f"{r.jobs_operating_now:,.0f}" in text
+    captions = " ".join(c.value for c in at.caption)
+    assert "operating now" in captions and "forecast --as-of" in captions

@@ -94,6 +94,19 @@ def check_pipeline_changes(run):
     return all_
 
 
+def check_plants_as_of(run):
+    today = run("plants_as_of", as_of="2026-12-04", country=None)
+    assert today["site_id"].is_unique
+    assert set(run("plants", country=None).columns) - {"region_name"} <= set(today.columns)
+    assert run("plants_as_of", as_of="1990-01-01", country=None).empty
+    then = run("plants_as_of", as_of="2023-01-01", country=None)
+    assert set(then["site_id"]) <= set(today["site_id"])
+    assert (then["as_of"].astype(str) <= "2023-01-01").all()
+    hu = run("plants_as_of", as_of="2026-12-04", country="HU")
+    assert (hu["country"] == "HU").all()
+    return then
+
+
 def check_programmes(run):
     all_ = run("programmes", country=None)
     hu = run("programmes", country="HU")
@@ -285,6 +298,7 @@ CASES = {
     "plant_evidence": check_plant_evidence,
     "pipeline_changes": check_pipeline_changes,
     "plant_phases": check_plant_phases,
+    "plants_as_of": check_plants_as_of,
     "programmes": check_programmes,
     "programme_counts": check_programme_counts,
     "partnerships": check_partnerships,

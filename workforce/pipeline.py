@@ -260,3 +260,32 @@ def phases(country: str | None = None, site_id: str | None = None, frames: dict 
     from workforce import db
 
     return db.run("plant_phases", frames=frames, country=country, site_id=site_id)
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def as_of_day(value, today=None) -> str:
+    """A user's as-of date for `build --as-of` / the hindcast: 'YYYY-MM-DD', a real day, not after today.
+
+    Returns the ISO text (what queries/plants_as_of.sql compares against); raises ValueError with a
+    message fit to show to the user.
+    """
+    text = str(value or "").strip()
+    when = parse_date(text) if _ISO_DAY.match(text) else None
+    if when is None:
+        raise ValueError(f"as-of date must be a real day written YYYY-MM-DD (e.g. 2022-07-01), got {text[:40]!r}")
+    now = _today(today)
+    if when > now:
+        raise ValueError(f"as-of date {text} is after today ({now}): no evidence is known from the future")
+    return when.isoformat()
+
+
+def plants_as_of(as_of, country: str | None = None, frames: dict | None = None, run=None) -> pd.DataFrame:
+    """The plants table (columns of query `plants`) as known at `as_of` (query plants_as_of; see its header)."""
+    day = as_of_day(as_of)
+    if run is None:
+        from workforce import db
+
+        return db.run("plants_as_of", frames=frames, as_of=day, country=country)
+    return run("plants_as_of", as_of=day, country=country)

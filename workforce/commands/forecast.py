@@ -1,5 +1,10 @@
 """`python -m workforce forecast --scenario base --level 2 [--country HU] [--seed 1] [--draws N]
-[--set jpg=120 …] [--all-regions] --out f.csv` — P10/P50/P90 jobs and training per region × year × role (2024–2035)."""
+[--set jpg=120 …] [--all-regions] --out f.csv` — P10/P50/P90 jobs and training per region × year × role (2024–2035).
+
+`forecast --as-of 2022-07-01 [--json] [--out f.csv]` runs the same model on the plant pipeline as known at that day
+(`build --as-of`) and prints direct jobs by year and the track record: its 2025/2026 forecast against what is
+operating now (workforce.views.hindcast, the builder of the /forecast panel). `--out` then writes the region ×
+year × role CSV of the as-of pipeline."""
 
 from __future__ import annotations
 
@@ -21,6 +26,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--all-regions", action="store_true",
                         help="also write rows of zeros for regions without a modelled plant")
     parser.add_argument("--out", help="output CSV file (default: standard output)")
+    parser.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD",
+                        help="forecast on the pipeline as known at this day and compare 2025/2026 with what is "
+                             "operating now (prints a report; --out still writes the CSV)")
+    parser.add_argument("--json", action="store_true", help="with --as-of: print the report as JSON")
 
 
 def params_from_args(args, assumptions: dict):
@@ -55,6 +64,8 @@ def run(args) -> int:
         if not re.fullmatch(r"[A-Z]{2}", country):
             raise CliError(f"invalid country code {args.country!r} (expected two letters, e.g. HU)")
     params = params_from_args(args, model.load_assumptions())
+    if args.as_of is not None:
+        return run_as_of(args, params, country)
     plants = db.run("plants", country=country)
     roles = db.run("roles")
     regions = None
@@ -68,4 +79,58 @@ def run(args) -> int:
         print(f"wrote {len(out)} rows to {args.out}", file=sys.stderr)
     else:
         out.to_csv(sys.stdout, index=False)
+    return 0
+
+
+def _pct(value: float) -> str:
+    return "n/a" if value != value else f"{value:+.0%}"
+
+
+def run_as_of(args, params, country: str | None) -> int:
+    """The forecast on the pipeline as known at args.as_of, with its track record against today."""
+    import json
+
+    from workforce import db, model, pipeline
+    from workforce.views import hindcast
+
+    try:
+        day = pipeline.as_of_day(args.as_of)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    roles = db.run("roles")
+    params = params.with_roles(roles)
+    plants = pipeline.plants_as_of(day, country=country)
+    by_year = hindcast.forecast_by_year(plants, params)
+    record = hindcast.hindcast(db.run, params, dates=(day,), country=country)
+    if args.out:
+        regions = (db.run("region_summary", level=args.level, country=country)["nuts_id"].tolist()
+                   if args.all_regions else None)
+        out = model.forecast(plants, roles, params, level=args.level, country=country, regions=regions)
+        out.to_csv(args.out, index=False)
+        print(f"wrote {len(out)} rows to {args.out}", file=sys.stderr)
+    scope = country or "Europe"
+    if args.json:
+        print(json.dumps({"as_of": day, "scope": scope, "scenario": args.scenario, "sites": len(plants),
+                          "forecast": by_year.to_dict(orient="records"),
+                          "hindcast": record.to_dict(orient="records")}, default=float))
+        return 0
+    print(f"direct jobs forecast, {scope}, scenario {args.scenario}, on the plant pipeline as known at {day} "
+          f"({len(plants)} sites)")
+    print(f"{'year':<6} {'jobs P10':>10} {'jobs P50':>10} {'jobs P90':>10} {'training P50':>13}")
+    for r in by_year.itertuples():
+        print(f"{r.year:<6} {r.jobs_p10:>10,.0f} {r.jobs_p50:>10,.0f} {r.jobs_p90:>10,.0f} {r.training_p50:>13,.0f}")
+    print()
+    print(f"track record: that forecast vs what is operating now ({scope})")
+    for r in record.itertuples():
+        print(f"{r.year}: forecast {r.jobs_p50:,.0f} direct jobs (P10–P90 {r.jobs_p10:,.0f}–{r.jobs_p90:,.0f}) vs "
+              f"{r.jobs_operating_now:,.0f} at sites operating now: error {r.jobs_error:+,.0f} "
+              f"({_pct(r.jobs_error_pct)}); cell capacity expected {r.gwh_expected:,.1f} GWh/yr "
+              f"(scheduled {r.gwh_scheduled:,.1f}) vs {r.gwh_operating_now:,.1f} operating now: error "
+              f"{r.gwh_error:+,.1f} GWh ({_pct(r.gwh_error_pct)})")
+    r = record.iloc[0]
+    print(f"coverage: {int(r.operating_sites_known_then)} of the {int(r.operating_sites_now)} sites operating now "
+          f"were in the pipeline as known at {day}; those sites alone: {r.gwh_known_sites_now:,.1f} GWh/yr and "
+          f"{r.jobs_known_sites_now:,.0f} jobs in {int(r.year)}")
+    print("jobs 'operating now' = the same model on today's operating sites (modelled, not a headcount); "
+          "the past pipeline holds only evidence dated by then (see build --as-of)")
     return 0
