@@ -89,6 +89,18 @@ def status_freshness_label(status, status_date, today=None, months: int = STALE_
     return freshness_label(status_date, today, months) if str(status or "") in PENDING else ""
 
 
+def with_freshness(sites: pd.DataFrame, today=None) -> pd.DataFrame:
+    """A copy of a site table (status, status_date) with the column ``freshness``: the label every surface
+    shows (map hover, region panel, page tables, slides); '' where the status is current or final."""
+    out = sites.copy()
+    n = len(out)
+    status = out["status"].tolist() if "status" in out else [None] * n
+    dates = out["status_date"].tolist() if "status_date" in out else [None] * n
+    out["freshness"] = [status_freshness_label(s, None if d is None or d != d else d, today)
+                        for s, d in zip(status, dates, strict=True)]
+    return out
+
+
 def risk_flags(status, status_date, start_year, today=None, months: int = STALE_MONTHS) -> str:
     """Why the model applies the stale-site assumption to a live non-operating site: 'stale' (status evidence
     older than `months` or undated), 'past_due' (planned start year before today's year), both joined with

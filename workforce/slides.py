@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlparse
 
 import pandas as pd
 
-from workforce import ROOT, charts, db, i18n
+from workforce import ROOT, charts, db, i18n, pipeline
 from workforce.i18n import t
 from workforce.stories import SlideSpec, Story, text_for
 
@@ -134,7 +134,7 @@ def _headline(p: dict, lang: str) -> Slide:
 
 def _plants_map(p: dict, lang: str) -> Slide:
     country = p.get("country")
-    df = db.run("plants", country=country)
+    df = pipeline.with_freshness(db.run("plants", country=country))
     totals = db.run("plant_totals", country=country)
     metrics = []
     if not totals.empty:
@@ -147,7 +147,7 @@ def _plants_map(p: dict, lang: str) -> Slide:
         wanted = {c.casefold() for c in p["cities"]}
         shown = df[df["city"].fillna("").str.casefold().isin(wanted)]
     shown = shown.sort_values("jobs_announced", ascending=False, na_position="last").head(p.get("limit", 10))
-    table = label_columns(shown[["company", "site_name", "city", "segment", "status", "jobs_announced",
+    table = label_columns(shown[["company", "site_name", "city", "segment", "status", "freshness", "jobs_announced",
                                  "start_year"]], lang)
     return Slide("plants_map", t("present.view.plants_map", lang, place=place(country, lang)), "",
                  figure=_with_outlines(charts.plants_map(df, _view(country), height=480, lang=lang)), table=table, metrics=metrics,

@@ -31,7 +31,9 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
     """Plants, programmes, partnerships, forecast sparkline, gap by role and baseline of one region."""
     from workforce.views import training_data
 
-    plants = run("region_plants", region=region)
+    from workforce.views import pipeline_view
+
+    plants = pipeline_view.region_plants(run, region)
     programmes = run("region_programmes", region=region)
     partnerships = run("region_partnerships", region=region)
     bounds = run("region_bounds", nuts_id=region)
@@ -50,8 +52,9 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
 
     st.markdown(f"**{t('panel.plants', lang)}** ({len(plants)})")
     bullet_list([f"{r.site_name} — {r.segment}, {str(r.status).replace('_', ' ')}"
+                 + (f" ({r.freshness})" if r.freshness else "")
                  for r in plants.head(12).itertuples()], more=len(plants) - 12)
-    table(plants, ["company", "site_name", "segment", "status", "jobs_announced", "source_url"])
+    table(plants, pipeline_view.PLANT_TABLE_COLUMNS)
     st.markdown(f"**{t('panel.programmes', lang)}** ({len(programmes)})")
     bullet_list([f"{r.provider}: {r.programme}" for r in programmes.head(12).itertuples()], more=len(programmes) - 12)
     table(programmes, ["provider", "programme", "eqf_level", "mode", "capacity_per_year", "source_url"])
