@@ -55,6 +55,21 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
                  + (f" ({r.freshness})" if r.freshness else "")
                  for r in plants.head(12).itertuples()], more=len(plants) - 12)
     table(plants, pipeline_view.PLANT_TABLE_COLUMNS)
+    facts = pipeline_view.jobs_facts(run, region)
+    if not facts.empty:
+        st.markdown(f"**{t('panel.jobs_facts', lang)}**")
+        st.caption(t("panel.jobs_facts_caption", lang))
+        table(facts, ["site_name", "status", "capacity_phase", "capacity_phase_as_of", "capacity_full",
+                      "capacity_full_as_of", "jobs_target", "jobs_target_scope", "jobs_target_as_of",
+                      "jobs_target_source_url", "headcount", "headcount_date", "headcount_counts",
+                      "headcount_source_url", "freshness"])
+    timelines = pipeline_view.region_timelines(run, region)
+    if timelines:
+        st.markdown(f"**{t('panel.timelines', lang)}**")
+        names = dict(zip(plants["site_id"], plants["site_name"], strict=False))
+        for site_id, events in list(timelines.items())[:20]:
+            with st.expander(t("panel.timeline_of", lang, site=names.get(site_id, site_id), n=len(events))):
+                table(events)
     st.markdown(f"**{t('panel.programmes', lang)}** ({len(programmes)})")
     bullet_list([f"{r.provider}: {r.programme}" for r in programmes.head(12).itertuples()], more=len(programmes) - 12)
     table(programmes, ["provider", "programme", "eqf_level", "mode", "capacity_per_year", "source_url"])
