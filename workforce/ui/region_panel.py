@@ -29,9 +29,7 @@ def clicked_region(event, known) -> str | None:
 
 def region_panel(region: str, lang: str = "en", scenario: str = "base", year: int = 2030) -> None:
     """Plants, programmes, partnerships, forecast sparkline, gap by role and baseline of one region."""
-    from workforce.views import training_data
-
-    from workforce.views import pipeline_view
+    from workforce.views import pipeline_view, training_data
 
     plants = pipeline_view.region_plants(run, region)
     programmes = run("region_programmes", region=region)
