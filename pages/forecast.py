@@ -135,7 +135,9 @@ if not res["regional"].empty:
 
 st.markdown(f"#### {t('forecast.plants_title', lang)}")
 st.caption(t("forecast.plants_caption", lang))
-plants_shown = res["plants"][["site_name", "company", "nuts_id", "segment", "status", "start", "basis", "weight",
+st.caption(t("forecast.freshness_caption", lang))
+plants_shown = res["plants"][["site_name", "company", "nuts_id", "segment", "status", "freshness", "freshness_risk",
+                              "start", "basis", "weight",
                               "unit", "headcount_central"]]
 ui.table(plants_shown)
 

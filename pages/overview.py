@@ -4,6 +4,7 @@ import streamlit as st
 
 from workforce import charts, text, ui
 from workforce.i18n import t
+from workforce.views import pipeline_view
 
 ui.ensure_router()
 
@@ -53,7 +54,7 @@ else:
     with st.expander(t("overview.pipeline_table", lang)):
         ui.table(pipeline)
 
-plants = ui.run("plants", country=f.country)
+plants = pipeline_view.plants(ui.run, f.country)
 st.subheader(t("overview.map", lang))
 plants_fig = ui.shared_figure(("plants_map", f.country, lang),
                               lambda: charts.plants_map(plants, ui.view_for(f.country), lang=lang))
@@ -63,6 +64,7 @@ ui.download_menu(fig=plants_fig, df=plants, name="plants", lang=lang)
 ui.sources_footnote(plants, lang)
 
 with st.expander(t("overview.table", lang), expanded=False):
-    ui.table(plants, ["company", "site_name", "country", "nuts2", "segment", "status", "capacity_value",
+    ui.table(plants, ["company", "site_name", "country", "nuts2", "segment", "status", "status_date", "freshness",
+                      "capacity_value",
                       "capacity_unit", "jobs_announced", "start_year", "source_title", "source_url", "as_of"])
     ui.csv_download(plants, "plants", lang)

@@ -86,7 +86,7 @@ if region:
     s4.metric(t("partnerships.story_programmes", lang), f"{len(local_programmes):,}")
 
     st.markdown("**" + t("partnerships.story_demand", lang) + "**")
-    ui.table(local_plants, ["company", "site_name", "segment", "status", "jobs_announced", "start_year",
+    ui.table(local_plants, ["company", "site_name", "segment", "status", "freshness", "jobs_announced", "start_year",
                             "source_title", "source_url", "as_of"])
     ui.assumption_badge(lang)
     if need_source == training.NEED_PROXY:

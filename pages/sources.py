@@ -6,7 +6,7 @@ import streamlit as st
 
 from workforce import ui
 from workforce.i18n import t
-from workforce.views import region_table
+from workforce.views import pipeline_view, region_table
 
 ui.ensure_router()
 
@@ -31,6 +31,20 @@ ui.table(ui.run("dataset_inventory"))
 st.subheader(t("sources.coverage_title", lang))
 st.caption(t("sources.coverage_caption", lang))
 ui.table(region_table.indicator_coverage(ui.run, dt.date.today(), lang))
+
+st.subheader(t("sources.changes_title", lang))
+today = dt.date.today()
+since = st.date_input(t("sources.changes_since", lang), value=pipeline_view.default_since(today),
+                      min_value=dt.date(2015, 1, 1), max_value=today, key="src_since")
+try:
+    changes = pipeline_view.changes_since(ui.run, since, f.country)
+except ValueError as exc:
+    st.warning(str(exc))
+else:
+    st.caption(t("sources.changes_caption", lang, n=len(changes), since=since,
+                 scope=f.country or t("filter.all_europe", lang)))
+    ui.table(changes)
+    ui.csv_download(changes, f"pipeline_changes_since_{since}", lang)
 
 st.markdown(ui.sources_markdown("body"))
 with st.expander(t("sources.build_notes", lang)):

@@ -424,3 +424,58 @@ def test_risk_with_the_simulation_preparation():
     p = params()
     sim = model.simulate(df, p)
     pd.testing.assert_frame_equal(model.risk(df, p, prep=sim.plants), model.risk(df, p))
+
+
+# ---------------------------------------------------------------- freshness (issue 15)
+
+FRESHNESS = {**ASSUMPTIONS, "pipeline_freshness": {
+    "stale_probability_factor": {"value": 0.75, "low": 0.5, "high": 1.0, "status": "assumption"},
+    "stale_delay_years": {"value": 1, "status": "assumption"},
+}}
+
+
+def fresh_params(**kw):
+    return model.Params.from_assumptions(FRESHNESS).with_overrides(draws=200, seed=1, today="2026-12-04", **kw)
+
+
+def _site(i, status_date, start):
+    return {**plant(i, "HU32", "cell", "under_construction", 10.0, 1000, start), "status_date": status_date}
+
+
+def test_stale_and_past_due_sites_are_flagged_and_labelled():
+    df = pd.DataFrame([_site(0, "2026-06-01", 2028), _site(1, "2024-03-01", 2028), _site(2, "2026-06-01", 2025),
+                       _site(3, None, 2028), {**_site(4, "2020-01-01", 2020), "status": "operating"}])
+    prep = model.prepare(df, fresh_params())
+    assert list(prep["freshness_risk"]) == ["", "stale", "past_due", "stale", ""]
+    assert list(prep["freshness"]) == ["", "status unverified since 2024-03", "", "status date unknown", ""]
+    # the stale / past-due site starts stale_delay_years later; the fresh one keeps its year
+    assert list(prep["start"][:3]) == [2028, 2029, 2027]
+
+
+def test_stale_setting_changes_stale_sites_only():
+    fresh, stale = pd.DataFrame([_site(0, "2026-06-01", 2027)]), pd.DataFrame([_site(1, "2024-03-01", 2027)])
+
+    def jobs(df, **kw):
+        return model.scope_frame(model.simulate(df, fresh_params(**kw))).set_index("year")["jobs_p50"]
+
+    # fresh site: the setting does not matter
+    pd.testing.assert_series_equal(jobs(fresh), jobs(fresh, p_stale=0.2, delay_stale=3))
+    # stale site: lower factor -> fewer jobs; more delay -> later start
+    base, low = jobs(stale), jobs(stale, p_stale=0.2)
+    assert low[2033] < base[2033] and low[2033] == pytest.approx(base[2033] * 0.2 / 0.75, rel=0.15)
+    assert jobs(stale, delay_stale=0)[2027] > 0 == base[2027]
+    # without the section (older assumptions files): no adjustment at all
+    plain = model.Params.from_assumptions(ASSUMPTIONS).with_overrides(draws=200, seed=1, today="2026-12-04")
+    assert model.scope_frame(model.simulate(stale, plain))["jobs_p50"].sum() == pytest.approx(
+        jobs(fresh).sum(), rel=1e-6)
+
+
+def test_stale_what_if_validation_and_citation():
+    with pytest.raises(ValueError):
+        fresh_params(p_stale=1.5)
+    p = fresh_params(p_stale=0.5, delay_stale=2)
+    assert p.stale_factor.central == 0.5 and p.stale_delay_years == 2
+    assert "p_stale" in model.WHAT_IF_KEYS and "delay_stale" in model.WHAT_IF_KEYS
+    cites = model.citations(FRESHNESS)
+    row = cites[cites["parameter"] == "pipeline_freshness.stale_probability_factor"].iloc[0]
+    assert row["status"] == "assumption" and row["value"] == "0.75"

@@ -74,6 +74,16 @@ def check_plant_evidence(run):
     return all_
 
 
+def check_region_evidence(run):
+    hu32 = run("region_evidence", region="HU32")
+    sites = set(run("region_plants", region="HU32")["site_id"])
+    assert set(hu32["site_id"]) <= sites
+    hu = run("region_evidence", region="HU")
+    assert len(hu32) <= len(hu) and set(hu["site_id"]) <= set(run("region_plants", region="HU")["site_id"])
+    assert run("region_evidence", region="ZZ9").empty
+    return hu
+
+
 def check_plant_phases(run):
     all_ = run("plant_phases", country=None, site_id=None)
     assert not all_.duplicated(["site_id", "phase"]).any()
@@ -299,6 +309,7 @@ CASES = {
     "pipeline_changes": check_pipeline_changes,
     "plant_phases": check_plant_phases,
     "plants_as_of": check_plants_as_of,
+    "region_evidence": check_region_evidence,
     "programmes": check_programmes,
     "programme_counts": check_programme_counts,
     "partnerships": check_partnerships,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from workforce import pipeline
 from workforce.i18n import t
 from workforce.text import html_text
 
@@ -99,7 +100,7 @@ def add_plants(fig: go.Figure, df: pd.DataFrame, size_by: str = "jobs_announced"
     the status too) and its pattern overlays (STATUS_RINGS): same points, smaller discs, hoverinfo "skip"
     (no hover, no click/selection events), no legend entry, same legendgroup (the legend toggles the shape).
     `meta` = {"status", "layer"} (0 = the hoverable disc) lets tests and the browser find the layers."""
-    pts = df.dropna(subset=["lat", "lon"])
+    pts = pipeline.with_freshness(df.dropna(subset=["lat", "lon"]))
     size_col = pts[size_by] if size_by in pts else pd.Series(0.0, index=pts.index)
     for status in STATUS_ORDER:
         part = pts[pts["status"] == status]
@@ -162,6 +163,7 @@ def _plant_hover(r) -> str:
         f"Capacity: {fmt(r.capacity_value, cap_unit)}",
         f"Jobs announced: {fmt(r.jobs_announced)}",
         f"Source: {html_text(r.source_title)} ({html_text(r.as_of or 'undated')})",
+        *([f"<i>{html_text(r.freshness)}</i>"] if getattr(r, "freshness", "") else []),
     ])
 
 

@@ -17,6 +17,12 @@ Bottom-up, per plant, per year:
   2025 with start 2024 starts in 2025 at the earliest); `delay_years` shifts every non-operating start.
   Operating plants without a start year are taken as at full output; non-operating plants without a start
   year are excluded ("unscheduled") and listed, never placed at an invented year.
+* Freshness (issue 15): a live non-operating site whose status evidence is older than 12 months (or undated)
+  is "stale", one whose planned start year is before the reference year (`Params.today`, default the system
+  date) is "past_due" (`pipeline.risk_flags`, the same rule as the "status unverified since" label). For these
+  sites the model applies an ASSUMPTION from `pipeline_freshness` in assumptions.yaml: P(materialise) is
+  multiplied by `stale_probability_factor` (drawn from its range) and `stale_delay_years` is added to the start.
+  `prepare()` lists the flag per site (`freshness_risk`); what-if keys `p_stale` and `delay_stale`.
 * Plants without a NUTS-2 code are kept in the country totals under the extra-regio code `CCZZ`.
 
 Monte Carlo: the uncertain parameters (jobs per unit per segment group, status probabilities, ramp years,
@@ -162,6 +168,9 @@ class Params:
     draws: int = DEFAULT_DRAWS
     seed: int = 1
     overrides: tuple[tuple[str, float], ...] = ()  # what-if values applied on top of the scenario
+    stale_factor: Range = Range()  # factor on P(materialise) of a stale or past-due live site (unset = 1)
+    stale_delay_years: int = 0  # years added to the start of a stale or past-due live site
+    today: str = ""  # reference date of the freshness rule (YYYY-MM-DD; "" = the system date)
 
     # -- accessors
     def jpu(self, group: str) -> Range:
@@ -227,6 +236,9 @@ class Params:
             if not dict(self.eqf_multiplier).get(band, Range()).known:
                 out.append(f"training.new_hire_training_multiplier_{band}: no value - factor 1 (single new-hire "
                            "share for this EQF band)")
+        if not self.stale_factor.known:
+            out.append("pipeline_freshness.stale_probability_factor: no value - stale or past-due sites counted "
+                       "like fresh ones")
         if not self.reskilling.known:
             out.append("training.incumbent_reskilling_share: no value - reskilling left out")
         if not self.replacement_rate.known:
@@ -253,6 +265,7 @@ class Params:
                 seg[str(s)] = str(group)
         automation = _num(node("multipliers", "automation_jobs_scale").get("value"))
         delay = _num(node("ramp_up", "pipeline_delay_years").get("value"))
+        stale_delay = _num(node("pipeline_freshness", "stale_delay_years").get("value"))
         params = cls(
             scenario=scenario, jobs_per_unit=_pairs(jpu), ramp_years=_range(node("ramp_up", "years_to_full_output")),
             ramp_curve=curve, delay_years=int(delay or 0), status_probability=_pairs(probs),
@@ -263,12 +276,15 @@ class Params:
             reskilling=_range(node("training", "incumbent_reskilling_share")),
             replacement_rate=_range(node("training", "replacement_rate_per_year")),
             segment_groups=_pairs(seg),
+            stale_factor=_range(node("pipeline_freshness", "stale_probability_factor")),
+            stale_delay_years=int(stale_delay or 0),
         )
         return params.with_overrides(**kw) if kw else params
 
     def with_overrides(self, **kw) -> Params:
         """What-if values. Short names: jpg (cell jobs/GWh), jpg_pack, jpk (materials jobs/kt), jpk_recycling,
-        ramp (years to full output), auto (automation factor), delay (years), p_<status>, train_new, reskill,
+        ramp (years to full output), auto (automation factor), delay (years), p_<status>, p_stale (factor on the
+        probability of a stale or past-due site), delay_stale (years added to its start), train_new, reskill,
         replace, train_eqf24 / train_eqf5 / train_eqf68 (new-hire training factor of an EQF band); or any field
         name (draws, seed, …). Unknown names or bad values raise ValueError."""
         p = self
@@ -278,7 +294,7 @@ class Params:
                 continue
             if key in _FIELD_NAMES and key not in ("jobs_per_unit", "status_probability", "eqf_multiplier",
                                                    "eqf_mix"):
-                if key in ("draws", "seed", "delay_years"):
+                if key in ("draws", "seed", "delay_years", "stale_delay_years"):
                     value = int(value)
                     if key == "draws" and not 1 <= value <= MAX_DRAWS:
                         raise ValueError(f"draws must be between 1 and {MAX_DRAWS}")
@@ -299,6 +315,12 @@ class Params:
                 p = replace(p, automation=value)
             elif key == "delay":
                 p = replace(p, delay_years=int(round(value)))
+            elif key == "delay_stale":
+                p = replace(p, stale_delay_years=int(round(value)))
+            elif key == "p_stale":
+                if value > 1:
+                    raise ValueError(f"{key} is a factor (0–1)")
+                p = replace(p, stale_factor=p.stale_factor.recentre(value, 0.0, 1.0))
             elif key.startswith("p_") and key[2:] in STATUSES[:-1]:
                 if value > 1:
                     raise ValueError(f"{key} is a probability (0–1)")
@@ -328,8 +350,8 @@ _SHARE_KEYS = {"train_new": "new_hire_training", "reskill": "reskilling", "repla
 _BAND_KEYS = {"train_eqf24": "eqf_2_4", "train_eqf5": "eqf_5", "train_eqf68": "eqf_6_8"}
 BAND_WHAT_IF = {band: key for key, band in _BAND_KEYS.items()}
 MAX_BAND_MULTIPLIER = 3.0
-WHAT_IF_KEYS = (*_JPU_KEYS, "ramp", "auto", "delay", *(f"p_{s}" for s in STATUSES[:-1]), *_SHARE_KEYS,
-                *_BAND_KEYS)
+WHAT_IF_KEYS = (*_JPU_KEYS, "ramp", "auto", "delay", *(f"p_{s}" for s in STATUSES[:-1]), "p_stale", "delay_stale",
+                *_SHARE_KEYS, *_BAND_KEYS)
 
 
 def _num(value) -> float | None:
@@ -384,7 +406,8 @@ def citations(assumptions: dict, scenario: str = "base") -> pd.DataFrame:
     """One row per parameter of the scenario: value, range, unit, status and citation (for the UI)."""
     a = apply_scenario(assumptions, scenario)
     rows = []
-    for section in ("jobs_per_unit", "ramp_up", "status_probability", "training", "multipliers", "anchors"):
+    for section in ("jobs_per_unit", "ramp_up", "status_probability", "pipeline_freshness", "training", "multipliers",
+                    "anchors"):
         for name, node in (a.get(section) or {}).items():
             if not isinstance(node, dict):
                 continue
@@ -412,7 +435,8 @@ def _fmt_any(v):
 # ---------------------------------------------------------------- plants
 
 PREPARED_COLUMNS = ["site_id", "company", "site_name", "nuts_id", "country", "segment", "group", "status",
-                    "start", "basis", "weight", "unit", "headcount_central", "included"]
+                    "start", "basis", "weight", "unit", "headcount_central", "included", "freshness_risk",
+                    "freshness"]
 
 
 def _year_of(value) -> float:
@@ -494,9 +518,18 @@ def prepare(plants: pd.DataFrame, params: Params, first_year: int = YEARS[0]) ->
         unit_out.append(u)
         head.append(h * params.automation)
 
+    from workforce import pipeline
+
+    today = params.today or None
+    flags = [pipeline.risk_flags(s, d if d == d else None, y, today)
+             for s, d, y in zip(status, col("status_date"), start, strict=True)]
+    labels = [pipeline.status_freshness_label(s, d if d == d else None, today)
+              for s, d in zip(status, col("status_date"), strict=True)]
+    flagged = np.array([bool(f) for f in flags])
     operating = np.array([s == "operating" for s in status])
     earliest = np.where(np.isnan(status_year), -np.inf, status_year)
-    eff = np.where(operating, start, np.maximum(start, earliest) + params.delay_years)
+    eff = np.where(operating, start, np.maximum(start, earliest) + params.delay_years
+                   + np.where(flagged, params.stale_delay_years, 0))
     eff = np.where(operating & np.isnan(start), first_year - 100, eff)
     basis = np.array(basis, dtype=object)
     basis[np.isnan(eff) & np.isin(basis, ["announced", "modelled"])] = "unscheduled"
@@ -506,7 +539,7 @@ def prepare(plants: pd.DataFrame, params: Params, first_year: int = YEARS[0]) ->
         "nuts_id": [c if len(c) == 4 else f"{k}ZZ" for c, k in zip(nuts2, country, strict=False)], "country": country,
         "segment": segment, "group": group, "status": status, "start": eff, "basis": basis,
         "weight": np.where(included, weight, 0.0), "unit": unit_out, "headcount_central": head,
-        "included": included,
+        "included": included, "freshness_risk": flags, "freshness": labels,
     })
     return out[PREPARED_COLUMNS]
 
@@ -603,6 +636,8 @@ def simulate(plants: pd.DataFrame, params: Params, years: tuple[int, ...] = YEAR
     prob = {s: (params.probability(s).sample(_uniforms(params.seed, f"p.{s}", d))
                 if params.probability(s).known else np.ones(d)) for s in STATUSES}
     prob["cancelled"] = np.zeros(d)
+    stale_draw = (np.clip(params.stale_factor.sample(_uniforms(params.seed, "stale_factor", d)), 0, 1)
+                  if params.stale_factor.known else np.ones(d))
 
     def share(r: Range, name: str) -> np.ndarray:
         return np.clip(r.sample(_uniforms(params.seed, name, d)), 0, None) if r.known else np.zeros(d)
@@ -633,7 +668,9 @@ def simulate(plants: pd.DataFrame, params: Params, years: tuple[int, ...] = YEAR
     s_idx = inc["status"].map(STATUSES.index).to_numpy(int)
     g_idx = inc["group"].map(GROUPS.index).to_numpy(int)
     kind = (inc["basis"] == "modelled").to_numpy(int)
-    key = ((s_idx[:, None] * len(GROUPS) + g_idx[:, None]) * 2 + kind[:, None]) * (sat + 1) + relc
+    stale = inc["freshness_risk"].astype(bool).to_numpy(int)
+    key = ((((s_idx[:, None] * len(GROUPS) + g_idx[:, None]) * 2 + kind[:, None]) * 2 + stale[:, None]) * (sat + 1)
+           + relc)
     used, inv = np.unique(key[active], return_inverse=True)
     r_idx = np.searchsorted(regions, inc["nuts_id"].to_numpy())
     rows_ext = (r_idx[:, None] * (n_years + 1) + np.arange(n_years + 1)[None, :])[active]
@@ -644,6 +681,8 @@ def simulate(plants: pd.DataFrame, params: Params, years: tuple[int, ...] = YEAR
     # basis draws: one row per used key
     u_rel = used % (sat + 1)
     rest = used // (sat + 1)
+    u_stale = rest % 2
+    rest = rest // 2
     u_kind = rest % 2
     u_group = (rest // 2) % len(GROUPS)
     u_status = rest // 2 // len(GROUPS)
@@ -654,6 +693,8 @@ def simulate(plants: pd.DataFrame, params: Params, years: tuple[int, ...] = YEAR
         b = prob[STATUSES[u_status[j]]] * ramp_tab[u_rel[j]] * params.automation
         if u_kind[j]:
             b = b * intens[GROUPS[u_group[j]]]
+        if u_stale[j]:
+            b = b * stale_draw
         basis[j] = b
     mean_basis = basis.mean(axis=1, dtype=np.float64)
     group_onehot = np.zeros((len(used), len(GROUPS)))

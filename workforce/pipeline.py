@@ -14,6 +14,9 @@ Pure functions (pandas only, no Streamlit, no DuckDB):
 - ``freshness(status_date, today)`` / ``freshness_label(...)``: ONE rule for every surface. A status whose
   evidence date is newer than 12 months before ``today`` is current; otherwise the label is
   "status unverified since YYYY-MM" (or "status date unknown").
+- ``status_freshness_label(status, status_date, today)``: the label of a site (only live non-operating sites
+  carry one); ``risk_flags(...)``: 'stale' / 'past_due' sites, to which the model applies the documented
+  slippage assumption (``pipeline_freshness`` in assumptions.yaml).
 - ``pipeline_as_of(rows, date)``: only evidence with as_of <= date (undated rows excluded), so the
   pipeline can be rebuilt as it was known at a past date.
 - ``site_jobs(rows)``: the jobs the model uses for a site: a phase/full target, never a headcount.
@@ -77,6 +80,43 @@ def freshness_label(status_date, today=None, months: int = STALE_MONTHS) -> str:
     if state == "unknown":
         return "status date unknown"
     return f"status unverified since {parse_date(status_date):%Y-%m}"
+
+
+PENDING = ("announced", "under_construction", "paused")  # live and not (yet) operating
+
+
+def status_freshness_label(status, status_date, today=None, months: int = STALE_MONTHS) -> str:
+    """The freshness label of a SITE's status: freshness_label for a live non-operating site (announced,
+    under construction, paused); '' for operating and cancelled sites (their status is an end state)."""
+    return freshness_label(status_date, today, months) if str(status or "") in PENDING else ""
+
+
+def with_freshness(sites: pd.DataFrame, today=None) -> pd.DataFrame:
+    """A copy of a site table (status, status_date) with the column ``freshness``: the label every surface
+    shows (map hover, region panel, page tables, slides); '' where the status is current or final."""
+    out = sites.copy()
+    n = len(out)
+    status = out["status"].tolist() if "status" in out else [None] * n
+    dates = out["status_date"].tolist() if "status_date" in out else [None] * n
+    out["freshness"] = [status_freshness_label(s, None if d is None or d != d else d, today)
+                        for s, d in zip(status, dates, strict=True)]
+    return out
+
+
+def risk_flags(status, status_date, start_year, today=None, months: int = STALE_MONTHS) -> str:
+    """Why the model applies the stale-site assumption to a live non-operating site: 'stale' (status evidence
+    older than `months` or undated), 'past_due' (planned start year before today's year), both joined with
+    '+', or '' (fresh, on schedule, operating or cancelled)."""
+    if str(status or "") not in PENDING:
+        return ""
+    flags = []
+    if freshness(status_date, today, months) != "current":
+        flags.append("stale")
+    text = "" if start_year is None or (isinstance(start_year, float) and pd.isna(start_year)) else str(start_year)
+    year = text.strip()[:4]
+    if year.isdigit() and int(year) < _today(today).year:
+        flags.append("past_due")
+    return "+".join(flags)
 
 
 def _problem(file: str, line: int, site: str, reason: str) -> dict:

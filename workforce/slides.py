@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlparse
 
 import pandas as pd
 
-from workforce import ROOT, charts, db, i18n
+from workforce import ROOT, charts, db, i18n, pipeline
 from workforce.i18n import t
 from workforce.stories import SlideSpec, Story, text_for
 
@@ -134,7 +134,7 @@ def _headline(p: dict, lang: str) -> Slide:
 
 def _plants_map(p: dict, lang: str) -> Slide:
     country = p.get("country")
-    df = db.run("plants", country=country)
+    df = pipeline.with_freshness(db.run("plants", country=country))
     totals = db.run("plant_totals", country=country)
     metrics = []
     if not totals.empty:
@@ -147,7 +147,7 @@ def _plants_map(p: dict, lang: str) -> Slide:
         wanted = {c.casefold() for c in p["cities"]}
         shown = df[df["city"].fillna("").str.casefold().isin(wanted)]
     shown = shown.sort_values("jobs_announced", ascending=False, na_position="last").head(p.get("limit", 10))
-    table = label_columns(shown[["company", "site_name", "city", "segment", "status", "jobs_announced",
+    table = label_columns(shown[["company", "site_name", "city", "segment", "status", "freshness", "jobs_announced",
                                  "start_year"]], lang)
     return Slide("plants_map", t("present.view.plants_map", lang, place=place(country, lang)), "",
                  figure=_with_outlines(charts.plants_map(df, _view(country), height=480, lang=lang)), table=table, metrics=metrics,
@@ -265,6 +265,21 @@ def _roles(p: dict, lang: str) -> Slide:
                  sources=sources_of(df), assumption=True, empty=df.empty)
 
 
+def _site_jobs(p: dict, lang: str) -> Slide:
+    """Target jobs (phase / full build-out) and reported headcount side by side per site of a region, each
+    with its own date (views.pipeline_view.jobs_facts): never merged into one number."""
+    from workforce.views import pipeline_view
+
+    region = p.get("region", "")
+    facts = (pipeline_view.jobs_facts(db.run, region) if region
+             else pd.DataFrame(columns=pipeline_view.JOBS_FACT_COLUMNS))
+    shown = facts.head(p.get("limit", 12))
+    table = label_columns(shown[["site_name", "status", "jobs_target", "jobs_target_scope", "jobs_target_as_of",
+                                 "headcount", "headcount_date", "headcount_counts", "freshness"]], lang)
+    return Slide("site_jobs", t("present.view.site_jobs", lang, place=region), "", table=table,
+                 sources=sources_of(pipeline_view.jobs_facts_sources(db.run, region, shown)), empty=facts.empty)
+
+
 def _text(p: dict, lang: str) -> Slide:
     return Slide("text", "", "")
 
@@ -272,7 +287,7 @@ def _text(p: dict, lang: str) -> Slide:
 BUILDERS = {
     "headline": _headline, "plants_map": _plants_map, "pipeline": _pipeline, "timeline": _timeline,
     "region_table": _region_table, "gap": _gap, "programmes": _programmes, "partnerships": _partnerships,
-    "roles": _roles, "text": _text,
+    "roles": _roles, "site_jobs": _site_jobs, "text": _text,
 }
 
 

@@ -75,6 +75,7 @@ VIEWS: dict[str, dict] = {
                    "group": _one_of("none", "mode", "eqf_level", "region", "provider")},
     "partnerships": {"country": _country, "region": _region, "limit": _limit},
     "roles": {"country": _country, "year": _year, "limit": _limit},
+    "site_jobs": {"region": _region, "limit": _limit},
     "text": {},
 }
 PARAM_HELP = {

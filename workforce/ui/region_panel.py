@@ -29,9 +29,9 @@ def clicked_region(event, known) -> str | None:
 
 def region_panel(region: str, lang: str = "en", scenario: str = "base", year: int = 2030) -> None:
     """Plants, programmes, partnerships, forecast sparkline, gap by role and baseline of one region."""
-    from workforce.views import training_data
+    from workforce.views import pipeline_view, training_data
 
-    plants = run("region_plants", region=region)
+    plants = pipeline_view.region_plants(run, region)
     programmes = run("region_programmes", region=region)
     partnerships = run("region_partnerships", region=region)
     bounds = run("region_bounds", nuts_id=region)
@@ -50,8 +50,24 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
 
     st.markdown(f"**{t('panel.plants', lang)}** ({len(plants)})")
     bullet_list([f"{r.site_name} — {r.segment}, {str(r.status).replace('_', ' ')}"
+                 + (f" ({r.freshness})" if r.freshness else "")
                  for r in plants.head(12).itertuples()], more=len(plants) - 12)
-    table(plants, ["company", "site_name", "segment", "status", "jobs_announced", "source_url"])
+    table(plants, pipeline_view.PLANT_TABLE_COLUMNS)
+    facts = pipeline_view.jobs_facts(run, region)
+    if not facts.empty:
+        st.markdown(f"**{t('panel.jobs_facts', lang)}**")
+        st.caption(t("panel.jobs_facts_caption", lang))
+        table(facts, ["site_name", "status", "capacity_phase", "capacity_phase_as_of", "capacity_full",
+                      "capacity_full_as_of", "jobs_target", "jobs_target_scope", "jobs_target_as_of",
+                      "jobs_target_source_url", "headcount", "headcount_date", "headcount_counts",
+                      "headcount_source_url", "freshness"])
+    timelines = pipeline_view.region_timelines(run, region)
+    if timelines:
+        st.markdown(f"**{t('panel.timelines', lang)}**")
+        names = dict(zip(plants["site_id"], plants["site_name"], strict=False))
+        for site_id, events in list(timelines.items())[:20]:
+            with st.expander(t("panel.timeline_of", lang, site=names.get(site_id, site_id), n=len(events))):
+                table(events)
     st.markdown(f"**{t('panel.programmes', lang)}** ({len(programmes)})")
     bullet_list([f"{r.provider}: {r.programme}" for r in programmes.head(12).itertuples()], more=len(programmes) - 12)
     table(programmes, ["provider", "programme", "eqf_level", "mode", "capacity_per_year", "source_url"])

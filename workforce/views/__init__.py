@@ -93,8 +93,10 @@ def overview(filters: params.Filters, extras: dict, run: Callable) -> View:
     metric = extras.get("metric", "sites")
     if metric not in ("sites", "jobs_announced", "capacity_gwh"):
         raise ViewError(f"unknown overview metric {metric!r}; use sites, jobs_announced or capacity_gwh")
+    from workforce.views import pipeline_view
+
     pipeline = run("plant_pipeline_by_country", country=filters.country)
-    plants = run("plants", country=filters.country)
+    plants = pipeline_view.plants(run, filters.country)
     title = f"Battery plant pipeline by country ({metric.replace('_', ' ')})"
     fig = charts.pipeline_bar(pipeline, metric, title=title)
     caption = f"{len(plants)} sites; bars stacked by lifecycle status."
@@ -286,8 +288,10 @@ def brief_sections(area: str, run: Callable, name: str | None = None, scenario: 
                    level: int = 2) -> tuple[str, list[tuple[str, list[str]]], pd.DataFrame]:
     """Title, sections and the rows used, for a training-needs brief of a country or NUTS region.
     With `scenario`, a modelled-need section from workforce.training_data is added (labelled as such)."""
+    from workforce.views import pipeline_view
+
     area = area.upper()
-    plants = run("plants", country=None)
+    plants = pipeline_view.plants(run, None)
     programmes = run("programmes", country=None)
     partners = run("partnerships", country=None)
 
@@ -305,7 +309,8 @@ def brief_sections(area: str, run: Callable, name: str | None = None, scenario: 
             f"{len(plants)} sites in the catalogue; {len(secure)} operating or under construction.",
             f"Announced jobs (sum of published figures, {int(jobs.notna().sum())} of {len(plants)} sites publish one): "
             + (f"{jobs.sum():,.0f}" if jobs.notna().any() else "no published figure") + ".",
-        ] + [f"• {r.site_name} ({r.company}): {str(r.status).replace('_', ' ')}, {r.segment}, jobs "
+        ] + [f"• {r.site_name} ({r.company}): {str(r.status).replace('_', ' ')}"
+             + (f" ({r.freshness})" if r.freshness else "") + f", {r.segment}, jobs "
              + ("n/a" if pd.isna(r.jobs_announced) else f"{r.jobs_announced:,.0f}") + f" [{r.source_title}]"
              for r in plants.head(25).itertuples(index=False)]),
         ("Supply: training programmes", [f"{len(programmes)} programmes from {programmes['provider'].nunique()} providers."]

@@ -40,7 +40,10 @@ def roles() -> pd.DataFrame:
 
 
 def plants(country: str | None = None) -> pd.DataFrame:
-    return _run("plants", country=country)
+    """Sites with the freshness label (pipeline.with_freshness)."""
+    from workforce import pipeline
+
+    return pipeline.with_freshness(_run("plants", country=country))
 
 
 def centroids(level: int = 2, country: str | None = None) -> pd.DataFrame:
