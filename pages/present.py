@@ -77,8 +77,9 @@ st.title(slide.title or stories.text_for(story.title, lang))
 main, side = st.columns([5, 1])
 with main:
     if slide.metrics:
-        for col, (label, value, note) in zip(st.columns(len(slide.metrics)), slide.metrics, strict=True):
-            with col.container(border=True, key=f"pr_metric_{len(label)}_{value}"):
+        for i, (col, (label, value, note)) in enumerate(zip(st.columns(len(slide.metrics)), slide.metrics,
+                                                            strict=True)):
+            with col.container(border=True, key=f"pr_metric_{i}"):  # unique even when two cards look alike
                 st.markdown(text.md(label))  # wraps, unlike a metric label
                 st.metric(label, value, label_visibility="collapsed")
                 if note:
