@@ -93,9 +93,9 @@ def test_bridge_figure_is_a_waterfall_with_the_gap_marked(base):
     fig = bv.bridge_figure(base["steps"], "en", "t")
     spec = json.loads(fig.to_json())
     water = [d for d in spec["data"] if d["type"] == "waterfall"]
-    assert len(water) == 1 and any("gap, not sourced" in x for x in water[0]["x"])
+    assert len(water) == 1 and any("gap, not sourced" in y for y in water[0]["y"])
     assert any("not sourced" in h for h in water[0]["hovertext"])
-    assert any("US scope" in x for x in water[0]["x"])
+    assert any("US scope" in y for y in water[0]["y"])
 
 
 # ---------------------------------------------------------------- one number: overview, forecast, slide

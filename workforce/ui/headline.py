@@ -28,19 +28,21 @@ def claim_panel(headlines: pd.DataFrame, hl: dict, scenario_label: str, lang: st
     train = rows.loc[bv.CLAIM_METRICS[1]] if bv.CLAIM_METRICS[1] in rows.index else None
     esf = rows.loc[bv.RANGE_METRICS[0]] if bv.RANGE_METRICS[0] in rows.index else None
     st.subheader(t("bridge.claim_title", lang))
-    st.markdown(t("bridge.claim_text", lang, date=fmt_date(bv.CLAIM_DATE, lang), year=bv.CLAIM_YEAR,
-                  source=_link(jobs), source2=_link(esf)))
-    cols = [*st.columns(2), *st.columns(3)]
-    passed = t("bridge.claim_passed", lang, year=bv.CLAIM_YEAR)
+    passed = None
+    cols = st.columns(2)
     for col, row, key in ((cols[0], jobs, "bridge.claim_jobs"), (cols[1], train, "bridge.claim_training")):
         if row is None:
             continue
-        col.metric(t(key, lang, year=bv.CLAIM_YEAR, as_of=fmt_date(row.get("as_of"), lang)),
-                   fmt_number(row["value"], lang=lang), help=passed, border=True)
+        passed = t("bridge.claim_passed", lang, year=bv.CLAIM_YEAR, as_of=fmt_date(row.get("as_of"), lang))
+        col.metric(t(key, lang, year=bv.CLAIM_YEAR), fmt_number(row["value"], lang=lang), help=passed, border=True)
         col.caption(passed)
-    for col, (label, value, band) in zip(cols[2:], bv.support_text(hl, lang), strict=False):
-        col.metric(label, value, border=True)
+    st.markdown(f"**{t('bridge.support_head', lang, scenario=text.md(scenario_label))}**")
+    years = [int(y) for y in hl["support"]["year"]]
+    for col, year, (label, value, band) in zip(st.columns(3), years, bv.support_text(hl, lang), strict=False):
+        col.metric(str(year), value, help=label, border=True)
         col.caption(band)
+    st.markdown(t("bridge.claim_text", lang, date=fmt_date(bv.CLAIM_DATE, lang), year=bv.CLAIM_YEAR,
+                  source=_link(jobs), source2=_link(esf)))
     st.caption(t("bridge.support_caption", lang, scenario=text.md(scenario_label)))
     tr = hl["training_to_claim"]
     st.caption(t("bridge.training_to_claim", lang, first=hl["first_year"], year=bv.CLAIM_YEAR,

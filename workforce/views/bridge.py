@@ -111,21 +111,24 @@ def bridge_figure(steps: pd.DataFrame, lang: str, title: str = "") -> object:
     text = [fmt_number(v, lang=lang) for v in rows["jobs"]]
     hover = [f"{lab}<br>{fmt_number(v, lang=lang)}<br>{st}<br>{src}"
              for lab, v, st, src in zip(labels, rows["jobs"], status, source, strict=True)]
-    bar = dict(type="waterfall", orientation="v", x=labels, y=values, measure=measure, text=text,
+    # horizontal: the step names stay readable; first step on top
+    bar = dict(type="waterfall", orientation="h", y=labels, x=values, measure=measure, text=text,
                textposition="outside", hovertext=hover, hoverinfo="text", cliponaxis=False,
                connector=dict(line=dict(color="#999999", width=1)),
                increasing=dict(marker=dict(color=COLOURS["increasing"])),
                totals=dict(marker=dict(color=COLOURS["total"])), name="")
     data = [bar]
     gap = rows.index[rows["step"] == "gap_indirect_induced"]
-    if len(gap):  # grey overlay on the unsourced gap: same position, hatched, so it cannot pass for a figure
+    if len(gap):  # grey hatched overlay on the unsourced gap, so it cannot pass for a figure
         i = int(gap[0])
-        base = float(sum(values[:i]))  # totals carry y = 0: the running sum is the bar's base
-        data.append(dict(type="bar", x=[labels[i]], y=[values[i]], base=[base], hoverinfo="skip", showlegend=False,
-                         marker=dict(color=COLOURS["gap"], pattern=dict(shape="/")), name=""))
-    layout = dict(title=dict(text=html_text(title), font=dict(size=15)), height=420, showlegend=False,
-                  margin=dict(l=10, r=10, t=50 if title else 20, b=10), yaxis=dict(tickformat="~s"),
-                  barmode="overlay", xaxis=dict(tickangle=0, automargin=True))
+        base = float(sum(values[:i]))  # totals carry 0: the running sum is the bar's base
+        data.append(dict(type="bar", orientation="h", y=[labels[i]], x=[values[i]], base=[base], hoverinfo="skip",
+                         showlegend=False, name="",
+                         marker=dict(color=COLOURS["gap"], pattern=dict(shape="/", fgcolor="#777777",
+                                                                        bgcolor=COLOURS["gap"]))))
+    layout = dict(title=dict(text=html_text(title), font=dict(size=15)), height=440, showlegend=False,
+                  margin=dict(l=10, r=40, t=50 if title else 20, b=10), xaxis=dict(tickformat="~s"),
+                  barmode="overlay", yaxis=dict(autorange="reversed", automargin=True))
     return go.Figure(data=data, layout=layout)  # validated: a small figure
 
 
