@@ -155,6 +155,7 @@ else:
         alloc = alloc[alloc["nuts_id"].str.startswith(f.country)]
     st.markdown(t("forecast.alloc_of", lang, value=ui.fmt_number(jobs_head["value"]),
                   source=text.md_link(jobs_head.get("source_title"), jobs_head.get("source_url"))))
+    st.caption(t("forecast.alloc_dated", lang, as_of=text.md(str(jobs_head.get("as_of") or "")), year=2025))
     if alloc.empty or alloc["allocated"].notna().sum() == 0:
         st.info(t("forecast.no_data", lang))
     else:
