@@ -7,6 +7,7 @@ import streamlit as st
 
 from workforce import text, ui
 from workforce.i18n import t
+from workforce.views import bridge as bv
 from workforce.views import forecast_data as fv
 
 ui.ensure_router()
@@ -155,7 +156,7 @@ else:
         alloc = alloc[alloc["nuts_id"].str.startswith(f.country)]
     st.markdown(t("forecast.alloc_of", lang, value=ui.fmt_number(jobs_head["value"]),
                   source=text.md_link(jobs_head.get("source_title"), jobs_head.get("source_url"))))
-    st.caption(t("forecast.alloc_dated", lang, as_of=text.md(str(jobs_head.get("as_of") or "")), year=2025))
+    st.caption(t("forecast.alloc_dated", lang, as_of=text.md(str(jobs_head.get("as_of") or "")), year=bv.CLAIM_YEAR))
     if alloc.empty or alloc["allocated"].notna().sum() == 0:
         st.info(t("forecast.no_data", lang))
     else:
