@@ -109,6 +109,7 @@ def test_overview_forecast_and_slide_show_the_same_supported_jobs():
     slide = slides.render(stories.builtin("eu").slides[0], "en")
     values = {label: value for label, value, _ in slide.metrics}
     assert values["Pipeline supports, 2030"] == f"{p50[2030]:,.0f}"
+    assert f"Pipeline supports, 2035: {p50[2035]:,.0f}" in slide.metrics[3][2]
     notes = [note for _, _, note in slide.metrics[:2]]
     assert all("2025 has passed" in n for n in notes)
     assert slide.figure is not None and slide.figure.data[0].type == "waterfall"

@@ -140,7 +140,10 @@ def _headline(p: dict, lang: str) -> Slide:
     if dated:  # beside the claim: what the pipeline supports, and the bridge (same builder as / and /forecast)
         hl = bridge.compute(db.run, "base", BRIDGE_YEAR)
         label = t(f"scenario.{hl['scenario']}", lang)
-        metrics += [(lab, value, f"{band} · {label}") for lab, value, band in bridge.support_text(hl, lang)]
+        support = bridge.support_text(hl, lang)  # 2025, 2030, 2035; four cards fit a slide: 2035 goes in a note
+        later = "; ".join(f"{lab}: {value}" for lab, value, _ in support[2:])
+        metrics += [(lab, value, " · ".join(x for x in (band, label, later if i == 1 else "") if x))
+                    for i, (lab, value, band) in enumerate(support[:2])]
         figure = bridge.bridge_figure(hl["steps"], lang, t("bridge.title", lang, year=hl["year"], scenario=label))
     return Slide("headline", t("present.view.headline", lang), "", figure=figure, metrics=metrics,
                  sources=sources_of(df), assumption=dated, empty=df.empty)
