@@ -253,6 +253,23 @@ def test_bridge_upstream_never_negative_and_not_scaled_by_direct_jobs():
     assert ratio["cell_chain_per_gwh"] == pytest.approx((1000 + 490) / 10)
 
 
+@FAST
+@given(st.lists(plant_st, min_size=1, max_size=12))
+def test_bridge_adds_one_intensity_on_capacity_and_never_double_counts(specs):
+    df = frame(specs)
+    p = params(draws=50)
+    direct = model.central_by_group(model.simulate(df, p), 2030)
+    cap = model.expected_capacity(df, p, 2030)
+    steps = model.bridge(direct, cap, ASSUMPTIONS, 3e6, 4e6)
+    out = steps.set_index("step")["jobs"]
+    tracked = direct["materials"] + direct["recycling"]
+    assert out["upstream_components"] == pytest.approx(max(49 * cap["cell"] - tracked, 0.0), abs=1e-6)
+    assert out["pipeline_supported"] == pytest.approx(sum(direct.values()) + out["upstream_components"])
+    if cap["cell"] > 0:  # cell chain per GWh = cell plants + the larger of tracked materials and ICCT's 49/GWh
+        chain = model.bridge_intensity(steps, cap)["cell_chain_per_gwh"]
+        assert chain == pytest.approx((direct["cell"] + max(tracked, 49 * cap["cell"])) / cap["cell"])
+
+
 def test_cap_allocation_flags_and_caps():
     alloc = pd.DataFrame({"nuts_id": ["A1", "A2", "A3"], "allocated": [813_027.0, 1000.0, 50.0]})
     emp = pd.Series({"A1": 496.88, "A2": 400.0})

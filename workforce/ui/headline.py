@@ -28,7 +28,6 @@ def claim_panel(headlines: pd.DataFrame, hl: dict, scenario_label: str, lang: st
     train = rows.loc[bv.CLAIM_METRICS[1]] if bv.CLAIM_METRICS[1] in rows.index else None
     esf = rows.loc[bv.RANGE_METRICS[0]] if bv.RANGE_METRICS[0] in rows.index else None
     st.subheader(t("bridge.claim_title", lang))
-    passed = None
     cols = st.columns(2)
     for col, row, key in ((cols[0], jobs, "bridge.claim_jobs"), (cols[1], train, "bridge.claim_training")):
         if row is None:
