@@ -7,6 +7,7 @@ import streamlit as st
 
 from workforce import text, ui
 from workforce.i18n import t
+from workforce.views import bridge as bv
 from workforce.views import forecast_data as fv
 from workforce.views import track_record as tr
 
@@ -158,21 +159,25 @@ else:
         alloc = alloc[alloc["nuts_id"].str.startswith(f.country)]
     st.markdown(t("forecast.alloc_of", lang, value=ui.fmt_number(jobs_head["value"]),
                   source=text.md_link(jobs_head.get("source_title"), jobs_head.get("source_url"))))
+    st.caption(t("forecast.alloc_dated", lang, as_of=text.md(str(jobs_head.get("as_of") or "")), year=bv.CLAIM_YEAR))
     if alloc.empty or alloc["allocated"].notna().sum() == 0:
         st.info(t("forecast.no_data", lang))
     else:
         st.caption(fv.key_caption(alloc, alloc_key, lang, dt.date.today()))
-        ui.table(alloc[["nuts_id", "name", "weight", "key_year", "share", "allocated", "label"]].head(60),
+        limits = fv.allocation_limits(alloc)
+        st.caption(t("forecast.alloc_cap", lang, share=fv.fmt_percent(limits["share"], lang), n=limits["n_over"],
+                     excess=ui.fmt_number(limits["excess"], lang=lang)))
+        ui.table(alloc[["nuts_id", "name", "weight", "key_year", "share", "allocated", "employment", "cap",
+                        "allocated_capped", "flag", "label"]].head(60),
                  share=st.column_config.NumberColumn(format="%.3f"),
-                 allocated=st.column_config.NumberColumn(format="%.0f"))
+                 allocated=st.column_config.NumberColumn(format="%.0f"),
+                 employment=st.column_config.NumberColumn(format="%.0f"),
+                 cap=st.column_config.NumberColumn(format="%.0f"),
+                 allocated_capped=st.column_config.NumberColumn(format="%.0f"))
 
 # ---------------------------------------------------------------- reconciliation
-st.subheader(t("forecast.reconcile_title", lang, year=f.year))
-direct = res["direct_by_group"].iloc[0].to_dict()
-recon = fv.reconcile(direct, None if jobs_head is None else jobs_head.get("value"))
-ui.table(recon, jobs=st.column_config.NumberColumn(format="%.0f"),
-         multiplier=st.column_config.NumberColumn(format="%.2f"))
-st.caption(t("forecast.reconcile_caption", lang))
+hl = fv.headline(f.scenario, f.year, ov_key)
+ui.bridge(hl, label, lang, key="fc_bridge")
 train_head = fv.headline_value(headlines, "training")
 cum = res["training_cumulative"].iloc[0]
 st.markdown(t("forecast.training_vs_headline", lang, p10=ui.fmt_number(cum["p10"]), p50=ui.fmt_number(cum["p50"]),
@@ -195,11 +200,7 @@ if bands and vet.get("value") is not None:
 st.subheader(t("forecast.risk_title", lang, scope=scope_name))
 ui.table(res["risk"], secure_share=st.column_config.NumberColumn(format="percent"),
          at_risk_share=st.column_config.NumberColumn(format="percent"))
-anchors = fv.assumptions().get("anchors") or {}
-te = anchors.get("te_2024_secure_share") or {}
-if te.get("value") is not None:
-    st.caption(t("forecast.risk_anchor", lang, secure=f"{float(te['value']):.0%}",
-                 source=text.md(te.get("source_title") or "")))
+ui.te_measured(hl, label, lang)
 
 # ---------------------------------------------------------------- track record (hindcast)
 st.subheader(t("forecast.track_title", lang))

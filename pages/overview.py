@@ -1,9 +1,11 @@
-"""/ — Europe overview: the 4M/800K headline, the plant pipeline by status and country, sources."""
+"""/ — Europe overview: the 2022 claim as a dated claim beside what the pipeline supports and the bridge, the plant pipeline by status and country, sources."""
 
 import streamlit as st
 
-from workforce import charts, text, ui
+from workforce import charts, ui
 from workforce.i18n import t
+from workforce.views import bridge as bv
+from workforce.views import forecast_data as fv
 from workforce.views import pipeline_view
 
 ui.ensure_router()
@@ -15,15 +17,13 @@ st.title(t("overview.title", lang))
 st.markdown(t("overview.intro", lang))
 
 headlines = ui.run("headlines")
-cols = st.columns(2)
-for col, metric, label in zip(cols, ("eba_battery_supply_chain_jobs_2025", "eba_workers_needing_training_2025"), ("overview.headline_jobs", "overview.headline_training")):
-    row = headlines[headlines["metric"] == metric]
-    if row.empty:
-        continue
-    r = row.iloc[0]
-    col.metric(t(label, lang), ui.fmt_number(r['value'], lang=lang), help=r.get("note") or None, border=True)
-    col.caption(t("overview.headline_source", lang, source=text.md_link(r["source_title"], r["source_url"]),
-                  as_of=text.md(r["as_of"])))
+scenario_label = t(f"scenario.{f.scenario}", lang)
+hl = fv.headline(f.scenario, f.year)
+claim_col, bridge_col = st.columns([5, 6])
+with claim_col:
+    ui.claim_panel(headlines, hl, scenario_label, lang)
+with bridge_col:
+    ui.bridge(hl, scenario_label, lang, key="ov_bridge")
 
 totals = ui.run("plant_totals", country=f.country).iloc[0]
 k1, k2, k3 = st.columns(3)
@@ -32,7 +32,7 @@ k2.metric(t("overview.jobs_announced", lang), ui.fmt_number(totals["jobs_announc
           help=t("overview.jobs_help", lang) + f" ({ui.fmt_number(totals['sites_with_jobs'])} / {ui.fmt_number(totals['sites'])})")
 k3.metric(t("overview.capacity", lang), ui.fmt_number(totals["capacity_gwh"]))
 
-others = headlines[~headlines["metric"].isin(["eba_battery_supply_chain_jobs_2025", "eba_workers_needing_training_2025"])]
+others = headlines[~headlines["metric"].isin(bv.CLAIM_METRICS + bv.RANGE_METRICS)]
 if not others.empty:
     with st.expander(t("overview.other_headlines", lang)):
         ui.table(others, ["scope", "value", "unit", "year", "source_title", "source_url", "as_of"])

@@ -28,6 +28,14 @@ industry as (
     where indicator = 'employment_industry' and level = $level and value is not null
 ),
 
+employment as (
+    -- total employment (Eurostat nama_10r_3empers, thousand persons): the base of the allocation cap
+    select nuts_id, value, year,
+           row_number() over (partition by nuts_id order by year desc) as rn
+    from regions
+    where indicator = 'employment_total' and level = $level and value is not null
+),
+
 population_observed as (
     select nuts_id, value / 1000.0 as value, year, status, dataset, cast(null as double) as bound_pct, 0 as pref
     from regions
@@ -86,6 +94,8 @@ final as (
         coalesce(pa.partnerships, 0) as partnerships,
         i.value as industry_employment_ths,
         i.year as industry_employment_year,
+        e.value as employment_total_ths,
+        e.year as employment_total_year,
         po.value as population_ths,
         po.year as population_year,
         po.status as population_status,
@@ -96,6 +106,7 @@ final as (
     left join programme_totals as pr on pr.nuts_id = n.nuts_id
     left join partnership_totals as pa on pa.nuts_id = n.nuts_id
     left join industry as i on i.nuts_id = n.nuts_id and i.rn = 1
+    left join employment as e on e.nuts_id = n.nuts_id and e.rn = 1
     left join population as po on po.nuts_id = n.nuts_id and po.rn = 1
     where $country is null or n.country = $country
     order by n.nuts_id

@@ -702,12 +702,6 @@ def build_assumptions(history: pd.DataFrame, plants: pd.DataFrame) -> dict:
         fill_intensity(entry, intensity_points(history, plants, group), digits)
     derived = {
         "eba_training_share": (anchors["eba_training_need_2025"]["value"] / anchors["eba_jobs_2025"]["value"], None, None),
-        "jrc_over_fraunhofer": tuple(
-            None if anchors["jrc_jobs_per_gwh_value_chain"].get(k) is None
-            else anchors["jrc_jobs_per_gwh_value_chain"][k] / anchors["fraunhofer_isi_direct_cell_jobs_per_gwh"]["value"]
-            for k in ("value", "low", "high")
-        ),
-        "icct_component_ratio": (anchors["icct_component_jobs_per_gwh"]["value"] / anchors["icct_pack_jobs_per_gwh"]["value"], None, None),
     }
     for section in data.values():
         if not isinstance(section, dict):

@@ -35,12 +35,12 @@ ASSUMPTIONS = {
         "replacement_rate_per_year": {"value": 0.05, "low": 0.03, "high": 0.08},
     },
     "multipliers": {
-        "value_chain_per_direct_cell_job": {"value": 3.5, "status": "assumption", "source_title": "ratio"},
-        "pack_component_jobs_per_pack_job": {"value": 0.5, "status": "assumption"},
         "automation_jobs_scale": {"value": 1.0},
         "indirect_induced": {"value": None, "status": "assumption"},
     },
-    "anchors": {"eba_jobs_2025": {"value": 4_000_000, "source_title": "EBA"}},
+    "anchors": {"eba_jobs_2025": {"value": 4_000_000, "source_title": "EBA"},
+                "icct_components_recycling_jobs_per_gwh": {"value": 49, "status": "observed", "source_title": "ICCT",
+                                                           "source_url": "https://example.org/icct"}},
     "scenarios": {
         "base": {"overrides": {}},
         "delays": {"overrides": {"ramp_up.pipeline_delay_years.value": 2,
@@ -226,15 +226,71 @@ def test_allocate_headline():
     assert model.allocate_headline(1, weights, "missing_key").empty
 
 
-def test_reconcile():
-    out = model.reconcile({"cell": 1000.0, "pack": 200.0, "materials": 300.0, "recycling": 0.0}, 4_000_000,
-                          ASSUMPTIONS).set_index("step")
-    assert out.loc["bottom_up_direct", "jobs"] == 1500
-    assert out.loc["value_chain_per_direct_cell_job", "jobs"] == pytest.approx(2500)
-    assert out.loc["pack_component_jobs_per_pack_job", "jobs"] == pytest.approx(100)
-    assert pd.isna(out.loc["indirect_induced", "jobs"])  # no value: listed, not applied
-    assert out.loc["bottom_up_with_multipliers", "jobs"] == pytest.approx(4100)
-    assert out.loc["implied_gap_multiplier", "multiplier"] == pytest.approx(4_000_000 / 4100)
+def test_bridge_steps_add_up_without_double_counting():
+    direct = {"cell": 1000.0, "pack": 200.0, "materials": 300.0, "recycling": 0.0}
+    out = model.bridge(direct, {"cell": 10.0}, ASSUMPTIONS, 3_000_000, 4_000_000).set_index("step")
+    # upstream: one published intensity × expected cell GWh, minus materials/recycling jobs already counted
+    assert out.loc["upstream_components", "jobs"] == pytest.approx(49 * 10 - 300)
+    assert out.loc["pipeline_supported", "jobs"] == pytest.approx(1500 + 190)
+    assert out.loc["gap_indirect_induced", "status"] == "not sourced"
+    assert out.loc["gap_indirect_induced", "jobs"] == pytest.approx(3_000_000 - 1690)
+    rel = out[out["kind"] == "relative"]["jobs"]
+    assert rel.loc[:"gap_indirect_induced"].sum() == pytest.approx(out.loc["claim_low", "jobs"])
+    assert out.loc["claim_high", "jobs"] == 4_000_000
+    # every step has a source or is labelled (modelled / assumption / not sourced / claim)
+    assert out["status"].isin(["modelled", "assumption", "not sourced", "claim"]).all()
+    assert out.loc["upstream_components", "source_url"] == "https://example.org/icct"
+
+
+def test_bridge_upstream_never_negative_and_not_scaled_by_direct_jobs():
+    many = model.bridge({"cell": 1000.0, "materials": 5000.0}, {"cell": 10.0}, ASSUMPTIONS).set_index("step")
+    assert many.loc["upstream_components", "jobs"] == 0  # tracked materials plants already exceed 49/GWh
+    a = model.bridge({"cell": 1000.0}, {"cell": 10.0}, ASSUMPTIONS).set_index("step")
+    b = model.bridge({"cell": 9000.0}, {"cell": 10.0}, ASSUMPTIONS).set_index("step")
+    assert a.loc["upstream_components", "jobs"] == b.loc["upstream_components", "jobs"]  # no multiplier on direct
+    assert "claim_low" not in a.index  # no claim given: no gap row invented
+    ratio = model.bridge_intensity(a.reset_index(), {"cell": 10.0})
+    assert ratio["cell_chain_per_gwh"] == pytest.approx((1000 + 490) / 10)
+
+
+@FAST
+@given(st.lists(plant_st, min_size=1, max_size=12))
+def test_bridge_adds_one_intensity_on_capacity_and_never_double_counts(specs):
+    df = frame(specs)
+    p = params(draws=50)
+    direct = model.central_by_group(model.simulate(df, p), 2030)
+    cap = model.expected_capacity(df, p, 2030)
+    steps = model.bridge(direct, cap, ASSUMPTIONS, 3e6, 4e6)
+    out = steps.set_index("step")["jobs"]
+    tracked = direct["materials"] + direct["recycling"]
+    assert out["upstream_components"] == pytest.approx(max(49 * cap["cell"] - tracked, 0.0), abs=1e-6)
+    assert out["pipeline_supported"] == pytest.approx(sum(direct.values()) + out["upstream_components"])
+    if cap["cell"] > 0:  # cell chain per GWh = cell plants + the larger of tracked materials and ICCT's 49/GWh
+        chain = model.bridge_intensity(steps, cap)["cell_chain_per_gwh"]
+        assert chain == pytest.approx((direct["cell"] + max(tracked, 49 * cap["cell"])) / cap["cell"])
+
+
+def test_cap_allocation_flags_and_caps():
+    alloc = pd.DataFrame({"nuts_id": ["A1", "A2", "A3"], "allocated": [813_027.0, 1000.0, 50.0]})
+    emp = pd.Series({"A1": 496.88, "A2": 400.0})
+    out = model.cap_allocation(alloc, emp, 0.05).set_index("nuts_id")
+    assert out.loc["A1", "flag"] == "over_cap" and out.loc["A1", "allocated_capped"] == pytest.approx(24_844)
+    assert out.loc["A2", "flag"] == "" and out.loc["A2", "allocated_capped"] == 1000
+    assert out.loc["A3", "flag"] == "no_employment"
+    capped = out.dropna(subset=["cap"])
+    assert (capped["allocated_capped"] <= capped["cap"] + 1e-9).all()
+
+
+def test_te_secure_share_measures():
+    df = frame([("HU32", "cell", "operating", 40.0, 1000, 2020), ("HU32", "cell", "under_construction", 7.0, None, 2026),
+                ("DE11", "cell", "announced", 53.0, None, 2028), ("DE11", "cell", "cancelled", 100.0, None, 2027),
+                ("DE11", "cell", "announced", 500.0, None, 2033)])  # after the T&E horizon: left out
+    out = model.te_secure_share(df, params()).set_index("measure")
+    assert out.loc["status", "share"] == pytest.approx(0.47)
+    assert out.loc["status_incl_cancelled", "share"] == pytest.approx(47 / 200)
+    p_uc, p_an = (model.Range(0.65, 0.8, 0.9).mean, model.Range(0.2, 0.35, 0.5).mean)
+    assert out.loc["expected_all", "share"] == pytest.approx((40 + 7 * p_uc + 53 * p_an) / 100)
+    assert out.loc["expected_not_operating", "share"] == pytest.approx((7 * p_uc + 53 * p_an) / 60)
 
 
 def test_risk_shares():

@@ -163,6 +163,10 @@ def check_region_summary(run):
     assert hu.loc[has_pop & ~modelled, "population_bound_pct"].isna().all()
     assert (hu.loc[has_pop & ~modelled, "population_dataset"] == "demo_r_pjanaggr3").all()
     assert hu.loc[~has_pop, "population_year"].isna().all()
+    # total employment (allocation cap base): latest year per region, with its year
+    assert {"employment_total_ths", "employment_total_year"} <= set(hu.columns)
+    has_emp = hu["employment_total_ths"].notna()
+    assert hu.loc[has_emp, "employment_total_year"].notna().all()
     return hu
 
 

@@ -121,6 +121,16 @@ class Range:
     def known(self) -> bool:
         return self.central is not None
 
+    @property
+    def mean(self) -> float | None:
+        """Mean of the triangular draws ((low + central + high) / 3; the central value when fixed)."""
+        if self.central is None:
+            return None
+        c = float(self.central)
+        a = c if self.low is None else min(float(self.low), c)
+        b = c if self.high is None else max(float(self.high), c)
+        return (a + c + b) / 3.0
+
     def recentre(self, value: float, lo: float = 0.0, hi: float = math.inf) -> Range:
         """A what-if value: keep the relative range around the new central value (clipped)."""
         value = float(min(max(value, lo), hi))
@@ -407,7 +417,7 @@ def citations(assumptions: dict, scenario: str = "base") -> pd.DataFrame:
     a = apply_scenario(assumptions, scenario)
     rows = []
     for section in ("jobs_per_unit", "ramp_up", "status_probability", "pipeline_freshness", "training", "multipliers",
-                    "anchors"):
+                    "allocation", "anchors"):
         for name, node in (a.get(section) or {}).items():
             if not isinstance(node, dict):
                 continue
@@ -1062,7 +1072,8 @@ def headline_value(headlines: pd.DataFrame | None, kind: str, assumptions: dict 
 
 def allocate_headline(total: float, weights: pd.DataFrame, key: str) -> pd.DataFrame:
     """Top-down ALLOCATION (not a forecast): `total` split over regions in proportion to the `key` column
-    of `weights` (one row per nuts_id). Regions without a key value are listed with allocated = NaN."""
+    of `weights` (one row per nuts_id). Regions without a key value are listed with allocated = NaN.
+    Use `cap_allocation` to cap and flag regions whose share exceeds a plausible part of their workforce."""
     cols = ["nuts_id", "key", "weight", "share", "allocated", "label"]
     if weights is None or weights.empty or key not in weights.columns:
         return pd.DataFrame(columns=cols)
@@ -1074,42 +1085,6 @@ def allocate_headline(total: float, weights: pd.DataFrame, key: str) -> pd.DataF
                         "share": share.to_numpy(), "allocated": (share * float(total)).to_numpy(),
                         "label": "allocation"})
     return out.sort_values("allocated", ascending=False, na_position="last").reset_index(drop=True)
-
-
-def reconcile(direct_by_group: dict[str, float], headline: float | None, assumptions: dict) -> pd.DataFrame:
-    """Bottom-up direct plant jobs next to the EBA headline, with the multipliers that would bridge them.
-    Each multiplier row carries its status and citation; a multiplier without value is listed, not applied."""
-    mult = assumptions.get("multipliers") or {}
-    direct = float(sum(direct_by_group.values()))
-    rows = [{"step": "bottom_up_direct", "jobs": direct, "multiplier": None, "status": "modelled",
-             "source_title": "Plant pipeline × assumptions (this model)", "source_url": None,
-             "note": "Direct on-site jobs at battery plants (all segments), mean of the Monte Carlo draws."}]
-    running = direct
-
-    def add(name: str, base_group: str | None, extra_only: bool):
-        nonlocal running
-        node = mult.get(name) if isinstance(mult.get(name), dict) else {}
-        m = _num(node.get("value"))
-        base = direct_by_group.get(base_group, 0.0) if base_group else running
-        jobs = None if m is None else base * ((m - 1) if extra_only else m)
-        if jobs is not None:
-            running += jobs
-        rows.append({"step": name, "jobs": jobs, "multiplier": m, "status": node.get("status") or "assumption",
-                     "source_title": node.get("source_title") or None, "source_url": node.get("source_url") or None,
-                     "note": (node.get("rationale") or "") if m is not None
-                     else "No sourced value: not applied. " + (node.get("rationale") or "")})
-
-    add("value_chain_per_direct_cell_job", "cell", True)
-    add("pack_component_jobs_per_pack_job", "pack", False)
-    add("indirect_induced", None, False)
-    rows.append({"step": "bottom_up_with_multipliers", "jobs": running, "multiplier": None, "status": "modelled",
-                 "source_title": None, "source_url": None, "note": "Sum of the rows above."})
-    gap = headline / running if headline and running > 0 else None
-    rows.append({"step": "implied_gap_multiplier", "jobs": headline, "multiplier": gap, "status": "implied",
-                 "source_title": None, "source_url": None,
-                 "note": "Headline ÷ bottom-up with multipliers: what would still be needed to reach the headline. "
-                         "Not sourced, not a forecast."})
-    return pd.DataFrame(rows, columns=["step", "jobs", "multiplier", "status", "source_title", "source_url", "note"])
 
 
 def risk(plants: pd.DataFrame, params: Params, prep: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -1139,3 +1114,150 @@ def risk(plants: pd.DataFrame, params: Params, prep: pd.DataFrame | None = None)
                      "secure_share": secure / live if live else np.nan,
                      "at_risk_share": at_risk / live if live else np.nan})
     return pd.DataFrame(rows, columns=["measure", "secure", "at_risk", "cancelled", "secure_share", "at_risk_share"])
+
+
+def cap_allocation(alloc: pd.DataFrame, employment_ths: pd.Series, max_share: float | None) -> pd.DataFrame:
+    """Cap and flag a top-down allocation: a region may get at most `max_share` of its total employment
+    (`employment_ths`, thousand persons, indexed by nuts_id). Adds employment, cap, allocated_capped and
+    flag ("over_cap" where the uncapped allocation exceeds the cap, "no_employment" where the region has no
+    employment figure, "" otherwise). The excess is not redistributed: it stays unallocated and is shown."""
+    out = alloc.copy()
+    emp = pd.to_numeric(out["nuts_id"].map(employment_ths), errors="coerce").astype(float) * 1000.0
+    out["employment"] = emp
+    out["cap"] = emp * float(max_share) if max_share is not None else np.nan
+    allocated = pd.to_numeric(out["allocated"], errors="coerce").astype(float)
+    over = allocated > out["cap"]
+    out["allocated_capped"] = allocated.where(~over, out["cap"])
+    out["flag"] = np.where(over, "over_cap", np.where(emp.isna() & allocated.notna(), "no_employment", ""))
+    return out
+
+
+def expected_capacity(plants: pd.DataFrame, params: Params, year: int, years: tuple[int, ...] = YEARS
+                      ) -> dict[str, float]:
+    """Expected capacity in production in `year` per segment group (GWh/yr for cell and pack, kt/yr for
+    materials and recycling): capacity × P(status) × ramp, mean over the same draws as the jobs forecast
+    (announced job figures ignored, one unit per unit of capacity, no automation factor)."""
+    if plants is None or plants.empty:
+        return {g: 0.0 for g in GROUPS}
+    cap_params = replace(params, jobs_per_unit=_pairs({g: Range(None, 1.0, None) for g in GROUPS}), automation=1.0)
+    no_jobs = plants.assign(jobs_announced=np.nan)
+    return central_by_group(simulate(no_jobs, cap_params, years), year)
+
+
+TE_HORIZON = 2030
+
+
+def te_secure_share(plants: pd.DataFrame, params: Params, horizon: int = TE_HORIZON) -> pd.DataFrame:
+    """The pipeline's secure share as T&E (2024) defines it: of the lithium-ion cell capacity (GWh/yr)
+    planned for Europe up to `horizon` (start year ≤ horizon or not stated), the share that is secure
+    (operating or under construction). Measured three ways, one row each:
+    - status: secure capacity / live planned capacity (cancelled left out, as T&E counts only what is planned);
+    - status_incl_cancelled: the same with cancelled capacity in the denominator (it was planned once);
+    - expected_all / expected_not_operating: Σ P(status) × capacity / capacity with the scenario's status
+      probabilities (mean of the draws), over all live planned capacity and over the capacity not yet operating.
+    Columns: measure, secure_gwh, planned_gwh, share."""
+    cols = ["measure", "secure_gwh", "planned_gwh", "share"]
+    if plants is None or plants.empty:
+        return pd.DataFrame(columns=cols)
+    prep = prepare(plants, params)
+    p = plants.reset_index(drop=True)
+    cap = pd.to_numeric(p.get("capacity_value"), errors="coerce").astype(float)
+    start = pd.to_numeric(p.get("start_year"), errors="coerce").astype(float)
+    unit = p["capacity_unit"].astype("string")
+    status = prep["status"]
+    cell = (prep["group"] == "cell") & (unit == "GWh/yr") & (cap > 0) & (start.isna() | (start <= horizon))
+    live = cell & status.isin(SECURE + AT_RISK)
+    secure = cell & status.isin(SECURE)
+    prob = status.map(lambda s: (params.probability(s).mean if params.probability(s).known else 1.0)
+                      if s in STATUSES else 0.0).astype(float)
+    not_op = live & (status != "operating")
+
+    def row(measure, num, den):
+        return {"measure": measure, "secure_gwh": float(num), "planned_gwh": float(den),
+                "share": float(num / den) if den > 0 else np.nan}
+
+    return pd.DataFrame([
+        row("status", cap[secure].sum(), cap[live].sum()),
+        row("status_incl_cancelled", cap[secure].sum(), cap[cell & status.isin(STATUSES)].sum()),
+        row("expected_all", (cap * prob)[live].sum(), cap[live].sum()),
+        row("expected_not_operating", (cap * prob)[not_op].sum(), cap[not_op].sum()),
+    ], columns=cols)
+
+
+# ---------------------------------------------------------------- the bridge from plant jobs to the headline
+
+BRIDGE_COLUMNS = ["step", "kind", "jobs", "status", "source_title", "source_url", "as_of", "scope", "note"]
+
+
+def _anchor(assumptions: dict, name: str) -> dict:
+    node = (assumptions.get("anchors") or {}).get(name)
+    return node if isinstance(node, dict) else {}
+
+
+def bridge(direct_by_group: dict[str, float], capacity_by_group: dict[str, float], assumptions: dict,
+           claim_low: float | None = None, claim_high: float | None = None) -> pd.DataFrame:
+    """Direct plant jobs (by segment) -> upstream components and recycling -> indirect & induced -> the
+    3–4 million claim, as additive steps that cannot double-count:
+
+    - direct jobs at tracked plants per segment group (this model, mean of the draws);
+    - cell components and recycling outside the tracked plants: ICCT's ~49 workers per GWh (US scope) times
+      the expected cell capacity, MINUS the materials and recycling jobs already counted at tracked plants
+      (never below 0). One published intensity per step, applied to capacity: intensities are never
+      multiplied into each other;
+    - indirect & induced: no sourced multiplier, so no jobs are added; the claim's low end minus the
+      steps above is shown as the remaining gap, labelled "not sourced";
+    - the claim (low end, then the step to the high end).
+    kind: relative (a step), total (a subtotal or the claim). Every row carries its source or "assumption"."""
+    own = {"status": "modelled", "source_title": "Plant pipeline × assumptions (this model)", "source_url": None,
+           "as_of": None, "scope": "tracked plants"}
+    rows = []
+    for group, step in (("cell", "direct_cell"), ("pack", "direct_pack"), ("materials", "direct_materials"),
+                        ("recycling", "direct_recycling")):
+        rows.append({"step": step, "kind": "relative", "jobs": float(direct_by_group.get(group, 0.0)), **own,
+                     "note": f"Direct on-site jobs at {group} plants in the pipeline (mean of the draws)."})
+    icct = _anchor(assumptions, "icct_components_recycling_jobs_per_gwh")
+    intensity = _num(icct.get("value"))
+    gwh = float(capacity_by_group.get("cell", 0.0))
+    tracked = float(direct_by_group.get("materials", 0.0)) + float(direct_by_group.get("recycling", 0.0))
+    upstream = None if intensity is None else max(intensity * gwh - tracked, 0.0)
+    rows.append({"step": "upstream_components", "kind": "relative", "jobs": upstream, "status": "assumption",
+                 "source_title": icct.get("source_title") or None, "source_url": icct.get("source_url") or None,
+                 "as_of": str(icct.get("as_of") or "") or None, "scope": "US scope (ICCT), applied to Europe",
+                 "note": (f"{intensity:g} workers per GWh × {gwh:,.1f} GWh/yr expected cell capacity − "
+                          f"{tracked:,.0f} jobs already counted at tracked materials and recycling plants."
+                          if intensity is not None else "No sourced intensity: not applied.")})
+    supported = sum(r["jobs"] or 0.0 for r in rows)
+    rows.append({"step": "pipeline_supported", "kind": "total", "jobs": supported, "status": "modelled",
+                 "source_title": None, "source_url": None, "as_of": None, "scope": "sum of the steps above",
+                 "note": "Direct plant jobs plus upstream components and recycling."})
+    ind = (assumptions.get("multipliers") or {}).get("indirect_induced") or {}
+    if claim_low is not None:
+        rows.append({"step": "gap_indirect_induced", "kind": "relative", "jobs": float(claim_low) - supported,
+                     "status": "not sourced", "source_title": None, "source_url": None, "as_of": None,
+                     "scope": "implied gap",
+                     "note": "Indirect and induced jobs: no sourced multiplier"
+                             + ("" if _num(ind.get("value")) is None else " applied")
+                             + ". This is what the claim's low end would still need - a gap, not a figure."})
+        rows.append({"step": "claim_low", "kind": "total", "jobs": float(claim_low), "status": "claim",
+                     "source_title": None, "source_url": None, "as_of": None, "scope": "direct and indirect",
+                     "note": "Low end of the 3–4 million direct and indirect jobs claim."})
+    if claim_low is not None and claim_high is not None:
+        rows.append({"step": "claim_high_step", "kind": "relative", "jobs": float(claim_high) - float(claim_low),
+                     "status": "claim", "source_title": None, "source_url": None, "as_of": None,
+                     "scope": "direct and indirect", "note": "From the low to the high end of the claim."})
+        rows.append({"step": "claim_high", "kind": "total", "jobs": float(claim_high), "status": "claim",
+                     "source_title": None, "source_url": None, "as_of": None, "scope": "direct and indirect",
+                     "note": "High end of the 3–4 million direct and indirect jobs claim."})
+    return pd.DataFrame(rows, columns=BRIDGE_COLUMNS)
+
+
+def bridge_intensity(steps: pd.DataFrame, capacity_by_group: dict[str, float]) -> dict[str, float | None]:
+    """Implied jobs per GWh/yr of expected cell capacity: the cell chain (cell plants + materials and
+    recycling plants + upstream components) and cell plants alone - for the envelope check against the
+    literature (Fraunhofer ISI ~40, JRC 90–180 direct jobs per GWh in cell manufacturing)."""
+    gwh = float(capacity_by_group.get("cell", 0.0))
+    jobs = steps.set_index("step")["jobs"].astype(float).fillna(0.0)
+    chain = sum(float(jobs.get(s, 0.0)) for s in ("direct_cell", "direct_materials", "direct_recycling",
+                                                    "upstream_components"))
+    return {"cell_chain_per_gwh": chain / gwh if gwh > 0 else None,
+            "cell_direct_per_gwh": float(jobs.get("direct_cell", 0.0)) / gwh if gwh > 0 else None}

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, replace
 YEARS = tuple(range(2024, 2036))
 LEVELS = (0, 1, 2)
 LANGS = ("en", "fi", "hu", "de")
-SCENARIOS = ("base", "fast_ramp", "delays", "high_automation")
+SCENARIOS = ("base", "fast_ramp", "delays", "high_automation", "te_risk")
 COUNTRY_ALIASES = {"GR": "EL", "GB": "UK"}
 _REGION_RE = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,3}$")
 

@@ -21,6 +21,7 @@ from workforce.stories import SlideSpec, Story, text_for
 DEFAULT_BASE_URL = "http://localhost:8501"
 PAGE_PATH = "present"
 MAX_SOURCES = 6
+BRIDGE_YEAR = 2030  # the headline slide's bridge year (the filters' default year)
 
 
 @dataclass
@@ -121,15 +122,31 @@ def _headline(p: dict, lang: str) -> Slide:
         df = df.reset_index()
     else:
         df = df.head(2)
+    from workforce.views import bridge
+
     metrics = []
+    dated = False
     for row in df.itertuples(index=False):
         key = f"present.metric.{row.metric}"
         label = t(key, lang)
         if label == key:
             label = str(row.scope or row.metric)
-        metrics.append((label, i18n.fmt_number(row.value, lang), i18n.fmt_date(row.as_of, lang)))
-    return Slide("headline", t("present.view.headline", lang), "", metrics=metrics, sources=sources_of(df),
-                 empty=df.empty)
+        note = i18n.fmt_date(row.as_of, lang)
+        if row.metric in bridge.CLAIM_METRICS:  # the 2022 claim: dated, and its year has passed
+            dated = True
+            note = t("present.claim_note", lang, as_of=note, year=bridge.CLAIM_YEAR)
+        metrics.append((label, i18n.fmt_number(row.value, lang), note))
+    figure = None
+    if dated:  # beside the claim: what the pipeline supports, and the bridge (same builder as / and /forecast)
+        hl = bridge.compute(db.run, "base", BRIDGE_YEAR)
+        label = t(f"scenario.{hl['scenario']}", lang)
+        support = bridge.support_text(hl, lang)  # 2025, 2030, 2035; four cards fit a slide: 2035 goes in a note
+        later = "; ".join(f"{lab}: {value}" for lab, value, _ in support[2:])
+        metrics += [(lab, value, " · ".join(x for x in (band, label, later if i == 1 else "") if x))
+                    for i, (lab, value, band) in enumerate(support[:2])]
+        figure = bridge.bridge_figure(hl["steps"], lang, t("bridge.title", lang, year=hl["year"], scenario=label))
+    return Slide("headline", t("present.view.headline", lang), "", figure=figure, metrics=metrics,
+                 sources=sources_of(df), assumption=dated, empty=df.empty)
 
 
 def _plants_map(p: dict, lang: str) -> Slide:

@@ -5,6 +5,7 @@
 - `figures`: NUTS geometry cache, map views, figures shared between viewers
 - `region_panel`: /regions choropleth, clicked region, region panel
 - `uploads`: upload boxes and the Eurostat refresh
+- `headline`: the dated 2022 claim, what the pipeline supports, the bridge, T&E measured
 - `downloads`: CSV / figure / table / brief downloads
 - `presenter`: presenter-mode chrome
 - `router`: running every page through app.py's navigation
@@ -39,6 +40,11 @@ from workforce.ui.filters import (  # noqa: F401
     set_region,
     sidebar,
     sync_url,
+)
+from workforce.ui.headline import (  # noqa: F401
+    bridge,
+    claim_panel,
+    te_measured,
 )
 from workforce.ui.presenter import (  # noqa: F401
     PRESENT_CSS,

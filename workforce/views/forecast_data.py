@@ -13,6 +13,7 @@ import streamlit as st
 
 from workforce import charts, db, model
 from workforce.text import html_text
+from workforce.views import bridge
 
 
 @dataclass(frozen=True)
@@ -194,10 +195,39 @@ def allocation(level: int, key: str, year: int, bottom_up: pd.DataFrame | None, 
                                 on="nuts_id", how="left")
     out = model.allocate_headline(headline, weights, key)
     out = out.merge(weights[["nuts_id", "name"]], on="nuts_id", how="left")
+    out = model.cap_allocation(out, summary.set_index("nuts_id")["employment_total_ths"], max_allocation_share())
     # the reference year of each region's key value (Eurostat keys only; NaN for plant-based keys)
     years = summary.set_index("nuts_id")[KEY_YEARS[key]] if key in KEY_YEARS else None
     out["key_year"] = out["nuts_id"].map(years) if years is not None else np.nan
     return out
+
+
+def max_allocation_share() -> float | None:
+    """Largest share of a region's total employment a top-down allocation may give it (assumptions.yaml)."""
+    node = (assumptions().get("allocation") or {}).get("max_share_of_employment") or {}
+    return model._num(node.get("value"))
+
+
+def allocation_limits(alloc: pd.DataFrame) -> dict:
+    """How many regions the cap binds, and the jobs left unallocated because of it."""
+    over = alloc["flag"] == "over_cap"
+    excess = float((alloc.loc[over, "allocated"] - alloc.loc[over, "allocated_capped"]).sum())
+    return {"share": max_allocation_share(), "n_over": int(over.sum()), "excess": excess,
+            "n_no_employment": int((alloc["flag"] == "no_employment").sum())}
+
+
+def headline(scenario: str, year: int, overrides: tuple = ()) -> dict:
+    """The claim panel and the bridge (views.bridge.compute) for all of Europe: cached unless the session has
+    uploads. The overview, the forecast page and the slide read these numbers from the same builder."""
+    runner = _session_runner()
+    if runner:
+        return bridge.compute(runner, scenario, year, overrides, PAGE_DRAWS, 1, assumptions())
+    return _headline_cached(scenario, year, overrides)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _headline_cached(scenario: str, year: int, overrides: tuple) -> dict:
+    return bridge.compute(db.run, scenario, year, overrides, PAGE_DRAWS, 1, assumptions())
 
 
 # allocation key -> (column of region_summary with the key's reference year, the Eurostat indicator it rests on)
@@ -323,11 +353,6 @@ def scenarios() -> list[str]:
 def headline_value(headlines: pd.DataFrame, kind: str):
     """The EBA headline of `kind` ("jobs" / "training") as the model reads it (model.headline_value)."""
     return model.headline_value(headlines, kind, assumptions())
-
-
-def reconcile(direct, headline_jobs):
-    """Direct forecast jobs reconciled with the headline (model.reconcile with the assumptions)."""
-    return model.reconcile(direct, headline_jobs, assumptions())
 
 
 def citations(scenario: str):
