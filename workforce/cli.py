@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("workforce.commands.export", "export a view: chart png/svg/pdf/json, table csv/xlsx/parquet, deck pptx, brief pdf"),
     "gap": ("workforce.commands.gap", "training need vs programme capacity by region x role x year (CSV)"),
     "overlaps": ("workforce.commands.overlaps", "programme pairs with overlapping roles at the same EQF level (CSV)"),
+    "need": ("workforce.commands.need", "THE training need per scope (cumulative 2024-YEAR, P50) with the reskilling pool (CSV totals)"),
     "whitespots": ("workforce.commands.whitespots", "roles with demand but no programme in the region (CSV)"),
 }
 

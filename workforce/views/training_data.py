@@ -125,19 +125,29 @@ def hubs(edges: pd.DataFrame, min_partnerships: int = 2) -> pd.DataFrame:
 
 def brief(area: str | None, level: int = 2, threshold: float = 0.5, scenario: str = "base",
           year: int | None = None) -> dict:
-    """Training-needs brief for a region (any NUTS level) or country code; None = Europe.
-    With `year`, the need covers the forecast years up to and including that year."""
+    """Training-needs brief for a region (any NUTS level) or country code; None = Europe. The total need, its
+    period and the top roles are THE training need (`views.need.need_by_role`: cumulative 2024–`year`, P50;
+    `year` None = 2030); gap, white spots and overlaps use the yearly need up to `year`."""
+    from workforce import session
+    from workforce.views import need as need_view
+
+    year = int(year) if year is not None else 2030
     country = area[:2] if area else None
     n, source = need(country, level, scenario)
-    if year is not None and not n.empty:
-        n = n[n["year"] <= int(year)]
+    if not n.empty:
+        n = n[n["year"] <= year]
     progs = regional_programmes(country)
-    return training.brief(
+    out = training.brief(
         area, progs, n, roles(), gap_df=training.gap(n, progs),
         overlaps_df=training.overlaps(progs, threshold=threshold),
         white_spots_df=training.white_spots(n, progs, centroids=centroids(level, country)),
         need_source=source,
     )
+    if source == training.NEED_MODEL:  # the canonical figure (the proxy has no draws: it keeps its own sum)
+        by_role, total = need_view.need_by_role(area, year, scenario, session.run)
+        out.update(total_need=total.p50, need_p10=total.p10, need_p90=total.p90, period=total.period,
+                   top_roles=by_role.head(8).to_dict("records"))
+    return out
 
 
 # ---------------------------------------------------------------- /training page views (cached per view)
