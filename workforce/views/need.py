@@ -182,11 +182,12 @@ def reskill_pool(run: Callable, level: int, country: str | None = None, nuts_id:
         else pd.DataFrame()
     if df.empty:
         return pd.DataFrame(columns=cols)
-    wide = df.pivot_table(index="nuts_id", columns="indicator", values="value", aggfunc="first")
+    wide = df.pivot_table(index="nuts_id", columns="indicator", values="value", aggfunc="first") \
+        .reindex(columns=list(POOL_INDICATORS))
     years = df.groupby("nuts_id")["year"].max()
     out = pd.DataFrame({"nuts_id": wide.index,
-                        "pool_c27": pd.to_numeric(wide.get("persons_employed_c27"), errors="coerce").to_numpy(),
-                        "pool_c29": pd.to_numeric(wide.get("persons_employed_c29"), errors="coerce").to_numpy()})
+                        "pool_c27": pd.to_numeric(wide["persons_employed_c27"], errors="coerce").to_numpy(),
+                        "pool_c29": pd.to_numeric(wide["persons_employed_c29"], errors="coerce").to_numpy()})
     out["pool"] = out["pool_c27"] + out["pool_c29"]
     out["pool_year"] = out["nuts_id"].map(years).astype("Int64")
     return out[cols].reset_index(drop=True)
