@@ -16,7 +16,15 @@ import pandas as pd
 
 from workforce import ROOT, charts, db, i18n
 from workforce.i18n import t
-from workforce.stories import SlideSpec, Story, text_for
+from workforce.stories import (  # noqa: F401  (re-exported for pages/present.py: pages import views, not domain)
+    SlideSpec,
+    Story,
+    StoryError,
+    builtin,
+    clamp_slide,
+    list_stories,
+    text_for,
+)
 
 DEFAULT_BASE_URL = "http://localhost:8501"
 PAGE_PATH = "present"
