@@ -100,10 +100,10 @@ def need_block(region: str, lang: str, scenario: str, year: int) -> None:
 
     need = training_need(region, year, scenario)
     st.markdown(f"**{t('panel.need', lang, period=need.period)}**")
-    st.metric(t("panel.need", lang, period=need.period), fmt_number(need.p50, lang),
+    st.metric(t("panel.need", lang, period=need.period), fmt_number(need.p50, lang=lang),
               label_visibility="collapsed")
-    st.caption(t("need.definition", lang, period=need.period, p10=fmt_number(need.p10, lang),
-                 p90=fmt_number(need.p90, lang), scenario=t(f"scenario.{scenario}", lang)))
+    st.caption(t("need.definition", lang, period=need.period, p10=fmt_number(need.p10, lang=lang),
+                 p90=fmt_number(need.p90, lang=lang), scenario=t(f"scenario.{scenario}", lang)))
     pool = need_view.reskill_pool(run, len(region) - 2, nuts_id=region)
     share = need_view.reskill_share()
     if pool.empty or pd.isna(pool.iloc[0]["pool"]):
@@ -111,12 +111,12 @@ def need_block(region: str, lang: str, scenario: str, year: int) -> None:
     else:
         p = pool.iloc[0]
         split = need_view.need_split(need.p50, p["pool"], share)
-        st.markdown(t("need.pool_line", lang, pool=fmt_number(p["pool"], lang), c27=fmt_number(p["pool_c27"], lang),
-                      c29=fmt_number(p["pool_c29"], lang),
-                      years=region_view.year_text(p["pool_year"], dt.date.today(), lang)))
-        st.markdown(t("need.split_line", lang, period=need.period, reskilled=fmt_number(split["reskilled"], lang),
-                      new=fmt_number(split["new_entrants"], lang)))
-        st.caption(t("need.split_assumption", lang, share=fmt_number((share or 0) * 100, lang)))
+        st.markdown(t("need.pool_line", lang, pool=fmt_number(p["pool"], lang=lang), c27=fmt_number(p["pool_c27"], lang=lang),
+                      c29=fmt_number(p["pool_c29"], lang=lang),
+                      years=region_view.year_text([p["pool_year"]], dt.date.today(), lang)))
+        st.markdown(t("need.split_line", lang, period=need.period, reskilled=fmt_number(split["reskilled"], lang=lang),
+                      new=fmt_number(split["new_entrants"], lang=lang)))
+        st.caption(t("need.split_assumption", lang, share=fmt_number((share or 0) * 100, lang=lang)))
         assumption_badge(lang)
 
 
