@@ -158,3 +158,9 @@ def test_partnerships_brief(expected, scope, query):
     brief = " ".join(m.value for m in at.markdown)
     assert i18n.t("partnerships.brief_need", "en", need=shown(expected[scope].p50), programmes="", unknown="",
                   source="").split(" people")[0] in brief
+
+
+def test_regions_export_carries_the_same_need(expected):
+    view = views.build("regions", {"country": "HU", "level": "2", "year": str(YEAR), "scenario": SCENARIO})
+    row = view.table.set_index("nuts_id").loc["HU32"]
+    assert row["need_p50"] == pytest.approx(expected["HU32"].p50) and row["need_period"] == PERIOD
