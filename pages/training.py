@@ -115,6 +115,7 @@ else:
              nearest_km=st.column_config.NumberColumn("nearest km", format="%.0f"))
 st.caption(t("training.white_spots_alt", lang, n=len(ws), regions=ws["nuts_id"].nunique(),
              need=ui.fmt_number(ws["need"].sum() if not ws.empty else 0)))
+st.caption(t("need.white_spots_period", lang, period=f"{training_data.FORECAST_YEARS[0]}–{training_data.FORECAST_YEARS[-1]}"))
 
 st.subheader(t("training.gap", lang, start=2024, end=f.year))
 gap_view = training_data.gap_view(f.country, region, f.scenario, f.year)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from workforce import training
+from workforce import model, training
 
 
 def _run(name: str, **params) -> pd.DataFrame:
@@ -214,6 +214,7 @@ def _brief_view(area, scenario, year) -> dict:
 
 # ---------------------------------------------------------------- page helpers (pages import views, not the domain)
 MODE_LABEL = training.MODE_LABEL
+FORECAST_YEARS = (model.YEARS[0], model.YEARS[-1])  # the years the white-spot need sums over
 
 
 def is_proxy(need_source: str) -> bool:
