@@ -87,10 +87,14 @@ cmp_name = t(f"scenario.{cmp}", lang) if cmp != "none" else ""
 row = total[total["year"] == f.year]
 if not row.empty:
     r = row.iloc[0]
-    c1, c2, c3 = st.columns(3)
+    need = ui.training_need(scope, f.year, f.scenario, ov_key)
+    c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("forecast.jobs_p50", lang, year=f.year), ui.fmt_number(r["jobs_p50"]))
     c2.metric(t("forecast.jobs_band", lang), f"{fv.compact(r['jobs_p10'])} – {fv.compact(r['jobs_p90'])}")
-    c3.metric(t("forecast.training_p50", lang, year=f.year), ui.fmt_number(r["training_p50"]))
+    c3.metric(t("forecast.training_in_year", lang, year=f.year), ui.fmt_number(r["training_p50"]))
+    c4.metric(t("panel.need", lang, period=need.period), ui.fmt_number(need.p50))
+    st.caption(t("need.definition", lang, period=need.period, p10=ui.fmt_number(need.p10),
+                 p90=ui.fmt_number(need.p90), scenario=label))
 
 left, right = st.columns(2)
 with left:
@@ -133,6 +137,7 @@ ui.csv_download(shown, f"forecast_{scope or 'europe'}_{f.scenario}", lang)
 if not res["regional"].empty:
     st.markdown(f"#### {t('forecast.regional_title', lang, level=f.level, year=f.year)}")
     ui.table(res["regional"].round(0).sort_values("jobs_p50", ascending=False))
+    st.caption(t("forecast.regional_not_additive", lang))
 
 st.markdown(f"#### {t('forecast.plants_title', lang)}")
 st.caption(t("forecast.plants_caption", lang))

@@ -4,7 +4,7 @@ partnership, a regional story (demand, partner schools, gap, coverage) and the t
 import pandas as pd
 import streamlit as st
 
-from workforce import text, training, training_charts, ui
+from workforce import text, training_charts, ui
 from workforce.i18n import t
 from workforce.views import training_data
 
@@ -69,14 +69,9 @@ roles = training_data.roles()
 role_names = dict(zip(roles["role_id"], roles["role"], strict=False))
 if region:
     st.markdown(f"### {text.md(region)} {text.md(names.get(region, ''))}")
-    local_plants = plants[training.in_region(plants["nuts2"], region)]
-    need_df, need_source = training_data.need(region[:2], 2, f.scenario)
-    need_df = need_df[training.in_region(need_df["nuts_id"], region)]
-    programmes = training_data.programmes(region[:2])
-    local_programmes = programmes[training.in_region(programmes["nuts2"], region)]
-    local_edges = edges[training.in_region(edges["nuts2"], region)] if not edges.empty else edges
-    linked = {p for v in local_edges["programme_ids"].dropna() for p in training.role_set(v)}
-    partner_programmes = programmes[programmes["programme_id"].isin(linked)]
+    story = training_data.region_story(region, edges, plants, f.scenario, f.year)
+    local_plants, need_source, local_programmes = story["plants"], story["need_source"], story["programmes"]
+    local_edges, partner_programmes = story["edges"], story["partner_programmes"]
 
     s1, s2, s3, s4 = st.columns(4)
     s1.metric(t("partnerships.story_plants", lang), f"{len(local_plants):,}")
@@ -89,7 +84,7 @@ if region:
     ui.table(local_plants, ["company", "site_name", "segment", "status", "freshness", "jobs_announced", "start_year",
                             "source_title", "source_url", "as_of"])
     ui.assumption_badge(lang)
-    if need_source == training.NEED_PROXY:
+    if training_data.is_proxy(need_source):
         st.caption(t("training.need_proxy", lang))
     else:
         st.caption(t("training.need_model", lang, scenario=t(f"scenario.{f.scenario}", lang)))
@@ -99,7 +94,10 @@ if region:
         st.markdown(f"- **{text.md(r.company)}** ↔ **{text.md(r.education_party)}** "
                     f"({text.md(r.started or 'date not stated')}): {text.md(r.what or '')} "
                     f"— {text.md_link(r.source_title, r.source_url)}")
-    cov = training.coverage(need_df[need_df["year"] <= f.year], partner_programmes, local_programmes)
+    cov = story["coverage"]
+    if story["need"] is not None:
+        st.caption(t("need.definition", lang, period=story["need"].period, p10=ui.fmt_number(story["need"].p10),
+                     p90=ui.fmt_number(story["need"].p90), scenario=t(f"scenario.{f.scenario}", lang)))
     if not cov.empty:
         cov = cov.assign(role=cov["role_id"].map(lambda r: role_names.get(r, r)))
         n_cov = int((cov["covered_by"] == "partnership").sum())
@@ -115,7 +113,7 @@ if region:
               "source_title", "source_url"])
 
     st.markdown("**" + t("partnerships.story_gap", lang, start=2024, end=f.year) + "**")
-    g = training.gap_window(training.gap(need_df, local_programmes), 2024, f.year)
+    g = story["gap"]
     if g.empty:
         st.info(t("training.no_gap", lang))
     else:
@@ -131,7 +129,7 @@ area = region or f.country
 b = training_data.brief_view(area, f.scenario, f.year)
 period = f", {b['period']}" if b["period"] else ""
 st.subheader(t("partnerships.brief", lang, area=text.md(area or t("filter.all_europe", lang)) + period))
-proxy = b["need_source"] == training.NEED_PROXY
+proxy = training_data.is_proxy(b["need_source"])
 st.caption("⚠️ " + t("training.need_proxy" if proxy else "training.need_model", lang,
                      scenario=t(f"scenario.{f.scenario}", lang)))
 lines = [t("partnerships.brief_need", lang, need=ui.fmt_number(b["total_need"]), programmes=b["programmes"],

@@ -8,7 +8,7 @@ import time
 
 import streamlit as st
 
-from workforce import charts, params, slides, stories, text, ui
+from workforce import charts, params, slides, text, ui
 from workforce.i18n import fmt_date, t
 
 ui.ensure_router()
@@ -21,7 +21,7 @@ if "pr_lang" not in st.session_state and url_lang in params.LANGS:
     lang = url_lang  # a shared deep link (QR code) opens in its language even if the filters missed it
 ui.present_chrome()
 
-available = stories.list_stories()
+available = slides.list_stories()
 default_story = "eu" if "eu" in available else available[0]
 story_id = st.query_params.get("story") or default_story
 if story_id not in available:
@@ -29,13 +29,13 @@ if story_id not in available:
     story_id = default_story
 
 try:
-    story = stories.builtin(story_id)
-except stories.StoryError as exc:
+    story = slides.builtin(story_id)
+except slides.StoryError as exc:
     st.error(t("present.error", lang, error=text.md(exc)))
     st.stop()
 
 count = len(story.slides)
-number, clamped = stories.clamp_slide(st.query_params.get("slide"), count)
+number, clamped = slides.clamp_slide(st.query_params.get("slide"), count)
 if clamped:
     st.warning(t("present.slide_clamped", lang, requested=text.md(str(st.query_params.get("slide"))[:20]),
                  n=number, count=count))
@@ -60,7 +60,7 @@ def _switch_lang() -> None:
 
 top = st.columns([3, 2, 2, 1, 1], vertical_alignment="bottom")
 top[0].selectbox(t("present.story", lang), available, index=available.index(story_id), key="pr_story",
-                 on_change=_switch_story, format_func=lambda s: stories.text_for(stories.builtin(s).title, lang))
+                 on_change=_switch_story, format_func=lambda s: slides.text_for(slides.builtin(s).title, lang))
 top[1].selectbox(t("filter.language", lang), params.LANGS, index=params.LANGS.index(lang), key="pr_lang",
                  on_change=_switch_lang, format_func=ui.LANG_NAMES.get)
 with top[2].container(key="pr_counter"):
@@ -72,7 +72,7 @@ top[4].button(t("present.next", lang), key="pr_next", on_click=_go, args=(number
 
 started = time.perf_counter()
 slide = slides.render(story.slides[number - 1], lang)
-st.title(slide.title or stories.text_for(story.title, lang))
+st.title(slide.title or slides.text_for(story.title, lang))
 
 main, side = st.columns([5, 1])
 with main:

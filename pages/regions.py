@@ -7,6 +7,7 @@ import streamlit as st
 
 from workforce import charts, text, ui
 from workforce.i18n import t
+from workforce.views import need as need_view
 from workforce.views import region_table as region_view
 
 ui.ensure_router()
@@ -62,6 +63,10 @@ with left:
     st.subheader(t("regions.ranked_gap" if f.country else "regions.ranked", lang,
                    metric=t(f"metric.{metric}", lang)))
     ui.table(ranked, region_view.table_columns(metric))
+    st.caption(t("need.table_caption", lang, period=need_view.need_period(f.year),
+                 scenario=t(f"scenario.{f.scenario}", lang),
+                 years=region_view.year_text(data["pool_year"].dropna(), dt.date.today(), lang),
+                 share=ui.fmt_number((need_view.reskill_share() or 0) * 100, lang=lang)))
 with right:
     names = dict(zip(data["nuts_id"], data["name"]))
     options = [None, *sorted(names, key=lambda r: (names[r] or r))]

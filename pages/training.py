@@ -4,7 +4,7 @@ programme–demand gap (layout only; logic in workforce.training / workforce.tra
 import pandas as pd
 import streamlit as st
 
-from workforce import training, training_charts, ui
+from workforce import training_charts, ui
 from workforce.i18n import t
 from workforce.views import training_data
 
@@ -32,26 +32,14 @@ if region != f.region:
     ui.set_region(region)
 eqf_opts = sorted(programmes["eqf_level"].dropna().astype(int).unique().tolist())
 eqf = c2.multiselect(t("training.filter_eqf", lang), [*eqf_opts, "unknown"], key="tr_eqf")
-modes = c3.multiselect(t("training.filter_mode", lang), list(training.MODE_LABEL), key="tr_mode",
-                       format_func=training.MODE_LABEL.get)
+modes = c3.multiselect(t("training.filter_mode", lang), list(training_data.MODE_LABEL), key="tr_mode",
+                       format_func=training_data.MODE_LABEL.get)
 langs = c4.multiselect(t("training.filter_language", lang), sorted(programmes["language"].dropna().unique()),
                        key="tr_lang")
 role_filter = c5.multiselect(t("training.filter_role", lang), sorted(role_names), key="tr_role",
                              format_func=lambda r: role_names.get(r, r))
 
-shown = programmes
-if region:
-    shown = shown[training.in_region(shown["nuts2"], region)]
-if eqf:
-    known = [e for e in eqf if e != "unknown"]
-    shown = shown[shown["eqf_level"].isin(known) | (("unknown" in eqf) & shown["eqf_level"].isna())]
-if modes:
-    shown = shown[shown["mode"].isin(modes)]
-if langs:
-    shown = shown[shown["language"].isin(langs)]
-if role_filter:
-    ids = set(prog_roles.loc[prog_roles["role_id"].isin(role_filter), "programme_id"])
-    shown = shown[shown["programme_id"].isin(ids)]
+shown = training_data.filter_programmes(programmes, prog_roles, region, eqf, modes, langs, role_filter)
 
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(t("training.programmes", lang), f"{len(shown):,}")
@@ -79,7 +67,7 @@ ui.sources_footnote(shown, lang)
 
 # ---------------------------------------------------------------- pathways
 st.subheader(t("training.pathways", lang))
-links = training.pathways(shown, roles)
+links = training_data.pathways(shown, roles)
 if links.empty:
     st.info(t("training.no_pathways", lang))
 else:
@@ -94,7 +82,7 @@ st.subheader(t("training.overlaps", lang))
 o1, o2 = st.columns(2)
 threshold = o1.slider(t("training.threshold", lang), 0.0, 1.0, 0.5, 0.05, key="tr_threshold")
 max_km = o2.number_input(t("training.max_km", lang), min_value=0, max_value=1000, value=0, step=10, key="tr_km")
-ov = training.overlaps(shown[shown["nuts2"].notna()], threshold=threshold, max_km=max_km or None)
+ov = training_data.overlaps_of(shown, threshold=threshold, max_km=max_km or None)
 comparable = ov[ov["comparable"]]
 st.caption(t("training.overlaps_alt", lang, n=len(comparable), unknown=len(ov) - len(comparable),
              threshold=f"{threshold:.2f}"))
@@ -107,7 +95,7 @@ else:
 # ---------------------------------------------------------------- demand: white spots and gap
 _, need_source = training_data.need(f.country, 2, f.scenario)
 ui.assumption_badge(lang)
-if need_source == training.NEED_PROXY:
+if training_data.is_proxy(need_source):
     st.caption(t("training.need_proxy", lang))
 else:
     st.caption(t("training.need_model", lang, scenario=t(f"scenario.{f.scenario}", lang)))
@@ -127,6 +115,7 @@ else:
              nearest_km=st.column_config.NumberColumn("nearest km", format="%.0f"))
 st.caption(t("training.white_spots_alt", lang, n=len(ws), regions=ws["nuts_id"].nunique(),
              need=ui.fmt_number(ws["need"].sum() if not ws.empty else 0)))
+st.caption(t("need.white_spots_period", lang, period=f"{training_data.FORECAST_YEARS[0]}–{training_data.FORECAST_YEARS[-1]}"))
 
 st.subheader(t("training.gap", lang, start=2024, end=f.year))
 gap_view = training_data.gap_view(f.country, region, f.scenario, f.year)

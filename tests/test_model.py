@@ -535,3 +535,18 @@ def test_stale_what_if_validation_and_citation():
     cites = model.citations(FRESHNESS)
     row = cites[cites["parameter"] == "pipeline_freshness.stale_probability_factor"].iloc[0]
     assert row["status"] == "assumption" and row["value"] == "0.75"
+def test_period_training_is_the_percentile_of_summed_draws():
+    """#16 item 7: the cumulative need of a period = percentiles of the draws summed over its years, per region
+    the same as for that region alone; the reskilling share is the first-year incumbents' part."""
+    df = frame([("HU32", "cell", "operating", 10.0, 1000, 2020), ("HU21", "pack", "announced", 5.0, None, 2026),
+                ("FI19", "cathode", "under_construction", 20.0, 400, 2025)])
+    sim = model.simulate(df, params())
+    one = model.period_training(model.subset(sim, "HU32"), "europe", 2024, 2030).iloc[0]
+    cum = model.cumulative_training(sim, "HU32", 2030)
+    assert one["training_p50"] == pytest.approx(cum["p50"], rel=1e-4)
+    by_region = model.period_training(sim, 2, 2024, 2030).set_index("nuts_id")
+    assert by_region.loc["HU32", "training_p50"] == pytest.approx(one["training_p50"], rel=1e-6)
+    assert 0 < by_region.loc["HU32", "reskill_share"] <= 1  # operating since 2020: incumbents in 2023
+    hu = model.period_training(model.subset(sim, "HU"), 0, 2024, 2030).iloc[0]
+    assert hu["training_p50"] <= by_region.loc[["HU32", "HU21"], "training_p90"].sum()
+    assert model.period_training(sim, 2, 2040, 2041).empty

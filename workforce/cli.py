@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "gap": ("workforce.commands.gap", "training need vs programme capacity by region x role x year (CSV)"),
     "overlaps": ("workforce.commands.overlaps", "programme pairs with overlapping roles at the same EQF level (CSV)"),
     "store": ("workforce.commands.store", "contributions database: upgrade | downgrade | backup | restore | grant | status"),
+    "need": ("workforce.commands.need", "THE training need per scope (cumulative 2024-YEAR, P50) with the reskilling pool (CSV totals)"),
     "whitespots": ("workforce.commands.whitespots", "roles with demand but no programme in the region (CSV)"),
 }
 

@@ -1043,6 +1043,33 @@ def cumulative_training(sim: Simulation, prefix: str | None = None, until: int |
     return {f"p{q}": float(v) for q, v in zip(QUANTILES, pct, strict=True)}
 
 
+def period_training(sim: Simulation, level: int | str, start: int, end: int) -> pd.DataFrame:
+    """[nuts_id, training_p10, training_p50, training_p90, reskill_share] of the training need summed over the
+    years start..end per region of `level` (0/1/2, or "europe" for one "EU" row): the draws are summed over the
+    years first, then the percentiles are taken (percentiles do not add up over years or regions).
+    `reskill_share` is the mean share of that need due to the one-off reskilling of incumbents (first year)."""
+    cols = ["nuts_id", "training_p10", "training_p50", "training_p90", "reskill_share"]
+    agg = aggregate(sim, level)
+    mask = ((agg.index["year"] >= int(start)) & (agg.index["year"] <= int(end))).to_numpy()
+    if agg.index.empty or not mask.any():
+        return pd.DataFrame(columns=cols)
+    keys = agg.index["nuts_id"].to_numpy()[mask]
+    regions = list(dict.fromkeys(keys))
+    matrix = agg.training_matrix()[mask]
+    means = agg.train_mean[mask]
+    summed = np.vstack([matrix[keys == r].sum(axis=0) for r in regions])
+    mean_sum = np.vstack([means[keys == r].sum(axis=0) for r in regions])
+    out = np.zeros((len(regions), len(QUANTILES)))
+    nz, scale, uniq, inv = _dedupe(summed)
+    if len(uniq):
+        out[nz] = _quantiles(uniq, agg.training_basis())[inv] * scale[nz, None]
+    resk = [i for i, c in enumerate(TRAIN_MEAN_COLUMNS) if c.endswith("_reskill")]
+    total = mean_sum.sum(axis=1)
+    share = np.divide(mean_sum[:, resk].sum(axis=1), total, out=np.zeros(len(regions)), where=total > 0)
+    return pd.DataFrame({"nuts_id": regions, **{f"training_p{q}": out[:, i] for i, q in enumerate(QUANTILES)},
+                         "reskill_share": share})[cols]
+
+
 def central_by_group(sim: Simulation, year: int, prefix: str | None = None) -> dict[str, float]:
     """Mean jobs per segment group in one year (means add up across groups and regions)."""
     part = subset(sim, prefix)

@@ -16,7 +16,15 @@ import pandas as pd
 
 from workforce import ROOT, charts, db, i18n, pipeline
 from workforce.i18n import t
-from workforce.stories import SlideSpec, Story, text_for
+from workforce.stories import (  # noqa: F401  (re-exported for pages/present.py: pages import views, not domain)
+    SlideSpec,
+    Story,
+    StoryError,
+    builtin,
+    clamp_slide,
+    list_stories,
+    text_for,
+)
 
 DEFAULT_BASE_URL = "http://localhost:8501"
 PAGE_PATH = "present"
@@ -206,19 +214,37 @@ def _region_table(p: dict, lang: str) -> Slide:
 
 
 def _gap(p: dict, lang: str) -> Slide:
+    """Training need (views.need, cumulative with its period) and white spots (roles with modelled need but no
+    programme for them in the region: the same `training_data.white_spots_view` as /training) per region."""
+    from workforce.views import need as need_view
+    from workforce.views import training_data
+
     country, level = p.get("country"), p.get("level", 2)
+    year, scenario = p.get("year", 2030), "base"
     df = _region_summary(country, level)
-    df = df[df["sites"] > 0].sort_values("jobs_announced", ascending=False, na_position="last")
-    white = int((df["programmes"] == 0).sum()) if not df.empty else 0
+    sim = need_view.simulation(scenario, db.run)
+    total = need_view.training_need(country, year, scenario, db.run, sim=sim)
+    by_region = need_view.training_need_by_region(level, country, year, scenario, db.run, sim=sim)
+    ws = training_data.white_spots_view(country, None, scenario, None)
+    ws_level = ws.assign(nuts_id=ws["nuts_id"].astype(str).str[: level + 2])
+    counts = ws_level.groupby("nuts_id")["role_id"].nunique()
+    df = df.merge(by_region[["nuts_id", "need_p50"]], on="nuts_id", how="left")
+    df["need_p50"] = df["need_p50"].fillna(0.0)
+    df["white_spots"] = df["nuts_id"].map(counts).fillna(0).astype(int)
+    df = df[(df["sites"] > 0) | (df["white_spots"] > 0)].sort_values(
+        ["white_spots", "need_p50"], ascending=False, na_position="last")
     shown = df.head(p.get("limit", 12)).copy()
-    shown["white_spot"] = shown["programmes"].map(lambda n: t("present.yes", lang) if n == 0 else "")
-    table = label_columns(shown[["nuts_id", "name", "sites", "jobs_announced", "programmes", "partnerships",
-                                 "white_spot"]], lang)
-    metrics = [_metric("present.regions_with_sites", len(df), lang),
-               _metric("present.regions_without_training", white, lang)]
+    table = label_columns(shown[["nuts_id", "name", "sites", "jobs_announced", "need_p50", "programmes",
+                                 "white_spots"]], lang)
+    table = table.rename(columns={t("present.col.need_p50", lang): f"{t('present.col.need_p50', lang)}, {total.period}"})
+    metrics = [(t("present.training_need", lang, period=total.period), i18n.fmt_number(total.p50, lang),
+                t("present.training_need_note", lang, scenario=t(f"scenario.{scenario}", lang))),
+               _metric("present.regions_with_sites", int((df["sites"] > 0).sum()), lang),
+               _metric("present.white_spots", len(ws), lang, t("present.white_spot_regions", lang,
+                                                                n=ws["nuts_id"].nunique()))]
     sources = sources_of(db.run("plants", country=country), db.run("programmes", country=country))
     return Slide("gap", t("present.view.gap", lang, place=place(country, lang)), "", table=table, metrics=metrics,
-                 sources=sources, empty=df.empty)
+                 sources=sources, assumption=True, empty=df.empty)
 
 
 def _programmes(p: dict, lang: str) -> Slide:

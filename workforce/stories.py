@@ -70,7 +70,7 @@ VIEWS: dict[str, dict] = {
     "timeline": {"country": _country},
     "region_table": {"country": _country, "level": _level, "limit": _limit,
                      "metric": _one_of("sites", "jobs_announced", "capacity_gwh", "programmes", "partnerships")},
-    "gap": {"country": _country, "level": _level, "limit": _limit},
+    "gap": {"country": _country, "level": _level, "limit": _limit, "year": _year},
     "programmes": {"country": _country, "region": _region, "limit": _limit,
                    "group": _one_of("none", "mode", "eqf_level", "region", "provider")},
     "partnerships": {"country": _country, "region": _region, "limit": _limit},

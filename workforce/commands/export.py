@@ -134,7 +134,8 @@ def _brief(raw: dict, fmt: str, base_url: str | None) -> bytes:
     names = db.run("countries")
     name = dict(zip(names["country"], names["name"], strict=False)).get(area.upper())
     filters, _, _ = views.parse_params(raw)
-    title, sections, rows = views.brief_sections(area, db.run, name, scenario=filters.scenario, level=filters.level)
+    title, sections, rows = views.brief_sections(area, db.run, name, scenario=filters.scenario, level=filters.level,
+                                                 year=filters.year)
     query = {"region": area.upper()} if len(area) > 2 else {"country": area.upper()}
     prov = export.provenance(rows, view="brief", url=views.view_url("regions", query, base_url), title=title,
                              scenario=filters.scenario)

@@ -1,7 +1,9 @@
 """`python -m workforce gap [--level 2] [--country FI] [--out gap.csv]`: training need vs programme capacity.
 
 Columns: nuts_id, role_id, year, need, capacity, gap, capacity_known (+ programmes, capacity_lower_bound,
-need_source). Unknown capacity stays empty (capacity_known false), never zero.
+need_source). Unknown capacity stays empty (capacity_known false), never zero. `need` there is the need of each
+single year; the total (THE training need of the country or Europe, cumulative 2024–2030, P50, the same figure as
+every page) is printed on standard error — `python -m workforce need` prints it per scope.
 """
 
 from __future__ import annotations
@@ -21,4 +23,14 @@ def run(args) -> int:
     level, country = a.level(args.level), a.country(args.country)
     df, source = training_data.gap(country, level, a.scenario(args.scenario))
     a.write(df.assign(need_source=source), args.out)
+    if source.startswith("model"):
+        import sys
+
+        from workforce import db
+        from workforce.views import need as need_view
+
+        total = need_view.training_need(country, 2030, a.scenario(args.scenario), db.run)
+        print(f"total: training need {total.scope} {total.period}, cumulative (P50, scenario {total.scenario}): "
+              f"{total.p50:,.0f} (P10 {total.p10:,.0f} – P90 {total.p90:,.0f}); per scope: python -m workforce need",
+              file=sys.stderr)
     return 0

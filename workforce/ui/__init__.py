@@ -59,6 +59,7 @@ from workforce.ui.region_panel import (  # noqa: F401
     region_map,
     region_metrics,
     region_panel,
+    training_need,
 )
 from workforce.ui.router import (  # noqa: F401
     ensure_router,

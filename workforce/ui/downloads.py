@@ -48,14 +48,14 @@ def brief_download(area: str, lang: str = "en") -> None:
     from workforce import export, views
 
     frames = session_frames() or None
-    scenario = current().scenario
+    scenario, year = current().scenario, current().year
     url = permalink_url()
 
     def build() -> bytes:
         def runner(name: str, **query_params):
             return db.run(name, frames=frames, **query_params)
 
-        title, sections, rows = views.brief_sections(area, runner, scenario=scenario)
+        title, sections, rows = views.brief_sections(area, runner, scenario=scenario, year=year)
         prov = export.provenance(rows, view="brief", url=url, title=title, scenario=scenario)
         return export.brief_pdf(title, sections, prov, subtitle="Battery Workforce Atlas")
 

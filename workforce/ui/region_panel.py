@@ -10,7 +10,7 @@ from workforce.i18n import t
 from workforce.session import run, session_frames
 from workforce.ui.downloads import brief_download
 from workforce.ui.figures import geometry_for, shared_figure, view_for
-from workforce.ui.widgets import assumption_badge, bullet_list, sources_footnote, table
+from workforce.ui.widgets import assumption_badge, bullet_list, fmt_number, sources_footnote, table
 
 
 def clicked_region(event, known) -> str | None:
@@ -78,6 +78,7 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
 
     level = len(region) - 2
     if level in (0, 1, 2):
+        need_block(region, lang, scenario, year)
         gap, _source = training_data.gap(region[:2], level, scenario)
         gap = gap[(gap["nuts_id"] == region) & (gap["year"] == int(year))]
         if not gap.empty:
@@ -104,6 +105,52 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
                  if not d.empty]
         cited = _pd.concat(parts) if parts else _pd.DataFrame(columns=["source_title", "source_url", "as_of"])
         sources_footnote(cited, lang, limit=40)
+
+
+def need_block(region: str, lang: str, scenario: str, year: int) -> None:
+    """The region's training need (views.need.training_need, cumulative with its period) beside the C27/C29
+    reskilling pool (its year, "old data" label) and the split into reskilled incumbents vs new entrants."""
+    import datetime as dt
+
+    from workforce.views import need as need_view
+    from workforce.views import region_table as region_view
+
+    need = training_need(region, year, scenario)
+    st.markdown(f"**{t('panel.need', lang, period=need.period)}**")
+    st.metric(t("panel.need", lang, period=need.period), fmt_number(need.p50, lang=lang),
+              label_visibility="collapsed")
+    st.caption(t("need.definition", lang, period=need.period, p10=fmt_number(need.p10, lang=lang),
+                 p90=fmt_number(need.p90, lang=lang), scenario=t(f"scenario.{scenario}", lang)))
+    pool = need_view.reskill_pool(run, len(region) - 2, nuts_id=region)
+    share = need_view.reskill_share()
+    if pool.empty or pd.isna(pool.iloc[0]["pool"]):
+        st.caption(t("need.no_pool", lang))
+    else:
+        p = pool.iloc[0]
+        split = need_view.need_split(need.p50, p["pool"], share)
+        st.markdown(t("need.pool_line", lang, pool=fmt_number(p["pool"], lang=lang), c27=fmt_number(p["pool_c27"], lang=lang),
+                      c29=fmt_number(p["pool_c29"], lang=lang),
+                      years=region_view.year_text([p["pool_year"]], dt.date.today(), lang)))
+        st.markdown(t("need.split_line", lang, period=need.period, reskilled=fmt_number(split["reskilled"], lang=lang),
+                      new=fmt_number(split["new_entrants"], lang=lang)))
+        st.caption(t("need.split_assumption", lang, share=fmt_number((share or 0) * 100, lang=lang)))
+        assumption_badge(lang)
+
+
+def training_need(scope: str | None, year: int, scenario: str, overrides: tuple = ()):
+    """views.need.training_need for this session (uploads included; only upload-free results are cached)."""
+    from workforce.views import need as need_view
+
+    if session_frames():
+        return need_view.training_need(scope, year, scenario, run, overrides)
+    return _training_need_cached(scope, year, scenario, overrides)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _training_need_cached(scope, year, scenario, overrides):
+    from workforce.views import need as need_view
+
+    return need_view.training_need(scope, year, scenario, db.run, overrides)
 
 
 def region_metrics(level: int, country: str | None, year: int, scenario: str) -> pd.DataFrame:

@@ -154,7 +154,26 @@ def region_metrics(level: int, country: str | None, year: int, scenario: str, ru
     if country:
         sim = model.subset(sim, country)
     pct = model.percentiles(model.aggregate(sim, level)) if not sim.index.empty else pd.DataFrame()
-    return region_view.region_metrics(summary, pct, year)
+    data = region_view.region_metrics(summary, pct, year)
+    return with_need(data, level, country, year, scenario, run, sim)
+
+
+def with_need(data: pd.DataFrame, level: int, country: str | None, year: int, scenario: str, run: Callable,
+              sim=None) -> pd.DataFrame:
+    """Add the canonical cumulative training need (views.need.training_need of every region: need_p10/p50/p90,
+    need_period), the C27/C29 reskilling pool (pool, pool_year) and the need split (need_reskilled,
+    need_new_entrants; assumption training.reskill_pool_share) to a region table."""
+    from workforce.views import need as need_view
+
+    by_region = need_view.training_need_by_region(level, country, year, scenario, run, sim=sim)
+    out = data.drop(columns=[c for c in ("need_p10", "need_p50", "need_p90", "need_period", "pool_c27", "pool_c29",
+                                         "pool", "pool_year") if c in data.columns])
+    out = out.merge(by_region.drop(columns="need_period"), on="nuts_id", how="left")
+    for col in ("need_p10", "need_p50", "need_p90"):  # regions without a modelled plant: no need
+        out[col] = pd.to_numeric(out[col], errors="coerce").fillna(0.0).astype(float)
+    out["need_period"] = need_view.need_period(year)
+    out = out.merge(need_view.reskill_pool(run, level, country), on="nuts_id", how="left")
+    return need_view.with_split(out)
 
 
 def region_map(filters: params.Filters, metric: str, data: pd.DataFrame, run: Callable, shapes: dict,
@@ -258,34 +277,59 @@ def partnerships(filters: params.Filters, extras: dict, run: Callable) -> View:
 
 # ---------------------------------------------------------------- region / country brief
 
-def need_section(area: str, scenario: str = "base", level: int = 2) -> tuple[str, list[str]] | None:
-    """Modelled training need for the area from workforce.training_data.brief (None if unavailable)."""
-    try:
-        from workforce.views import training_data
+def need_section(area: str, run: Callable, scenario: str = "base", year: int = 2030,
+                 level: int = 2) -> tuple[str, list[str]] | None:
+    """THE training need of the area (views.need: cumulative 2024–`year`, P50 with P10–P90, by role) plus the
+    gap / white-spot / overlap counts of workforce.training_data.brief (None if the model is unavailable)."""
+    from workforce.views import need as need_view
 
-        b = training_data.brief(area, level=level, scenario=scenario)
+    try:
+        by_role, total = need_view.need_by_role(area, year, scenario, run)
     except Exception:  # noqa: BLE001 - the model is optional for the brief; counts still stand
         return None
 
     def num(v) -> str:
         return "n/a" if v is None or pd.isna(v) else f"{v:,.0f}"
 
-    lines = [f"Modelled training need (scenario {scenario}; an estimate built on assumptions, not an observation): "
-             f"{num(b.get('total_need'))} people. Basis: {b.get('need_source', '')}."]
-    lines += [f"• {r.get('role') or r.get('role_id')}: {num(r.get('need'))}" for r in b.get("top_roles", [])]
-    gaps = [r for r in b.get("gap", []) if r.get("capacity_known")]
-    if gaps:
-        lines.append("Need vs published training capacity (roles with known capacity):")
-        lines += [f"• {r['role_id']}: need {num(r.get('need'))}, capacity {num(r.get('capacity'))}, gap {num(r.get('gap'))}"
-                  for r in gaps]
-    lines.append(f"{b.get('programmes', 0)} programmes ({b.get('programmes_unknown_capacity', 0)} without a published "
-                 f"capacity); {b.get('white_spots_count', 0)} role(s) with need but no programme in the region; "
-                 f"{b.get('overlaps_count', 0)} overlapping programme pair(s).")
-    return "Training need (modelled)", lines
+    lines = [f"Training need {total.period}, cumulative (scenario {scenario}; modelled P50, an estimate built on "
+             f"assumptions, not an observation): {num(total.p50)} people (P10 {num(total.p10)} – P90 "
+             f"{num(total.p90)})."]
+    lines += [f"• {r.role}: {num(r.need)}" for r in by_role.head(8).itertuples(index=False)]
+    pool = need_view.reskill_pool(run, len(area) - 2, nuts_id=area.upper()) if len(area) <= 4 else pd.DataFrame()
+    if not pool.empty and not pd.isna(pool.iloc[0]["pool"]):
+        import datetime as dt
+
+        from workforce.views.region_table import is_old
+
+        p, share = pool.iloc[0], need_view.reskill_share()
+        split = need_view.need_split(total.p50, p["pool"], share)
+        old = ", old data" if is_old(p["pool_year"], dt.date.today()) else ""
+        lines.append(f"Who could be reskilled: {num(p['pool'])} persons employed in electrical equipment (C27) and "
+                     f"motor vehicles (C29) manufacturing (Eurostat sbs_r_nuts06_r2, {p['pool_year']}{old}).")
+        lines.append(f"Split of the {total.period} need (assumption: {num((share or 0) * 100)} % fillable from that "
+                     f"pool, capped at its size): {num(split['reskilled'])} reskilled incumbents, "
+                     f"{num(split['new_entrants'])} new entrants.")
+    try:
+        from workforce.views import training_data
+
+        b = training_data.brief(area, level=level, scenario=scenario, year=year)
+    except Exception:  # noqa: BLE001
+        b = None
+    if b:
+        gaps = [r for r in b.get("gap", []) if r.get("capacity_known")]
+        if gaps:
+            lines.append(f"Need vs published training capacity, summed over {total.period} (roles with known "
+                         "capacity):")
+            lines += [f"• {r['role_id']}: need {num(r.get('need'))}, capacity {num(r.get('capacity'))}, "
+                      f"gap {num(r.get('gap'))}" for r in gaps]
+        lines.append(f"{b.get('programmes', 0)} programmes ({b.get('programmes_unknown_capacity', 0)} without a "
+                     f"published capacity); {b.get('white_spots_count', 0)} role(s) with need but no programme in "
+                     f"the region; {b.get('overlaps_count', 0)} overlapping programme pair(s).")
+    return f"Training need {total.period} (modelled)", lines
 
 
 def brief_sections(area: str, run: Callable, name: str | None = None, scenario: str | None = None,
-                   level: int = 2) -> tuple[str, list[tuple[str, list[str]]], pd.DataFrame]:
+                   level: int = 2, year: int = 2030) -> tuple[str, list[tuple[str, list[str]]], pd.DataFrame]:
     """Title, sections and the rows used, for a training-needs brief of a country or NUTS region.
     With `scenario`, a modelled-need section from workforce.training_data is added (labelled as such)."""
     from workforce.views import pipeline_view
@@ -320,7 +364,7 @@ def brief_sections(area: str, run: Callable, name: str | None = None, scenario: 
          + [f"• {r.industry_party} ↔ {r.education_party} [{r.source_title}]" for r in partners.head(25).itertuples(index=False)]),
     ]
     if scenario:
-        need = need_section(area, scenario, level if len(area) == 2 else min(len(area) - 2, 2))
+        need = need_section(area, run, scenario, year, level if len(area) == 2 else min(len(area) - 2, 2))
         if need:
             sections.insert(1, need)
     if len(area) > 2:

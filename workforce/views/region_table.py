@@ -33,6 +33,7 @@ class Metric:
 METRICS: dict[str, Metric] = {
     "jobs": Metric("jobs_p50", False, "jobs (P50)", forecast=True),
     "training": Metric("training_p50", False, "people/yr (P50)", forecast=True),
+    "need": Metric("need_p50", False, "people, cumulative (P50)", forecast=True),
     "capacity": Metric("training_capacity", False, "places/yr"),
     "gap": Metric("gap", True, "people/yr", forecast=True),
     "jobs_per_1000": Metric("jobs_per_1000_industry", False, "jobs per 1,000 industry workers", forecast=True,
@@ -48,7 +49,8 @@ METRICS: dict[str, Metric] = {
 FORECAST_COLUMNS = ["jobs_p10", "jobs_p50", "jobs_p90", "training_p10", "training_p50", "training_p90"]
 TABLE_COLUMNS = ["nuts_id", "name", "jobs_p10", "jobs_p50", "jobs_p90", "training_p50", "training_capacity", "gap",
                  "jobs_per_1000_industry", "sites", "jobs_announced", "programmes", "partnerships", "uncertainty",
-                 "industry_employment_year"]
+                 "industry_employment_year", "need_p50", "need_period", "pool", "pool_year", "need_reskilled",
+                 "need_new_entrants"]
 
 
 def region_metrics(summary: pd.DataFrame, forecast: pd.DataFrame, year: int) -> pd.DataFrame:

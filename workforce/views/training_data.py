@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from workforce import training
+from workforce import model, training
 
 
 def _run(name: str, **params) -> pd.DataFrame:
@@ -128,19 +128,29 @@ def hubs(edges: pd.DataFrame, min_partnerships: int = 2) -> pd.DataFrame:
 
 def brief(area: str | None, level: int = 2, threshold: float = 0.5, scenario: str = "base",
           year: int | None = None) -> dict:
-    """Training-needs brief for a region (any NUTS level) or country code; None = Europe.
-    With `year`, the need covers the forecast years up to and including that year."""
+    """Training-needs brief for a region (any NUTS level) or country code; None = Europe. The total need, its
+    period and the top roles are THE training need (`views.need.need_by_role`: cumulative 2024–`year`, P50;
+    `year` None = 2030); gap, white spots and overlaps use the yearly need up to `year`."""
+    from workforce import session
+    from workforce.views import need as need_view
+
+    year = int(year) if year is not None else 2030
     country = area[:2] if area else None
     n, source = need(country, level, scenario)
-    if year is not None and not n.empty:
-        n = n[n["year"] <= int(year)]
+    if not n.empty:
+        n = n[n["year"] <= year]
     progs = regional_programmes(country)
-    return training.brief(
+    out = training.brief(
         area, progs, n, roles(), gap_df=training.gap(n, progs),
         overlaps_df=training.overlaps(progs, threshold=threshold),
         white_spots_df=training.white_spots(n, progs, centroids=centroids(level, country)),
         need_source=source,
     )
+    if source == training.NEED_MODEL:  # the canonical figure (the proxy has no draws: it keeps its own sum)
+        by_role, total = need_view.need_by_role(area, year, scenario, session.run)
+        out.update(total_need=total.p50, need_p10=total.p10, need_p90=total.p90, period=total.period,
+                   top_roles=by_role.head(8).to_dict("records"))
+    return out
 
 
 # ---------------------------------------------------------------- /training page views (cached per view)
@@ -203,3 +213,71 @@ def brief_view(area: str | None, scenario: str = "base", year: int | None = None
 @st.cache_data(show_spinner=False, max_entries=64)
 def _brief_view(area, scenario, year) -> dict:
     return brief(area, scenario=scenario, year=year)
+
+
+# ---------------------------------------------------------------- page helpers (pages import views, not the domain)
+MODE_LABEL = training.MODE_LABEL
+FORECAST_YEARS = (model.YEARS[0], model.YEARS[-1])  # the years the white-spot need sums over
+
+
+def is_proxy(need_source: str) -> bool:
+    """True when a need comes from the labelled proxy (announced jobs × staffing mix), not the model."""
+    return need_source == training.NEED_PROXY
+
+
+def filter_programmes(programmes: pd.DataFrame, prog_roles: pd.DataFrame, region: str | None = None,
+                      eqf: list | None = None, modes: list | None = None, langs: list | None = None,
+                      role_ids: list | None = None) -> pd.DataFrame:
+    """The /training catalogue filters: region (NUTS prefix), EQF levels (incl. "unknown"), modes, languages and
+    roles (programmes preparing for any of them)."""
+    shown = programmes
+    if region:
+        shown = shown[training.in_region(shown["nuts2"], region)]
+    if eqf:
+        known = [e for e in eqf if e != "unknown"]
+        shown = shown[shown["eqf_level"].isin(known) | (("unknown" in eqf) & shown["eqf_level"].isna())]
+    if modes:
+        shown = shown[shown["mode"].isin(modes)]
+    if langs:
+        shown = shown[shown["language"].isin(langs)]
+    if role_ids:
+        ids = set(prog_roles.loc[prog_roles["role_id"].isin(role_ids), "programme_id"])
+        shown = shown[shown["programme_id"].isin(ids)]
+    return shown
+
+
+def pathways(programmes: pd.DataFrame, role_table: pd.DataFrame) -> pd.DataFrame:
+    """Sankey links entry point -> mode · EQF -> role (training.pathways)."""
+    return training.pathways(programmes, role_table)
+
+
+def overlaps_of(programmes: pd.DataFrame, threshold: float = 0.5, max_km: float | None = None) -> pd.DataFrame:
+    """Possible overlaps among the located programmes shown (training.overlaps)."""
+    return training.overlaps(programmes[programmes["nuts2"].notna()], threshold=threshold, max_km=max_km)
+
+
+def region_story(region: str, edges: pd.DataFrame, plants_df: pd.DataFrame, scenario: str, year: int) -> dict:
+    """The /partnerships regional story of `region`: its plants, programmes, partnerships, the programmes linked
+    to a partnership, role coverage (need per role = THE training need split by role, cumulative 2024–`year`,
+    `views.need.need_by_role`) and the gap by role summed over 2024–`year` (need − published capacity)."""
+    from workforce import session
+    from workforce.views import need as need_view
+
+    local_plants = plants_df[training.in_region(plants_df["nuts2"], region)]
+    need_df, need_source = need(region[:2], 2, scenario)
+    need_df = need_df[training.in_region(need_df["nuts_id"], region)]
+    progs = programmes(region[:2])
+    local_programmes = progs[training.in_region(progs["nuts2"], region)]
+    local_edges = edges[training.in_region(edges["nuts2"], region)] if not edges.empty else edges
+    linked = {p for v in local_edges["programme_ids"].dropna() for p in training.role_set(v)}
+    partner_programmes = progs[progs["programme_id"].isin(linked)]
+    if is_proxy(need_source):
+        role_need = need_df[need_df["year"] <= int(year)]
+        total = None
+    else:
+        role_need, total = need_view.need_by_role(region, year, scenario, session.run)
+    cov = training.coverage(role_need, partner_programmes, local_programmes)
+    gap_win = training.gap_window(training.gap(need_df, local_programmes), need_view.NEED_START, int(year))
+    return {"plants": local_plants, "need_source": need_source, "programmes": local_programmes,
+            "edges": local_edges, "partner_programmes": partner_programmes, "coverage": cov, "gap": gap_win,
+            "need": total, "period": need_view.need_period(year)}
