@@ -2,7 +2,8 @@
 -- Only evidence with a known as_of <= $as_of is used (as_of is ISO text, 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD';
 -- a partial date counts as its first day, so text comparison is date comparison); undated evidence is left out.
 -- Per site, like scripts/build_data.py for today's plants: status, status_date and the main source from the newest
--- row stating a status; capacity, jobs and start year from the newest row of the same segment stating them.
+-- row stating a status; jobs and start year from the newest row of the same segment stating them; capacity in the
+-- scope of the carried jobs figure (as scripts/build_data.py carry_capacity), else the newest.
 -- Rows of a superseded plan give no capacity or jobs; a reported headcount is never the site's jobs.
 -- Sites first evidenced after $as_of are absent. Place (company, name, city, NUTS-2, lat/lon) from today's plants.
 -- Columns: those of plants.sql plus nuts_version (so `build --as-of` can write a loadable plants.csv).
@@ -34,20 +35,33 @@ main as (
     qualify row_number() over (partition by site_id order by as_of desc, source_url) = 1
 ),
 
-capacity as (
-    select k.site_id, k.capacity_value, k.capacity_unit
-    from known as k
-    inner join main as m on m.site_id = k.site_id and m.segment = k.segment
-    where k.capacity_value is not null and k.plan_key <> 'superseded'
-    qualify row_number() over (partition by k.site_id order by k.as_of desc, k.source_url) = 1
-),
-
 jobs as (
-    select k.site_id, k.jobs_announced
+    select k.site_id, k.jobs_announced, k.jobs_scope, coalesce(cast(k.phase as varchar), '') as phase_key
     from known as k
     inner join main as m on m.site_id = k.site_id and m.segment = k.segment
     where k.jobs_announced is not null and k.plan_key <> 'superseded' and coalesce(k.jobs_scope, '') <> 'headcount'
     qualify row_number() over (partition by k.site_id order by k.as_of desc, k.source_url) = 1
+),
+
+capacity as (
+    -- in the scope of the carried jobs figure (full target -> full build-out capacity; another target -> the
+    -- capacity of that phase), else the newest capacity: the two figures describe the same plant
+    select k.site_id, k.capacity_value, k.capacity_unit
+    from known as k
+    inner join main as m on m.site_id = k.site_id and m.segment = k.segment
+    left join jobs as j on j.site_id = k.site_id
+    where k.capacity_value is not null and k.plan_key <> 'superseded'
+    qualify row_number() over (
+        partition by k.site_id
+        order by case
+            when j.site_id is null then 1
+            when j.jobs_scope = 'full_target' and k.capacity_scope = 'full_buildout' then 0
+            when coalesce(j.jobs_scope, '') <> 'full_target' and k.capacity_scope = 'phase'
+                 and coalesce(cast(k.phase as varchar), '') = j.phase_key then 0
+            else 1
+        end,
+        k.as_of desc, k.source_url
+    ) = 1
 ),
 
 start as (
