@@ -152,7 +152,8 @@ def region_metrics(level: int, country: str | None, year: int, scenario: str, ru
     if country:
         sim = model.subset(sim, country)
     pct = model.percentiles(model.aggregate(sim, level)) if not sim.index.empty else pd.DataFrame()
-    return region_view.region_metrics(summary, pct, year)
+    supply = run("supply_baseline", level=level, country=country, year=year)
+    return region_view.region_metrics(summary, pct, year, supply)
 
 
 def region_map(filters: params.Filters, metric: str, data: pd.DataFrame, run: Callable, shapes: dict,
