@@ -165,7 +165,8 @@ def _white_spots_view(country, region, scenario, max_km) -> pd.DataFrame:
 
 def gap_view(country: str | None, region: str | None, scenario: str, year: int) -> dict[str, pd.DataFrame]:
     """The /training gap section: "all" = need − published capacity per region × role × year
-    (training.gap), "window" = summed 2024..`year` (training.gap_window) for `region` or all regions, with a
+    (training.gap), "window" = summed 2024..`year` (training.gap_window) for `region` or all regions, with the
+    supply range, supply_status and gap_class (training.supply_classes; ranked by class, then shortage), a
     short role label and a region label, and its heat-map pivots "pivot_gap" (unknown capacity = empty) and
     "pivot_text" (the cell text, "unknown" where capacity is unknown)."""
     return _per_view(_gap_view, country, region, scenario, year)
@@ -177,6 +178,10 @@ def _gap_view(country, region, scenario, year) -> dict[str, pd.DataFrame]:
     win = training.gap_window(gap_all, 2024, year)
     if region and not win.empty:
         win = win[training.in_region(win["nuts_id"], region)]
+    # supply range (catalogue observed, else the modelled Eurostat baseline) and the class of each region × role,
+    # ranked by class then by the size of the shortage
+    win = training.rank_by_class(training.supply_classes(
+        win, _run("supply_baseline", level=2, country=country, year=year), roles(), year - 2024 + 1), "supply_gap")
     if win.empty:
         return {"all": gap_all, "window": win, "pivot_gap": pd.DataFrame(), "pivot_text": pd.DataFrame()}
     r = roles()
