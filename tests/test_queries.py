@@ -203,7 +203,7 @@ def check_catalog_issues(run):
 
 def check_inventory(run):
     df = run("dataset_inventory")
-    assert {"plants", "programmes", "regions"} <= set(df["dataset"])
+    assert {"plants", "programmes", "regions", "supply_baseline"} <= set(df["dataset"])
     return df
 
 
@@ -213,6 +213,7 @@ def check_sources(run):
     assert not df.duplicated(["dataset", "source_url", "provenance"]).any()
     assert set(df["provenance"].dropna()) <= {"observed", "announced", "modelled", "assumption"}
     assert df.loc[df["dataset"] != "regions", "indicators"].isna().all()
+    assert set(df.loc[df["dataset"] == "supply_baseline", "provenance"]) == {"modelled"}  # the split is modelled
     return df
 
 

@@ -331,3 +331,18 @@ def test_hu32_ranks_among_hungarys_top_shortages_in_base_2030():
     assert "HU32" in top["nuts_id"].tolist()
     assert data.set_index("nuts_id").loc["HU32", "gap_class"] == "shortage"
     assert region_view.supply_caption(data, "en").startswith("Supply:")
+
+
+def test_every_eu_nuts2_region_has_a_supply_figure_and_a_class_on_the_regions_map():
+    from workforce import db, views
+    from workforce.views import region_table as rt
+
+    eu = set(db.run("supply_baseline", level=2, country=None, year=2030)["nuts_id"])
+    data = views.region_metrics(2, None, 2030, "base", db.run).set_index("nuts_id")
+    shown = data.loc[data.index.isin(eu)]
+    assert len(shown) == len(eu) > 200
+    assert shown["supply_mid"].notna().all() and (shown["gap_class"] != "unknown").all()
+    assert set(shown["supply_status"]) <= {"observed", "modelled"}
+    assert set(data["gap_class"]) <= set(rt.GAP_CLASSES)
+    outside = data.loc[~data.index.isin(eu)]  # UK, NO, CH, candidates: no modelled supply -> unknown, never 0
+    assert (outside.loc[outside["supply_status"] == "unknown", "gap_class"] == "unknown").all()

@@ -9,6 +9,13 @@ unknown gap; a region without a baseline (industry employment, population) has n
 (`population`, Eurostat demo_r_pjanaggr3, newest year — 2025 where published); only regions without it fall
 back to `population_derived` (modelled from Eurostat GDP / GDP per inhabitant; see data/SOURCES.md). Every
 baseline carries its reference year; `is_old`/`year_text` label an indicator older than OLD_AFTER_YEARS.
+
+Supply and gap classes (issue 17): with `supply` (query supply_baseline, the modelled Eurostat graduate baseline),
+every region gets `supply_low/mid/high` and `supply_status` (observed = the catalogue's published places, which win
+where every programme of the region publishes one; modelled = the baseline; unknown = neither), `supply_gap` (need
+P50 − supply), `gap_low`/`gap_high` (need P10 − supply high, need P90 − supply low) and `gap_class`
+(shortage / balanced / surplus / unknown, `training.gap_class`). Gap rankings sort by class, then shortage size.
+Every volume metric (PER_CAPITA) also comes per 100,000 inhabitants and per 1,000 industry workers.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from workforce import training
 
 SMALL_NUMBER = 100  # forecast jobs below this are flagged as small numbers (volatile, rounding-sensitive)
 
@@ -68,7 +77,7 @@ def _per_capita_metrics() -> dict[str, Metric]:
 
 
 METRICS.update(_per_capita_metrics())
-GAP_CLASSES = ("shortage", "balanced", "surplus", "unknown")  # ranking order; "unknown" is a class, never zero
+GAP_CLASSES = training.GAP_CLASSES  # ranking order; "unknown" is a class, never zero
 SUPPLY_COLUMNS = ["supply_modelled_low", "supply_modelled", "supply_modelled_high", "supply_key", "held_from",
                   "graduates_year_min", "graduates_year_max"]
 FORECAST_COLUMNS = ["jobs_p10", "jobs_p50", "jobs_p90", "training_p10", "training_p50", "training_p90"]
@@ -145,9 +154,8 @@ def _supply_and_class(out: pd.DataFrame, supply: pd.DataFrame | None, published:
     out["supply_gap"] = out["training_p50"] - out["supply_mid"]
     out["gap_low"] = out["training_p10"] - out["supply_high"]
     out["gap_high"] = out["training_p90"] - out["supply_low"]
-    known = out["supply_mid"].notna()
-    out["gap_class"] = np.select([~known, out["gap_low"] > 0, out["gap_high"] < 0],
-                                 ["unknown", "shortage", "surplus"], default="balanced")
+    out["gap_class"] = training.gap_class(out["training_p10"], out["training_p90"], out["supply_low"],
+                                          out["supply_high"])
     return out
 
 
@@ -184,12 +192,8 @@ GAP_METRICS = ("gap", "supply_gap")
 def ranked(df: pd.DataFrame, metric: str) -> pd.DataFrame:
     """Regions sorted by the metric (largest first; unknown last). Gap metrics rank by gap class (shortage,
     balanced, surplus, unknown) first, then by the size of the shortage (need P50 − supply, largest first)."""
-    if metric in GAP_METRICS and "gap_class" in df:
-        order = df["gap_class"].map({c: i for i, c in enumerate(GAP_CLASSES)}).fillna(len(GAP_CLASSES))
-        size = pd.to_numeric(df["supply_gap"], errors="coerce")
-        keyed = df.assign(_class=order, _size=size)
-        return keyed.sort_values(["_class", "_size"], ascending=[True, False], na_position="last",
-                                 kind="stable").drop(columns=["_class", "_size"])
+    if metric in GAP_METRICS and "gap_class" in df and "supply_gap" in df:
+        return training.rank_by_class(df, "supply_gap")
     return df.sort_values(METRICS[metric].column, ascending=False, na_position="last", kind="stable")
 
 
