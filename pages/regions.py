@@ -50,8 +50,8 @@ if spec.forecast:
     ui.assumption_badge(lang)
 if spec.baseline_year:
     st.caption(region_view.baseline_caption(data, metric, lang, dt.date.today()))
-if metric in region_view.SUPPLY_METRICS or metric.startswith("gap"):
-    st.caption(region_view.supply_caption(data, lang))
+if note := region_view.supply_note(data, metric, lang):
+    st.caption(note)
 ui.download_menu(fig=fig, df=data, name=f"regions_{metric}", lang=lang)
 unmapped = ui.run("unmapped_region_codes", country=f.country)
 if not unmapped.empty:

@@ -23,6 +23,8 @@ by_path as (
         min(graduates_year) as graduates_year_min,
         max(graduates_year) as graduates_year_max,
         string_agg(distinct key, ' | ' order by key) as supply_key,
+        min(share_low) as share_low,
+        max(share_high) as share_high,
         count(distinct nuts_id) as nuts2_regions,
         any_value(source_url) as source_url,
         any_value(source_title) as source_title,
@@ -47,6 +49,8 @@ final as (
         case when graduates_year_min = graduates_year_max then cast(graduates_year_max as varchar)
              else graduates_year_min || '–' || graduates_year_max end as held_from,
         supply_key,
+        share_low,
+        share_high,
         nuts2_regions,
         'modelled' as supply_modelled_status,
         source_url, source_title, as_of

@@ -79,7 +79,7 @@ def _per_capita_metrics() -> dict[str, Metric]:
 METRICS.update(_per_capita_metrics())
 GAP_CLASSES = training.GAP_CLASSES  # ranking order; "unknown" is a class, never zero
 SUPPLY_COLUMNS = ["supply_modelled_low", "supply_modelled", "supply_modelled_high", "supply_key", "held_from",
-                  "graduates_year_min", "graduates_year_max"]
+                  "graduates_year_min", "graduates_year_max", "share_low", "share_high"]
 FORECAST_COLUMNS = ["jobs_p10", "jobs_p50", "jobs_p90", "training_p10", "training_p50", "training_p90"]
 TABLE_COLUMNS = ["nuts_id", "name", "gap_class", "jobs_p10", "jobs_p50", "jobs_p90", "training_p10", "training_p50",
                  "training_p90", "supply_low", "supply_mid", "supply_high", "supply_status", "gap", "supply_gap",
@@ -322,5 +322,13 @@ def supply_caption(df: pd.DataFrame, lang: str) -> str:
         pd.Series(dtype=float)
     ys = years.dropna().astype(int)
     text = "—" if ys.empty else (str(ys.max()) if ys.min() == ys.max() else f"{ys.min()}–{ys.max()}")
+    lo = pd.to_numeric(df.get("share_low"), errors="coerce").min() if "share_low" in df else np.nan
+    hi = pd.to_numeric(df.get("share_high"), errors="coerce").max() if "share_high" in df else np.nan
+    share = "—" if pd.isna(lo) or pd.isna(hi) else f"{lo * 100:g}–{hi * 100:g} %"
     return t("regions.supply_note", lang, observed=int((df["supply_status"] == "observed").sum()),
-             modelled=int((df["supply_status"] == "modelled").sum()), years=text)
+             modelled=int((df["supply_status"] == "modelled").sum()), years=text, share=share)
+
+
+def supply_note(df: pd.DataFrame, metric: str, lang: str) -> str:
+    """supply_caption for the metrics that rest on the supply (supply*, gap*); "" for the others."""
+    return supply_caption(df, lang) if metric in SUPPLY_METRICS or metric.startswith("gap") else ""
