@@ -307,7 +307,8 @@ def test_ranking_by_gap_sorts_by_class_then_shortage_size():
                                                                "balanced"],
                        "supply_gap": [-5.0, 10.0, None, 300.0, 2.0], "gap": [None, 1.0, None, None, 5.0]})
     assert region_view.ranked(df, "gap")["nuts_id"].tolist() == ["d", "b", "e", "a", "c"]
-    assert region_view.ranked(df, "supply_gap")["nuts_id"].tolist() == ["d", "b", "e", "a", "c"]
+    assert region_view.ranked(df, "capacity_gap")["nuts_id"].tolist() == ["d", "b", "e", "a", "c"]
+    assert region_view.METRICS["gap"].column == "supply_gap" and region_view.METRICS["capacity_gap"].column == "gap"
 
 
 def test_every_volume_metric_has_per_capita_and_per_worker_variants():

@@ -43,7 +43,10 @@ METRICS: dict[str, Metric] = {
     "jobs": Metric("jobs_p50", False, "jobs (P50)", forecast=True),
     "training": Metric("training_p50", False, "people/yr (P50)", forecast=True),
     "capacity": Metric("training_capacity", False, "places/yr"),
-    "gap": Metric("gap", True, "people/yr", forecast=True),
+    # the training gap: need P50 − supply (catalogue places where published for every programme, else modelled);
+    # its class (gap_class) compares need P10–P90 with the supply range
+    "gap": Metric("supply_gap", True, "people/yr (need P50 − supply)", forecast=True),
+    "capacity_gap": Metric("gap", True, "people/yr (need P50 − published places only)", forecast=True),
     "jobs_per_1000": Metric("jobs_per_1000_industry", False, "jobs per 1,000 industry workers", forecast=True,
                             baseline_year="industry_employment_year"),
     "jobs_per_100k": Metric("jobs_per_100k_inhabitants", False, "jobs (P50) per 100,000 inhabitants", forecast=True,
@@ -54,13 +57,12 @@ METRICS: dict[str, Metric] = {
     "sites": Metric("sites", False, "sites"),
     "programmes": Metric("programmes", False, "programmes"),
     # supply = published catalogue capacity (observed) where every programme of the region publishes one, else the
-    # modelled Eurostat baseline (supply_baseline.sql, status modelled, key stated); supply_gap = need − supply
+    # modelled Eurostat baseline (supply_baseline.sql, status modelled, key stated)
     "supply": Metric("supply_mid", False, "people/yr (supply, observed or modelled)"),
-    "supply_gap": Metric("supply_gap", True, "people/yr (need P50 − supply)", forecast=True),
 }
 # Like with like: every volume metric per 100,000 inhabitants and per 1,000 industry workers
-PER_CAPITA = {"jobs": "jobs_p50", "training": "training_p50", "capacity": "training_capacity", "gap": "gap",
-              "supply": "supply_mid", "supply_gap": "supply_gap"}
+PER_CAPITA = {"jobs": "jobs_p50", "training": "training_p50", "capacity": "training_capacity", "gap": "supply_gap",
+              "capacity_gap": "gap", "supply": "supply_mid"}
 
 
 def _per_capita_metrics() -> dict[str, Metric]:
@@ -186,7 +188,7 @@ def baseline(df: pd.DataFrame, metric: str) -> dict:
     return out
 
 
-GAP_METRICS = ("gap", "supply_gap")
+GAP_METRICS = ("gap", "capacity_gap")
 
 
 def ranked(df: pd.DataFrame, metric: str) -> pd.DataFrame:
@@ -306,8 +308,7 @@ def indicator_coverage(run, today, lang: str = "en") -> pd.DataFrame:
     return eurostat_refresh.coverage(run, today, lang)
 
 
-SUPPLY_METRICS = ("supply", "supply_gap", "supply_per_100k", "supply_per_1000", "supply_gap_per_100k",
-                  "supply_gap_per_1000")
+SUPPLY_METRICS = ("supply", "supply_per_100k", "supply_per_1000")
 
 
 def supply_caption(df: pd.DataFrame, lang: str) -> str:
@@ -330,5 +331,5 @@ def supply_caption(df: pd.DataFrame, lang: str) -> str:
 
 
 def supply_note(df: pd.DataFrame, metric: str, lang: str) -> str:
-    """supply_caption for the metrics that rest on the supply (supply*, gap*); "" for the others."""
-    return supply_caption(df, lang) if metric in SUPPLY_METRICS or metric.startswith("gap") else ""
+    """supply_caption for the metrics that rest on the supply (supply*, gap*, capacity_gap*); "" for the others."""
+    return supply_caption(df, lang) if metric in SUPPLY_METRICS or "gap" in metric else ""
