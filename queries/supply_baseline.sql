@@ -1,5 +1,5 @@
 -- The modelled training-supply baseline (data/supply_baseline.csv, status modelled) per NUTS region at level $level
--- (0, 1 or 2; NUTS-2 rows summed up), optionally one $country, for the shown year $year: national ISCED-F 07
+-- (0, 1 or 2; NUTS-2 rows summed up), optionally one $country and one region $nuts_id, for the shown year $year: national ISCED-F 07
 -- graduates (Eurostat educ_uoe_grad02) allocated by the stated key x the battery-relevant share (assumption range).
 -- A graduate flow is held at its newest published year for every later year (`held_from` says which); the key and
 -- the graduate years are returned so the UI can show them. Catalogue capacities (observed) are not in here.
@@ -7,6 +7,7 @@
 with supply_baseline as (
     select * from supply_baseline
     where ($country is null or country = $country) and supply_mid is not null
+      and ($nuts_id is null or starts_with(nuts_id, $nuts_id))
 ),
 
 by_path as (
@@ -55,6 +56,7 @@ final as (
         'modelled' as supply_modelled_status,
         source_url, source_title, as_of
     from by_path
+    where $nuts_id is null or nuts_id = $nuts_id
     order by nuts_id
 )
 

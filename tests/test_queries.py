@@ -142,17 +142,20 @@ def check_region_summary(run):
 
 
 def check_supply_baseline(run):
-    df = run("supply_baseline", level=2, country=None, year=2030)
+    df = run("supply_baseline", level=2, country=None, year=2030, nuts_id=None)
     assert df["nuts_id"].is_unique and (df["nuts_id"].str.len() == 4).all()
     assert (df["supply_modelled_status"] == "modelled").all() and (df["year"] == 2030).all()
     assert (df["supply_modelled_low"] <= df["supply_modelled"]).all()
     assert (df["supply_modelled"] <= df["supply_modelled_high"]).all()
     assert df["supply_key"].notna().all() and df["source_url"].str.startswith("https://").all()
-    hu = run("supply_baseline", level=2, country="HU", year=2030)
+    hu = run("supply_baseline", level=2, country="HU", year=2030, nuts_id=None)
     assert (hu["country"] == "HU").all() and "HU32" in set(hu["nuts_id"])
-    n0 = run("supply_baseline", level=0, country="HU", year=2030)  # NUTS-2 rows summed up to the country
+    n0 = run("supply_baseline", level=0, country="HU", year=2030, nuts_id=None)  # NUTS-2 rows summed up to the country
     assert n0["nuts_id"].tolist() == ["HU"]
     assert n0["supply_modelled"].iloc[0] == pytest.approx(hu["supply_modelled"].sum())
+    one = run("supply_baseline", level=2, country=None, year=2030, nuts_id="HU32")  # one region, filtered in SQL
+    assert one["nuts_id"].tolist() == ["HU32"]
+    assert one["supply_modelled"].iloc[0] == pytest.approx(hu.set_index("nuts_id").loc["HU32", "supply_modelled"])
     return df
 
 

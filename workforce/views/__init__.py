@@ -152,7 +152,7 @@ def region_metrics(level: int, country: str | None, year: int, scenario: str, ru
     if country:
         sim = model.subset(sim, country)
     pct = model.percentiles(model.aggregate(sim, level)) if not sim.index.empty else pd.DataFrame()
-    supply = run("supply_baseline", level=level, country=country, year=year)
+    supply = run("supply_baseline", level=level, country=country, year=year, nuts_id=None)
     return region_view.region_metrics(summary, pct, year, supply)
 
 

@@ -180,8 +180,8 @@ def _gap_view(country, region, scenario, year) -> dict[str, pd.DataFrame]:
         win = win[training.in_region(win["nuts_id"], region)]
     # supply range (catalogue observed, else the modelled Eurostat baseline) and the class of each region × role,
     # ranked by class then by the size of the shortage
-    win = training.rank_by_class(training.supply_classes(
-        win, _run("supply_baseline", level=2, country=country, year=year), roles(), year - 2024 + 1), "supply_gap")
+    supply = _run("supply_baseline", level=2, country=country, year=year, nuts_id=None)
+    win = training.rank_by_class(training.supply_classes(win, supply, roles(), year - 2024 + 1), "supply_gap")
     if win.empty:
         return {"all": gap_all, "window": win, "pivot_gap": pd.DataFrame(), "pivot_text": pd.DataFrame()}
     r = roles()
