@@ -347,3 +347,12 @@ def test_every_eu_nuts2_region_has_a_supply_figure_and_a_class_on_the_regions_ma
     assert set(data["gap_class"]) <= set(rt.GAP_CLASSES)
     outside = data.loc[~data.index.isin(eu)]  # UK, NO, CH, candidates: no modelled supply -> unknown, never 0
     assert (outside.loc[outside["supply_status"] == "unknown", "gap_class"] == "unknown").all()
+
+
+def test_region_panel_and_gap_map_show_the_modelled_supply_with_its_key():
+    at = regions(country="HU", region="HU32", metric="gap")
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Training supply, modelled" in text
+    captions = "\n".join(c.value for c in at.caption)
+    assert "modelled (8 regions)" in captions and "lfst_r_lfe2eedu" in captions
+    assert not at.exception
