@@ -532,8 +532,8 @@ def rank_by_class(df: pd.DataFrame, size: str = "gap") -> pd.DataFrame:
 
 
 def supply_classes(window: pd.DataFrame, supply: pd.DataFrame, roles: pd.DataFrame, years: int) -> pd.DataFrame:
-    """The gap window (gap_window: need and capacity summed over `years` years per region × role) with a supply
-    range, its status and a gap class per region × role.
+    """The gap window (gap_window: need and capacity summed over `years` years per region × role; or the yearly
+    `gap` with years=1) with a supply range, its status and a gap class per region × role (× year).
 
     Observed: every programme for the role in the region publishes a capacity (and there is one) -> the
     catalogue's places win (low = mid = high). Otherwise modelled from `supply` (query supply_baseline at NUTS-2:
@@ -548,7 +548,8 @@ def supply_classes(window: pd.DataFrame, supply: pd.DataFrame, roles: pd.DataFra
                    strict=False)) if not roles.empty else {}
     out["supply_path"] = [("vet" if eqf.get(str(r), np.nan) <= SUPPLY_PATH_EQF else "tertiary")
                           if not pd.isna(eqf.get(str(r), np.nan)) else None for r in out["role_id"]]
-    path_need = out.groupby(["nuts_id", "supply_path"])["need"].transform("sum")
+    per = ["nuts_id", "supply_path", *(["year"] if "year" in out else [])]  # a yearly gap splits year by year
+    path_need = out.groupby(per, dropna=False)["need"].transform("sum")
     share = (out["need"] / path_need).where(path_need > 0)
     sup = supply.set_index("nuts_id") if supply is not None and not supply.empty else pd.DataFrame()
     observed = out["capacity_known"].astype(bool) & (out["programmes"].fillna(0) > 0)
@@ -559,6 +560,7 @@ def supply_classes(window: pd.DataFrame, supply: pd.DataFrame, roles: pd.DataFra
             if path and region in sup.index and c in sup.columns:
                 modelled[i] = float(sup.at[region, c]) * years
         out[col] = np.where(observed, out["capacity"], modelled * share.to_numpy(dtype=float))
+    out[cols] = out[cols].round(1)  # people per year (or window): a tenth is already more than the model knows
     has_model = out["supply_mid"].notna() & ~observed
     out["supply_status"] = np.select([observed, has_model], ["observed", "modelled"], default="unknown")
     out["supply_gap"] = out["need"] - out["supply_mid"]

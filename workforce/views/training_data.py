@@ -86,6 +86,13 @@ def gap(country: str | None = None, level: int = 2, scenario: str = "base") -> t
     return training.gap(n, regional_programmes(country)), source
 
 
+def gap_classes(gap_df: pd.DataFrame, country: str | None = None, level: int = 2) -> pd.DataFrame:
+    """The yearly gap (`gap`) with the supply range, supply_status, supply_gap and gap_class per row
+    (training.supply_classes with one year per row)."""
+    supply = _run("supply_baseline", level=level, country=country, year=None, nuts_id=None)
+    return training.supply_classes(gap_df, supply, roles(), 1).drop(columns=["supply_path"], errors="ignore")
+
+
 def overlaps(country: str | None = None, threshold: float = 0.5, max_km: float | None = None) -> pd.DataFrame:
     return training.overlaps(regional_programmes(country), threshold=threshold, max_km=max_km)
 
