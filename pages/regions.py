@@ -51,6 +51,8 @@ if spec.forecast:
     ui.assumption_badge(lang)
 if spec.baseline_year:
     st.caption(region_view.baseline_caption(data, metric, lang, dt.date.today()))
+if note := region_view.supply_note(data, metric, lang):
+    st.caption(note)
 ui.download_menu(fig=fig, df=data, name=f"regions_{metric}", lang=lang)
 unmapped = ui.run("unmapped_region_codes", country=f.country)
 if not unmapped.empty:

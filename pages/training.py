@@ -131,7 +131,8 @@ else:
     st.caption(t("training.gap_alt", lang, cells=len(win), short=len(short), unknown=int((~win["capacity_known"]).sum()),
                  need=ui.fmt_number(win["need"].sum())))
     st.dataframe(pivot_text.reset_index().rename(columns={"label": "region"}), hide_index=True, width="stretch")
-    table = win[["nuts_id", "role", "need", "capacity", "gap", "capacity_known", "programmes"]].copy()
+    table = win[["nuts_id", "role", "gap_class", "need", "supply_low", "supply_high", "supply_status", "capacity",
+                 "gap", "capacity_known", "programmes"]].copy()
     table["capacity"] = table["capacity"].map(lambda v: "unknown" if pd.isna(v) else f"{v:,.0f}")
     table["gap"] = table["gap"].map(lambda v: "unknown" if pd.isna(v) else f"{v:,.0f}")
     with st.expander(t("training.gap_table", lang)):

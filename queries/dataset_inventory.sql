@@ -9,6 +9,7 @@ with inventory as (
     union all select 'partnerships', count(*), count(distinct source_url), max(as_of) from partnerships
     union all select 'regions', count(*), count(distinct source_url), max(as_of) from regions
     union all select 'headlines', count(*), count(distinct source_url), max(as_of) from headlines
+    union all select 'supply_baseline', count(*), count(distinct source_url), max(as_of) from supply_baseline
     union all select 'nuts', count(*), null, null from nuts
 ),
 

@@ -34,6 +34,10 @@ headlines as (
     select source_url, source_title, as_of, status from headlines
 ),
 
+supply_baseline as (
+    select source_url, source_title, as_of, status from supply_baseline
+),
+
 cited as (
     select 'plants' as dataset, source_url, source_title, as_of, evidence as provenance,
            cast(null as varchar) as indicator
@@ -45,6 +49,7 @@ cited as (
     union all select 'partnerships', source_url, source_title, as_of, status, null from partnerships
     union all select 'regions', source_url, source_title, as_of, status, indicator from regions
     union all select 'headlines', source_url, source_title, as_of, status, null from headlines
+    union all select 'supply_baseline', source_url, source_title, as_of, status, null from supply_baseline
 ),
 
 final as (

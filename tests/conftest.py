@@ -82,6 +82,12 @@ def tiny_data(tmp_path):
         "regions": [_row("regions", nuts_id="HU32", level=2, country="HU", name="Észak-Alföld",
                          indicator="employment_industry", dataset="lfst_r_lfe2en2", year=2015, unit="THS",
                          value=100.5, status="observed", **src)],
+        "supply_baseline": [_row("supply_baseline", nuts_id=n, level=2, country="HU", name=n, path=path,
+                                 graduates_country=1000, graduates_year=2015, graduates_codes="ED35", key="test key",
+                                 key_year=2015, key_share=0.5, graduates_region=500, share_low=0.01,
+                                 share_value=0.02, share_high=0.05, supply_low=5.0, supply_mid=10.0,
+                                 supply_high=25.0, status="modelled", **src)
+                            for n in ("HU31", "HU32") for path in ("vet", "tertiary")],
         "regions_unmapped": [_row("regions_unmapped", dataset="lfst_r_lfe2en2", geo="NL31", reason="split", n_values=8)],
         "headlines": [_row("headlines", metric="eba_battery_supply_chain_jobs_2025", value=4_000_000, unit="jobs", status="observed", **src)],
     }

@@ -54,3 +54,16 @@ def test_bad_arguments_exit_2(tmp_path, capsys):
     assert main(["gap", "--bogus"]) == 2
     assert main(["gap", "--scenario", "doom"]) == 2
     assert "--scenario" in capsys.readouterr().err
+
+
+def test_gap_csv_carries_supply_range_and_class(tmp_path):
+    from workforce import training
+
+    out = tmp_path / "gap.csv"
+    assert main(["gap", "--level", "2", "--country", "HU", "--out", str(out)]) == 0
+    df = pd.read_csv(out)
+    assert set(df["gap_class"]) <= set(training.GAP_CLASSES)
+    assert set(df["supply_status"]) <= {"observed", "modelled", "unknown"}
+    hu32 = df[(df["nuts_id"] == "HU32") & (df["year"] == 2030)]
+    assert not hu32.empty and hu32["supply_mid"].notna().all()
+    assert (df.loc[df["gap_class"] == "unknown", "supply_mid"].isna()).all()  # unknown is never a zero

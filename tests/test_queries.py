@@ -170,6 +170,24 @@ def check_region_summary(run):
     return hu
 
 
+def check_supply_baseline(run):
+    df = run("supply_baseline", level=2, country=None, year=2030, nuts_id=None)
+    assert df["nuts_id"].is_unique and (df["nuts_id"].str.len() == 4).all()
+    assert (df["supply_modelled_status"] == "modelled").all() and (df["year"] == 2030).all()
+    assert (df["supply_modelled_low"] <= df["supply_modelled"]).all()
+    assert (df["supply_modelled"] <= df["supply_modelled_high"]).all()
+    assert df["supply_key"].notna().all() and df["source_url"].str.startswith("https://").all()
+    hu = run("supply_baseline", level=2, country="HU", year=2030, nuts_id=None)
+    assert (hu["country"] == "HU").all() and "HU32" in set(hu["nuts_id"])
+    n0 = run("supply_baseline", level=0, country="HU", year=2030, nuts_id=None)  # NUTS-2 rows summed up to the country
+    assert n0["nuts_id"].tolist() == ["HU"]
+    assert n0["supply_modelled"].iloc[0] == pytest.approx(hu["supply_modelled"].sum())
+    one = run("supply_baseline", level=2, country=None, year=2030, nuts_id="HU32")  # one region, filtered in SQL
+    assert one["nuts_id"].tolist() == ["HU32"]
+    assert one["supply_modelled"].iloc[0] == pytest.approx(hu.set_index("nuts_id").loc["HU32", "supply_modelled"])
+    return df
+
+
 def check_indicator_coverage(run):
     df = run("indicator_coverage", today_year=2026)
     assert df["indicator"].is_unique and (df["newest_year"] >= df["oldest_year"]).all()
@@ -217,7 +235,7 @@ def check_catalog_issues(run):
 
 def check_inventory(run):
     df = run("dataset_inventory")
-    assert {"plants", "programmes", "programme_partners", "regions"} <= set(df["dataset"])
+    assert {"plants", "programmes", "programme_partners", "regions", "supply_baseline"} <= set(df["dataset"])
     return df
 
 
@@ -229,6 +247,7 @@ def check_sources(run):
     assert not df.duplicated(["dataset", "source_url", "provenance"]).any()
     assert set(df["provenance"].dropna()) <= {"observed", "announced", "modelled", "assumption"}
     assert df.loc[df["dataset"] != "regions", "indicators"].isna().all()
+    assert set(df.loc[df["dataset"] == "supply_baseline", "provenance"]) == {"modelled"}  # the split is modelled
     return df
 
 
@@ -319,6 +338,7 @@ CASES = {
     "partnerships": check_partnerships,
     "roles": check_roles,
     "region_summary": check_region_summary,
+    "supply_baseline": check_supply_baseline,
     "indicator_coverage": check_indicator_coverage,
     "region_baselines": check_region_baselines,
     "region_indicators": check_region_indicators,

@@ -265,3 +265,94 @@ def test_allocation_key_caption_names_year():
     cap = fv.key_caption(alloc, "industry_employment", "en", dt.date(2026, 12, 4))
     assert "lfst_r_lfe2en2" in cap and "2015 · old data" in cap
     assert "no Eurostat indicator" in fv.key_caption(alloc, "capacity", "en", dt.date(2026, 12, 4))
+
+
+# ---------------------------------------------------------------- supply range and gap classes (#17)
+
+def _supply():
+    import pandas as pd
+
+    return pd.DataFrame({"nuts_id": ["AA11", "AA12", "AA13"], "supply_modelled_low": [1.0, 10.0, 2.0],
+                         "supply_modelled": [2.0, 20.0, 4.0], "supply_modelled_high": [4.0, 40.0, 8.0],
+                         "supply_key": ["k", "k", "k"], "held_from": ["2015"] * 3,
+                         "graduates_year_min": [2014] * 3, "graduates_year_max": [2015] * 3})
+
+
+def test_gap_classes_compare_need_p10_p90_with_the_supply_range():
+    out = region_view.region_metrics(_summary(), _forecast(), 2030, _supply()).set_index("nuts_id")
+    # AA11: need P10 5 > supply high 4 (catalogue capacity unpublished -> modelled supply): shortage
+    assert out.loc["AA11", "supply_status"] == "modelled" and out.loc["AA11", "gap_class"] == "shortage"
+    assert out.loc["AA11", "gap_low"] == 1 and out.loc["AA11", "gap_high"] == 29
+    # AA12: need 1–8 overlaps nothing below supply 10–40: surplus
+    assert out.loc["AA12", "gap_class"] == "surplus" and out.loc["AA12", "supply_gap"] == -15
+    # AA13: every programme publishes its capacity: the catalogue wins (observed), need 0 < 50: surplus
+    assert out.loc["AA13", "supply_status"] == "observed" and out.loc["AA13", "supply_mid"] == 50
+    assert out.loc["AA13", "supply_low"] == out.loc["AA13", "supply_high"] == 50
+
+
+def test_gap_class_is_unknown_without_supply_never_zero():
+    import pandas as pd
+
+    out = region_view.region_metrics(_summary(), _forecast(), 2030).set_index("nuts_id")
+    assert out.loc["AA11", "gap_class"] == "unknown" and pd.isna(out.loc["AA11", "supply_gap"])
+    assert out.loc["AA13", "gap_class"] == "surplus"  # observed catalogue supply needs no model
+    ranked = region_view.ranked(out.reset_index(), "gap")
+    assert ranked["gap_class"].tolist()[-1] == "unknown"
+
+
+def test_ranking_by_gap_sorts_by_class_then_shortage_size():
+    import pandas as pd
+
+    df = pd.DataFrame({"nuts_id": list("abcde"), "gap_class": ["surplus", "shortage", "unknown", "shortage",
+                                                               "balanced"],
+                       "supply_gap": [-5.0, 10.0, None, 300.0, 2.0], "gap": [None, 1.0, None, None, 5.0]})
+    assert region_view.ranked(df, "gap")["nuts_id"].tolist() == ["d", "b", "e", "a", "c"]
+    assert region_view.ranked(df, "capacity_gap")["nuts_id"].tolist() == ["d", "b", "e", "a", "c"]
+    assert region_view.METRICS["gap"].column == "supply_gap" and region_view.METRICS["capacity_gap"].column == "gap"
+
+
+def test_every_volume_metric_has_per_capita_and_per_worker_variants():
+    summary = _summary(population_ths=[400.0, None, 100.0], population_year=[2025, None, 2025])
+    out = region_view.region_metrics(summary, _forecast(), 2030, _supply()).set_index("nuts_id")
+    for name in region_view.PER_CAPITA:
+        for suffix, base in (("_per_100k", "population_year"), ("_per_1000", "industry_employment_year")):
+            spec = region_view.METRICS[f"{name}{suffix}"]
+            assert spec.baseline_year == base and spec.column in out, (name, suffix)
+    assert out.loc["AA11", "supply_mid_per_100k_inhabitants"] == pytest.approx(0.5)  # 2 / 400,000 x 100,000
+    assert out.loc["AA13", "training_capacity_per_1000_industry"] == pytest.approx(10.0)  # 50 / 5 ths
+    assert out.loc["AA11", "supply_gap_per_1000_industry"] == pytest.approx(1.8)  # (20 − 2) / 10 ths
+
+
+def test_hu32_ranks_among_hungarys_top_shortages_in_base_2030():
+    from workforce import db, views
+
+    data = views.region_metrics(2, "HU", 2030, "base", db.run)
+    assert (data["gap_class"] != "unknown").all() and data["supply_mid"].notna().all()
+    top = region_view.ranked(data, "gap").head(3)
+    assert "HU32" in top["nuts_id"].tolist()
+    assert data.set_index("nuts_id").loc["HU32", "gap_class"] == "shortage"
+    assert region_view.supply_caption(data, "en").startswith("Supply:")
+
+
+def test_every_eu_nuts2_region_has_a_supply_figure_and_a_class_on_the_regions_map():
+    from workforce import db, views
+    from workforce.views import region_table as rt
+
+    eu = set(db.run("supply_baseline", level=2, country=None, year=2030, nuts_id=None)["nuts_id"])
+    data = views.region_metrics(2, None, 2030, "base", db.run).set_index("nuts_id")
+    shown = data.loc[data.index.isin(eu)]
+    assert len(shown) == len(eu) > 200
+    assert shown["supply_mid"].notna().all() and (shown["gap_class"] != "unknown").all()
+    assert set(shown["supply_status"]) <= {"observed", "modelled"}
+    assert set(data["gap_class"]) <= set(rt.GAP_CLASSES)
+    outside = data.loc[~data.index.isin(eu)]  # UK, NO, CH, candidates: no modelled supply -> unknown, never 0
+    assert (outside.loc[outside["supply_status"] == "unknown", "gap_class"] == "unknown").all()
+
+
+def test_region_panel_and_gap_map_show_the_modelled_supply_with_its_key():
+    at = regions(country="HU", region="HU32", metric="gap")
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Training supply, modelled" in text
+    captions = "\n".join(c.value for c in at.caption)
+    assert "modelled (8 regions)" in captions and "lfst_r_lfe2eedu" in captions
+    assert not at.exception

@@ -257,3 +257,42 @@ def test_figures_escape_data_text():
     for fig in figs:
         blob = fig.to_json()
         assert "<img" not in blob and "\\u003cimg" not in blob and "&lt;img" in blob
+
+
+# ---------------------------------------------------------------- supply range and gap classes (#17)
+
+def test_gap_class_is_barometr_style_with_unknown_its_own_class():
+    import numpy as np
+
+    from workforce import training as tr
+
+    got = tr.gap_class([10, 1, 3, 3, np.nan], [20, 2, 6, 6, 5], [5, 4, 2, np.nan, 1], [8, 9, 4, np.nan, 2])
+    assert got.tolist() == ["shortage", "surplus", "balanced", "unknown", "unknown"]
+
+
+def test_supply_classes_observed_catalogue_wins_and_modelled_splits_by_path():
+    import pandas as pd
+
+    from workforce import training as tr
+
+    window = pd.DataFrame({"nuts_id": ["AA11"] * 3 + ["AA12"], "role_id": ["op", "tech", "eng", "op"],
+                           "need": [90.0, 10.0, 50.0, 5.0], "capacity": [0.0, 40.0, None, 0.0],
+                           "capacity_known": [True, True, False, True], "programmes": [0, 1, 1, 0]})
+    roles = pd.DataFrame({"role_id": ["op", "tech", "eng"], "typical_eqf": [3, 4, 6]})
+    supply = pd.DataFrame({"nuts_id": ["AA11"], "supply_vet_low": [1.0], "supply_vet_mid": [2.0],
+                           "supply_vet_high": [5.0], "supply_tertiary_low": [1.0], "supply_tertiary_mid": [2.0],
+                           "supply_tertiary_high": [4.0]})
+    out = tr.supply_classes(window, supply, roles, years=2).set_index(["nuts_id", "role_id"])
+    # tech: its programme publishes 40 places -> observed, the catalogue wins
+    assert out.loc[("AA11", "tech"), "supply_status"] == "observed" and out.loc[("AA11", "tech"), "supply_mid"] == 40
+    assert out.loc[("AA11", "tech"), "gap_class"] == "surplus"
+    # op: vet supply x 2 years x op's share of the vet need (90 of 100) -> modelled, shortage
+    assert out.loc[("AA11", "op"), "supply_status"] == "modelled"
+    assert out.loc[("AA11", "op"), "supply_high"] == pytest.approx(5.0 * 2 * 0.9)
+    assert out.loc[("AA11", "op"), "gap_class"] == "shortage"
+    # eng: unknown catalogue capacity -> modelled tertiary supply (4 x 2 years, only tertiary role)
+    assert out.loc[("AA11", "eng"), "supply_high"] == pytest.approx(8.0)
+    # AA12: no modelled supply and no programme -> unknown, never zero
+    assert out.loc[("AA12", "op"), "gap_class"] == "unknown" and pd.isna(out.loc[("AA12", "op"), "supply_mid"])
+    ranked = tr.rank_by_class(out.reset_index(), "supply_gap")
+    assert ranked["gap_class"].tolist() == ["shortage", "shortage", "surplus", "unknown"]

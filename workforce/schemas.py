@@ -120,6 +120,20 @@ TABLES: dict[str, TableSpec] = {
             description="Region codes in the Eurostat extracts that the NUTS crosswalk could not place (listed, not dropped).",
         ),
         TableSpec(
+            "supply_baseline", "supply_baseline.csv", "Modelled training supply baseline (Eurostat graduates)",
+            ("nuts_id", "path"),
+            _cols("nuts_id level:int country name path graduates_country:float graduates_year:int graduates_codes key "
+                  "key_year:int key_share:float graduates_region:float share_low:float share_value:float "
+                  "share_high:float supply_low:float supply_mid:float supply_high:float source_url source_title "
+                  "as_of status note"),
+            enums={"path": ("vet", "tertiary"), "status": EVIDENCE},
+            required=("nuts_id", "path", "key", "source_url", "source_title", "status"),
+            description="Every EU NUTS-2 region x path (vet ISCED 3-4 / tertiary ISCED 5-8): national ISCED-F 07 "
+                        "graduates (educ_uoe_grad02) allocated by the stated key (attainment of the employed, "
+                        "lfst_r_lfe2eedu; population for split regions) x battery-relevant share (assumption "
+                        "range); status modelled. Built by scripts/build_supply.py.",
+        ),
+        TableSpec(
             "nuts", "geo/nuts_regions.csv", "NUTS regions (GISCO)", ("nuts_id", "version"),
             _cols("nuts_id version:int level:int country name parent minx:float miny:float maxx:float maxy:float "
                   "centroid_lon:float centroid_lat:float"),

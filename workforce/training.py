@@ -500,3 +500,69 @@ def coverage(need_df: pd.DataFrame, partner_programmes: pd.DataFrame, local_prog
         out.append({"role_id": r.role_id, "need": float(r.need), "partnership_programmes": a, "other_programmes": b,
                     "covered_by": "partnership" if a else ("other local programme" if b else "none")})
     return pd.DataFrame(out, columns=cols)
+
+
+# ---------------------------------------------------------------- supply range and gap classes (issue 17)
+
+GAP_CLASSES = ("shortage", "balanced", "surplus", "unknown")  # ranking order; "unknown" is a class, never zero
+SUPPLY_PATH_EQF = 4  # roles at typical EQF <= 4 draw on vocational (ISCED 3-4) graduates, above on tertiary
+SUPPLY_BY_ROLE = ("modelled supply split to roles: vocational graduates (ISCED 3-4) to roles at EQF 4 or below, "
+                  "tertiary (ISCED 5-8) to roles above, each in proportion to the role's share of the region's "
+                  "need on that path (assumption)")
+
+
+def gap_class(need_low, need_high, supply_low, supply_high) -> np.ndarray:
+    """Barometr-style classes from a need range and a supply range (arrays or scalars): "shortage" when even the
+    low need exceeds the high supply, "surplus" when even the high need is below the low supply, "balanced" when
+    the ranges overlap, "unknown" when the supply (or need) is unknown — never a zero."""
+    nl, nh, sl, sh = (pd.to_numeric(pd.Series(np.atleast_1d(x)), errors="coerce").to_numpy(dtype=float)
+                      for x in (need_low, need_high, supply_low, supply_high))
+    unknown = np.isnan(nl) | np.isnan(nh) | np.isnan(sl) | np.isnan(sh)
+    return np.select([unknown, nl > sh, nh < sl], ["unknown", "shortage", "surplus"], default="balanced")
+
+
+def rank_by_class(df: pd.DataFrame, size: str = "gap") -> pd.DataFrame:
+    """Sort by gap class (shortage, balanced, surplus, unknown), then by `size` (largest shortage first)."""
+    if df.empty or "gap_class" not in df:
+        return df
+    order = df["gap_class"].map({c: i for i, c in enumerate(GAP_CLASSES)}).fillna(len(GAP_CLASSES))
+    keyed = df.assign(_class=order, _size=pd.to_numeric(df[size], errors="coerce"))
+    return keyed.sort_values(["_class", "_size"], ascending=[True, False], na_position="last",
+                             kind="stable").drop(columns=["_class", "_size"])
+
+
+def supply_classes(window: pd.DataFrame, supply: pd.DataFrame, roles: pd.DataFrame, years: int) -> pd.DataFrame:
+    """The gap window (gap_window: need and capacity summed over `years` years per region × role; or the yearly
+    `gap` with years=1) with a supply range, its status and a gap class per region × role (× year).
+
+    Observed: every programme for the role in the region publishes a capacity (and there is one) -> the
+    catalogue's places win (low = mid = high). Otherwise modelled from `supply` (query supply_baseline at NUTS-2:
+    supply_vet_* / supply_tertiary_* per year) x `years`, split to roles as SUPPLY_BY_ROLE says. Neither ->
+    unknown. `supply_gap` = need − supply_mid."""
+    out = window.copy()
+    cols = ["supply_low", "supply_mid", "supply_high"]
+    if out.empty:
+        return out.assign(**{c: pd.Series(dtype=float) for c in cols}, supply_status=pd.Series(dtype=str),
+                          supply_gap=pd.Series(dtype=float), gap_class=pd.Series(dtype=str))
+    eqf = dict(zip(roles["role_id"].astype(str), pd.to_numeric(roles.get("typical_eqf"), errors="coerce"),
+                   strict=False)) if not roles.empty else {}
+    out["supply_path"] = [("vet" if eqf.get(str(r), np.nan) <= SUPPLY_PATH_EQF else "tertiary")
+                          if not pd.isna(eqf.get(str(r), np.nan)) else None for r in out["role_id"]]
+    per = ["nuts_id", "supply_path", *(["year"] if "year" in out else [])]  # a yearly gap splits year by year
+    path_need = out.groupby(per, dropna=False)["need"].transform("sum")
+    share = (out["need"] / path_need).where(path_need > 0)
+    sup = supply.set_index("nuts_id") if supply is not None and not supply.empty else pd.DataFrame()
+    observed = out["capacity_known"].astype(bool) & (out["programmes"].fillna(0) > 0)
+    for col, kind in zip(cols, ("low", "mid", "high"), strict=True):
+        modelled = np.full(len(out), np.nan)
+        for i, (region, path) in enumerate(zip(out["nuts_id"], out["supply_path"], strict=True)):
+            c = f"supply_{path}_{kind}"
+            if path and region in sup.index and c in sup.columns:
+                modelled[i] = float(sup.at[region, c]) * years
+        out[col] = np.where(observed, out["capacity"], modelled * share.to_numpy(dtype=float))
+    out[cols] = out[cols].round(1)  # people per year (or window): a tenth is already more than the model knows
+    has_model = out["supply_mid"].notna() & ~observed
+    out["supply_status"] = np.select([observed, has_model], ["observed", "modelled"], default="unknown")
+    out["supply_gap"] = out["need"] - out["supply_mid"]
+    out["gap_class"] = gap_class(out["need"], out["need"], out["supply_low"], out["supply_high"])
+    return out

@@ -1,9 +1,11 @@
 """`python -m workforce gap [--level 2] [--country FI] [--out gap.csv]`: training need vs programme capacity.
 
 Columns: nuts_id, role_id, year, need, capacity, gap, capacity_known (+ programmes, capacity_lower_bound,
-need_source). Unknown capacity stays empty (capacity_known false), never zero. `need` there is the need of each
-single year; the total (THE training need of the country or Europe, cumulative 2024–2030, P50, the same figure as
-every page) is printed on standard error — `python -m workforce need` prints it per scope.
+supply_low/mid/high, supply_status, supply_gap, gap_class (training.supply_classes: catalogue places where
+published, else the modelled Eurostat baseline; shortage / balanced / surplus / unknown), need_source). Unknown
+capacity stays empty (capacity_known false), never zero. `need` there is the need of each single year; the total
+(THE training need of the country or Europe, cumulative 2024–2030, P50, the same figure as every page) is printed on
+standard error — `python -m workforce need` prints it per scope.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ def run(args) -> int:
 
     level, country = a.level(args.level), a.country(args.country)
     df, source = training_data.gap(country, level, a.scenario(args.scenario))
+    df = training_data.gap_classes(df, country, level)
     a.write(df.assign(need_source=source), args.out)
     if source.startswith("model"):
         import sys

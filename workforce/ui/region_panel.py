@@ -87,6 +87,14 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
             table(gap.merge(roles, on="role_id", how="left")[["role", "need", "capacity", "gap", "capacity_known"]]
                   .sort_values("need", ascending=False))
 
+    supply = run("supply_baseline", level=len(region) - 2, country=region[:2], year=int(year), nuts_id=region) \
+        if len(region) - 2 in (0, 1, 2) else pd.DataFrame()
+    if not supply.empty:  # the modelled baseline with its key (catalogue places are in the programmes table above)
+        st.markdown(f"**{t('panel.supply', lang)}**")
+        table(supply, ["supply_vet_low", "supply_vet_mid", "supply_vet_high", "supply_tertiary_low",
+                       "supply_tertiary_mid", "supply_tertiary_high", "held_from", "supply_key",
+                       "supply_modelled_status", "source_url"])
+
     indicators = run("region_indicators", nuts_id=region)
     if indicators.empty:
         st.caption(t("panel.no_indicators", lang))

@@ -154,7 +154,8 @@ def region_metrics(level: int, country: str | None, year: int, scenario: str, ru
     if country:
         sim = model.subset(sim, country)
     pct = model.percentiles(model.aggregate(sim, level)) if not sim.index.empty else pd.DataFrame()
-    data = region_view.region_metrics(summary, pct, year)
+    supply = run("supply_baseline", level=level, country=country, year=year, nuts_id=None)
+    data = region_view.region_metrics(summary, pct, year, supply)
     return with_need(data, level, country, year, scenario, run, sim)
 
 
@@ -214,6 +215,10 @@ def regions(filters: params.Filters, extras: dict, run: Callable) -> View:
     n = int(pd.to_numeric(data[column], errors="coerce").notna().sum())
     title = f"{label} by NUTS-{filters.level} region, {filters.year}" + (f" ({filters.country})" if filters.country else "")
     caption = f"{n} of {len(data)} regions have a value; scenario {filters.scenario}." + _baseline_note(data, metric)
+    from workforce.views import region_table as region_view
+
+    if "uncertain" in data.columns and (note := region_view.supply_note(data, metric, filters.lang)):
+        caption += " " + note
     return View("regions", title, fig, data, caption, _query(filters, extras, ("metric",)))
 
 

@@ -9,6 +9,13 @@ unknown gap; a region without a baseline (industry employment, population) has n
 (`population`, Eurostat demo_r_pjanaggr3, newest year — 2025 where published); only regions without it fall
 back to `population_derived` (modelled from Eurostat GDP / GDP per inhabitant; see data/SOURCES.md). Every
 baseline carries its reference year; `is_old`/`year_text` label an indicator older than OLD_AFTER_YEARS.
+
+Supply and gap classes (issue 17): with `supply` (query supply_baseline, the modelled Eurostat graduate baseline),
+every region gets `supply_low/mid/high` and `supply_status` (observed = the catalogue's published places, which win
+where every programme of the region publishes one; modelled = the baseline; unknown = neither), `supply_gap` (need
+P50 − supply), `gap_low`/`gap_high` (need P10 − supply high, need P90 − supply low) and `gap_class`
+(shortage / balanced / surplus / unknown, `training.gap_class`). Gap rankings sort by class, then shortage size.
+Every volume metric (PER_CAPITA) also comes per 100,000 inhabitants and per 1,000 industry workers.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from workforce import training
 
 SMALL_NUMBER = 100  # forecast jobs below this are flagged as small numbers (volatile, rounding-sensitive)
 
@@ -35,7 +44,10 @@ METRICS: dict[str, Metric] = {
     "training": Metric("training_p50", False, "people/yr (P50)", forecast=True),
     "need": Metric("need_p50", False, "people, cumulative (P50)", forecast=True),
     "capacity": Metric("training_capacity", False, "places/yr"),
-    "gap": Metric("gap", True, "people/yr", forecast=True),
+    # the training gap: need P50 − supply (catalogue places where published for every programme, else modelled);
+    # its class (gap_class) compares need P10–P90 with the supply range
+    "gap": Metric("supply_gap", True, "people/yr (need P50 − supply)", forecast=True),
+    "capacity_gap": Metric("gap", True, "people/yr (need P50 − published places only)", forecast=True),
     "jobs_per_1000": Metric("jobs_per_1000_industry", False, "jobs per 1,000 industry workers", forecast=True,
                             baseline_year="industry_employment_year"),
     "jobs_per_100k": Metric("jobs_per_100k_inhabitants", False, "jobs (P50) per 100,000 inhabitants", forecast=True,
@@ -45,16 +57,44 @@ METRICS: dict[str, Metric] = {
     "announced": Metric("jobs_announced", False, "jobs"),
     "sites": Metric("sites", False, "sites"),
     "programmes": Metric("programmes", False, "programmes"),
+    # supply = published catalogue capacity (observed) where every programme of the region publishes one, else the
+    # modelled Eurostat baseline (supply_baseline.sql, status modelled, key stated)
+    "supply": Metric("supply_mid", False, "people/yr (supply, observed or modelled)"),
 }
+# Like with like: every volume metric per 100,000 inhabitants and per 1,000 industry workers
+PER_CAPITA = {"jobs": "jobs_p50", "training": "training_p50", "capacity": "training_capacity", "gap": "supply_gap",
+              "capacity_gap": "gap", "supply": "supply_mid"}
+
+
+def _per_capita_metrics() -> dict[str, Metric]:
+    out = {}
+    for name, col in PER_CAPITA.items():
+        base = METRICS[name]
+        out[f"{name}_per_100k"] = Metric(f"{col}_per_100k_inhabitants", base.diverging,
+                                         f"{base.unit} per 100,000 inhabitants", forecast=base.forecast,
+                                         baseline_year="population_year")
+        out[f"{name}_per_1000"] = Metric(f"{col}_per_1000_industry", base.diverging,
+                                         f"{base.unit} per 1,000 industry workers", forecast=base.forecast,
+                                         baseline_year="industry_employment_year")
+    return {k: v for k, v in out.items() if k not in METRICS}  # jobs_per_1000 / jobs_per_100k / training_per_100k
+
+
+METRICS.update(_per_capita_metrics())
+GAP_CLASSES = training.GAP_CLASSES  # ranking order; "unknown" is a class, never zero
+SUPPLY_COLUMNS = ["supply_modelled_low", "supply_modelled", "supply_modelled_high", "supply_key", "held_from",
+                  "graduates_year_min", "graduates_year_max", "share_low", "share_high"]
 FORECAST_COLUMNS = ["jobs_p10", "jobs_p50", "jobs_p90", "training_p10", "training_p50", "training_p90"]
-TABLE_COLUMNS = ["nuts_id", "name", "jobs_p10", "jobs_p50", "jobs_p90", "training_p50", "training_capacity", "gap",
-                 "jobs_per_1000_industry", "sites", "jobs_announced", "programmes", "partnerships", "uncertainty",
-                 "industry_employment_year", "need_p50", "need_period", "pool", "pool_year", "need_reskilled",
-                 "need_new_entrants"]
+TABLE_COLUMNS = ["nuts_id", "name", "gap_class", "jobs_p10", "jobs_p50", "jobs_p90", "training_p10", "training_p50",
+                 "training_p90", "supply_low", "supply_mid", "supply_high", "supply_status", "gap", "supply_gap",
+                 "training_capacity", "jobs_per_1000_industry", "sites", "jobs_announced", "programmes",
+                 "partnerships", "uncertainty", "industry_employment_year", "supply_key", "need_p50", "need_period",
+                 "pool", "pool_year", "need_reskilled", "need_new_entrants"]
 
 
-def region_metrics(summary: pd.DataFrame, forecast: pd.DataFrame, year: int) -> pd.DataFrame:
-    """One row per region of `summary` with every METRICS column and uncertainty flags."""
+def region_metrics(summary: pd.DataFrame, forecast: pd.DataFrame, year: int,
+                   supply: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per region of `summary` with every METRICS column, the supply range and gap class, and uncertainty
+    flags. `supply` is the modelled baseline (query supply_baseline; None = none known)."""
     out = summary.copy()
     fc = forecast.loc[forecast["year"] == int(year), ["nuts_id", *FORECAST_COLUMNS]] if len(forecast) else \
         pd.DataFrame(columns=["nuts_id", *FORECAST_COLUMNS])
@@ -65,21 +105,61 @@ def region_metrics(summary: pd.DataFrame, forecast: pd.DataFrame, year: int) -> 
     with_capacity = out["programmes_with_capacity"].fillna(0).astype(int)
     out["capacity_known"] = with_capacity >= programmes
     capacity = pd.to_numeric(out["training_capacity"], errors="coerce").astype(float)
+    published = capacity.fillna(0.0).where(programmes > 0, 0.0)  # the published part (a lower bound)
     capacity = capacity.where(programmes > 0, 0.0)  # no programme: zero places, known
     out["training_capacity"] = capacity.where(out["capacity_known"], np.nan)
     out["gap"] = (out["training_p50"] - out["training_capacity"]).where(out["capacity_known"], np.nan)
+    out = _supply_and_class(out, supply, published, programmes)
     industry = pd.to_numeric(out["industry_employment_ths"], errors="coerce").astype(float)
     out["jobs_per_1000_industry"] = (out["jobs_p50"] / industry).where(industry > 0, np.nan)
     population = pd.to_numeric(out["population_ths"], errors="coerce").astype(float) if "population_ths" in out \
         else pd.Series(np.nan, index=out.index)  # a summary without the population baseline: unknown, never 0
     for what in ("jobs", "training"):  # thousand persons -> per 100,000 inhabitants: x / (ths x 1,000) x 100,000
         out[f"{what}_per_100k_inhabitants"] = (out[f"{what}_p50"] * 100.0 / population).where(population > 0, np.nan)
+    needed = {m.column for m in METRICS.values()}
+    for col in PER_CAPITA.values():  # same baselines for every volume metric (x per ths -> per 1,000 / 100,000)
+        value = pd.to_numeric(out[col], errors="coerce").astype(float)
+        if f"{col}_per_100k_inhabitants" in needed:
+            out[f"{col}_per_100k_inhabitants"] = (value * 100.0 / population).where(population > 0, np.nan)
+        if f"{col}_per_1000_industry" in needed:
+            out[f"{col}_per_1000_industry"] = (value / industry).where(industry > 0, np.nan)
     only_announced = out["only_announced"].fillna(False).astype(bool) & (out["sites"] > 0)
     small = (out["jobs_p50"] > 0) & (out["jobs_p50"] < SMALL_NUMBER)
     out["uncertain"] = only_announced | small
     out["uncertainty"] = np.select([only_announced & small, only_announced, small],
                                    ["announced plans only; small numbers", "announced plans only", "small numbers"],
                                    default="")
+    return out
+
+
+def _supply_and_class(out: pd.DataFrame, supply: pd.DataFrame | None, published: pd.Series,
+                      programmes: pd.Series) -> pd.DataFrame:
+    """Supply range, its status and the gap class (shortage / balanced / surplus / unknown).
+
+    supply_status "observed": every programme of the region publishes a capacity (catalogue wins; low = mid = high
+    = published places). "modelled": the Eurostat baseline range (supply_baseline.sql), raised to the published
+    places where the catalogue publishes more. "unknown": neither. Gap range: gap_low = need P10 − supply_high,
+    gap_high = need P90 − supply_low; shortage when even gap_low > 0, surplus when even gap_high < 0, balanced when
+    the ranges overlap, unknown without a supply figure (never zero)."""
+    sup = supply if supply is not None and len(supply) else pd.DataFrame(columns=["nuts_id", *SUPPLY_COLUMNS])
+    keep = [c for c in ["nuts_id", *SUPPLY_COLUMNS] if c in sup.columns]
+    out = out.drop(columns=[c for c in SUPPLY_COLUMNS if c in out.columns]).merge(sup[keep], on="nuts_id", how="left")
+    for col in SUPPLY_COLUMNS:
+        if col not in out:
+            out[col] = np.nan
+    observed = out["capacity_known"] & (programmes > 0)
+    modelled = ~observed & pd.to_numeric(out["supply_modelled"], errors="coerce").notna()
+    out["supply_status"] = np.select([observed, modelled], ["observed", "modelled"], default="unknown")
+    for col, src in (("supply_low", "supply_modelled_low"), ("supply_mid", "supply_modelled"),
+                     ("supply_high", "supply_modelled_high")):
+        model_value = pd.to_numeric(out[src], errors="coerce").astype(float)
+        out[col] = np.where(observed, out["training_capacity"],
+                            np.where(modelled, np.fmax(model_value, published), np.nan)).astype(float)
+    out["supply_gap"] = out["training_p50"] - out["supply_mid"]
+    out["gap_low"] = out["training_p10"] - out["supply_high"]
+    out["gap_high"] = out["training_p90"] - out["supply_low"]
+    out["gap_class"] = training.gap_class(out["training_p10"], out["training_p90"], out["supply_low"],
+                                          out["supply_high"])
     return out
 
 
@@ -110,8 +190,14 @@ def baseline(df: pd.DataFrame, metric: str) -> dict:
     return out
 
 
+GAP_METRICS = ("gap", "capacity_gap")
+
+
 def ranked(df: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """Regions sorted by the metric (largest first; unknown last)."""
+    """Regions sorted by the metric (largest first; unknown last). Gap metrics rank by gap class (shortage,
+    balanced, surplus, unknown) first, then by the size of the shortage (need P50 − supply, largest first)."""
+    if metric in GAP_METRICS and "gap_class" in df and "supply_gap" in df:
+        return training.rank_by_class(df, "supply_gap")
     return df.sort_values(METRICS[metric].column, ascending=False, na_position="last", kind="stable")
 
 
@@ -222,3 +308,30 @@ def indicator_coverage(run, today, lang: str = "en") -> pd.DataFrame:
     from workforce import eurostat_refresh
 
     return eurostat_refresh.coverage(run, today, lang)
+
+
+SUPPLY_METRICS = ("supply", "supply_per_100k", "supply_per_1000")
+
+
+def supply_caption(df: pd.DataFrame, lang: str) -> str:
+    """How the supply behind supply / supply_gap / gap classes is made (observed vs modelled, the key, the graduate
+    years); "" for a frame without the supply columns. Page caption and exports use this one text."""
+    from workforce.i18n import t
+
+    if "supply_status" not in df:
+        return ""
+    years = pd.concat([pd.to_numeric(df.get(c), errors="coerce") for c in ("graduates_year_min", "graduates_year_max")
+                       if c in df]) if any(c in df for c in ("graduates_year_min", "graduates_year_max")) else \
+        pd.Series(dtype=float)
+    ys = years.dropna().astype(int)
+    text = "—" if ys.empty else (str(ys.max()) if ys.min() == ys.max() else f"{ys.min()}–{ys.max()}")
+    lo = pd.to_numeric(df.get("share_low"), errors="coerce").min() if "share_low" in df else np.nan
+    hi = pd.to_numeric(df.get("share_high"), errors="coerce").max() if "share_high" in df else np.nan
+    share = "—" if pd.isna(lo) or pd.isna(hi) else f"{lo * 100:g}–{hi * 100:g} %"
+    return t("regions.supply_note", lang, observed=int((df["supply_status"] == "observed").sum()),
+             modelled=int((df["supply_status"] == "modelled").sum()), years=text, share=share)
+
+
+def supply_note(df: pd.DataFrame, metric: str, lang: str) -> str:
+    """supply_caption for the metrics that rest on the supply (supply*, gap*, capacity_gap*); "" for the others."""
+    return supply_caption(df, lang) if metric in SUPPLY_METRICS or "gap" in metric else ""

@@ -89,6 +89,13 @@ def gap(country: str | None = None, level: int = 2, scenario: str = "base") -> t
     return training.gap(n, regional_programmes(country)), source
 
 
+def gap_classes(gap_df: pd.DataFrame, country: str | None = None, level: int = 2) -> pd.DataFrame:
+    """The yearly gap (`gap`) with the supply range, supply_status, supply_gap and gap_class per row
+    (training.supply_classes with one year per row)."""
+    supply = _run("supply_baseline", level=level, country=country, year=None, nuts_id=None)
+    return training.supply_classes(gap_df, supply, roles(), 1).drop(columns=["supply_path"], errors="ignore")
+
+
 def overlaps(country: str | None = None, threshold: float = 0.5, max_km: float | None = None) -> pd.DataFrame:
     return training.overlaps(regional_programmes(country), threshold=threshold, max_km=max_km)
 
@@ -178,7 +185,8 @@ def _white_spots_view(country, region, scenario, max_km) -> pd.DataFrame:
 
 def gap_view(country: str | None, region: str | None, scenario: str, year: int) -> dict[str, pd.DataFrame]:
     """The /training gap section: "all" = need − published capacity per region × role × year
-    (training.gap), "window" = summed 2024..`year` (training.gap_window) for `region` or all regions, with a
+    (training.gap), "window" = summed 2024..`year` (training.gap_window) for `region` or all regions, with the
+    supply range, supply_status and gap_class (training.supply_classes; ranked by class, then shortage), a
     short role label and a region label, and its heat-map pivots "pivot_gap" (unknown capacity = empty) and
     "pivot_text" (the cell text, "unknown" where capacity is unknown)."""
     return _per_view(_gap_view, country, region, scenario, year)
@@ -190,6 +198,10 @@ def _gap_view(country, region, scenario, year) -> dict[str, pd.DataFrame]:
     win = training.gap_window(gap_all, 2024, year)
     if region and not win.empty:
         win = win[training.in_region(win["nuts_id"], region)]
+    # supply range (catalogue observed, else the modelled Eurostat baseline) and the class of each region × role,
+    # ranked by class then by the size of the shortage
+    supply = _run("supply_baseline", level=2, country=country, year=year, nuts_id=None)
+    win = training.rank_by_class(training.supply_classes(win, supply, roles(), year - 2024 + 1), "supply_gap")
     if win.empty:
         return {"all": gap_all, "window": win, "pivot_gap": pd.DataFrame(), "pivot_text": pd.DataFrame()}
     r = roles()
