@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+GAP_CLASS_COLUMN = "gap_class"  # shortage|balanced|surplus|unknown (from the supply baseline); drives the gap map
 SMALL_NUMBER = 100  # forecast jobs below this are flagged as small numbers (volatile, rounding-sensitive)
 
 
@@ -79,6 +80,12 @@ def region_metrics(summary: pd.DataFrame, forecast: pd.DataFrame, year: int) -> 
                                    ["announced plans only; small numbers", "announced plans only", "small numbers"],
                                    default="")
     return out
+
+
+def default_layers(metric: str) -> list[str]:
+    """Map layers switched on when the page opens: plants, except on diverging (gap) maps where the markers
+    would cover the colour that is the answer."""
+    return [] if METRICS[metric].diverging else ["plants"]
 
 
 def table_columns(metric: str) -> list[str]:
