@@ -228,3 +228,22 @@ def test_map_stays_offline_with_attribution(diverging):
 def test_nice_breaks():
     assert charts.nice(137.62) == 140 and charts.nice(0.0437) == 0.044 and charts.nice(0) == 0
     assert charts.quantile_breaks(pd.Series([1.0, 1.0, 1.0]), 5) == []
+
+
+def test_overview_plants_map_draws_country_outlines_underneath():
+    plants = pd.DataFrame({"site_name": ["a"], "company": ["A"], "segment": ["cell"], "status": ["operating"],
+                           "lat": [45.5], "lon": [5.5], "capacity_value": [1], "capacity_unit": ["GWh"],
+                           "jobs_announced": [100], "source_title": ["s"], "as_of": ["2025"]})
+    fig = charts.plants_map(plants, outlines=squares(["AA", "BB"]))
+    (out,) = by_role(fig, "outlines")
+    assert fig.data.index(out) == 0 and list(out.locations) == ["AA", "BB"]  # under the markers
+    assert out.colorscale[0][1] == "#f5f5f5" and out.hoverinfo == "skip" and out.showlegend is False
+    assert [t for t in charts.plants_map(plants).data if isinstance(t.meta, dict) and "map" in t.meta] == []
+
+
+def test_outlines_are_simplified_for_the_zoom():
+    ring = [[5.0 + i * 0.001, 45.0 + (i % 2) * 0.0001] for i in range(1000)] + [[6.0, 46.0], [5.0, 46.0], [5.0, 45.0]]
+    jagged = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": "AA", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}]}
+    coarse = charts.simplified(jagged, 0.25 * charts._px_degrees(charts.EUROPE_VIEW))
+    assert len(coarse["features"][0]["geometry"]["coordinates"][0]) < 20

@@ -72,9 +72,12 @@ def pipeline_bar(df: pd.DataFrame, value: str = "sites", title: str | None = Non
 
 
 def plants_map(df: pd.DataFrame, view: dict | None = None, size_by: str = "jobs_announced", height: int = 520,
-               lang: str = "en") -> go.Figure:
-    """Sites as points coloured and shaped by status; hover shows company, segment, capacity, jobs, source."""
+               lang: str = "en", outlines: dict | None = None) -> go.Figure:
+    """Sites as points coloured and shaped by status; hover shows company, segment, capacity, jobs, source.
+    `outlines` (NUTS 0 shapes) draws the countries underneath: faint land, grey borders."""
     fig = go.Figure()
+    if outlines and outlines.get("features"):
+        add_outlines(fig, outlines, view, width=0.8, fill="#f5f5f5")
     add_plants(fig, df, size_by, lang=lang)
     return map_layout(fig, view, height)
 
@@ -457,12 +460,28 @@ def add_region_labels(fig: go.Figure, geojson: dict, ids, view: dict | None = No
     return fig
 
 
-def add_outlines(fig: go.Figure, geojson: dict, name: str = "countries", width: float = 1.3) -> go.Figure:
-    """Country (NUTS 0) borders over the regions: outline only, no fill, no hover."""
-    ids = [f["id"] for f in geojson.get("features", [])]
+def simplified(geojson: dict, tolerance: float) -> dict:
+    """The features with geometry simplified to `tolerance` degrees (borders drawn at a known zoom: a quarter of
+    a pixel is invisible and the figure ships far fewer points)."""
+    from shapely.geometry import mapping
+
+    out = []
+    for ft in geojson.get("features", []):
+        geom = _feature_shape(ft).simplify(tolerance, preserve_topology=True)
+        if not geom.is_empty:
+            out.append({"type": "Feature", "id": ft["id"], "properties": {}, "geometry": mapping(geom)})
+    return {"type": "FeatureCollection", "features": out}
+
+
+def add_outlines(fig: go.Figure, geojson: dict, view: dict | None = None, name: str = "countries",
+                 width: float = 1.3, fill: str = "rgba(0,0,0,0)") -> go.Figure:
+    """Country (NUTS 0) borders: outline only (or a faint `fill` under a plants map), no hover, no legend;
+    simplified to a quarter pixel at the view's zoom."""
+    shapes = simplified(geojson, 0.25 * _px_degrees(view))
+    ids = [f["id"] for f in shapes["features"]]
     if ids:
-        fig.add_choroplethmap(geojson=geojson, locations=ids, z=[0] * len(ids), featureidkey="id",
-                              colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+        fig.add_choroplethmap(geojson=shapes, locations=ids, z=[0] * len(ids), featureidkey="id",
+                              colorscale=_solid(fill), showscale=False,
                               marker=dict(opacity=1.0, line=dict(width=width, color="#4d4d4d")),
                               hoverinfo="skip", showlegend=False, name=name, meta={"map": "outlines"})
     return fig
@@ -551,7 +570,7 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
                               hoverinfo="skip", legendgroup="notes", legendrank=310,
                               meta={"map": "outliers", "regions": out_ids})
     if outlines:
-        add_outlines(fig, outlines)
+        add_outlines(fig, outlines, view)
     if labels:
         add_region_labels(fig, geojson, df["nuts_id"].tolist(), view)
     map_layout(fig, view, height)

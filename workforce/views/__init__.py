@@ -175,7 +175,8 @@ def region_map(filters: params.Filters, metric: str, data: pd.DataFrame, run: Ca
                             uncertain_label=t("regions.uncertain_legend", lang),
                             notes=region_view.hover_notes(data, metric, lang, today), lang=lang,
                             gap_class=region_view.GAP_CLASS_COLUMN if metric == "gap" else None,
-                            outlines=None if filters.country else outlines, labels=bool(filters.country))
+                            outlines=None if filters.country or filters.level == 0 else outlines,
+                            labels=bool(filters.country))
     if "plants" in layers:
         charts.add_plants(fig, run("plants", country=filters.country), lang=lang, compact=True)
     if "providers" in layers:
