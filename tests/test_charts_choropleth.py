@@ -52,7 +52,7 @@ def test_sequential_map_has_a_legend_of_quantile_classes():
     assert [t.meta["colour"] for t in classes if t.meta["class"] != "zero"] == \
         list(reversed(charts.SEQUENTIAL_COLOURS))  # legend high -> low in the YlGnBu sequence
     names = [t.name for t in classes]
-    assert names[-1] == "0" and "≤" in names[-2]  # the zero class last, then "≤ b1"
+    assert names[-1] == "0 (white)" and "≤" in names[-2]  # the zero class last (its swatch is white), then "≤ b1"
     assert not names[0].startswith("&gt;")  # no outlier: the top class is closed ("b4–max")
     # quantile classes: each non-zero class holds about the same number of regions
     sizes = [len(t.locations) for t in classes if t.meta["class"] != "zero"]
