@@ -462,12 +462,19 @@ def add_region_labels(fig: go.Figure, geojson: dict, ids, view: dict | None = No
 
 def simplified(geojson: dict, tolerance: float) -> dict:
     """The features with geometry simplified to `tolerance` degrees (borders drawn at a known zoom: a quarter of
-    a pixel is invisible and the figure ships far fewer points)."""
+    a pixel is invisible and the figure ships far fewer points); islets under two pixels across are dropped."""
+    from shapely import MultiPolygon, set_precision
     from shapely.geometry import mapping
 
+    grid = 10 ** math.floor(math.log10(tolerance)) if tolerance > 0 else 0  # coordinates rounded below the tolerance
     out = []
     for ft in geojson.get("features", []):
-        geom = _feature_shape(ft).simplify(tolerance, preserve_topology=True)
+        geom = _feature_shape(ft)
+        parts = [g for g in getattr(geom, "geoms", [geom]) if g.area >= (8 * tolerance) ** 2]  # drop sub-pixel islets
+        geom = (MultiPolygon(parts) if len(parts) > 1 else parts[0]) if parts else geom
+        geom = geom.simplify(tolerance, preserve_topology=True)
+        if grid:
+            geom = set_precision(geom, grid)
         if not geom.is_empty:
             out.append({"type": "Feature", "id": ft["id"], "properties": {}, "geometry": mapping(geom)})
     return {"type": "FeatureCollection", "features": out}
