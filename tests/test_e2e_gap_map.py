@@ -96,6 +96,9 @@ def test_gap_map_colours_most_eu_regions(app_server, browser_page):
     if no_data:  # "no data" is its own fill, never a colour of the scale, and it is hatched
         assert rgb(no_data[0]["colour"]) not in {rgb(t["colour"]) for t in classes}
         assert any(t["role"] == "hatch" for t in traces)
+    plants = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
+      .flatMap(g => g._fullData || []).filter(t => t.meta && (t.meta.status || t.meta.outline)).length""")
+    assert plants == 0, "plant markers are off by default on the gap map (they would hide the answer)"
     regions = eu_nuts2()
     share, coloured, missing = coloured_share(traces, regions)
     print(f"gap map: {len(coloured)} of {len(regions)} EU NUTS-2 regions coloured ({share:.1%}); "
