@@ -57,7 +57,8 @@ else:
 plants = pipeline_view.plants(ui.run, f.country)
 st.subheader(t("overview.map", lang))
 plants_fig = ui.shared_figure(("plants_map", f.country, lang),
-                              lambda: charts.plants_map(plants, ui.view_for(f.country), lang=lang))
+                              lambda: charts.plants_map(plants, ui.view_for(f.country), lang=lang,
+                                                        outlines=ui.country_outlines()))
 st.plotly_chart(plants_fig, key="ov_map", config={"scrollZoom": False})
 st.caption(charts.status_symbols_caption(lang))
 ui.download_menu(fig=plants_fig, df=plants, name="plants", lang=lang)

@@ -28,8 +28,10 @@ with c1:
     metric = st.selectbox(t("regions.metric", lang), options, index=options.index(metric), key="rg_metric",
                           format_func=lambda m: t(f"metric.{m}", lang)) or "jobs"
 with c2:
+    gap_map = region_view.METRICS[metric].diverging  # plants start hidden on gap maps (own widget state)
     layers = st.pills(t("regions.layers", lang), ["plants", "providers"], selection_mode="multi",
-                      default=["plants"], key="rg_layers", format_func=lambda x: t(f"regions.layer_{x}", lang))
+                      default=region_view.default_layers(metric), key="rg_layers_gap" if gap_map else "rg_layers",
+                      format_func=lambda x: t(f"regions.layer_{x}", lang))
 st.query_params["metric"] = metric
 spec = region_view.METRICS[metric]
 label = f"{t(f'metric.{metric}', lang)} · {spec.unit}"
@@ -45,6 +47,7 @@ if clicked and clicked != f.region:
 st.caption(t("regions.alt", lang, n=int(data[spec.column].notna().sum()), total=len(data), metric=label,
              year=f.year, scenario=t(f"scenario.{f.scenario}", lang)))
 st.caption(t("regions.uncertain_note", lang, small=region_view.SMALL_NUMBER))
+st.caption(t("map.reading", lang))
 if "plants" in (layers or []):
     st.caption(charts.status_symbols_caption(lang))
 if spec.forecast:

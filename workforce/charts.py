@@ -3,11 +3,15 @@ map_style="white-bg", never geo traces that fetch a CDN topojson. All data text 
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from workforce import pipeline
-from workforce.i18n import t
+from workforce.i18n import fmt_number, t
 from workforce.text import html_text
 
 ATTRIBUTION = "© EuroGeographics for the administrative boundaries"
@@ -35,6 +39,7 @@ STATUS_RINGS: dict[str, tuple[tuple[float, str], ...]] = {
 }
 PLANT_MIN_SIZE, PLANT_MAX_SIZE = 12.0, 40.0  # px diameter; 12 keeps the inner rings readable
 EUROPE_VIEW = {"lat": 52.0, "lon": 14.0, "zoom": 2.6}
+COMPACT_SCALE, OUTLINE_PX = 0.6, 2.5  # plants over a choropleth: 60 % size (7–24 px) on a 1.25-px dark outline
 
 
 def _layout(fig: go.Figure, title: str | None = None, height: int = 420) -> go.Figure:
@@ -68,9 +73,12 @@ def pipeline_bar(df: pd.DataFrame, value: str = "sites", title: str | None = Non
 
 
 def plants_map(df: pd.DataFrame, view: dict | None = None, size_by: str = "jobs_announced", height: int = 520,
-               lang: str = "en") -> go.Figure:
-    """Sites as points coloured and shaped by status; hover shows company, segment, capacity, jobs, source."""
+               lang: str = "en", outlines: dict | None = None) -> go.Figure:
+    """Sites as points coloured and shaped by status; hover shows company, segment, capacity, jobs, source.
+    `outlines` (NUTS 0 shapes) draws the countries underneath: faint land, grey borders."""
     fig = go.Figure()
+    if outlines and outlines.get("features"):
+        add_outlines(fig, outlines, view, width=0.8, fill="#f5f5f5")
     add_plants(fig, df, size_by, lang=lang)
     return map_layout(fig, view, height)
 
@@ -95,11 +103,14 @@ def plant_marker_sizes(sizes: pd.Series, size_by: str = "jobs_announced") -> pd.
     return (PLANT_MIN_SIZE + (values ** 0.5) * scale).clip(upper=PLANT_MAX_SIZE)
 
 
-def add_plants(fig: go.Figure, df: pd.DataFrame, size_by: str = "jobs_announced", lang: str = "en") -> go.Figure:
+def add_plants(fig: go.Figure, df: pd.DataFrame, size_by: str = "jobs_announced", lang: str = "en",
+               compact: bool = False) -> go.Figure:
     """Per plant status one hoverable scattermap trace (colour + glyph-prefixed legend name; the hover states
     the status too) and its pattern overlays (STATUS_RINGS): same points, smaller discs, hoverinfo "skip"
     (no hover, no click/selection events), no legend entry, same legendgroup (the legend toggles the shape).
-    `meta` = {"status", "layer"} (0 = the hoverable disc) lets tests and the browser find the layers."""
+    `meta` = {"status", "layer"} (0 = the hoverable disc) lets tests and the browser find the layers.
+    `compact` (over a choropleth): markers COMPACT_SCALE as large, each on a dark outline disc
+    (meta {"outline": status}, no hover) so a plant never hides its region's colour and never blends into it."""
     pts = pipeline.with_freshness(df.dropna(subset=["lat", "lon"]))
     size_col = pts[size_by] if size_by in pts else pd.Series(0.0, index=pts.index)
     for status in STATUS_ORDER:
@@ -107,10 +118,19 @@ def add_plants(fig: go.Figure, df: pd.DataFrame, size_by: str = "jobs_announced"
         if part.empty:
             continue
         marker_size = plant_marker_sizes(size_col.reindex(part.index), size_by)
+        if compact:
+            marker_size = marker_size * COMPACT_SCALE
         order = marker_size.sort_values(ascending=False, kind="stable").index  # small sites drawn over big ones
         part, marker_size = part.loc[order], marker_size.loc[order]
         colour = STATUS_COLORS[status]
         hover = [_plant_hover(r) for r in part.itertuples(index=False)]
+        if compact:
+            fig.add_scattermap(
+                lat=part["lat"], lon=part["lon"], mode="markers", name=f"{status} outline", legendgroup=status,
+                showlegend=False, hoverinfo="skip", meta={"outline": status},
+                marker=dict(size=(marker_size + OUTLINE_PX).round(1), color="#1a1a1a", opacity=1.0),
+                unselected=dict(marker=dict(opacity=1.0)),
+            )
         fig.add_scattermap(
             lat=part["lat"], lon=part["lon"], mode="markers", name=status_label(status, lang),
             legendgroup=status, meta={"status": status, "layer": 0},
@@ -180,51 +200,393 @@ def map_layout(fig: go.Figure, view: dict | None, height: int) -> go.Figure:
     return fig
 
 
+# ---------------------------------------------------------------- classed choropleths (#17 "maps people can read")
+# Colour-blind-safe ColorBrewer schemes (YlGnBu sequential, RdYlBu diverging). A metric is drawn in classes with a
+# legend of classes, one trace per class (constant colour, legend entry); "no data" is light grey AND hatched, so it
+# can never be read as a low value; outliers do not set the class breaks: they sit in the open-ended top class
+# and get a thick outline and a legend entry naming them. Every map trace carries meta={"map": <role>} so tests and
+# the browser can tell the layers apart (class, no_data, hatch, uncertain, outliers, outlines, labels, context).
+SEQUENTIAL_COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")  # YlGnBu, 5 classes
+ZERO_COLOUR = "#ffffff"  # exactly 0 (e.g. no forecast jobs): white inside grey borders, unlike hatched no data
+SHORTAGE_COLOURS = ("#fee090", "#fc8d59", "#d73027")  # RdYlBu warm side, small -> large shortage (need > places)
+SURPLUS_COLOURS = ("#e0f3f8", "#91bfdb", "#4575b4")   # RdYlBu cool side, small -> large surplus (places > need)
+BALANCED_COLOUR = "#ffffbf"                            # RdYlBu midpoint: the diverging scale is centred on 0
+GAP_CLASS_COLOURS = {"shortage": "#d73027", "balanced": "#ffffbf", "surplus": "#4575b4"}
+GAP_CLASSES = ("shortage", "balanced", "surplus", "unknown")  # values of the `gap_class` column ("unknown" = no data)
+NO_DATA_FILL, NO_DATA_HATCH = "#e6e6e6", "#7a7a7a"
+BORDER = "#9e9e9e"
+SEQUENTIAL_CLASSES, DIVERGING_CLASSES = 5, 3  # classes per side on a diverging map
+BALANCED_TOLERANCE = 0.5  # |gap| below this rounds to 0: balanced
+OUTLIER_IQR = 3.0         # beyond Q3 + 3 IQR of the non-zero magnitudes ...
+OUTLIER_MIN_VALUES = 8    # ... with at least this many non-zero values ...
+OUTLIER_MAX_SHARE = 0.05  # ... and at most max(3, 5 %) of them: the scale is never set by a few regions
+HATCH_PX, LABEL_PX = 7.0, 13.0  # hatch spacing and label height in screen pixels at the map's initial zoom
+LABEL_ADVANCE = 5.5  # stroke-font units from one character to the next (glyphs are 4 wide)
+
+
+@dataclass(frozen=True)
+class MapClass:
+    key: str
+    label: str
+    colour: str
+
+
+def nice(value: float) -> float:
+    """`value` rounded to two significant digits (class breaks people can read: 140, not 137.62)."""
+    if not math.isfinite(value) or value == 0:
+        return 0.0
+    digits = 1 - int(math.floor(math.log10(abs(value))))
+    return float(round(value, digits))
+
+
+def _num(value: float, lang: str) -> str:
+    digits = 0 if abs(value) >= 10 or float(value).is_integer() else (1 if abs(value) >= 1 else 2)
+    return fmt_number(value, lang, digits)
+
+
+def find_outliers(magnitudes: pd.Series) -> pd.Index:
+    """Index of the few values far above the rest (Tukey's far-out fence, Q3 + 3 IQR, over the non-zero
+    magnitudes), at most max(3, 5 %) of them; empty when there are too few values to tell."""
+    v = magnitudes[magnitudes > 0].dropna()
+    if len(v) < OUTLIER_MIN_VALUES:
+        return pd.Index([])
+    q1, q3 = v.quantile(0.25), v.quantile(0.75)
+    beyond = v[v > q3 + OUTLIER_IQR * (q3 - q1)].sort_values(ascending=False)
+    return beyond.index[: max(3, int(OUTLIER_MAX_SHARE * len(v)))] if len(beyond) else pd.Index([])
+
+
+def quantile_breaks(values: pd.Series, k: int) -> list[float]:
+    """Up to k-1 inner class breaks: quantiles of `values`, rounded (nice), unique, strictly inside the range."""
+    v = values.dropna().astype(float)
+    if v.empty:
+        return []
+    lo, hi = float(v.min()), float(v.max())
+    breaks = sorted({nice(float(v.quantile(i / k))) for i in range(1, k)})
+    return [b for b in breaks if lo <= b < hi]
+
+
+def _range_labels(breaks: list[float], open_top: bool, lang: str, top: float | None) -> list[str]:
+    """Labels of the classes cut by `breaks`: "≤ b1", "b1–b2", ..., "> bn" (or "bn–max" without outliers)."""
+    if not breaks:
+        return [t("map.class.upto", lang, hi=_num(top, lang)) if top is not None else "—"]
+    labels = [t("map.class.upto", lang, hi=_num(breaks[0], lang))]
+    labels += [t("map.class.range", lang, lo=_num(a, lang), hi=_num(b, lang)) for a, b in zip(breaks, breaks[1:])]
+    if open_top or top is None:
+        labels.append(t("map.class.above", lang, lo=_num(breaks[-1], lang)))
+    else:
+        labels.append(t("map.class.range", lang, lo=_num(breaks[-1], lang), hi=_num(top, lang)))
+    return labels
+
+
+def classify(values: pd.Series, diverging: bool = False, lang: str = "en",
+             gap_class: pd.Series | None = None) -> tuple[pd.Series, list[MapClass], pd.Index]:
+    """Class key per row (NaN = no data), the classes in legend order (high to low; shortage to surplus) and the
+    index of outliers. `gap_class` (shortage|balanced|surplus|unknown), when given, drives a diverging map
+    instead of the numbers; "unknown" and missing classes are no data, never a colour of the scale."""
+    values = pd.to_numeric(values, errors="coerce").astype(float)
+    keys = pd.Series(np.nan, index=values.index, dtype=object)
+    if gap_class is not None:
+        cls = gap_class.astype(object).where(gap_class.notna(), None).map(lambda c: str(c).strip().lower() if c else None)
+        classes = [MapClass(c, t(f"map.gap_class.{c}", lang), GAP_CLASS_COLOURS[c]) for c in GAP_CLASS_COLOURS]
+        keys[cls.isin(list(GAP_CLASS_COLOURS))] = cls[cls.isin(list(GAP_CLASS_COLOURS))]
+        return keys, classes, pd.Index([])
+    known = values.notna()
+    if diverging:
+        magnitude = values.abs()
+        nonzero = known & (magnitude >= BALANCED_TOLERANCE)
+        outliers = find_outliers(magnitude[nonzero])
+        core = magnitude[nonzero].drop(outliers)
+        breaks = quantile_breaks(core, DIVERGING_CLASSES)
+        top = float(core.max()) if len(core) else None
+        labels = _range_labels(breaks, len(outliers) > 0, lang, top)
+        level = pd.Series(np.searchsorted(breaks, magnitude.fillna(0).to_numpy(), side="left"), index=values.index)
+        n = len(labels)
+        keys[known & ~nonzero] = "balanced"
+        for side, sign in (("shortage", 1), ("surplus", -1)):
+            rows = nonzero & (np.sign(values) == sign)
+            keys[rows] = side + "_" + level[rows].clip(upper=n - 1).astype(str)
+        palette = {"shortage": SHORTAGE_COLOURS[-n:], "surplus": SURPLUS_COLOURS[-n:]} if n <= 3 else None
+        classes = [MapClass(f"shortage_{i}", t("map.gap.shortage", lang, range=labels[i]), palette["shortage"][i])
+                   for i in reversed(range(n))]
+        classes.append(MapClass("balanced", t("map.gap.balanced", lang), BALANCED_COLOUR))
+        classes += [MapClass(f"surplus_{i}", t("map.gap.surplus", lang, range=labels[i]), palette["surplus"][i])
+                    for i in range(n)]
+        return keys, classes, outliers
+    positive = known & (values != 0)
+    outliers = find_outliers(values.abs()[positive])
+    core = values[positive].drop(outliers)
+    breaks = quantile_breaks(core, SEQUENTIAL_CLASSES)
+    labels = _range_labels(breaks, len(outliers) > 0, lang, float(core.max()) if len(core) else None)
+    n = len(labels)
+    level = pd.Series(np.searchsorted(breaks, values.fillna(0).to_numpy(), side="left"), index=values.index)
+    keys[positive] = "q" + level[positive].clip(upper=n - 1).astype(str)
+    keys[known & ~positive] = "zero"
+    colours = SEQUENTIAL_COLOURS[-n:] if n < len(SEQUENTIAL_COLOURS) else SEQUENTIAL_COLOURS
+    classes = [MapClass(f"q{i}", labels[i], colours[i]) for i in reversed(range(n))]
+    classes.append(MapClass("zero", t("map.class.zero", lang), ZERO_COLOUR))
+    return keys, classes, outliers
+
+
+def _feature_shape(feature: dict):
+    from shapely import make_valid
+    from shapely.geometry import shape
+
+    geom = shape(feature["geometry"])
+    return geom if geom.is_valid else make_valid(geom)
+
+
+def _px_degrees(view: dict | None) -> float:
+    """Degrees of longitude per screen pixel at the view's zoom (Web Mercator, 512-px tiles)."""
+    return 360.0 / (512.0 * 2 ** float((view or EUROPE_VIEW)["zoom"]))
+
+
+def hatch_lines(geojson: dict, ids, view: dict | None = None, spacing_px: float = HATCH_PX) -> tuple[list, list]:
+    """(lat, lon) of 45° hatch segments clipped to the regions `ids` (None-separated, for one scattermap line
+    trace): the "no data" pattern, drawn offline (choroplethmap fills have no pattern)."""
+    from shapely import MultiLineString
+
+    step = spacing_px * _px_degrees(view)
+    wanted = set(ids)
+    lats: list = []
+    lons: list = []
+    for ft in geojson.get("features", []):
+        if ft.get("id") not in wanted:
+            continue
+        geom = _feature_shape(ft)
+        minx, miny, maxx, maxy = geom.bounds
+        span = (maxx - minx) + (maxy - miny)
+        offsets = np.arange(miny - (maxx - minx), maxy + step, step)
+        lines = MultiLineString([[(minx, c), (minx + span, c + span)] for c in offsets])
+        cut = geom.intersection(lines)
+        for part in getattr(cut, "geoms", [cut]):
+            if part.geom_type != "LineString" or part.is_empty:
+                continue
+            xs, ys = part.xy
+            lons += [*map(float, xs), None]
+            lats += [*map(float, ys), None]
+    return lats, lons
+
+
+# A stroke font for NUTS codes (A–Z, 0–9) on a 4 x 6 grid: map text without a glyph server (MapLibre symbol text
+# needs font files from a CDN; line layers need nothing). Zero is slashed so "NO0B" reads.
+STROKE_FONT: dict[str, tuple[tuple[tuple[int, int], ...], ...]] = {
+    "0": (((0, 0), (4, 0), (4, 6), (0, 6), (0, 0)), ((0, 0), (4, 6))),
+    "1": (((1, 5), (2, 6), (2, 0)), ((1, 0), (3, 0))),
+    "2": (((0, 5), (1, 6), (3, 6), (4, 5), (4, 4), (0, 0), (4, 0)),),
+    "3": (((0, 6), (4, 6), (4, 0), (0, 0)), ((1, 3), (4, 3))),
+    "4": (((3, 0), (3, 6), (0, 2), (4, 2)),),
+    "5": (((4, 6), (0, 6), (0, 3), (3, 3), (4, 2), (4, 1), (3, 0), (0, 0)),),
+    "6": (((4, 6), (1, 6), (0, 5), (0, 0), (4, 0), (4, 3), (0, 3)),),
+    "7": (((0, 6), (4, 6), (1, 0)),),
+    "8": (((0, 0), (4, 0), (4, 6), (0, 6), (0, 0)), ((0, 3), (4, 3))),
+    "9": (((4, 3), (0, 3), (0, 6), (4, 6), (4, 1), (3, 0), (0, 0)),),
+    "A": (((0, 0), (0, 4), (2, 6), (4, 4), (4, 0)), ((0, 3), (4, 3))),
+    "B": (((0, 0), (0, 6), (3, 6), (4, 5), (4, 4), (3, 3), (0, 3)), ((3, 3), (4, 2), (4, 1), (3, 0), (0, 0))),
+    "C": (((4, 6), (0, 6), (0, 0), (4, 0)),),
+    "D": (((0, 0), (0, 6), (2, 6), (4, 4), (4, 2), (2, 0), (0, 0)),),
+    "E": (((4, 6), (0, 6), (0, 0), (4, 0)), ((0, 3), (3, 3))),
+    "F": (((4, 6), (0, 6), (0, 0)), ((0, 3), (3, 3))),
+    "G": (((4, 6), (0, 6), (0, 0), (4, 0), (4, 3), (2, 3)),),
+    "H": (((0, 0), (0, 6)), ((4, 0), (4, 6)), ((0, 3), (4, 3))),
+    "I": (((1, 6), (3, 6)), ((2, 6), (2, 0)), ((1, 0), (3, 0))),
+    "J": (((4, 6), (4, 1), (3, 0), (1, 0), (0, 1)),),
+    "K": (((0, 0), (0, 6)), ((4, 6), (0, 2)), ((1, 3), (4, 0))),
+    "L": (((0, 6), (0, 0), (4, 0)),),
+    "M": (((0, 0), (0, 6), (2, 3), (4, 6), (4, 0)),),
+    "N": (((0, 0), (0, 6), (4, 0), (4, 6)),),
+    "O": (((1, 0), (0, 1), (0, 5), (1, 6), (3, 6), (4, 5), (4, 1), (3, 0), (1, 0)),),
+    "P": (((0, 0), (0, 6), (4, 6), (4, 3), (0, 3)),),
+    "Q": (((1, 0), (0, 1), (0, 5), (1, 6), (3, 6), (4, 5), (4, 1), (3, 0), (1, 0)), ((2, 2), (4, 0))),
+    "R": (((0, 0), (0, 6), (4, 6), (4, 3), (0, 3)), ((1, 3), (4, 0))),
+    "S": (((4, 5), (3, 6), (1, 6), (0, 5), (0, 4), (1, 3), (3, 3), (4, 2), (4, 1), (3, 0), (1, 0), (0, 1)),),
+    "T": (((0, 6), (4, 6)), ((2, 6), (2, 0))),
+    "U": (((0, 6), (0, 0), (4, 0), (4, 6)),),
+    "V": (((0, 6), (2, 0), (4, 6)),),
+    "W": (((0, 6), (1, 0), (2, 3), (3, 0), (4, 6)),),
+    "X": (((0, 0), (4, 6)), ((0, 6), (4, 0))),
+    "Y": (((0, 6), (2, 3), (4, 6)), ((2, 3), (2, 0))),
+    "Z": (((0, 6), (4, 6), (0, 0), (4, 0)),),
+}
+
+
+def label_strokes(text: str, lon: float, lat: float, view: dict | None = None,
+                  height_px: float = LABEL_PX) -> tuple[list, list]:
+    """(lat, lon) polylines (None-separated) writing `text` centred on (lon, lat), `height_px` tall at the view's
+    zoom; characters outside STROKE_FONT are skipped."""
+    unit_lon = height_px / 6.0 * _px_degrees(view)
+    unit_lat = unit_lon * math.cos(math.radians(lat))  # Web Mercator: a degree of latitude is longer on screen
+    chars = [c for c in str(text).upper() if c in STROKE_FONT]
+    width = LABEL_ADVANCE * len(chars) - (LABEL_ADVANCE - 4)
+    lats: list = []
+    lons: list = []
+    for i, char in enumerate(chars):
+        for stroke in STROKE_FONT[char]:
+            lons += [lon + (LABEL_ADVANCE * i + x - width / 2) * unit_lon for x, _ in stroke] + [None]
+            lats += [lat + (y - 3) * unit_lat for _, y in stroke] + [None]
+    return lats, lons
+
+
+def label_box(text: str, lon: float, lat: float, view: dict | None = None, height_px: float = LABEL_PX):
+    """The lon/lat box a label of `label_strokes` covers, with a little margin (to skip overlapping labels)."""
+    from shapely import box
+
+    unit_lon = height_px / 6.0 * _px_degrees(view)
+    unit_lat = unit_lon * math.cos(math.radians(lat))
+    half_w = (LABEL_ADVANCE * len(str(text)) / 2 + 1) * unit_lon
+    return box(lon - half_w, lat - 4 * unit_lat, lon + half_w, lat + 4 * unit_lat)
+
+
+def add_region_labels(fig: go.Figure, geojson: dict, ids, view: dict | None = None) -> go.Figure:
+    """NUTS codes written inside their regions (country zoom): dark strokes on a white halo, no hover."""
+    wanted = set(ids)
+    lats: list = []
+    lons: list = []
+    placed: list = []
+    shapes = [(ft["id"], _feature_shape(ft)) for ft in geojson.get("features", []) if ft.get("id") in wanted]
+    for nuts_id, geom in sorted(shapes, key=lambda x: -x[1].area):  # larger regions first; overlapping labels skipped
+        parts = getattr(geom, "geoms", [geom])
+        point = max(parts, key=lambda g: g.area).representative_point()
+        frame = label_box(nuts_id, point.x, point.y, view)
+        if any(frame.intersects(other) for other in placed):
+            continue
+        placed.append(frame)
+        la, lo = label_strokes(nuts_id, point.x, point.y, view)
+        lats += la
+        lons += lo
+    if not lats:
+        return fig
+    for width, colour, layer in ((4.0, "rgba(255,255,255,0.9)", "halo"), (1.6, "#1a1a1a", "text")):
+        fig.add_scattermap(lat=lats, lon=lons, mode="lines", line=dict(width=width, color=colour),
+                           hoverinfo="skip", showlegend=False, name=f"region labels {layer}",
+                           meta={"map": "labels", "layer": layer})
+    return fig
+
+
+def simplified(geojson: dict, tolerance: float) -> dict:
+    """The features with geometry simplified to `tolerance` degrees (borders drawn at a known zoom: a quarter of
+    a pixel is invisible and the figure ships far fewer points); islets under two pixels across are dropped."""
+    from shapely import MultiPolygon, set_precision
+    from shapely.geometry import mapping
+
+    grid = 10 ** math.floor(math.log10(tolerance)) if tolerance > 0 else 0  # coordinates rounded below the tolerance
+    out = []
+    for ft in geojson.get("features", []):
+        geom = _feature_shape(ft)
+        parts = [g for g in getattr(geom, "geoms", [geom]) if g.area >= (8 * tolerance) ** 2]  # drop sub-pixel islets
+        geom = (MultiPolygon(parts) if len(parts) > 1 else parts[0]) if parts else geom
+        geom = geom.simplify(tolerance, preserve_topology=True)
+        if grid:
+            geom = set_precision(geom, grid)
+        if not geom.is_empty:
+            out.append({"type": "Feature", "id": ft["id"], "properties": {}, "geometry": mapping(geom)})
+    return {"type": "FeatureCollection", "features": out}
+
+
+def add_outlines(fig: go.Figure, geojson: dict, view: dict | None = None, name: str = "countries",
+                 width: float = 1.3, fill: str = "rgba(0,0,0,0)") -> go.Figure:
+    """Country (NUTS 0) borders: outline only (or a faint `fill` under a plants map), no hover, no legend;
+    simplified to a quarter pixel at the view's zoom."""
+    shapes = simplified(geojson, 0.25 * _px_degrees(view))
+    ids = [f["id"] for f in shapes["features"]]
+    if ids:
+        fig.add_choroplethmap(geojson=shapes, locations=ids, z=[0] * len(ids), featureidkey="id",
+                              colorscale=_solid(fill), showscale=False,
+                              marker=dict(opacity=1.0, line=dict(width=width, color="#4d4d4d")),
+                              hoverinfo="skip", showlegend=False, name=name, meta={"map": "outlines"})
+    return fig
+
+
+def _solid(colour: str) -> list:
+    return [[0, colour], [1, colour]]
+
+
 def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: dict | None = None,
                diverging: bool = False, height: int = 560, context: dict | None = None,
                uncertain: list[str] | None = None, uncertain_label: str = "uncertain",
-               notes: list[str] | None = None) -> go.Figure:
-    """NUTS choropleth on a blank base. `context` = faded geometry of the rest of Europe;
-    `uncertain` = region ids greyed over (with a legend entry saying why); `notes` = one extra hover line per
-    row of `df` (e.g. the baseline's reference year), '' for none."""
+               notes: list[str] | None = None, *, lang: str = "en", gap_class: str | None = None,
+               outlines: dict | None = None, labels: bool = False) -> go.Figure:
+    """Classed NUTS choropleth on a blank base (see `classify`): one trace per class with a legend of classes
+    titled `label`; a diverging scale centred on 0 when `diverging`; `gap_class` = a column of `df` with
+    shortage|balanced|surplus|unknown that drives the colours when it has any class (else the numbers do);
+    no data light grey and hatched; outliers outlined and named. `context` = faded geometry of the rest of
+    Europe; `uncertain` = region ids washed out with a legend entry saying why; `notes` = one extra hover line
+    per row; `outlines` = country borders drawn on top; `labels` writes the region codes (country zoom)."""
     fig = go.Figure()
     if context and context.get("features"):
         ids = [f["id"] for f in context["features"]]
         fig.add_choroplethmap(geojson=context, locations=ids, z=[0] * len(ids), showscale=False,
-                              colorscale=[[0, "#eeeeee"], [1, "#eeeeee"]], marker=dict(line=dict(width=0.3, color="#bbbbbb")),
-                              hoverinfo="skip", name="context", showlegend=False)
+                              colorscale=_solid("#f2f2f2"), marker=dict(line=dict(width=0.3, color="#bbbbbb")),
+                              hoverinfo="skip", name="context", showlegend=False, meta={"map": "context"})
+    df = df.reset_index(drop=True)
     values = pd.to_numeric(df[value], errors="coerce").astype(float)
-    if diverging:
-        bound = float(values.abs().max()) if values.notna().any() else 1.0
-        bound = bound or 1.0
-        # colour-blind-safe diverging (blue = surplus of places, orange = shortfall), centred on 0
-        scale, zmin, zmax, zmid = [[0, "#2166ac"], [0.5, "#f7f7f7"], [1, "#b35806"]], -bound, bound, 0
-    else:
-        scale, zmin, zmax, zmid = "Viridis", None, None, None
-    known = values.notna()
-    hover = [f"<b>{html_text(n)}</b> ({html_text(i)})<br>{html_text(label)}: " + ("no data" if pd.isna(v) else f"{v:,.0f}")
+    classes_col = df[gap_class] if gap_class and gap_class in df and df[gap_class].notna().any() else None
+    keys, classes, outliers = classify(values, diverging, lang, classes_col)
+    has_class = keys.notna()
+    no_data_text = t("map.no_data_hover", lang)
+    hover = [f"<b>{html_text(n)}</b> ({html_text(i)})<br>{html_text(label)}: "
+             + (no_data_text if pd.isna(v) else _num(v, lang))
              for i, n, v in zip(df["nuts_id"], df["name"], values)]
+    if classes_col is not None:
+        hover = [h + f"<br>{html_text(t('map.gap_class.title', lang))}: "
+                 + html_text(t(f"map.gap_class.{k}", lang) if isinstance(k, str) else t("map.gap_class.unknown", lang))
+                 for h, k in zip(hover, keys)]
+    if len(outliers):
+        note = html_text(t("map.outlier_hover", lang))
+        hover = [h + (f"<br><i>{note}</i>" if i in outliers else "") for i, h in enumerate(hover)]
     if notes is not None:
         hover = [h + (f"<br>{html_text(x)}" if x else "") for h, x in zip(hover, notes, strict=True)]
-    missing = df.loc[~known, "nuts_id"].tolist()
-    if missing:  # regions without a value: light grey, never a colour of the scale
-        fig.add_choroplethmap(geojson=subset_features(geojson, missing), locations=missing, z=[0] * len(missing), featureidkey="id",
-                              colorscale=[[0, "#d9d9d9"], [1, "#d9d9d9"]], showscale=False, name="no data",
-                              marker=dict(opacity=0.7, line=dict(width=0.5, color="white")), showlegend=True,
-                              text=[h for h, k in zip(hover, known) if not k], hovertemplate="%{text}<extra></extra>")
-    fig.add_choroplethmap(
-        geojson=subset_features(geojson, df.loc[known, "nuts_id"]), locations=df.loc[known, "nuts_id"], z=values[known], featureidkey="id", colorscale=scale,
-        zmin=zmin, zmax=zmax, zmid=zmid, marker=dict(opacity=0.85, line=dict(width=0.5, color="white")),
-        text=[h for h, k in zip(hover, known) if k], hovertemplate="%{text}<extra></extra>",
-        colorbar=dict(title=dict(text=html_text(label)), len=0.7), name=html_text(label), showlegend=False,
-    )
+    line = dict(width=0.5, color=BORDER)
+    for rank, cls in enumerate(classes):
+        rows = (keys == cls.key).to_numpy()
+        ids = df.loc[rows, "nuts_id"].tolist()
+        if not ids:  # the legend lists the classes present
+            continue
+        z = values[rows].fillna(0.0).tolist()
+        fig.add_choroplethmap(
+            geojson=subset_features(geojson, ids), locations=ids, z=z, featureidkey="id",
+            colorscale=_solid(cls.colour), showscale=False, marker=dict(opacity=1.0, line=line),
+            text=[h for h, r in zip(hover, rows) if r], hovertemplate="%{text}<extra></extra>",
+            name=html_text(cls.label), showlegend=True, legendgroup="classes", legendrank=100 + rank,
+            legendgrouptitle=dict(text=html_text(label)), meta={"map": "class", "class": cls.key, "colour": cls.colour},
+        )
+    missing = df.loc[~has_class.to_numpy(), "nuts_id"].tolist()
+    no_data_label = t("map.gap_class.unknown_legend" if classes_col is not None else "map.no_data", lang)
+    if missing:  # no value: light grey AND hatched, never a colour of the scale
+        fig.add_choroplethmap(geojson=subset_features(geojson, missing), locations=missing, z=[0] * len(missing),
+                              featureidkey="id", colorscale=_solid(NO_DATA_FILL), showscale=False,
+                              name=html_text(no_data_label), legendgroup="classes", legendrank=100 + len(classes),
+                              marker=dict(opacity=1.0, line=line), showlegend=True,
+                              text=[h for h, k in zip(hover, has_class) if not k], hovertemplate="%{text}<extra></extra>",
+                              meta={"map": "no_data", "colour": NO_DATA_FILL})
+        lats, lons = hatch_lines(geojson, missing, view)
+        if lats:
+            fig.add_scattermap(lat=lats, lon=lons, mode="lines", line=dict(width=1.0, color=NO_DATA_HATCH),
+                               hoverinfo="skip", showlegend=False, name="no data hatch",
+                               meta={"map": "hatch"})
     if uncertain:
         fig.add_choroplethmap(geojson=subset_features(geojson, uncertain), locations=uncertain,
-                              z=[0] * len(uncertain), featureidkey="id",
-                              colorscale=[[0, "#555555"], [1, "#555555"]], showscale=False,
-                              marker=dict(opacity=0.35, line=dict(width=1.5, color="#333333")),
-                              name=html_text(uncertain_label), showlegend=True, hoverinfo="skip")
-    return map_layout(fig, view, height)
+                              z=[0] * len(uncertain), featureidkey="id", colorscale=_solid("#ffffff"),
+                              showscale=False, marker=dict(opacity=0.45, line=dict(width=1.5, color="#595959")),
+                              name=html_text(uncertain_label), showlegend=True, hoverinfo="skip",
+                              legendgroup="notes", legendrank=300, meta={"map": "uncertain"})
+    if len(outliers):
+        out_ids = df.loc[outliers, "nuts_id"].tolist()
+        named = "; ".join(f"{i} {_num(v, lang)}" for i, v in zip(out_ids, values[outliers]))
+        fig.add_choroplethmap(geojson=subset_features(geojson, out_ids), locations=out_ids, z=[0] * len(out_ids),
+                              featureidkey="id", colorscale=_solid("rgba(0,0,0,0)"), showscale=False,
+                              marker=dict(opacity=1.0, line=dict(width=3.0, color="#000000")),
+                              name=html_text(t("map.outliers", lang, regions=named)), showlegend=True,
+                              hoverinfo="skip", legendgroup="notes", legendrank=310,
+                              meta={"map": "outliers", "regions": out_ids})
+    if outlines:
+        add_outlines(fig, outlines, view)
+    if labels:
+        add_region_labels(fig, geojson, df["nuts_id"].tolist(), view)
+    map_layout(fig, view, height)
+    fig.update_layout(legend=dict(orientation="v", yanchor="top", y=0.99, xanchor="left", x=0.01,
+                                  bgcolor="rgba(255,255,255,0.88)", font=dict(size=12), groupclick="toggleitem",
+                                  tracegroupgap=6))
+    return fig
 
 
 def subset_features(geojson: dict, ids) -> dict:

@@ -23,6 +23,7 @@ from workforce.ui.downloads import (  # noqa: F401
 )
 from workforce.ui.figures import (  # noqa: F401
     _shared_figure,
+    country_outlines,
     geometry,
     geometry_for,
     shared_figure,

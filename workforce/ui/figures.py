@@ -56,6 +56,12 @@ def geometry_for(level: int, nuts_ids: list[str]) -> dict:
     return {"type": "FeatureCollection", "features": unique} if unique else _empty_geometry()
 
 
+def country_outlines() -> dict:
+    """NUTS 0 shapes of every country (2024, the UK from 2021): borders under maps without regions."""
+    ids = {ft.get("id") for v in (2024, 2021) for ft in geometry(0, v)["features"] if isinstance(ft, dict)}
+    return geometry_for(0, sorted(i for i in ids if i))
+
+
 def shared_figure(key: tuple, build):
     """`build()` (a figure from catalog data) once per process per `key`, shared read-only between sessions.
 

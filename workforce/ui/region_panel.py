@@ -216,9 +216,10 @@ def region_map(f: params.Filters, metric: str, layers, data: pd.DataFrame):
     shapes = geometry_for(f.level, data["nuts_id"].tolist())
     context = geometry_for(f.level, run("region_summary", level=f.level, country=None)["nuts_id"].tolist()) \
         if f.country else None
+    outlines = None if f.country else geometry_for(0, sorted({str(i)[:2] for i in data["nuts_id"]}))
 
     def build():
-        return views.region_map(f, metric, data, run, shapes, context, view_for(f.country), layers)
+        return views.region_map(f, metric, data, run, shapes, context, view_for(f.country), layers, outlines)
 
     if not shapes["features"]:  # geometry unavailable (banner shown): never cache the fallback
         return build()

@@ -178,9 +178,13 @@ def with_need(data: pd.DataFrame, level: int, country: str | None, year: int, sc
 
 
 def region_map(filters: params.Filters, metric: str, data: pd.DataFrame, run: Callable, shapes: dict,
-               context: dict | None = None, view: dict | None = None, layers: tuple = ()) -> go.Figure:
-    """THE regions choropleth (page, export, slide): `metric` of `data` (region_metrics) on `shapes`, the rest
-    of Europe faded (`context`), uncertain regions greyed, optional "plants"/"providers" layers."""
+               context: dict | None = None, view: dict | None = None, layers: tuple = (),
+               outlines: dict | None = None) -> go.Figure:
+    """THE regions choropleth (page, export, slide): `metric` of `data` (region_metrics) on `shapes` in classes
+    (charts.choropleth; the gap by `gap_class` when `data` has one), the rest of Europe faded (`context`),
+    uncertain regions washed out, optional "plants"/"providers" layers (compact, outlined markers). Europe-wide
+    (`filters.country` empty) the country borders `outlines` are drawn on top; on a country zoom the region codes
+    are written in."""
     import datetime as dt
 
     from workforce.i18n import t
@@ -191,12 +195,20 @@ def region_map(filters: params.Filters, metric: str, data: pd.DataFrame, run: Ca
                             view, diverging=spec.diverging, context=context,
                             uncertain=data.loc[data["uncertain"], "nuts_id"].tolist(),
                             uncertain_label=t("regions.uncertain_legend", lang),
-                            notes=region_view.hover_notes(data, metric, lang, today))
+                            notes=region_view.hover_notes(data, metric, lang, today), lang=lang,
+                            gap_class=region_view.GAP_CLASS_COLUMN if metric == "gap" else None,
+                            outlines=None if filters.country or filters.level == 0 else outlines,
+                            labels=bool(filters.country))
     if "plants" in layers:
-        charts.add_plants(fig, run("plants", country=filters.country), lang=lang)
+        charts.add_plants(fig, run("plants", country=filters.country), lang=lang, compact=True)
     if "providers" in layers:
         charts.add_providers(fig, run("programmes", country=filters.country), name=t("regions.layer_providers", lang))
     return fig
+
+
+def country_outlines(ids) -> dict:
+    """NUTS 0 borders (2024, UK from 2021) of the countries of the regions `ids`, for the Europe-wide map."""
+    return region_geometry(0, sorted({str(i)[:2] for i in ids}))
 
 
 def regions(filters: params.Filters, extras: dict, run: Callable) -> View:
@@ -209,7 +221,8 @@ def regions(filters: params.Filters, extras: dict, run: Callable) -> View:
     context = (region_geometry(filters.level, run("region_summary", level=filters.level, country=None)["nuts_id"]
                                .tolist()) if filters.country else None)
     if "uncertain" in data.columns:  # the page's figure, built by the same function
-        fig = region_map(filters, metric, data, run, shapes, context, country_view(filters.country, run))
+        fig = region_map(filters, metric, data, run, shapes, context, country_view(filters.country, run),
+                         outlines=None if filters.country else country_outlines(data["nuts_id"]))
     else:  # forecast engine unavailable: announced figures only
         fig = charts.choropleth(shapes, data, column, label, country_view(filters.country, run), diverging=diverging)
     n = int(pd.to_numeric(data[column], errors="coerce").notna().sum())

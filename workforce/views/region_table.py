@@ -27,6 +27,7 @@ import pandas as pd
 
 from workforce import training
 
+GAP_CLASS_COLUMN = "gap_class"  # shortage|balanced|surplus|unknown (from the supply baseline); drives the gap map
 SMALL_NUMBER = 100  # forecast jobs below this are flagged as small numbers (volatile, rounding-sensitive)
 
 
@@ -161,6 +162,12 @@ def _supply_and_class(out: pd.DataFrame, supply: pd.DataFrame | None, published:
     out["gap_class"] = training.gap_class(out["training_p10"], out["training_p90"], out["supply_low"],
                                           out["supply_high"])
     return out
+
+
+def default_layers(metric: str) -> list[str]:
+    """Map layers switched on when the page opens: plants, except on diverging (gap) maps where the markers
+    would cover the colour that is the answer."""
+    return [] if METRICS[metric].diverging else ["plants"]
 
 
 def table_columns(metric: str) -> list[str]:
