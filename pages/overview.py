@@ -48,9 +48,11 @@ else:
                                     lambda: charts.pipeline_bar(pipeline, metric or "sites"))
     st.plotly_chart(pipeline_fig, key="ov_pipeline")
     ui.download_menu(fig=pipeline_fig, df=pipeline, name="pipeline", lang=lang)
-    st.caption(t("overview.chart_alt", lang, sites=totals["sites"], countries=totals["countries"],
-                 operating=totals["operating"], building=totals["under_construction"], announced=totals["announced"],
-                 paused=totals["paused"], cancelled=totals["cancelled"]))
+    n = {k: ui.fmt_number(totals[k], lang=lang) for k in ("sites", "countries", "operating", "under_construction",
+                                                           "announced", "paused", "cancelled")}  # 186, not 186.0
+    st.caption(t("overview.chart_alt", lang, sites=n["sites"], countries=n["countries"], operating=n["operating"],
+                 building=n["under_construction"], announced=n["announced"], paused=n["paused"],
+                 cancelled=n["cancelled"]))
     with st.expander(t("overview.pipeline_table", lang)):
         ui.table(pipeline)
 

@@ -83,3 +83,11 @@ def test_sources_page_opens_with_the_sources_not_build_notes():
     outside = "\n".join(m.value for m in at.markdown if "pip install" in m.value)
     expander_text = "\n".join(m.value for e in at.expander for m in e.markdown)
     assert "pip install" not in outside.replace(expander_text, "")
+
+
+def test_overview_counts_are_integers():
+    import re
+
+    at = open_page("overview")
+    captions = " ".join(c.value for c in at.caption)
+    assert "sites in" in captions and not re.search(r"\b\d+\.0 (sites|countries|operating)", captions), captions

@@ -98,7 +98,8 @@ def hindcast(run, params: model.Params, dates=DATES, years=YEARS, country: str |
     rows = []
     for day in dates:
         then = pipeline.plants_as_of(day, country=country, run=run)
-        by_year = forecast_by_year(then, params).set_index("year")
+        # freshness (stale / past-due) judged as of that day, as a forecaster then would have (issue 15)
+        by_year = forecast_by_year(then, params.with_overrides(today=pipeline.as_of_day(day))).set_index("year")
         known = operating[operating["site_id"].isin(set(then["site_id"]))].reset_index(drop=True)
         known_jobs = _jobs_p50(known, params)
         for year in years:
