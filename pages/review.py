@@ -12,3 +12,4 @@ st.title(t("review.title", lang))
 who = access.gate(lang, ("reviewer", "admin"))
 if who is not None:
     access.review_queue(who, lang)
+    access.assessment_rounds(who, lang)

@@ -142,3 +142,17 @@ def test_needs_assessment_beside_the_model_with_disclosure(store_url, monkeypatc
     assert table.loc["production_operator", "employers_say_hires"] == 60
     assert table.loc["production_operator", "model_jobs_p50"] > 0
     assert pd.isna(table.loc["automation_engineer", "employers_say_hires"])  # one employer: suppressed
+
+
+def test_reviewer_opens_a_round_and_exports_it(store_url, monkeypatch):
+    at = _page("review", "bob", monkeypatch)
+    at.text_input(key="rd_region").set_value("HU32")
+    at.text_input(key="rd_title").set_value("HU32 hiring 2027")
+    next(b for b in at.button if b.label == "Open the round").click()
+    at.run()
+    assert any("is open" in s.value for s in at.success), [e.value for e in at.error]
+    rounds = store.rounds_frame(store.engine(store_url))
+    assert rounds["title"].tolist() == ["HU32 hiring 2027"]
+    at = _page("contribute", "alice", monkeypatch)
+    assert int(rounds["id"].item()) in at.selectbox(key="c_nr_round").options or \
+        any("HU32 hiring 2027" in str(o) for o in at.selectbox(key="c_nr_round").options)

@@ -219,3 +219,30 @@ def test_killing_postgres_mid_submission_loses_nothing_and_resubmission_works(po
     assert _plant(e, key="killed-db-key-1") == first and len(store.submissions_frame(e)) == 1
     assert alice.role == "contributor"
     e.dispose()
+
+
+def test_assessment_round_window_region_and_export(eng):
+    bob, alice = store.user(eng, "bob"), store.user(eng, "alice")
+    today = dt.date.today()
+    rid = store.open_round(eng, bob, "HU32", "HU32 2027 hiring", today - dt.timedelta(days=1),
+                           today + dt.timedelta(days=30))
+    closed = store.open_round(eng, bob, "HU32", "last year", today - dt.timedelta(days=400),
+                              today - dt.timedelta(days=300))
+    with pytest.raises(store.StoreError, match="Only reviewers"):
+        store.open_round(eng, alice, "HU32", "x", today, today)
+    ids = []
+    for employer in ("A", "B", "C"):
+        ids.append(store.submit(eng, alice, "needs_response", {"employer": employer, "role_id": "R01", "year": 2027,
+                                                               "hires": 10}, uuid.uuid4().hex, round_id=rid))
+    with pytest.raises(store.StoreError, match="closed"):
+        store.submit(eng, alice, "needs_response", {"employer": "D", "role_id": "R01", "year": 2027, "hires": 1},
+                     uuid.uuid4().hex, round_id=closed)
+    with pytest.raises(store.StoreError, match="is for HU32"):
+        store.submit(eng, alice, "needs_response", {"employer": "E", "role_id": "R01", "year": 2027, "hires": 1},
+                     uuid.uuid4().hex, round_id=rid, region="FI1D")
+    for i in ids:
+        store.decide(eng, bob, i, "approve")
+    assert set(store.rounds_frame(eng, open_on=today)["id"]) == {rid}
+    res = store.round_results(eng, rid)
+    assert res[["region", "role_id", "year", "respondents", "hires"]].values.tolist() == [["HU32", "R01", 2027, 3, 30]]
+    assert store.round_results(eng, closed).empty

@@ -277,6 +277,15 @@ def submit(eng: sa.Engine, who: User, kind: str, payload: dict, client_key: str,
         existing = con.execute(sa.select(submissions.c.id).where(submissions.c.client_key == client_key)).first()
         if existing:
             return int(existing[0])
+        if round_id is not None:
+            rnd = con.execute(sa.select(rounds).where(rounds.c.id == int(round_id))).mappings().first()
+            if rnd is None or kind != "needs_response":
+                raise StoreError("only expected-hires responses belong to an assessment round, and it must exist")
+            if not rnd["opens_on"] <= now.date() <= rnd["closes_on"]:
+                raise StoreError(f"the round '{rnd['title']}' is closed ({rnd['opens_on']} – {rnd['closes_on']})")
+            if region not in (None, rnd["region"]):
+                raise StoreError(f"the round '{rnd['title']}' is for {rnd['region']}, not {region}")
+            region = rnd["region"]
         window_start = now - RATE_LIMIT[1]
         recent = con.execute(sa.select(sa.func.count()).select_from(submissions).where(
             submissions.c.submitted_by == who.subject, submissions.c.submitted_at >= window_start)).scalar_one()
@@ -396,6 +405,32 @@ def open_round(eng: sa.Engine, who: User, region: str, title: str, opens_on: dt.
         result = con.execute(rounds.insert().values(region=region, title=title.strip()[:200], opens_on=opens_on,
                                                     closes_on=closes_on, created_by=who.subject, created_at=_now()))
         return int(result.inserted_primary_key[0])
+
+
+@_guard
+def rounds_frame(eng: sa.Engine, region: str | None = None, open_on: dt.date | None = None):
+    """Assessment rounds (newest first); `open_on`: only rounds open that day; `region`: one region's."""
+    import pandas as pd
+
+    query = sa.select(rounds).order_by(rounds.c.id.desc())
+    if region:
+        query = query.where(rounds.c.region == region)
+    if open_on:
+        query = query.where(rounds.c.opens_on <= open_on, rounds.c.closes_on >= open_on)
+    with eng.connect() as con:
+        df = pd.DataFrame(con.execute(query).mappings().all())
+    return df if len(df) else pd.DataFrame(columns=[c.name for c in rounds.columns])
+
+
+@_guard
+def round_results(eng: sa.Engine, round_id: int):
+    """A round's approved responses aggregated with the disclosure rule (what the region may export)."""
+    approved_needs = approved(eng, "needs_response")
+    if approved_needs.empty:
+        return needs_summary(approved_needs)
+    ids = submissions_frame(eng, state="approved", kind="needs_response")
+    in_round = set(ids.loc[ids["round_id"] == int(round_id), "id"])
+    return needs_summary(approved_needs[approved_needs["submission_id"].isin(in_round)])
 
 
 # ---------------------------------------------------------------- backup / restore

@@ -137,10 +137,17 @@ def contribution_forms(who: store.User, lang: str) -> None:
                    for name in ("year", "hires", "eqf_level")}
         in_house = st.checkbox(t("contrib.train_in_house", lang), key="c_nr_in_house")
         region = st.text_input(t("contrib.region", lang), key="c_nr_region", placeholder="HU32")
+        import datetime as dt
+
+        open_rounds = store.rounds_frame(engine(), open_on=dt.date.today())
+        labels = {int(r.id): f"{r.region}: {r.title} ({r.opens_on} – {r.closes_on})"
+                  for r in open_rounds.itertuples(index=False)}
+        round_id = st.selectbox(t("contrib.round", lang), [None, *labels], key="c_nr_round",
+                                format_func=lambda r: t("contrib.no_round", lang) if r is None else labels[r])
         if st.form_submit_button(t("contrib.send", lang)):
             _submit(who, "needs_response", {**{k: (v or None) for k, v in fields.items()},
                                             "train_in_house": bool(in_house)}, lang,
-                    region=(region or "").strip().upper() or None)
+                    region=(region or "").strip().upper() or None, round_id=round_id)
 
 
 def my_submissions(who: store.User, lang: str) -> None:
@@ -213,3 +220,38 @@ def needs_assessment(region: str | None, scenario: str, year_from: int, lang: st
         return
     table(df)
     csv_download(df, f"needs_{region}", lang)
+
+
+def assessment_rounds(who: store.User, lang: str) -> None:
+    """Reviewers open a region's training-needs assessment round (open/close dates) and export its results
+    (approved responses, disclosure rule applied)."""
+    import datetime as dt
+
+    from workforce.ui.downloads import csv_download
+
+    st.subheader(t("rounds.title", lang))
+    with st.form("rounds_open"):
+        c1, c2 = st.columns(2)
+        region = c1.text_input(t("contrib.region", lang), key="rd_region", placeholder="HU32")
+        title = c2.text_input(t("rounds.name", lang), key="rd_title")
+        c3, c4 = st.columns(2)
+        today = dt.date.today()
+        opens = c3.date_input(t("rounds.opens", lang), value=today, key="rd_opens")
+        closes = c4.date_input(t("rounds.closes", lang), value=today + dt.timedelta(days=30), key="rd_closes")
+        if st.form_submit_button(t("rounds.open", lang)):
+            try:
+                rid = store.open_round(engine(), who, (region or "").strip().upper(), title or "", opens, closes)
+                st.success(t("rounds.opened", lang, id=rid))
+            except (store.StoreError, store.StoreUnavailable) as exc:
+                st.error(text.md(str(exc)))
+    all_rounds = store.rounds_frame(engine())
+    if all_rounds.empty:
+        st.caption(t("rounds.none", lang))
+        return
+    table(all_rounds[["id", "region", "title", "opens_on", "closes_on", "created_by"]])
+    pick = st.selectbox(t("rounds.export", lang), all_rounds["id"].tolist(), key="rd_pick",
+                        format_func=lambda i: f"#{i} " + str(all_rounds.set_index("id").loc[i, "title"]))
+    results = store.round_results(engine(), int(pick))
+    st.caption(t("rounds.results", lang, n=store.DISCLOSURE_MIN))
+    table(results)
+    csv_download(results, f"assessment_round_{int(pick)}", lang)
