@@ -6,7 +6,8 @@ with partnerships as (
 ),
 
 plants as (
-    select site_id, site_name, segment, status as plant_status, nuts2 as plant_nuts2 from plants
+    select site_id, company as plant_company, site_name, segment, status as plant_status, nuts2 as plant_nuts2
+    from plants
 ),
 
 nuts as (
@@ -16,9 +17,14 @@ nuts as (
 joined as (
     select
         pa.partnership_id,
-        coalesce(pa.company, pa.industry_party) as company,
+        -- one node per company: the linked plant's company when there is one ("CATL Debrecen" and "CATL
+        -- (Contemporary Amperex Technology Hungary)" are both CATL; the site stays an attribute), else as stated
+        coalesce(pl.plant_company, pa.company, pa.industry_party) as company,
         pa.industry_party, pa.site_id, pl.site_name, pl.segment, pl.plant_status,
-        pa.education_party, pa.programme_ids, pa.country,
+        -- one node per school: the name without its bracketed gloss or " - detail" (DSZC written two ways)
+        trim(regexp_replace(regexp_replace(pa.education_party, '\s*\([^)]*\)', '', 'g'), '\s+-\s.*$', ''))
+            as education_party,
+        pa.education_party as education_party_as_stated, pa.programme_ids, pa.country,
         coalesce(pa.nuts2, pl.plant_nuts2) as nuts2, pa.city, pa.started, pa.what, pa.status,
         pa.source_url, pa.source_title, pa.as_of
     from partnerships as pa

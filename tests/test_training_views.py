@@ -19,3 +19,17 @@ def test_white_spots_view_names_and_scope():
     assert set(ws["nuts_id"].str[:2]) <= {"HU"}
     assert {"region_name", "role"} <= set(ws.columns)
     assert training_data.white_spots_view("HU", "HU32", "base", None)["nuts_id"].isin(["HU32"]).all()
+
+
+def test_network_has_one_node_per_company_and_school():
+    """Issue 21: "EcoPro" / "EcoPro BM Hungary" and "CATL" / "CATL Debrecen" were separate nodes; DSZC was
+    written two ways. The linked plant's company names the node; the site stays an attribute."""
+    from workforce import db
+
+    edges = db.run("partnership_network", country="HU")
+    companies = set(edges["company"])
+    assert "CATL Debrecen" not in companies and "EcoPro BM Hungary" not in companies
+    assert {"CATL", "EcoPro BM"} <= companies
+    dszc = {s for s in edges["education_party"] if "Debrecen Vocational" in s}
+    assert dszc == {"Debrecen Vocational Training Centre"}
+    assert edges["education_party_as_stated"].notna().all()
