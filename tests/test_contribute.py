@@ -46,6 +46,20 @@ def _page(page: str, who: str | None, monkeypatch, auth: bool = True) -> AppTest
     return at
 
 
+def _anonymous_with_region(page: str, region: str, monkeypatch) -> AppTest:
+    """An anonymous visitor opening `page` with ?region= (the notice shows on the first page)."""
+    from workforce.ui import access
+
+    monkeypatch.setattr(access, "signed_in", lambda: None)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["region"] = region
+    at.run()
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
 @pytest.mark.parametrize("page", ["contribute", "review"])
 def test_anonymous_users_get_no_form(page, store_url, monkeypatch):
     at = _page(page, None, monkeypatch)
@@ -101,15 +115,7 @@ def test_approved_change_shows_and_rejected_never_does(store_url, monkeypatch):
     mine = history[history["source_url"].astype(str).str.startswith("https://example.org/news/")]
     assert mine["status"].tolist() == ["paused"]  # the rejected "cancelled" never appears
 
-    from workforce.ui import access
-
-    monkeypatch.setattr(access, "signed_in", lambda: None)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["region"] = "HU32"
-    at.run()
-    at.switch_page("pages/regions.py")
-    at.run()
-    assert not at.exception
+    at = _anonymous_with_region("regions", "HU32", monkeypatch)
     shown = [df.value for df in at.dataframe]
     catl = [d for d in shown if "site_id" in d.columns and "hu-catl-debrecen" in set(d["site_id"])] or \
            [d for d in shown if "site_name" in d.columns and d.astype(str).apply(
@@ -129,15 +135,7 @@ def test_needs_assessment_beside_the_model_with_disclosure(store_url, monkeypatc
         sid = store.submit(eng, alice, "needs_response", {"employer": employer, "role_id": role, "year": 2030,
                                                           "hires": hires}, uuid.uuid4().hex, region="HU32")
         store.decide(eng, bob, sid, "approve")
-    from workforce.ui import access
-
-    monkeypatch.setattr(access, "signed_in", lambda: None)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["region"] = "HU32"
-    at.run()
-    at.switch_page("pages/contribute.py")
-    at.run()
-    assert not at.exception
+    at = _anonymous_with_region("contribute", "HU32", monkeypatch)
     table = next(d.value for d in at.dataframe if "employers_say_hires" in d.value.columns).set_index("role_id")
     assert table.loc["production_operator", "employers_say_hires"] == 60
     assert table.loc["production_operator", "model_jobs_p50"] > 0
