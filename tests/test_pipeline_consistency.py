@@ -85,8 +85,8 @@ def test_cell_jobs_per_gwh_inside_published_envelope_unless_excluded_with_reason
     import yaml
 
     anchors = yaml.safe_load((DATA / "assumptions.yaml").read_text(encoding="utf-8"))["anchors"]
-    low = anchors["fraunhofer_isi_direct_cell_jobs_per_gwh"]["value"]
-    high = anchors["jrc_jobs_per_gwh_value_chain"]["high"]
+    low = anchors["fraunhofer_isi_cell_jobs_per_gwh"]["value"]
+    high = anchors["jrc_cell_jobs_per_gwh"]["high"]
     excl = pd.read_csv(DATA / "curation" / "intensity_exclusions.csv", dtype=str, keep_default_na=False)
     assert excl["reason"].str.len().gt(20).all()
     ev = _read("plant_evidence.csv")
