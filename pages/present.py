@@ -64,7 +64,8 @@ top[0].selectbox(t("present.story", lang), available, index=available.index(stor
 top[1].selectbox(t("filter.language", lang), params.LANGS, index=params.LANGS.index(lang), key="pr_lang",
                  on_change=_switch_lang, format_func=ui.LANG_NAMES.get)
 with top[2].container(key="pr_counter"):
-    st.markdown(t("present.slide_of", lang, n=number, count=count))
+    # escaped: "5. dia / 6" (hu) would otherwise render as an ordered list starting at 5
+    st.markdown(text.md(t("present.slide_of", lang, n=number, count=count)))
 top[3].button(t("present.prev", lang), key="pr_prev", on_click=_go, args=(number - 1,), disabled=number <= 1,
               width="stretch")
 top[4].button(t("present.next", lang), key="pr_next", on_click=_go, args=(number + 1,), disabled=number >= count,

@@ -139,7 +139,8 @@ class _AppServer:
                "--server.fileWatcherType", "none", *self.extra_args]
         ARTIFACTS.mkdir(exist_ok=True)
         self.log = open(ARTIFACTS / self.log_name, "w")
-        env = {**os.environ, **(self.env or {})}
+        # the presenter's QR codes need a public address (issue 21); tests use a fixed, never-contacted one
+        env = {**os.environ, "WORKFORCE_PUBLIC_URL": "https://atlas.example.org", **(self.env or {})}
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env=env)
         url = f"http://127.0.0.1:{port}"
         deadline = time.time() + 90

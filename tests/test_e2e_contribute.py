@@ -97,38 +97,34 @@ def _fill(page, label: str, value: str) -> None:
 
 
 @pytest.fixture
-def page(request):
+def page(_browser, request):
     """Like conftest's browser_page, but the provider's own dev login page may ask for a web font: requests
     leaving the machine are blocked silently here and asserted on afterwards only for the atlas's origin."""
     from urllib.parse import urlparse
 
-    from playwright.sync_api import sync_playwright
+    from tests.conftest import ARTIFACTS
 
-    from tests.conftest import ARTIFACTS, CHROMIUM
+    context = _browser.new_context(viewport={"width": 1400, "height": 1000})  # the session's Chromium
+    pg = context.new_page()
+    outside = []
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        pg = context.new_page()
-        outside = []
+    def guard(route):
+        host = urlparse(route.request.url).hostname or ""
+        if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append((route.request.frame.url if route.request.frame else "", route.request.url))
+            route.abort()
 
-        def guard(route):
-            host = urlparse(route.request.url).hostname or ""
-            if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
-                route.continue_()
-            else:
-                outside.append((route.request.frame.url if route.request.frame else "", route.request.url))
-                route.abort()
-
-        pg.route("**/*", guard)
-        pg.outside = outside
-        yield pg
-        ARTIFACTS.mkdir(exist_ok=True)
-        try:
-            pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-        except Exception:  # noqa: BLE001
-            pass
-        browser.close()
+    pg.route("**/*", guard)
+    pg.outside = outside
+    yield pg
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    except Exception:  # noqa: BLE001
+        pass
+    context.close()
 
 
 def test_contribute_review_and_see_it(oidc_app, page):
