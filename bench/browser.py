@@ -24,6 +24,9 @@ from workforce import ROOT
 CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
 PAGES = ("/", "/regions", "/forecast", "/training", "/partnerships", "/present", "/sources", "/explorer")
 CHART = "document.querySelector('.js-plotly-plot .main-svg, .js-plotly-plot canvas')"
+# what "painted" means on a page without a chart: its first table / the query box
+FIRST = {"/sources": ("table", "document.querySelector('[data-testid=\"stDataFrame\"] canvas')"),
+         "/explorer": ("query_box", "document.querySelector('[data-testid=\"stMain\"] textarea')")}
 IDLE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
 # Records the last DOM change inside a chart (a mutation under .js-plotly-plot or an added chart) and the
 # last change anywhere (for "quiet").
@@ -95,11 +98,11 @@ class Meter:
     def _add(self, n) -> None:
         self.bytes += int(n or 0)
 
-    def visit(self, url: str, timeout: float) -> dict:
+    def visit(self, url: str, timeout: float, ready: str = CHART) -> dict:
         self.bytes = 0
         t0 = time.perf_counter()
         self.page.goto(url, wait_until="commit", timeout=timeout * 1000)
-        self.page.wait_for_function(CHART, timeout=timeout * 1000, polling=20)
+        self.page.wait_for_function(ready, timeout=timeout * 1000, polling=20)
         painted = (time.perf_counter() - t0) * 1000
         self.page.wait_for_timeout(100)
         self.page.wait_for_function(IDLE, timeout=timeout * 1000, polling=50)
@@ -184,26 +187,26 @@ def run(args) -> int:
                     servers.append(start(script, port)[0])
             for rate in args.throttle:
                 tag = f"cpu{rate:g}x"
-                targets = [("floor", f"http://127.0.0.1:{floor_port}/")]
-                targets += [(("overview" if p == "/" else p.strip("/")), f"http://127.0.0.1:{app_port}{p}")
-                            for p in args.pages]
-                for label, url in targets:
+                targets = [("floor", f"http://127.0.0.1:{floor_port}/", "chart", CHART)]
+                targets += [(("overview" if p == "/" else p.strip("/")), f"http://127.0.0.1:{app_port}{p}",
+                             *FIRST.get(p, ("chart", CHART))) for p in args.pages]
+                for label, url, kind, ready in targets:
                     painted, idle, sizes, returning = [], [], [], []
                     for _ in range(args.runs):
                         meter = Meter(browser, rate)
                         try:
-                            r = meter.visit(url, args.timeout)
+                            r = meter.visit(url, args.timeout, ready)
                             painted.append(r["painted_ms"])
                             idle.append(r["idle_ms"])
                             sizes.append(r["bytes"])
-                            returning.append(meter.visit(url, args.timeout)["painted_ms"])  # warm HTTP cache
+                            returning.append(meter.visit(url, args.timeout, ready)["painted_ms"])  # warm HTTP cache
                         except Exception as exc:  # noqa: BLE001 - a failed run is a figure, not a crash
                             note(f"{label} {tag}: {type(exc).__name__}: {str(exc)[:120]}")
                         finally:
                             meter.close()
-                    _emit_series(f"browser.{label}.{tag}.fresh_context_first_chart_painted_ms", painted, "ms")
+                    _emit_series(f"browser.{label}.{tag}.fresh_context_first_{kind}_painted_ms", painted, "ms")
                     _emit_series(f"browser.{label}.{tag}.fresh_context_script_idle_ms", idle, "ms")
-                    _emit_series(f"browser.{label}.{tag}.returning_visitor_first_chart_painted_ms", returning, "ms")
+                    _emit_series(f"browser.{label}.{tag}.returning_visitor_first_{kind}_painted_ms", returning, "ms")
                     if sizes:
                         emit(f"browser.{label}.{tag}.bytes_received_first_visit", percentile(sizes, 50), "B",
                              len(sizes))
