@@ -29,7 +29,9 @@ def store_url(tmp_path, monkeypatch):
     return url
 
 
-def _page(page: str, who: str | None, monkeypatch, auth: bool = True) -> AppTest:
+def _page(page: str, who: str | None, monkeypatch, auth: bool = True, region: str | None = None) -> AppTest:
+    """`page` opened by `who` (None = anonymous; the signed-in person is injected at the seam), with sign-in
+    configured when `auth`, and ?region= when given."""
     from workforce.ui import access
 
     if who is None:
@@ -39,20 +41,8 @@ def _page(page: str, who: str | None, monkeypatch, auth: bool = True) -> AppTest
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if auth:
         at.secrets["auth"] = AUTH
-    at.run()
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def _anonymous_with_region(page: str, region: str, monkeypatch) -> AppTest:
-    """An anonymous visitor opening `page` with ?region= (the notice shows on the first page)."""
-    from workforce.ui import access
-
-    monkeypatch.setattr(access, "signed_in", lambda: None)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["region"] = region
+    if region:
+        at.query_params["region"] = region
     at.run()
     at.switch_page(f"pages/{page}.py")
     at.run()
@@ -115,7 +105,7 @@ def test_approved_change_shows_and_rejected_never_does(store_url, monkeypatch):
     mine = history[history["source_url"].astype(str).str.startswith("https://example.org/news/")]
     assert mine["status"].tolist() == ["paused"]  # the rejected "cancelled" never appears
 
-    at = _anonymous_with_region("regions", "HU32", monkeypatch)
+    at = _page("regions", None, monkeypatch, auth=False, region="HU32")
     shown = [df.value for df in at.dataframe]
     catl = [d for d in shown if "site_id" in d.columns and "hu-catl-debrecen" in set(d["site_id"])] or \
            [d for d in shown if "site_name" in d.columns and d.astype(str).apply(
@@ -135,7 +125,7 @@ def test_needs_assessment_beside_the_model_with_disclosure(store_url, monkeypatc
         sid = store.submit(eng, alice, "needs_response", {"employer": employer, "role_id": role, "year": 2030,
                                                           "hires": hires}, uuid.uuid4().hex, region="HU32")
         store.decide(eng, bob, sid, "approve")
-    at = _anonymous_with_region("contribute", "HU32", monkeypatch)
+    at = _page("contribute", None, monkeypatch, auth=False, region="HU32")
     table = next(d.value for d in at.dataframe if "employers_say_hires" in d.value.columns).set_index("role_id")
     assert table.loc["production_operator", "employers_say_hires"] == 60
     assert table.loc["production_operator", "model_jobs_p50"] > 0
