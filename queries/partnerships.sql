@@ -1,4 +1,6 @@
--- Industry–education partnerships, optionally for one country ($country null = all).
+-- Industry–education partnerships, optionally for one country ($country null = all) or one NUTS region
+-- ($region: a NUTS id, sub-regions included).
+-- optional: country, region
 -- grain: one row per partnership
 with partnerships as (
     select * from partnerships
@@ -15,7 +17,8 @@ final as (
         pa.started, pa.what, pa.status, pa.source_url, pa.source_title, pa.as_of
     from partnerships as pa
     left join plants as pl on pl.site_id = pa.site_id
-    where $country is null or pa.country = $country
+    where ($country is null or pa.country = $country)
+        and ($region is null or starts_with(coalesce(pa.nuts2, ''), $region))
     order by pa.country, pa.started desc nulls last
 )
 

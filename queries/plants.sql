@@ -1,4 +1,6 @@
--- Battery value-chain sites, optionally for one country ($country null = all Europe).
+-- Battery value-chain sites, optionally for one country ($country null = all Europe) or one NUTS region
+-- ($region: a NUTS id, its sub-regions included; null = no region filter).
+-- optional: country, region
 -- grain: one row per site
 with plants as (
     select * from plants
@@ -11,7 +13,8 @@ nuts as (
 filtered as (
     select *
     from plants
-    where $country is null or country = $country or left(nuts2, 2) = $country
+    where ($country is null or country = $country or left(nuts2, 2) = $country)
+        and ($region is null or starts_with(coalesce(nuts2, ''), $region))
 ),
 
 final as (

@@ -1,5 +1,7 @@
 -- Training programmes, optionally for one country ($country null = all, incl. EU-wide offers).
+-- Or those located in one NUTS region ($region: a NUTS id, sub-regions included; EU-wide offers excluded).
 -- Located where delivered (city/nuts2); joint programmes once, places_split says how places are shared.
+-- optional: country, region
 -- grain: one row per programme
 with programmes as (
     select * from programmes
@@ -17,7 +19,8 @@ final as (
         p.status, p.notes, p.source_url, p.source_title, p.as_of
     from programmes as p
     left join nuts as n on n.nuts_id = p.nuts2
-    where $country is null or p.country = $country or p.country = 'EU'
+    where ($country is null or p.country = $country or p.country = 'EU')
+        and ($region is null or starts_with(coalesce(p.nuts2, ''), $region))
     order by p.country, p.provider, p.programme
 )
 

@@ -36,7 +36,10 @@ def test_broken_number_names_line(tiny_data):
 
 def test_run_binds_parameters_and_rejects_unknown():
     with pytest.raises(db.QueryError, match="missing parameter"):
-        db.run("plants")
+        db.run("region_evidence")
+    with pytest.raises(db.QueryError, match="missing parameter"):
+        db.run("region_summary", level=2)
+    assert db.run("plants").equals(db.run("plants", country=None, region=None))  # declared optional
     with pytest.raises(db.QueryError, match="unknown parameter"):
         db.run("plants", country=None, evil="1")
     with pytest.raises(db.QueryError, match="unknown query"):
@@ -49,7 +52,9 @@ def test_parameter_values_are_never_sql():
 
 
 def test_query_params_are_discovered():
-    assert db.query_params("plants") == ["country"]
+    assert db.query_params("plants") == ["country", "region"]
+    assert db.query_optional("plants") == ["country", "region"]
+    assert db.query_optional("headlines") == []
     assert db.query_params("headlines") == []
 
 

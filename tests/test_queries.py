@@ -76,10 +76,10 @@ def check_plant_evidence(run):
 
 def check_region_evidence(run):
     hu32 = run("region_evidence", region="HU32")
-    sites = set(run("region_plants", region="HU32")["site_id"])
+    sites = set(run("plants", region="HU32")["site_id"])
     assert set(hu32["site_id"]) <= sites
     hu = run("region_evidence", region="HU")
-    assert len(hu32) <= len(hu) and set(hu["site_id"]) <= set(run("region_plants", region="HU")["site_id"])
+    assert len(hu32) <= len(hu) and set(hu["site_id"]) <= set(run("plants", region="HU")["site_id"])
     assert run("region_evidence", region="ZZ9").empty
     return hu
 
@@ -299,23 +299,23 @@ def check_unmapped_region_codes(run):
 
 
 
-def _region_case(query: str, table: str, key: str):
-    """region_<table>: SQL does the region filter; same rows and order as the all-Europe query filtered here."""
+def _region_case(table: str, key: str, check_all):
+    """<table> with $region: SQL does the region filter; same rows and order as the all-Europe query filtered
+    here; $country and $region default to null (declared optional)."""
     def check(run):
+        result = check_all(run)
         everything = run(table, country=None)
+        assert run(table)[key].tolist() == everything[key].tolist()
         regions = everything["nuts2"].dropna().str[:4].unique().tolist()[:3] or ["HU32"]
         for region in [*regions, regions[0][:2], "ZZ99"]:
-            got = run(query, region=region)
+            got = run(table, region=region)
             want = everything[everything["nuts2"].fillna("").str.startswith(region)]
             assert got[key].tolist() == want[key].tolist(), region
             assert list(got.columns) == list(everything.columns)
-        return got
+            both = run(table, country=region[:2], region=region)
+            assert both[key].tolist() == want[key].tolist(), region
+        return result
     return check
-
-
-check_region_plants = _region_case("region_plants", "plants", "site_id")
-check_region_programmes = _region_case("region_programmes", "programmes", "programme_id")
-check_region_partnerships = _region_case("region_partnerships", "partnerships", "partnership_id")
 
 CASES = {
     "unmapped_region_codes": check_unmapped_region_codes,
@@ -324,7 +324,7 @@ CASES = {
     "partnership_network": check_partnership_network,
     "regions_without_partnership": check_regions_without_partnership,
     "headlines": check_headlines,
-    "plants": check_plants,
+    "plants": _region_case("plants", "site_id", check_plants),
     "plant_pipeline_by_country": check_pipeline,
     "plant_totals": check_totals,
     "plant_history": check_history,
@@ -333,9 +333,9 @@ CASES = {
     "plant_phases": check_plant_phases,
     "plants_as_of": check_plants_as_of,
     "region_evidence": check_region_evidence,
-    "programmes": check_programmes,
+    "programmes": _region_case("programmes", "programme_id", check_programmes),
     "programme_counts": check_programme_counts,
-    "partnerships": check_partnerships,
+    "partnerships": _region_case("partnerships", "partnership_id", check_partnerships),
     "roles": check_roles,
     "region_summary": check_region_summary,
     "supply_baseline": check_supply_baseline,
@@ -348,9 +348,6 @@ CASES = {
     "dataset_inventory": check_inventory,
     "sources": check_sources,
     "jobs_by_start_year": check_jobs_by_start_year,
-    "region_plants": check_region_plants,
-    "region_programmes": check_region_programmes,
-    "region_partnerships": check_region_partnerships,
 }
 
 

@@ -177,17 +177,31 @@ def query_params(name: str) -> list[str]:
     return seen
 
 
+def query_optional(name: str) -> list[str]:
+    """Parameters a query declares optional in a header line `-- optional: a, b`; run() binds a
+    missing one to null (the query's own `$a is null or …` makes null mean "no filter")."""
+    match = re.search(r"^--\s*optional:\s*([a-z_][a-z0-9_, ]*)$", query_sql(name), re.MULTILINE)
+    declared = [p.strip() for p in match.group(1).split(",") if p.strip()] if match else []
+    expected = query_params(name)
+    unknown = [p for p in declared if p not in expected]
+    if unknown:
+        raise QueryError(f"query {name!r} declares unused optional parameter(s): {', '.join(unknown)}")
+    return declared
+
+
 def _strip_comments(sql: str) -> str:
     return re.sub(r"--[^\n]*", "", sql)
 
 
 def run(name: str, frames: dict[str, pd.DataFrame] | None = None, **params) -> pd.DataFrame:
-    """Run queries/<name>.sql with every named parameter bound; return a DataFrame.
+    """Run queries/<name>.sql with every named parameter bound (those declared `-- optional:` default to
+    null); return a DataFrame.
 
     Results without session frames are cached per (name, params); results that use
     session uploads are not cached (they belong to one session only).
     """
     expected = query_params(name)
+    params = {**dict.fromkeys(query_optional(name)), **params}
     missing = [p for p in expected if p not in params]
     unknown = [p for p in params if p not in expected]
     if missing or unknown:
@@ -213,6 +227,7 @@ def execute(con: duckdb.DuckDBPyConnection, name: str, params: dict,
             frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Run a named query on a given catalog connection (used by run(), tests and bench)."""
     sql = query_sql(name)
+    params = {**dict.fromkeys(query_optional(name)), **params}
     with _LOCK:  # cursor creation on a shared connection
         cur = con.cursor()
     try:

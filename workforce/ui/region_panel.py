@@ -32,8 +32,8 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
     from workforce.views import pipeline_view, training_data
 
     plants = pipeline_view.region_plants(run, region)
-    programmes = run("region_programmes", region=region)
-    partnerships = run("region_partnerships", region=region)
+    programmes = run("programmes", region=region)
+    partnerships = run("partnerships", region=region)
     bounds = run("region_bounds", nuts_id=region)
     name = bounds.iloc[0]["name"] if not bounds.empty else region
     st.markdown(f"#### {text.md(name)} ({text.md(region)})")

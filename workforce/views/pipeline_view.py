@@ -23,8 +23,8 @@ def plants(run, country: str | None = None, today=None) -> pd.DataFrame:
 
 
 def region_plants(run, region: str, today=None) -> pd.DataFrame:
-    """Sites of one NUTS region (query region_plants) with the freshness label."""
-    return pipeline.with_freshness(run("region_plants", region=region), today)
+    """Sites of one NUTS region (query plants, $region) with the freshness label."""
+    return pipeline.with_freshness(run("plants", region=region), today)
 
 
 def _text(v) -> str:
