@@ -77,8 +77,11 @@ SEGMENT_GROUPS = {
 EUROSTAT_COUNTRY = {"GR": "EL", "GB": "UK"}  # ISO 3166 -> Eurostat NUTS prefix
 NEAREST_MAX_KM = 15.0
 MIN_CELL_GWH_FOR_INTENSITY = 5.0
-ESCO_TITLE = "ESCO occupations_en.csv (ESCO v1.1 series) committed in GitHub nkkhairina/UCL_DissertationProject"
-ESCO_AS_OF = "2022-07-27"  # latest modifiedDate in that ESCO file (reference README)
+# The source of a role's label and ISCO-08 code is the ESCO classification itself (© European Union): the concept URI
+# is ESCO's persistent identifier and opens the occupation in the ESCO portal. How we read it (a public copy of the
+# v1.1-series occupations_en.csv) is provenance, kept in data/SOURCES.md, not shown as the source.
+ESCO_TITLE = 'ESCO occupation "{label}" (ISCO-08 {isco}), ESCO v1.1 classification, European Commission'
+ESCO_AS_OF = "2022-07-27"  # latest modifiedDate in the v1.1-series occupations file we read (reference README)
 # ISCO-08 major group -> ILO skill level -> typical EQF (assumption, see SOURCES.md)
 ISCO_SKILL_LEVEL = {"1": 4, "2": 4, "3": 3, "4": 2, "5": 2, "6": 2, "7": 2, "8": 2, "9": 1}
 SKILL_LEVEL_EQF = {1: 2, 2: 4, 3: 5, 4: 6}
@@ -447,7 +450,9 @@ def build_roles(ref_roles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             "mix_cell": pct_to_share(r.mix_cell_pct), "mix_materials": pct_to_share(r.mix_materials_pct),
             "mix_pack": pct_to_share(r.mix_pack_pct), "mix_recycling": pct_to_share(r.mix_recycling_pct),
             "mix_status": "assumption", "mix_rationale": r.mix_rationale,
-            "source_url": primary["source_url"], "source_title": ESCO_TITLE, "as_of": ESCO_AS_OF,
+            "source_url": primary["esco_uri"],
+            "source_title": ESCO_TITLE.format(label=primary["esco_label"], isco=primary["isco08"]),
+            "as_of": ESCO_AS_OF,
             "status": "observed", "eqf_status": "assumption", "isco_skill_level": skill,
             "ref_role_ids": ";".join(role_map.loc[role_map["role_id"] == r.role_id, "ref_role_id"]),
         })

@@ -412,3 +412,13 @@ def test_derived_intensities_cite_plants(assumptions, frames):
         assert entry.get("derived") is True and entry["value"] > 0
         for point in entry["derived_from"]:
             assert point["site_id"] in sites and point["source_url"].startswith("http")
+
+
+def test_roles_cite_esco_itself():
+    """A role's label and ISCO code come from ESCO: the source is the occupation's ESCO concept URI, never a
+    third-party copy (a student's repository was once shown as the source on the roles slide)."""
+    roles = pd.read_csv(DATA / "roles.csv", dtype=str)
+    assert (roles["source_url"] == roles["esco_uri"]).all()
+    assert roles["source_url"].str.startswith("http://data.europa.eu/esco/occupation/").all()
+    assert roles["source_title"].str.startswith("ESCO occupation").all()
+    assert not roles["source_title"].str.contains("github", case=False).any()
