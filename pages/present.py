@@ -4,7 +4,6 @@ URL: ?story=hu&slide=3 (1-based; out of range -> clamped with a warning). ← / 
 """
 
 import base64
-import time
 
 import streamlit as st
 
@@ -71,7 +70,6 @@ top[3].button(t("present.prev", lang), key="pr_prev", on_click=_go, args=(number
 top[4].button(t("present.next", lang), key="pr_next", on_click=_go, args=(number + 1,), disabled=number >= count,
               width="stretch")
 
-started = time.perf_counter()
 slide = slides.render(story.slides[number - 1], lang)
 st.title(slide.title or slides.text_for(story.title, lang))
 
@@ -110,13 +108,12 @@ with side:
         st.caption(t("present.audience_opens", lang, url=text.md(public)))
     else:
         st.warning(t("present.no_public_url", lang))
-elapsed_ms = (time.perf_counter() - started) * 1000
 
 if slide.sources:
     st.caption(f"{t('sources.label', lang)}: " + "; ".join(
         text.md_link(s["title"], s["url"]) + (f" ({text.md(fmt_date(s['as_of'], lang))})" if s.get("as_of") else "")
         for s in slide.sources))
-st.caption(t("present.keys_hint", lang) + " · " + t("present.render_ms", lang, ms=ui.fmt_number(elapsed_ms, lang=lang)))
+st.caption(t("present.keys_hint", lang))
 
 with st.expander(t("present.export", lang)):
     if st.button(t("present.export", lang), key="pr_export"):
