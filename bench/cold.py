@@ -1,0 +1,81 @@
+"""`python -m bench cold --runs 3`: a new server process → its first script run done (issue 19, cold server).
+
+Each run starts a new `streamlit run` process (production-like flags, as `bench browser` does), waits for
+`/_stcore/health`, then opens one session over the real wire protocol (`bench.load.one_session`: GET /,
+websocket, `rerun_script`) and waits for `script_finished`. The floor (`bench/floor_app.py`, a bare page with one
+Plotly chart) and the atlas alternate, so both see the same background load. Figures (p50/p95 over --runs):
+
+- `cold.<floor|atlas>.new_process_to_first_script_run_done_ms`: process start → first script run finished.
+- `cold.<floor|atlas>.first_script_run_done_ms`: the new process's first script run alone (websocket request →
+  `script_finished`; the server was already healthy). Budget for the atlas: < 1.5 s.
+- `cold.<floor|atlas>.first_chart_message_ms`: same start point → the first `plotly_chart` element sent.
+- `cold.<floor|atlas>.server_healthy_ms`: process start → health check ok (Streamlit's own start-up).
+
+Nothing is painted here (no browser): `bench browser` has the painted figure
+(`browser.<label>.new_process_to_first_chart_painted_ms`). Loopback only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import time
+
+from bench.common import emit, note, percentile
+from workforce import ROOT
+
+SCRIPTS = (("floor", ROOT / "bench" / "floor_app.py"), ("atlas", ROOT / "app.py"))
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--runs", type=int, default=3, help="new processes per app (default 3)")
+    parser.add_argument("--timeout", type=float, default=90.0, help="seconds for the first script run")
+
+
+def one(script, timeout: float) -> dict:
+    """Start a new server for `script`, run one session to `script_finished`; stop the server."""
+    from bench.browser import _free_port, start
+    from bench.load import one_session
+
+    port = _free_port()
+    t0 = time.perf_counter()
+    proc, healthy_s = start(script, port)
+    try:
+        t_session = time.perf_counter()
+        out = asyncio.run(one_session(f"http://127.0.0.1:{port}", "", "", timeout, 0))
+        done = time.perf_counter()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    offset = (t_session - t0) * 1000
+    return {"new_process_to_first_script_run_done_ms": (done - t0) * 1000,
+            "first_script_run_done_ms": out["finished"] - out["http"],
+            "first_chart_message_ms": offset + out["first_chart"],
+            "server_healthy_ms": healthy_s * 1000}
+
+
+def run(args) -> int:
+    (ROOT / ".cache").mkdir(exist_ok=True)
+    series: dict[str, dict[str, list[float]]] = {label: {} for label, _ in SCRIPTS}
+    for i in range(max(1, args.runs)):
+        for label, script in SCRIPTS:
+            try:
+                rec = one(script, args.timeout)
+            except Exception as exc:  # noqa: BLE001 - a failed run is reported, the others still count
+                note(f"{label} run {i + 1}: {type(exc).__name__}: {str(exc)[:200]}")
+                continue
+            for key, value in rec.items():
+                series[label].setdefault(key, []).append(value)
+    for label, figures in series.items():
+        for key, values in figures.items():
+            emit(f"cold.{label}.{key}.p50", percentile(values, 50), "ms", len(values),
+                 p95=round(percentile(values, 95), 1), values=[round(v) for v in values])
+    atlas, floor = series["atlas"], series["floor"]
+    key = "new_process_to_first_script_run_done_ms"
+    if atlas.get(key) and floor.get(key):
+        emit("cold.atlas_minus_floor.new_process_to_first_script_run_done_ms",
+             percentile(atlas[key], 50) - percentile(floor[key], 50), "ms", None)
+    return 0
