@@ -1,8 +1,9 @@
 """The only module that talks to DuckDB.
 
-- `catalog()` builds an in-memory catalog from data/ (one table per spec in schemas.TABLES),
-  cached once per process. A broken or missing file never stops the app: its table is created
-  empty with the expected columns and the problem is recorded in the `catalog_issues` table.
+- `catalog()` is the catalog built from data/ (one table per spec in schemas.TABLES), cached once per
+  process and opened read-only from a prepared DuckDB file keyed by the data (`prepared_catalog_file`;
+  built by the first process that needs it). A broken or missing file never stops the app: its table is
+  created empty with the expected columns and the problem is recorded in the `catalog_issues` table.
 - `run(name, frames=None, **params)` runs queries/<name>.sql on a fresh cursor with every named
   parameter bound. `frames` registers DataFrames on that cursor only (session uploads shadow the
   catalog table of the same name), so nothing leaks between sessions.
@@ -11,6 +12,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 import threading
@@ -21,7 +23,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from workforce import DATA_DIR, QUERIES_DIR
+from workforce import DATA_DIR, QUERIES_DIR, ROOT, schemas
 from workforce.schemas import TABLES, TableSpec, pandas_dtype
 
 PARAM_RE = re.compile(r"(?<![\w$])\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -127,14 +129,57 @@ def _table_ident(name: str) -> str:
     return f'"{name}"'
 
 
+PREPARED_KEEP = 8  # prepared catalog files kept in the cache directory (newest first)
+
+
+def catalog_key(data_dir: Path = DATA_DIR) -> str:
+    """What a catalog built from `data_dir` depends on: the bytes of every dataset file (or its absence), the code
+    that loads them (this module and schemas.py) and the DuckDB version. Same key = same catalog."""
+    digest = hashlib.sha256()
+    digest.update(f"duckdb {duckdb.__version__}\n".encode())
+    for code in (Path(__file__), Path(schemas.__file__)):
+        digest.update(code.read_bytes())
+    for spec in TABLES.values():
+        path = data_dir / spec.file
+        digest.update(f"\0{spec.name}\0{spec.file}\0".encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return digest.hexdigest()[:24]
+
+
+def prepared_dir() -> Path:
+    """Where prepared catalog files live: WORKFORCE_CACHE_DIR or <repo>/.cache/catalog (gitignored)."""
+    return Path(os.environ.get("WORKFORCE_CACHE_DIR") or ROOT / ".cache" / "catalog")
+
+
+def prepared_catalog_file(data_dir: Path = DATA_DIR, cache_dir: Path | None = None) -> Path:
+    """The catalog of `data_dir` as a DuckDB file keyed by `catalog_key`: built once (atomically) by the first
+    process that needs it, then opened read-only by every new process in milliseconds instead of parsing every
+    CSV again. A changed data file, loader or DuckDB version gives a new key, so a stale file is never used."""
+    folder = cache_dir or prepared_dir()
+    target = folder / f"catalog-{catalog_key(data_dir)}.duckdb"
+    if not target.is_file():
+        write_catalog_file(target, data_dir)
+        old = sorted(folder.glob("catalog-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in old[PREPARED_KEEP:]:
+            stale.unlink(missing_ok=True)  # an open handle elsewhere keeps its data (POSIX)
+    return target
+
+
 @st.cache_resource(show_spinner=False)
 def catalog() -> duckdb.DuckDBPyConnection:
-    """The process-wide catalog. Read only by queries; never holds session data."""
+    """The process-wide catalog. Read only by queries; never holds session data.
+
+    WORKFORCE_DB: that file, read-only. Otherwise the prepared file of WORKFORCE_DATA_DIR (default data/), read-only
+    (`prepared_catalog_file`); if the cache directory cannot be written or read, built in memory as before."""
     db_path = os.environ.get("WORKFORCE_DB")
     if db_path:
         con = duckdb.connect(db_path, read_only=True)
         return con
-    return build_catalog(Path(os.environ.get("WORKFORCE_DATA_DIR") or DATA_DIR))
+    data_dir = Path(os.environ.get("WORKFORCE_DATA_DIR") or DATA_DIR)
+    try:
+        return duckdb.connect(str(prepared_catalog_file(data_dir)), read_only=True)
+    except (OSError, duckdb.Error):
+        return build_catalog(data_dir)
 
 
 _LOCK = threading.Lock()
