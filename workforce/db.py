@@ -471,9 +471,29 @@ def _sandbox_catalog_dir() -> str:
     return path
 
 
+def _prepared_catalog_path() -> str | None:
+    """The prepared catalog file (`prepared_catalog_file`) the process-wide catalog was opened from; None when the
+    catalog lives in memory or comes from WORKFORCE_DB."""
+    with _LOCK:
+        cur = catalog().cursor()
+    try:
+        row = cur.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()
+    finally:
+        cur.close()
+    path = Path(row[0]) if row and row[0] else None
+    if (path is None or os.environ.get("WORKFORCE_DB") or not path.name.startswith("catalog-")
+            or path.parent.resolve() != prepared_dir().resolve() or not path.is_file()):
+        return None
+    return str(path)
+
+
 def sandbox_catalog_file() -> str:
-    """The catalog as the sandbox sees it (a copy of every catalog table), written once per process to a
-    DuckDB file that workers open read-only; rewritten if it disappeared."""
+    """The catalog as the sandbox sees it, as a DuckDB file that workers open read-only: the prepared catalog file
+    itself when the catalog came from one (nothing to copy), else a copy of every catalog table written once per
+    process (rewritten if it disappeared)."""
+    prepared = _prepared_catalog_path()
+    if prepared:
+        return prepared
     target = Path(_sandbox_catalog_dir()) / "catalog.duckdb"
     with _CATALOG_FILE_LOCK:
         if not target.exists():
@@ -540,8 +560,10 @@ def _run_in_worker(sql: str, max_rows: int, timeout_s: float, max_bytes: int) ->
 @st.cache_data(show_spinner=False)
 def sandbox_schema() -> pd.DataFrame:
     """Tables and columns the explorer can query (from the sandbox's own duckdb_columns); built once per
-    process (the catalog is read-only), so an /explorer rerun does not copy the catalog."""
-    con = sandbox_connection()
+    process (the catalog is read-only), so an /explorer rerun does not copy the catalog. With a prepared catalog
+    file the sandbox opens that file, so its schema is read from it (no in-memory copy)."""
+    prepared = _prepared_catalog_path()
+    con = duckdb.connect(prepared, read_only=True) if prepared else sandbox_connection()
     try:
         return con.sql("select table_name, column_name, data_type from duckdb_columns() "
                        "where database_name = current_database() and schema_name = 'main' and not internal "
