@@ -121,3 +121,25 @@ def test_catalog_falls_back_to_memory_when_the_cache_cannot_be_written(tmp_path,
         assert db.table_counts(db.catalog())["plants"] > 0
     finally:
         st.cache_resource.clear()
+
+
+def test_catalog_key_is_remembered_only_while_no_input_file_changes(tmp_path, tiny_data, monkeypatch):
+    """A new process skips re-hashing the data when the kernel's stat of every input (size, mtime, ctime, inode)
+    is what it was when the key was computed; any change, or a change too recent to be sure about, re-hashes."""
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(db, "STAMP_SETTLED_S", 0.0)
+    first = db.prepared_catalog_file(tiny_data, cache)
+    assert len(list((cache / "stamps").iterdir())) == 1
+    real_key = db.catalog_key
+    monkeypatch.setattr(db, "catalog_key", lambda *_: (_ for _ in ()).throw(AssertionError("re-hashed")))
+    assert db.prepared_catalog_file(tiny_data, cache) == first  # remembered: no hashing
+    monkeypatch.setattr(db, "catalog_key", real_key)
+    path = tiny_data / "plants.csv"
+    path.write_text(path.read_text().replace("A Debrecen", "A Debrecen (renamed)"))
+    second = db.prepared_catalog_file(tiny_data, cache)
+    assert second != first and second.name == f"catalog-{db.catalog_key(tiny_data)}.duckdb"
+    calls = []
+    monkeypatch.setattr(db, "catalog_key", lambda d: calls.append(d) or real_key(d))
+    monkeypatch.setattr(db, "STAMP_SETTLED_S", 3600.0)  # every file is "just changed": never trust a stamp
+    assert db._stat_stamp(tiny_data) is None
+    assert db.prepared_catalog_file(tiny_data, cache) == second and calls == [tiny_data]

@@ -151,17 +151,66 @@ def prepared_dir() -> Path:
     return Path(os.environ.get("WORKFORCE_CACHE_DIR") or ROOT / ".cache" / "catalog")
 
 
+STAMP_SETTLED_S = 2.0  # files changed more recently than this are always hashed (see _stat_stamp)
+
+
+def _catalog_inputs(data_dir: Path) -> list[Path]:
+    return [Path(__file__), Path(schemas.__file__), *(data_dir / spec.file for spec in TABLES.values())]
+
+
+def _stat_stamp(data_dir: Path) -> str | None:
+    """A digest of what the kernel says about every input of `catalog_key` (path, device, inode, size, mtime and
+    ctime in ns; ctime changes on every write and cannot be set back) — or None when a file changed in the last
+    STAMP_SETTLED_S seconds, when a change within one timestamp tick could go unseen (git's "racy" rule)."""
+    import time
+
+    parts = [f"duckdb {duckdb.__version__}"]
+    now = time.time_ns()
+    for path in _catalog_inputs(data_dir):
+        try:
+            st_ = path.stat()
+        except OSError:
+            parts.append(f"{path}|missing")
+            continue
+        if now - max(st_.st_mtime_ns, st_.st_ctime_ns) < STAMP_SETTLED_S * 1e9:
+            return None
+        parts.append(f"{path.resolve()}|{st_.st_dev}|{st_.st_ino}|{st_.st_size}|{st_.st_mtime_ns}|{st_.st_ctime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def _key_for(data_dir: Path, folder: Path) -> str:
+    """`catalog_key(data_dir)`, remembered per stat stamp under folder/stamps/ so that a new process does not hash
+    the 23 MB of data again when no input file has changed since the key was computed."""
+    stamp = _stat_stamp(data_dir)
+    memo = folder / "stamps" / stamp if stamp else None
+    if memo is not None and memo.is_file():
+        key = memo.read_text(encoding="ascii").strip()
+        if re.fullmatch(r"[0-9a-f]{24}", key):
+            return key
+    key = catalog_key(data_dir)
+    if memo is not None and _stat_stamp(data_dir) == stamp:  # nothing changed while hashing
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
+        tmp.write_text(key, encoding="ascii")
+        os.replace(tmp, memo)
+    return key
+
+
 def prepared_catalog_file(data_dir: Path = DATA_DIR, cache_dir: Path | None = None) -> Path:
     """The catalog of `data_dir` as a DuckDB file keyed by `catalog_key`: built once (atomically) by the first
     process that needs it, then opened read-only by every new process in milliseconds instead of parsing every
-    CSV again. A changed data file, loader or DuckDB version gives a new key, so a stale file is never used."""
+    CSV again. A changed data file, loader or DuckDB version gives a new key, so a stale file is never used (the
+    key is re-hashed unless no input file changed since it was computed: `_key_for`)."""
     folder = cache_dir or prepared_dir()
-    target = folder / f"catalog-{catalog_key(data_dir)}.duckdb"
+    target = folder / f"catalog-{_key_for(data_dir, folder)}.duckdb"
     if not target.is_file():
         write_catalog_file(target, data_dir)
         old = sorted(folder.glob("catalog-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
         for stale in old[PREPARED_KEEP:]:
             stale.unlink(missing_ok=True)  # an open handle elsewhere keeps its data (POSIX)
+        memos = sorted((folder / "stamps").glob("[0-9a-f]*"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in memos[4 * PREPARED_KEEP:]:
+            stale.unlink(missing_ok=True)  # a missing memo only means hashing once more
     return target
 
 
