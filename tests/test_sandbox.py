@@ -366,3 +366,26 @@ def test_sandbox_opens_the_prepared_catalog_file_or_a_copy(tmp_path, monkeypatch
     finally:
         st.cache_resource.clear()
         db.sandbox_schema.clear()
+
+
+def test_sandbox_opens_a_workforce_db_file_only_when_it_holds_just_the_catalog(tmp_path, monkeypatch):
+    import streamlit as st
+
+    clean, extra = tmp_path / "clean.duckdb", tmp_path / "extra.duckdb"
+    db.write_catalog_file(clean)
+    db.write_catalog_file(extra)
+    with duckdb.connect(str(extra)) as con:
+        con.execute("create view plants_view as select * from plants")
+    try:
+        monkeypatch.setenv("WORKFORCE_DB", str(clean))
+        st.cache_resource.clear()
+        assert db.sandbox_catalog_file() == str(clean)
+        assert int(db.run_user_sql("select count(*) as n from plants")[0]["n"][0]) > 0
+        monkeypatch.setenv("WORKFORCE_DB", str(extra))
+        st.cache_resource.clear()
+        copy = db.sandbox_catalog_file()
+        assert copy != str(extra) and "workforce-sandbox-" in copy  # a copy of its tables only, as before
+        with pytest.raises(db.SandboxError):
+            db.run_user_sql("select * from plants_view")
+    finally:
+        st.cache_resource.clear()

@@ -521,19 +521,32 @@ def _sandbox_catalog_dir() -> str:
 
 
 def _prepared_catalog_path() -> str | None:
-    """The prepared catalog file (`prepared_catalog_file`) the process-wide catalog was opened from; None when the
-    catalog lives in memory or comes from WORKFORCE_DB."""
+    """The catalog file the process-wide catalog was opened from, when the sandbox may open it as it is: a
+    prepared file (`prepared_catalog_file`), or a WORKFORCE_DB file holding exactly the catalog tables and nothing
+    else (no views, macros, sequences or other schemas: what a copy of its tables would show). None when the
+    catalog lives in memory or the WORKFORCE_DB file holds anything more (the sandbox then gets a copy)."""
     with _LOCK:
         cur = catalog().cursor()
     try:
         row = cur.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()
+        path = Path(row[0]) if row and row[0] else None
+        if path is None or not path.is_file():
+            return None
+        if not os.environ.get("WORKFORCE_DB"):
+            prepared = path.name.startswith("catalog-") and path.parent.resolve() == prepared_dir().resolve()
+            return str(path) if prepared else None
+        db = "database_name = current_database()"
+        tables = {(r[0], r[1]) for r in cur.execute(
+            f"select schema_name, table_name from duckdb_tables() where {db} and not temporary").fetchall()}  # noqa: S608
+        extra = cur.execute(
+            f"select (select count(*) from duckdb_views() where {db} and not internal)"  # noqa: S608
+            f" + (select count(*) from duckdb_functions() where {db} and not internal)"
+            f" + (select count(*) from duckdb_sequences() where {db})"
+            f" + (select count(*) from duckdb_schemas() where {db} and not internal and schema_name <> 'main')"
+        ).fetchone()[0]
     finally:
         cur.close()
-    path = Path(row[0]) if row and row[0] else None
-    if (path is None or os.environ.get("WORKFORCE_DB") or not path.name.startswith("catalog-")
-            or path.parent.resolve() != prepared_dir().resolve() or not path.is_file()):
-        return None
-    return str(path)
+    return str(path) if tables == {("main", name) for name in [*TABLES, "catalog_issues"]} and not extra else None
 
 
 def sandbox_catalog_file() -> str:
