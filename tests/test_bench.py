@@ -70,3 +70,13 @@ def test_load_refuses_non_loopback_targets():
     proc = subprocess.run([sys.executable, "-m", "bench", "load", "--sessions", "1", "--url", "http://example.org:80"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
+
+
+def test_cold_command_starts_new_processes_for_floor_and_atlas():
+    figs = _bench("cold", "--runs", "1", timeout=240)
+    for label in ("floor", "atlas"):
+        for key in ("new_process_to_first_script_run_done_ms", "first_script_run_done_ms", "first_chart_message_ms",
+                    "server_healthy_ms"):
+            rec = figs[f"cold.{label}.{key}.p50"]
+            assert rec["unit"] == "ms" and rec["rows"] == 1 and rec["value"] > 0, rec
+    assert "cold.atlas_minus_floor.new_process_to_first_script_run_done_ms" in figs

@@ -103,3 +103,20 @@ def test_language_codes_never_reach_the_file_system(tmp_path):
     for lang in (str(evil.with_suffix("")), "../locales/en", "../../etc/passwd", "en/../fi", "xx", None, 3):
         assert i18n.catalogue(lang) == {}
         assert i18n.t("filter.language", lang) == i18n.t("filter.language", "en")
+
+
+def test_load_yaml_reads_every_file_as_safe_load_does():
+    """The fast (libyaml) loader gives the same data as yaml.safe_load on every catalogue, role label file and the
+    assumptions; and it is a safe loader (no Python objects)."""
+    import yaml
+
+    from workforce import DATA_DIR, ROOT
+    from workforce.i18n import load_yaml
+
+    files = sorted((ROOT / "locales").glob("*.yaml")) + [DATA_DIR / "assumptions.yaml"]
+    assert len(files) >= 5
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert load_yaml(text) == yaml.safe_load(text), path.name
+    with pytest.raises(yaml.YAMLError):
+        load_yaml("x: !!python/object/apply:os.system ['true']")

@@ -330,3 +330,62 @@ def test_allowlist_is_a_list_of_known_functions():
     allowed = db.sandbox_functions()
     assert {"lower", "sum", "repeat", "round", "strftime"} <= allowed
     assert not allowed & {"current_setting", "json_serialize_plan", "getenv", "version", "read_csv", "query"}
+
+
+def test_sandbox_opens_the_prepared_catalog_file_or_a_copy(tmp_path, monkeypatch):
+    """With a prepared catalog file the worker opens that file (no per-process copy); with a catalog in memory
+    (cache directory not writable) it gets a private copy. Same answers either way."""
+    import pandas as pd
+    import streamlit as st
+
+    monkeypatch.delenv("WORKFORCE_DB", raising=False)
+    monkeypatch.setenv("WORKFORCE_CACHE_DIR", str(tmp_path / "cache"))
+    st.cache_resource.clear()
+    try:
+        prepared = db.sandbox_catalog_file()
+        assert prepared.startswith(str(tmp_path / "cache")) and "catalog-" in prepared
+        first, _ = db.run_user_sql("select count(*) as n from plants")
+        db.sandbox_schema.clear()
+        from_file = db.sandbox_schema()  # read from the prepared file
+        con = db.sandbox_connection()
+        try:
+            from_copy = con.sql("select table_name, column_name, data_type from duckdb_columns() where database_name = "
+                                "current_database() and schema_name = 'main' and not internal "
+                                "order by table_name, column_index").df()
+        finally:
+            con.close()
+        pd.testing.assert_frame_equal(from_file, from_copy)
+        blocker = tmp_path / "file"
+        blocker.write_text("x")
+        monkeypatch.setenv("WORKFORCE_CACHE_DIR", str(blocker / "cache"))
+        st.cache_resource.clear()
+        copy = db.sandbox_catalog_file()
+        assert copy != prepared and copy.endswith("catalog.duckdb") and "workforce-sandbox-" in copy
+        second, _ = db.run_user_sql("select count(*) as n from plants")
+        assert int(first["n"][0]) == int(second["n"][0]) > 0
+    finally:
+        st.cache_resource.clear()
+        db.sandbox_schema.clear()
+
+
+def test_sandbox_opens_a_workforce_db_file_only_when_it_holds_just_the_catalog(tmp_path, monkeypatch):
+    import streamlit as st
+
+    clean, extra = tmp_path / "clean.duckdb", tmp_path / "extra.duckdb"
+    db.write_catalog_file(clean)
+    db.write_catalog_file(extra)
+    with duckdb.connect(str(extra)) as con:
+        con.execute("create view plants_view as select * from plants")
+    try:
+        monkeypatch.setenv("WORKFORCE_DB", str(clean))
+        st.cache_resource.clear()
+        assert db.sandbox_catalog_file() == str(clean)
+        assert int(db.run_user_sql("select count(*) as n from plants")[0]["n"][0]) > 0
+        monkeypatch.setenv("WORKFORCE_DB", str(extra))
+        st.cache_resource.clear()
+        copy = db.sandbox_catalog_file()
+        assert copy != str(extra) and "workforce-sandbox-" in copy  # a copy of its tables only, as before
+        with pytest.raises(db.SandboxError):
+            db.run_user_sql("select * from plants_view")
+    finally:
+        st.cache_resource.clear()

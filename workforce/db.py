@@ -1,8 +1,9 @@
 """The only module that talks to DuckDB.
 
-- `catalog()` builds an in-memory catalog from data/ (one table per spec in schemas.TABLES),
-  cached once per process. A broken or missing file never stops the app: its table is created
-  empty with the expected columns and the problem is recorded in the `catalog_issues` table.
+- `catalog()` is the catalog built from data/ (one table per spec in schemas.TABLES), cached once per
+  process and opened read-only from a prepared DuckDB file keyed by the data (`prepared_catalog_file`;
+  built by the first process that needs it). A broken or missing file never stops the app: its table is
+  created empty with the expected columns and the problem is recorded in the `catalog_issues` table.
 - `run(name, frames=None, **params)` runs queries/<name>.sql on a fresh cursor with every named
   parameter bound. `frames` registers DataFrames on that cursor only (session uploads shadow the
   catalog table of the same name), so nothing leaks between sessions.
@@ -11,6 +12,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 import threading
@@ -21,7 +23,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from workforce import DATA_DIR, QUERIES_DIR
+from workforce import DATA_DIR, QUERIES_DIR, ROOT, schemas
 from workforce.schemas import TABLES, TableSpec, pandas_dtype
 
 PARAM_RE = re.compile(r"(?<![\w$])\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -127,14 +129,106 @@ def _table_ident(name: str) -> str:
     return f'"{name}"'
 
 
+PREPARED_KEEP = 8  # prepared catalog files kept in the cache directory (newest first)
+
+
+def catalog_key(data_dir: Path = DATA_DIR) -> str:
+    """What a catalog built from `data_dir` depends on: the bytes of every dataset file (or its absence), the code
+    that loads them (this module and schemas.py) and the DuckDB version. Same key = same catalog."""
+    digest = hashlib.sha256()
+    digest.update(f"duckdb {duckdb.__version__}\n".encode())
+    for code in (Path(__file__), Path(schemas.__file__)):
+        digest.update(code.read_bytes())
+    for spec in TABLES.values():
+        path = data_dir / spec.file
+        digest.update(f"\0{spec.name}\0{spec.file}\0".encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return digest.hexdigest()[:24]
+
+
+def prepared_dir() -> Path:
+    """Where prepared catalog files live: WORKFORCE_CACHE_DIR or <repo>/.cache/catalog (gitignored)."""
+    return Path(os.environ.get("WORKFORCE_CACHE_DIR") or ROOT / ".cache" / "catalog")
+
+
+STAMP_SETTLED_S = 2.0  # files changed more recently than this are always hashed (see _stat_stamp)
+
+
+def _catalog_inputs(data_dir: Path) -> list[Path]:
+    return [Path(__file__), Path(schemas.__file__), *(data_dir / spec.file for spec in TABLES.values())]
+
+
+def _stat_stamp(data_dir: Path) -> str | None:
+    """A digest of what the kernel says about every input of `catalog_key` (path, device, inode, size, mtime and
+    ctime in ns; ctime changes on every write and cannot be set back) — or None when a file changed in the last
+    STAMP_SETTLED_S seconds, when a change within one timestamp tick could go unseen (git's "racy" rule)."""
+    import time
+
+    parts = [f"duckdb {duckdb.__version__}"]
+    now = time.time_ns()
+    for path in _catalog_inputs(data_dir):
+        try:
+            st_ = path.stat()
+        except OSError:
+            parts.append(f"{path}|missing")
+            continue
+        if now - max(st_.st_mtime_ns, st_.st_ctime_ns) < STAMP_SETTLED_S * 1e9:
+            return None
+        parts.append(f"{path.resolve()}|{st_.st_dev}|{st_.st_ino}|{st_.st_size}|{st_.st_mtime_ns}|{st_.st_ctime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def _key_for(data_dir: Path, folder: Path) -> str:
+    """`catalog_key(data_dir)`, remembered per stat stamp under folder/stamps/ so that a new process does not hash
+    the 23 MB of data again when no input file has changed since the key was computed."""
+    stamp = _stat_stamp(data_dir)
+    memo = folder / "stamps" / stamp if stamp else None
+    if memo is not None and memo.is_file():
+        key = memo.read_text(encoding="ascii").strip()
+        if re.fullmatch(r"[0-9a-f]{24}", key):
+            return key
+    key = catalog_key(data_dir)
+    if memo is not None and _stat_stamp(data_dir) == stamp:  # nothing changed while hashing
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
+        tmp.write_text(key, encoding="ascii")
+        os.replace(tmp, memo)
+    return key
+
+
+def prepared_catalog_file(data_dir: Path = DATA_DIR, cache_dir: Path | None = None) -> Path:
+    """The catalog of `data_dir` as a DuckDB file keyed by `catalog_key`: built once (atomically) by the first
+    process that needs it, then opened read-only by every new process in milliseconds instead of parsing every
+    CSV again. A changed data file, loader or DuckDB version gives a new key, so a stale file is never used (the
+    key is re-hashed unless no input file changed since it was computed: `_key_for`)."""
+    folder = cache_dir or prepared_dir()
+    target = folder / f"catalog-{_key_for(data_dir, folder)}.duckdb"
+    if not target.is_file():
+        write_catalog_file(target, data_dir)
+        old = sorted(folder.glob("catalog-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in old[PREPARED_KEEP:]:
+            stale.unlink(missing_ok=True)  # an open handle elsewhere keeps its data (POSIX)
+        memos = sorted((folder / "stamps").glob("[0-9a-f]*"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in memos[4 * PREPARED_KEEP:]:
+            stale.unlink(missing_ok=True)  # a missing memo only means hashing once more
+    return target
+
+
 @st.cache_resource(show_spinner=False)
 def catalog() -> duckdb.DuckDBPyConnection:
-    """The process-wide catalog. Read only by queries; never holds session data."""
+    """The process-wide catalog. Read only by queries; never holds session data.
+
+    WORKFORCE_DB: that file, read-only. Otherwise the prepared file of WORKFORCE_DATA_DIR (default data/), read-only
+    (`prepared_catalog_file`); if the cache directory cannot be written or read, built in memory as before."""
     db_path = os.environ.get("WORKFORCE_DB")
     if db_path:
         con = duckdb.connect(db_path, read_only=True)
         return con
-    return build_catalog(Path(os.environ.get("WORKFORCE_DATA_DIR") or DATA_DIR))
+    data_dir = Path(os.environ.get("WORKFORCE_DATA_DIR") or DATA_DIR)
+    try:
+        return duckdb.connect(str(prepared_catalog_file(data_dir)), read_only=True)
+    except (OSError, duckdb.Error):
+        return build_catalog(data_dir)
 
 
 _LOCK = threading.Lock()
@@ -441,9 +535,42 @@ def _sandbox_catalog_dir() -> str:
     return path
 
 
+def _prepared_catalog_path() -> str | None:
+    """The catalog file the process-wide catalog was opened from, when the sandbox may open it as it is: a
+    prepared file (`prepared_catalog_file`), or a WORKFORCE_DB file holding exactly the catalog tables and nothing
+    else (no views, macros, sequences or other schemas: what a copy of its tables would show). None when the
+    catalog lives in memory or the WORKFORCE_DB file holds anything more (the sandbox then gets a copy)."""
+    with _LOCK:
+        cur = catalog().cursor()
+    try:
+        row = cur.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()
+        path = Path(row[0]) if row and row[0] else None
+        if path is None or not path.is_file():
+            return None
+        if not os.environ.get("WORKFORCE_DB"):
+            prepared = path.name.startswith("catalog-") and path.parent.resolve() == prepared_dir().resolve()
+            return str(path) if prepared else None
+        db = "database_name = current_database()"
+        tables = {(r[0], r[1]) for r in cur.execute(
+            f"select schema_name, table_name from duckdb_tables() where {db} and not temporary").fetchall()}  # noqa: S608
+        extra = cur.execute(
+            f"select (select count(*) from duckdb_views() where {db} and not internal)"  # noqa: S608
+            f" + (select count(*) from duckdb_functions() where {db} and not internal)"
+            f" + (select count(*) from duckdb_sequences() where {db})"
+            f" + (select count(*) from duckdb_schemas() where {db} and not internal and schema_name <> 'main')"
+        ).fetchone()[0]
+    finally:
+        cur.close()
+    return str(path) if tables == {("main", name) for name in [*TABLES, "catalog_issues"]} and not extra else None
+
+
 def sandbox_catalog_file() -> str:
-    """The catalog as the sandbox sees it (a copy of every catalog table), written once per process to a
-    DuckDB file that workers open read-only; rewritten if it disappeared."""
+    """The catalog as the sandbox sees it, as a DuckDB file that workers open read-only: the prepared catalog file
+    itself when the catalog came from one (nothing to copy), else a copy of every catalog table written once per
+    process (rewritten if it disappeared)."""
+    prepared = _prepared_catalog_path()
+    if prepared:
+        return prepared
     target = Path(_sandbox_catalog_dir()) / "catalog.duckdb"
     with _CATALOG_FILE_LOCK:
         if not target.exists():
@@ -510,8 +637,10 @@ def _run_in_worker(sql: str, max_rows: int, timeout_s: float, max_bytes: int) ->
 @st.cache_data(show_spinner=False)
 def sandbox_schema() -> pd.DataFrame:
     """Tables and columns the explorer can query (from the sandbox's own duckdb_columns); built once per
-    process (the catalog is read-only), so an /explorer rerun does not copy the catalog."""
-    con = sandbox_connection()
+    process (the catalog is read-only), so an /explorer rerun does not copy the catalog. With a prepared catalog
+    file the sandbox opens that file, so its schema is read from it (no in-memory copy)."""
+    prepared = _prepared_catalog_path()
+    con = duckdb.connect(prepared, read_only=True) if prepared else sandbox_connection()
     try:
         return con.sql("select table_name, column_name, data_type from duckdb_columns() "
                        "where database_name = current_database() and schema_name = 'main' and not internal "

@@ -17,6 +17,12 @@ LOCALES_DIR = ROOT / "locales"
 DEFAULT = "en"
 
 
+def load_yaml(text: str):
+    """yaml.safe_load with libyaml's C parser when PyYAML has it (≈ 10× faster; same result: tested on every
+    catalogue, role label and assumptions file), else the pure-Python SafeLoader."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
+
+
 @lru_cache(maxsize=8)
 def catalogue(lang: str) -> dict[str, str]:
     """The catalogue of a language from the closed list `languages()`; anything else (a path, an unknown code)
@@ -24,7 +30,7 @@ def catalogue(lang: str) -> dict[str, str]:
     if not isinstance(lang, str) or lang not in _known_languages():
         return {}
     path = LOCALES_DIR / f"{lang}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path.name}: expected a mapping of key: text")
     return {str(k): str(v) for k, v in data.items()}

@@ -380,12 +380,12 @@ def _range(node: dict) -> Range:
 
 def load_assumptions(path: Path | str | None = None) -> dict:
     """data/assumptions.yaml as a dict ({} when the file is missing)."""
-    import yaml
+    from workforce.i18n import load_yaml
 
     path = Path(path) if path else DATA_DIR / "assumptions.yaml"
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path.name}: expected a mapping")
     return data

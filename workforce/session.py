@@ -29,10 +29,12 @@ def contribution_frames() -> dict[str, pd.DataFrame]:
     """Catalog tables with the store's approved contributions (issue 20), refreshed every 30 s for every viewer
     without a restart; {} when no store is configured (WORKFORCE_STORE_URL unset and no .data/store.sqlite) or
     it cannot be read (the atlas then shows the curated data only)."""
+    from workforce import store_configured
+
+    if not store_configured():
+        return {}  # before importing the store: a read-only atlas never loads SQLAlchemy
     from workforce import contributions, store
 
-    if not store.configured():
-        return {}
     try:
         eng = store.engine()
         try:
@@ -47,11 +49,11 @@ def contribution_frames() -> dict[str, pd.DataFrame]:
 def session_frames() -> dict[str, pd.DataFrame]:
     """Catalog table (with approved contributions) ∪ this session's uploaded rows (uploaded rows replace the
     same ids)."""
-    from workforce import upload
-
     frames = dict(contribution_frames())
     for name, df in uploads().items():
         if len(df):
+            from workforce import upload  # only with uploads: pandera is not loaded for a plain page
+
             frames[name] = upload.merge(frames.get(name, catalog_table(name)), df, name)
     return frames
 

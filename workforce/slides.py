@@ -284,12 +284,12 @@ def _partnerships(p: dict, lang: str) -> Slide:
 
 def role_labels(lang: str) -> dict[str, str]:
     """ESCO labels in `lang` from locales/roles_<lang>.yaml (only labels known to be ESCO's); else {}."""
-    import yaml
+    from workforce.i18n import load_yaml
 
     path = ROOT / "locales" / f"roles_{lang}.yaml"
     if lang == "en" or not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml(path.read_text(encoding="utf-8")) or {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from workforce import ROOT
+from workforce import ROOT, STORE_PATH, store_configured
 
-DEFAULT_PATH = ROOT / ".data" / "store.sqlite"
+DEFAULT_PATH = STORE_PATH
 KINDS = ("plant_event", "programme", "partnership", "needs_response")
 ROLES = ("contributor", "reviewer", "admin")
 DECISIONS = ("approve", "reject", "request_change", "revert")
@@ -96,7 +96,7 @@ class User:
 
 def configured() -> bool:
     """A store exists to read: WORKFORCE_STORE_URL is set, or the embedded SQLite file was created."""
-    return bool(os.environ.get("WORKFORCE_STORE_URL")) or DEFAULT_PATH.is_file()
+    return store_configured()
 
 
 def url_from_env() -> str:

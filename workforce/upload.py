@@ -20,14 +20,17 @@ import difflib
 import io
 import re
 import zipfile
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import ParseError, XMLPullParser
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from workforce.schemas import TABLES, TableSpec, pandas_dtype
 from workforce.text import safe_url
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -344,6 +347,8 @@ def _dedupe(names: list[str]) -> list[str]:
 
 def pandera_schema(spec: TableSpec) -> pa.DataFrameSchema:
     """A pandera schema for typed data: dtypes, enums, required (non-empty) columns, ranges, URLs."""
+    import pandera.pandas as pa  # imported when a file is validated, not when a page shows the upload box
+
     columns = {}
     for col, kind in spec.columns.items():
         checks = []
@@ -461,6 +466,8 @@ def _plain(value):
 
 
 def _pandera_reasons(typed: pd.DataFrame, spec: TableSpec, reasons: dict[int, list[str]]) -> None:
+    import pandera.pandas as pa
+
     schema = pandera_schema(spec)
     try:
         schema.validate(typed, lazy=True)
