@@ -74,7 +74,9 @@ slide = slides.render(story.slides[number - 1], lang)
 st.title(slide.title or slides.text_for(story.title, lang))
 
 main, side = st.columns([5, 1])
-with main:
+# The stage fills the screen below the title (presenter CSS: .st-key-pr_stage); the chart or table stretches into
+# what the metrics and the caption leave, so a slide fits 16:9 at 1280×720 and 1920×1080 without scrolling.
+with main.container(key="pr_stage", gap="small"):
     if slide.metrics:
         for i, (col, (label, value, note)) in enumerate(zip(st.columns(len(slide.metrics)), slide.metrics,
                                                             strict=True)):
@@ -84,11 +86,13 @@ with main:
                 if note:
                     st.caption(text.md(note))
     if slide.figure is not None:
-        st.plotly_chart(slide.figure, key=f"pr_fig_{story_id}_{number}", config={"scrollZoom": False})
+        st.plotly_chart(slides.fit_figure(slide.figure), key=f"pr_fig_{story_id}_{number}", height="stretch",
+                        config={"scrollZoom": False, "responsive": True})
         if slide.view == "plants_map":
             st.caption(charts.status_symbols_caption(lang))
-    if slide.table is not None and not slide.table.empty:
-        st.dataframe(slide.table, hide_index=True, width="stretch")
+    if slide.table is not None and not slide.table.empty and slide.figure is None:
+        # one exhibit per slide on screen: a slide with a figure keeps its table for the PPTX/PDF and the live view
+        st.dataframe(slide.table, hide_index=True, width="stretch", height="stretch")
     if slide.empty:
         st.info(t("present.no_data", lang))
     with st.container(key="pr_caption"):
@@ -96,7 +100,7 @@ with main:
     if slide.assumption:
         ui.assumption_badge(lang)
 public = ui.public_url()
-with side:
+with side.container(key="pr_side"):
     if public:
         link = slides.live_link(public, story_id, number, lang)
         # The QR code as an <img> with alt text (st.image has none); only our own PNG and catalogue text.
@@ -108,19 +112,18 @@ with side:
         st.caption(t("present.audience_opens", lang, url=text.md(public)))
     else:
         st.warning(t("present.no_public_url", lang))
-
-if slide.sources:
-    st.caption(f"{t('sources.label', lang)}: " + "; ".join(
-        text.md_link(s["title"], s["url"]) + (f" ({text.md(fmt_date(s['as_of'], lang))})" if s.get("as_of") else "")
-        for s in slide.sources))
-st.caption(t("present.keys_hint", lang))
-
-with st.expander(t("present.export", lang)):
-    if st.button(t("present.export", lang), key="pr_export"):
-        base = public
-        c1, c2 = st.columns(2)
-        c1.download_button(t("present.export_pptx", lang), slides.to_pptx(story, lang, base),
-                           file_name=f"{story_id}-{lang}.pptx", key="pr_dl_pptx", on_click="ignore",
-                           mime="application/vnd.openxmlformats-officedocument.presentationml.presentation")
-        c2.download_button(t("present.export_pdf", lang), slides.to_pdf(story, lang, base),
-                           file_name=f"{story_id}-{lang}.pdf", mime="application/pdf", key="pr_dl_pdf", on_click="ignore")
+    if slide.sources:
+        st.caption(f"{t('sources.label', lang)}: " + "; ".join(
+            text.md_link(s["title"], s["url"])
+            + (f" ({text.md(fmt_date(s['as_of'], lang))})" if s.get("as_of") else "")
+            for s in slide.sources))
+    st.caption(t("present.keys_hint", lang))
+    with st.expander(t("present.export", lang)):
+        if st.button(t("present.export", lang), key="pr_export"):
+            base = public
+            c1, c2 = st.columns(2)
+            c1.download_button(t("present.export_pptx", lang), slides.to_pptx(story, lang, base),
+                               file_name=f"{story_id}-{lang}.pptx", key="pr_dl_pptx", on_click="ignore",
+                               mime="application/vnd.openxmlformats-officedocument.presentationml.presentation")
+            c2.download_button(t("present.export_pdf", lang), slides.to_pdf(story, lang, base),
+                               file_name=f"{story_id}-{lang}.pdf", mime="application/pdf", key="pr_dl_pdf", on_click="ignore")

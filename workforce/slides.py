@@ -342,6 +342,16 @@ def render(spec: SlideSpec, lang: str = "en") -> Slide:
     return slide
 
 
+def fit_figure(fig):
+    """The slide's figure for the presenter's screen: no fixed pixel height, so it fills the stage the page gives
+    it (16:9 at any size); exports keep their own fixed sizes."""
+    import plotly.graph_objects as go
+
+    out = go.Figure(fig)
+    out.update_layout(height=None, autosize=True)
+    return out
+
+
 # ---------------------------------------------------------------- audience link + QR
 
 def base_url(context_url: str | None) -> str:

@@ -7,21 +7,37 @@ import streamlit as st
 PRESENT_CSS = """<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="collapsedControl"],
 header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
-[data-testid="stMainBlockContainer"], .block-container { padding-top: 1rem !important; max-width: 100% !important; }
+[data-testid="stMainBlockContainer"], .block-container { padding: 0.6rem 2rem 0.4rem !important; max-width: 100% !important; }
+[data-testid="stMain"] { overflow: hidden !important; }
+/* 16:9 at any size: the stage fills the screen below the controls and the title; the chart/table stretches */
+[data-testid="stLayoutWrapper"]:has(> .st-key-pr_stage), .st-key-pr_stage
+{ height: calc(100vh - 11rem - 6vh) !important; min-height: 16rem; max-height: none !important; flex: none !important; }
+.st-key-pr_stage { flex-wrap: nowrap !important; overflow: hidden; }
+.st-key-pr_stage [data-testid="stMarkdownContainer"], .st-key-pr_stage [data-testid="stMarkdownContainer"] > *
+{ margin-bottom: 0 !important; }
+.st-key-pr_stage [data-testid="stLayoutWrapper"], .st-key-pr_caption, [class*="st-key-pr_metric"] { flex: none !important; }
+.st-key-pr_stage > div { flex-shrink: 0; }
+.st-key-pr_stage > div:has([data-testid="stPlotlyChart"]), .st-key-pr_stage > div:has([data-testid="stDataFrame"])
+{ flex: 1 1 0 !important; min-height: 8rem; }
+[class*="st-key-pr_metric"] { padding: 0.35rem 0.9rem !important; }
+.st-key-pr_stage [data-testid="stCaptionContainer"] p { font-size: clamp(0.75rem, 1.8vh, 0.95rem) !important; }
+.st-key-pr_side { max-height: calc(100vh - 11rem - 6vh); overflow-y: auto; }
 [data-testid="stMain"], [data-testid="stAppViewContainer"] { background: #ffffff !important; color: #000000 !important; }
-[data-testid="stMain"] h1 { font-size: 3.2rem !important; color: #000000 !important; line-height: 1.15 !important; }
+[data-testid="stMain"] h1 { font-size: clamp(1.6rem, 5.5vh, 3.2rem) !important; color: #000000 !important;
+  line-height: 1.15 !important; padding: 0.2rem 0 !important; }
 [data-testid="stMetricLabel"] p, [class*="st-key-pr_metric"] [data-testid="stMarkdownContainer"] p
-{ font-size: 1.3rem !important; color: #111111 !important; }
+{ font-size: clamp(0.95rem, 2.3vh, 1.3rem) !important; color: #111111 !important; }
 [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p
-{ font-size: 3.4rem !important; line-height: 1.2 !important; color: #000000 !important; }
-.st-key-pr_caption p { font-size: 1.7rem !important; line-height: 1.4 !important; color: #111111 !important; }
+{ font-size: clamp(1.6rem, 5.2vh, 3.4rem) !important; line-height: 1.1 !important; color: #000000 !important; }
+.st-key-pr_caption p { font-size: clamp(1.05rem, 3vh, 1.7rem) !important; line-height: 1.35 !important;
+  color: #111111 !important; margin-bottom: 0 !important; }
 .st-key-pr_counter p { font-size: 1.2rem !important; font-weight: 700 !important; color: #000000 !important; }
 [data-testid="stMain"] [data-testid="stCaptionContainer"], [data-testid="stMain"] [data-testid="stCaptionContainer"] p
 { color: #222222 !important; }
 [data-testid="stMain"] [data-testid="stCaptionContainer"] { opacity: 1 !important; }
 [data-testid="stMain"] a, [data-testid="stMain"] [data-testid="stCaptionContainer"] a { color: #0b3d91 !important; }
 .bwa-qr { margin: 0; text-align: center; }
-.bwa-qr img { width: 100%; max-width: 240px; image-rendering: pixelated; }
+.bwa-qr img { width: 100%; max-width: min(240px, 28vh); image-rendering: pixelated; }
 .bwa-qr figcaption { color: #222222; font-size: 0.95rem; }
 </style>"""
 
@@ -45,6 +61,36 @@ PRESENT_KEYS_JS = """<script>
     if (btn && !btn.disabled) { e.preventDefault(); btn.click(); }
   };
   doc.addEventListener('keydown', win.__bwaPresentKeys);
+  // 16:9 fit: the stage (metrics, chart/table, caption) takes the screen height left below the title, however
+  // many lines the title wraps to; the chart or table stretches into it (CSS fallback: .st-key-pr_stage).
+  function fit() {
+    var stage = doc.querySelector('.st-key-pr_stage');
+    if (!stage) { return; }
+    var box = stage.parentElement && stage.parentElement.matches('[data-testid="stLayoutWrapper"]')
+      ? stage.parentElement : stage;
+    var top = box.getBoundingClientRect().top;
+    var h = Math.max(220, Math.floor(win.innerHeight - top - 14)) + 'px';
+    if (box.style.height !== h) {
+      [box, stage].forEach(function (el) { el.style.setProperty('height', h, 'important'); });
+    }
+    var side = doc.querySelector('.st-key-pr_side');
+    if (side) {
+      var sh = Math.max(160, Math.floor(win.innerHeight - side.getBoundingClientRect().top - 14)) + 'px';
+      if (side.style.maxHeight !== sh) { side.style.setProperty('max-height', sh, 'important'); }
+    }
+  }
+  if (win.__bwaFitObserver) { win.__bwaFitObserver.disconnect(); }
+  var pending = false;
+  win.__bwaFitObserver = new win.MutationObserver(function () {
+    if (pending) { return; }
+    pending = true;
+    win.requestAnimationFrame(function () { pending = false; fit(); });
+  });
+  win.__bwaFitObserver.observe(doc.body, {childList: true, subtree: true});
+  win.removeEventListener('resize', win.__bwaFit || fit);
+  win.__bwaFit = fit;
+  win.addEventListener('resize', fit);
+  fit();
 })();
 </script>"""
 
