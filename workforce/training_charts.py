@@ -94,10 +94,12 @@ def gap_heatmap(pivot_gap: pd.DataFrame, pivot_text: pd.DataFrame, height: int |
     """Region × role heat map of the gap; unknown capacity cells are blank and say 'unknown'."""
     z = pivot_gap.astype(float)
     bound = float(z.abs().max().max()) if z.notna().any().any() else 1.0
+    finite = pd.Series(z.to_numpy().ravel()).dropna()
+    one_value = finite.nunique() <= 1  # a single cell or all equal: no range to show, the cells carry the value
     fig = go.Figure(go.Heatmap(
         z=z.to_numpy(), x=[html_text(c) for c in z.columns], y=[html_text(i) for i in z.index],
         text=pivot_text.map(html_text).to_numpy(), texttemplate="%{text}", colorscale="RdBu_r",
-        zmin=-bound or -1, zmax=bound or 1, zmid=0, colorbar=dict(title=dict(text="gap (need − capacity)")),
+        zmin=-bound or -1, zmax=bound or 1, zmid=0, colorbar=dict(title=dict(text="gap (need − capacity)")), showscale=not one_value,
         hovertemplate="%{y} · %{x}: %{text}<extra></extra>", hoverongaps=False,
     ))
     fig.update_layout(height=height or max(320, 180 + 34 * len(z.index)), margin=dict(l=10, r=10, t=10, b=10),
