@@ -64,3 +64,22 @@ def test_unknown_param_is_ignored_with_a_notice(page, own):
 def test_known_params_give_no_notice():
     at = _open("overview", country="HU", year="2031")
     assert not _notices(at)
+
+
+@pytest.mark.e2e
+def test_deep_link_with_an_unknown_param_in_the_browser(app_server, browser_page):
+    """The real path (app.py's navigation, then the sidebar): /regions keeps its own `metric`, reports and drops
+    the unknown parameter, and the permalink no longer carries it."""
+    from tests.test_e2e_journeys import wait_ready
+
+    page = browser_page
+    page.goto(app_server + "/regions?metric=gap&country=HU&zz_unknown=1", wait_until="domcontentloaded")
+    wait_ready(page)
+    page.get_by_text("Ignored link parameter(s) this page does not know: zz_unknown.").first.wait_for()
+    page.wait_for_function("() => !location.search.includes('zz_unknown') && location.search.includes('metric=gap')")
+    assert page.get_by_text("Traceback").count() == 0
+    # moving to another page through the navigation: /regions' own `metric` is not reported there
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Forecast", exact=True).first.click()
+    page.wait_for_url(lambda url: "/forecast" in url)
+    wait_ready(page)
+    assert page.get_by_text("Ignored link parameter").count() == 0
