@@ -66,6 +66,14 @@ def test_known_params_give_no_notice():
     assert not _notices(at)
 
 
+def test_another_pages_param_is_kept_for_that_page():
+    """A link's parameters may reach the default page first (a fresh session): /present's story and slide and
+    /regions' metric are known everywhere, so they are neither reported nor dropped on the way."""
+    at = _open("overview", story="hu", slide="2", metric="gap")
+    assert not _notices(at)
+    assert {"story", "slide", "metric"} <= set(at.query_params)
+
+
 @pytest.mark.e2e
 def test_deep_link_with_an_unknown_param_in_the_browser(app_server, browser_page):
     """The real path (app.py's navigation, then the sidebar): /regions keeps its own `metric`, reports and drops

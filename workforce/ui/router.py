@@ -70,14 +70,10 @@ def page_params() -> dict[str, tuple[str, ...]]:
 
 def drop_unknown_params(lang: str = "en") -> list[str]:
     """Unknown URL parameters are ignored with a notice on every page: named (escaped, cut short) in a
-    warning and removed from the URL, so the permalink does not carry them on. When the page cannot be told,
-    any page's parameter counts as known (no false notice). Returns the names dropped."""
-    path, all_paths = page_paths()
-    per_page = page_params()
-    if all_paths:  # the page is known ("" = the default page, home)
-        allowed = per_page.get(path, ())
-    else:
-        allowed = tuple(k for keys in per_page.values() for k in keys)
+    warning and removed from the URL, so the permalink does not carry them on. Unknown = read by no page:
+    the shared filters, Streamlit's own and every page's parameters (`page_params`) are known anywhere, so
+    a link such as ?story=hu that reaches the default page first loses nothing. Returns the names dropped."""
+    allowed = tuple(k for keys in page_params().values() for k in keys)
     unknown = params.unknown_keys(list(st.query_params), allowed)
     if not unknown:
         return []
