@@ -53,7 +53,7 @@ with st.expander(t("training.by_country_mode", lang)):
 # ---------------------------------------------------------------- catalogue
 st.subheader(t("training.catalogue", lang))
 view = ui.view_for(region or f.country)
-outlines = ui.geometry(0)
+outlines = ui.country_outlines()  # NUTS-0 of 2024 plus the UK (2021): borders under both point maps
 providers_fig = ui.shared_figure(("providers_map", f.country, region, tuple(eqf), tuple(modes), tuple(langs),
                                   tuple(role_filter)),
                                  lambda: training_charts.providers_map(shown, view, context=outlines))

@@ -135,7 +135,8 @@ def test_plants_map_png_draws_each_status_shape(kaleido):
     profiles = {}
     for i, status in enumerate(charts.STATUS_ORDER):
         cx = round(img.width / 2 + step * (i - 2) * px_per_degree)
-        ink = [min(img.getpixel((cx + d, img.height // 2))) < 200 for d in range(int(radius) + 4)]
+        cy = (img.height - charts.ATTRIBUTION_STRIP) // 2  # the map area ends above the attribution strip
+        ink = [min(img.getpixel((cx + d, cy))) < 200 for d in range(int(radius) + 4)]
         runs = _runs(ink)
         profiles[status] = runs
         fills = ["status", *(fill for _, fill in charts.STATUS_RINGS[status])]

@@ -187,15 +187,24 @@ def _plant_hover(r) -> str:
     ])
 
 
+ATTRIBUTION_STRIP = 16  # px below the map area that hold the attribution: no legend can ever cover it
+
+
+def attribution_annotation() -> dict:
+    """The boundary attribution as a layout annotation: right-aligned in its own strip BELOW the map area
+    (paper y = 0, anchored at its top), so legends, colour bars and dots, which all sit inside the map area,
+    never overlap it (issue 21: the Finland map's legend covered it)."""
+    return dict(text=ATTRIBUTION, name="attribution", showarrow=False, xref="paper", yref="paper", x=1, y=0,
+                xanchor="right", yanchor="top", yshift=-1, font=dict(size=10, color="#333"))
+
+
 def map_layout(fig: go.Figure, view: dict | None, height: int) -> go.Figure:
     view = view or EUROPE_VIEW
     fig.update_layout(
         map=dict(style="white-bg", center=dict(lat=view["lat"], lon=view["lon"]), zoom=view["zoom"]),
-        height=height, margin=dict(l=0, r=0, t=0, b=0),
+        height=height, margin=dict(l=0, r=0, t=0, b=ATTRIBUTION_STRIP),
         legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0, bgcolor="rgba(255,255,255,0.8)"),
-        annotations=[dict(text=ATTRIBUTION, showarrow=False, xref="paper", yref="paper", x=1, y=0,
-                          xanchor="right", yanchor="bottom", font=dict(size=10, color="#333"),
-                          bgcolor="rgba(255,255,255,0.8)")],
+        annotations=[attribution_annotation()],
     )
     return fig
 
@@ -240,8 +249,20 @@ def nice(value: float) -> float:
 
 
 def _num(value: float, lang: str) -> str:
+    """A map number: whole numbers (also after rounding: 3.99 -> "4", never "4.0") without decimals."""
     digits = 0 if abs(value) >= 10 or float(value).is_integer() else (1 if abs(value) >= 1 else 2)
+    if digits and float(round(value, digits)).is_integer():
+        digits = 0
     return fmt_number(value, lang, digits)
+
+
+def _single_value(values: pd.Series) -> float | None:
+    """The one value when every value is the same (a single region, or all equal), else None: such a map has
+    no range to show, so its legend gives the value itself, never a range such as 12.9348k–12.9352k."""
+    v = values.dropna().astype(float)
+    if v.empty or not math.isclose(float(v.min()), float(v.max()), rel_tol=1e-9, abs_tol=1e-9):
+        return None
+    return float(v.iloc[0])
 
 
 def find_outliers(magnitudes: pd.Series) -> pd.Index:
@@ -299,6 +320,8 @@ def classify(values: pd.Series, diverging: bool = False, lang: str = "en",
         breaks = quantile_breaks(core, DIVERGING_CLASSES)
         top = float(core.max()) if len(core) else None
         labels = _range_labels(breaks, len(outliers) > 0, lang, top)
+        if (one := _single_value(core)) is not None and not len(outliers):
+            labels = [_num(one, lang)]
         level = pd.Series(np.searchsorted(breaks, magnitude.fillna(0).to_numpy(), side="left"), index=values.index)
         n = len(labels)
         keys[known & ~nonzero] = "balanced"
@@ -317,6 +340,9 @@ def classify(values: pd.Series, diverging: bool = False, lang: str = "en",
     core = values[positive].drop(outliers)
     breaks = quantile_breaks(core, SEQUENTIAL_CLASSES)
     labels = _range_labels(breaks, len(outliers) > 0, lang, float(core.max()) if len(core) else None)
+    if (one := _single_value(core)) is not None and not len(outliers):  # one value (zeros have their own class)
+        every = _single_value(values[known]) is not None
+        labels = [t("map.class.single", lang, value=_num(one, lang)) if every else _num(one, lang)]
     n = len(labels)
     level = pd.Series(np.searchsorted(breaks, values.fillna(0).to_numpy(), side="left"), index=values.index)
     keys[positive] = "q" + level[positive].clip(upper=n - 1).astype(str)
@@ -585,7 +611,7 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
     map_layout(fig, view, height)
     fig.update_layout(legend=dict(orientation="v", yanchor="top", y=0.99, xanchor="left", x=0.01,
                                   bgcolor="rgba(255,255,255,0.88)", font=dict(size=12), groupclick="toggleitem",
-                                  tracegroupgap=6))
+                                  tracegroupgap=6, maxheight=0.97))  # a long legend scrolls inside the map area
     return fig
 
 

@@ -193,12 +193,14 @@ def with_attribution(fig, caption: str | None = None):
 
     out = go.Figure(fig)
     texts = [a.text or "" for a in (out.layout.annotations or ())]
+    from workforce.charts import ATTRIBUTION_STRIP, attribution_annotation
+
     if is_map(out) and not any(_attribution() in t for t in texts):
-        out.add_annotation(text=_attribution(), showarrow=False, xref="paper", yref="paper", x=1, y=0,
-                           xanchor="right", yanchor="bottom", font=dict(size=10, color="#333"),
-                           bgcolor="rgba(255,255,255,0.8)")
-    if caption:
-        out.add_annotation(text=html_text(caption)[:300], showarrow=False, xref="paper", yref="paper", x=0, y=-0.02,
+        out.add_annotation(**attribution_annotation())
+        out.update_layout(margin=dict(b=max(out.layout.margin.b or 0, ATTRIBUTION_STRIP)))
+    if caption:  # under the attribution strip of a map, so the two never overlap
+        out.add_annotation(text=html_text(caption)[:300], showarrow=False, xref="paper", yref="paper", x=0, y=0,
+                           yshift=-(ATTRIBUTION_STRIP + 2) if is_map(out) else -4,
                            xanchor="left", yanchor="top", font=dict(size=10, color="#555"))
         margin_b = (out.layout.margin.b or 10) + 30
         out.update_layout(margin=dict(b=margin_b))

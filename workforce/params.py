@@ -15,6 +15,9 @@ LANGS = ("en", "fi", "hu", "de")
 SCENARIOS = ("base", "fast_ramp", "delays", "high_automation", "te_risk")
 COUNTRY_ALIASES = {"GR": "EL", "GB": "UK"}
 _REGION_RE = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,3}$")
+SHARED_KEYS = ("country", "level", "year", "lang", "scenario", "region")
+STREAMLIT_KEYS = ("embed", "embed_options")  # Streamlit's own display options, valid on every page
+MAX_UNKNOWN_SHOWN = 5  # a notice names at most this many ignored parameters
 
 
 @dataclass(frozen=True)
@@ -85,3 +88,18 @@ def _choice(f: Filters, warnings: list[str], raw: dict, key: str, allowed: tuple
         warnings.append(f"Invalid {key} {value!r} (allowed: {shown}): using {getattr(f, key)}.")
         return f
     return replace(f, **{key: parsed})
+
+
+def unknown_keys(keys, allowed) -> list[str]:
+    """The URL parameter names in `keys` that no one reads (not in `allowed`, the shared keys or Streamlit's
+    own), in URL order. Pure; the caller drops them and shows a notice."""
+    known = {*SHARED_KEYS, *STREAMLIT_KEYS, *allowed}
+    return [k for k in dict.fromkeys(str(k) for k in keys) if k not in known]
+
+
+def shown_names(names: list[str], width: int = 40) -> str:
+    """Ignored parameter names for a notice: each cut to `width` characters, at most MAX_UNKNOWN_SHOWN of them
+    and "+N" for the rest. Raw URL text: the caller escapes it for where it is shown."""
+    cut = [n if len(n) <= width else n[: width - 1] + "…" for n in names[:MAX_UNKNOWN_SHOWN]]
+    more = len(names) - len(cut)
+    return ", ".join(cut) + (f" (+{more})" if more > 0 else "")

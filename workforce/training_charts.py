@@ -94,10 +94,12 @@ def gap_heatmap(pivot_gap: pd.DataFrame, pivot_text: pd.DataFrame, height: int |
     """Region × role heat map of the gap; unknown capacity cells are blank and say 'unknown'."""
     z = pivot_gap.astype(float)
     bound = float(z.abs().max().max()) if z.notna().any().any() else 1.0
+    finite = pd.Series(z.to_numpy().ravel()).dropna()
+    one_value = finite.nunique() <= 1  # a single cell or all equal: no range to show, the cells carry the value
     fig = go.Figure(go.Heatmap(
         z=z.to_numpy(), x=[html_text(c) for c in z.columns], y=[html_text(i) for i in z.index],
         text=pivot_text.map(html_text).to_numpy(), texttemplate="%{text}", colorscale="RdBu_r",
-        zmin=-bound or -1, zmax=bound or 1, zmid=0, colorbar=dict(title=dict(text="gap (need − capacity)")),
+        zmin=-bound or -1, zmax=bound or 1, zmid=0, colorbar=dict(title=dict(text="gap (need − capacity)")), showscale=not one_value,
         hovertemplate="%{y} · %{x}: %{text}<extra></extra>", hoverongaps=False,
     ))
     fig.update_layout(height=height or max(320, 180 + 34 * len(z.index)), margin=dict(l=10, r=10, t=10, b=10),
@@ -109,8 +111,34 @@ def _short(label: str, limit: int = 30) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
+NODE_GAP_PX = {"company": 34, "region": 58, "school": 34}  # vertical room per node: label + marker never overlap
+NETWORK_FONT = 12
+NETWORK_MARGIN = 10
+
+
+def _node_size(n: int, hub: bool) -> int:
+    """Marker diameter (px) of a node with `n` partnerships: at most 30 px, inside its NODE_GAP_PX slot."""
+    return 10 + 3 * min(n, 5) + (5 if hub else 0)
+
+
+def _attribute_lines(e: pd.DataFrame, key: str, column: str, label: str, limit: int = 4) -> dict[str, str]:
+    """Per node: its distinct values of `column` as one escaped hover line ("Site: A; B (+1)"); none when empty."""
+    out = {}
+    if column not in e:
+        return out
+    for name, values in e.groupby(key)[column]:
+        seen = [str(v) for v in dict.fromkeys(values.dropna()) if str(v).strip() and str(v) != name]
+        if seen:
+            more = f" (+{len(seen) - limit})" if len(seen) > limit else ""
+            out[name] = f"<br>{label}: " + html_text("; ".join(seen[:limit])) + more
+    return out
+
+
 def network_figure(edges: pd.DataFrame, hub_ids: set[str] | None = None, height: int = 560) -> go.Figure:
-    """Three columns: companies/plants → regions → schools; lines are partnerships (through their region)."""
+    """Three columns: companies/plants → regions → schools; lines are partnerships (through their region).
+    One node per company (the query's `company`); its sites and the names as stated are hover attributes.
+    Labels never overlap: each column gets NODE_GAP_PX per node (the figure grows), company labels sit left of
+    their node, school labels right, region labels above (regions get the taller slot)."""
     hub_ids = hub_ids or set()
     e = edges.assign(region=edges["nuts2"].astype("string").fillna("region not stated"),
                      company=edges["company"].astype("string").fillna("?"),
@@ -118,6 +146,7 @@ def network_figure(edges: pd.DataFrame, hub_ids: set[str] | None = None, height:
     e = e.sort_values(["region", "company", "education_party"])
     cols = {"company": list(dict.fromkeys(e["company"])), "region": list(dict.fromkeys(e["region"])),
             "school": list(dict.fromkeys(e["education_party"]))}
+    plot_px = max(height - 2 * NETWORK_MARGIN - 30, *(NODE_GAP_PX[k] * len(v) for k, v in cols.items()))
     pos = {}
     for x, kind in enumerate(("company", "region", "school")):
         names = cols[kind]
@@ -132,6 +161,11 @@ def network_figure(edges: pd.DataFrame, hub_ids: set[str] | None = None, height:
     fig.add_scatter(x=xs, y=ys, mode="lines", line=dict(width=1, color="#999999"), hoverinfo="skip", showlegend=False)
     counts = {k: e.groupby(k if k != "school" else "education_party").size().to_dict() for k in ("company", "region", "school")}
     region_names = dict(zip(e["region"], e.get("region_name", e["region"]).fillna(""), strict=False))
+    extra = {"company": {}, "region": {}, "school": {}}
+    for column, label in (("site_name", "Site"), ("industry_party", "Named as")):
+        for name, line in _attribute_lines(e, "company", column, label).items():
+            extra["company"][name] = extra["company"].get(name, "") + line
+    extra["school"] = _attribute_lines(e, "education_party", "education_party_as_stated", "Named as")
     for kind, label in (("company", "company / plant"), ("region", "region"), ("school", "school / university")):
         names = cols[kind]
         if not names:
@@ -146,14 +180,16 @@ def network_figure(edges: pd.DataFrame, hub_ids: set[str] | None = None, height:
             x=[pos[(kind, n)][0] for n in names], y=[pos[(kind, n)][1] for n in names], mode="markers+text",
             name=label, text=text, textposition={"company": "middle left", "region": "top center",
                                                   "school": "middle right"}[kind],
-            marker=dict(size=[10 + 4 * min(n_of.get(n, 1), 6) + (8 if h else 0) for n, h in zip(names, is_hub, strict=False)],
+            textfont=dict(size=NETWORK_FONT), meta={"network": kind},
+            marker=dict(size=[_node_size(n_of.get(n, 1), h) for n, h in zip(names, is_hub, strict=False)],
                         color=colors, symbol="diamond" if kind == "region" else "circle",
                         line=dict(width=2 if kind == "region" else 0, color="#333")),
-            customdata=[[html_text(x), n_of.get(n, 0)] for x, n in zip(full, names, strict=False)],
-            hovertemplate="%{customdata[0]}<br>%{customdata[1]} partnership(s)<extra></extra>",
+            customdata=[[html_text(x), n_of.get(n, 0), extra[kind].get(n, "")] for x, n in zip(full, names, strict=False)],
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]} partnership(s)%{customdata[2]}<extra></extra>",
         )
-    fig.update_layout(height=max(height, 30 * max(len(v) for v in cols.values()) if cols["company"] else height),
-                      margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", y=1.02, x=0),
-                      xaxis=dict(visible=False, range=[-1.4, 3.4]), yaxis=dict(visible=False, range=[-0.05, 1.05]),
-                      plot_bgcolor="white")
+    fig.update_layout(height=plot_px + 2 * NETWORK_MARGIN + 30,
+                      margin=dict(l=NETWORK_MARGIN, r=NETWORK_MARGIN, t=30 + NETWORK_MARGIN, b=NETWORK_MARGIN),
+                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0),
+                      xaxis=dict(visible=False, range=[-1.4, 3.4]), yaxis=dict(visible=False, range=[0, 1]),
+                      plot_bgcolor="white", font=dict(size=NETWORK_FONT))
     return fig

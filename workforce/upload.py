@@ -8,7 +8,8 @@
   *before* openpyxl sees it. Every cell comes back as a string (or <NA>).
 - `validate(df, table)` -> (valid, rejected, messages): types, enums, required columns via a
   pandera schema derived from `workforce.schemas.TABLES`, http(s) source URLs, duplicate keys,
-  NUTS codes (2021 codes mapped to 2024 with a note; unknown codes get "did you mean").
+  NUTS codes of 2010–2024 (mapped to NUTS 2024 with a row-level notice, `validate_with_notices`; split regions
+  refused with the reason; unknown codes get "did you mean").
   Nothing is dropped silently: len(valid) + len(rejected) == len(df); `rejected` carries a
   `reason` column naming each failed check with its column and value.
 """
@@ -386,6 +387,18 @@ def validate(df: pd.DataFrame, table: str, decimal: str | None = None,
              nuts: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Check an uploaded table. Returns (valid rows typed as the catalog, rejected rows as uploaded
     plus `row` and `reason`, messages). `nuts`: region table (default: workforce.geo.region_table())."""
+    valid, rejected, messages, _ = validate_with_notices(df, table, decimal, nuts)
+    return valid, rejected, messages
+
+
+NOTICE_COLUMNS = ("row", "column", "code", "nuts_2024", "source", "note")
+
+
+def validate_with_notices(df: pd.DataFrame, table: str, decimal: str | None = None, nuts: pd.DataFrame | None = None
+                          ) -> tuple[pd.DataFrame, pd.DataFrame, list[str], pd.DataFrame]:
+    """`validate` plus the row-level notices of accepted rows: one row per NUTS code of an older version
+    (2010–2021) that was mapped to NUTS 2024 (NOTICE_COLUMNS: spreadsheet row, column, code as given, the
+    NUTS 2024 code, where the mapping comes from, its note)."""
     if table not in TABLES:
         raise UploadError(f"unknown table {table!r}; upload kinds: {', '.join(UPLOAD_KINDS)}")
     spec = TABLES[table]
@@ -438,7 +451,8 @@ def validate(df: pd.DataFrame, table: str, decimal: str | None = None,
     else:
         _pandera_reasons(typed, spec, reasons)
 
-    messages += _check_nuts(typed, table, reasons, nuts)
+    mapped: list[dict] = []
+    messages += _check_nuts(typed, table, reasons, nuts, mapped)
     if table == "regions":
         messages += _fill_region_fields(typed, reasons, nuts)
     _check_duplicates(typed, spec, rows, reasons)
@@ -454,7 +468,9 @@ def validate(df: pd.DataFrame, table: str, decimal: str | None = None,
         first = rejected.iloc[0]
         messages.append(f"{len(bad_idx)} of {len(raw)} row(s) rejected; first: row {first[ROW_COLUMN]}: {first[REASON_COLUMN]}")
     assert len(valid) + len(rejected) == len(raw)
-    return valid, rejected, messages
+    notices = pd.DataFrame([{**m, "row": int(rows[m["index"]])} for m in mapped if not reasons[m["index"]]],
+                           columns=["index", *NOTICE_COLUMNS]).drop(columns="index")
+    return valid, rejected, messages, notices
 
 
 _CHECK_WORDS = {"greater_than_or_equal_to": ">=", "less_than_or_equal_to": "<="}
@@ -503,7 +519,21 @@ def _nuts_codes(nuts: pd.DataFrame | None) -> pd.DataFrame:
     return current[["nuts_id", "level", "name"]].drop_duplicates("nuts_id")
 
 
-def _check_nuts(typed: pd.DataFrame, table: str, reasons: dict[int, list[str]], nuts: pd.DataFrame | None) -> list[str]:
+# codes the crosswalk knows but cannot place on one NUTS 2024 region: refused with the reason, never guessed
+_NOT_PLACEABLE = {
+    "split": "was split: no single NUTS 2024 region; use the NUTS 2024 code of the part the row belongs to",
+    "boundary_change": "changed its boundary: no NUTS 2024 region covers the same area; use the NUTS 2024 code "
+                       "of the region the row belongs to",
+    "no_crosswalk": "is a NUTS 2021 level-3 code without a crosswalk to NUTS 2024",
+    "aggregate": "is a group of countries, not a region",
+    "extra_regio": "is an extra-regio code (not a territory)",
+}
+
+
+def _check_nuts(typed: pd.DataFrame, table: str, reasons: dict[int, list[str]], nuts: pd.DataFrame | None,
+                mapped: list[dict] | None = None) -> list[str]:
+    """NUTS codes of any version 2010–2024: mapped to NUTS 2024 (each mapped row is appended to `mapped`),
+    refused with the reason when the region was split or is not a region, "did you mean" when unknown."""
     if table not in NUTS_COLUMNS:
         return []
     col, level = NUTS_COLUMNS[table]
@@ -517,12 +547,18 @@ def _check_nuts(typed: pd.DataFrame, table: str, reasons: dict[int, list[str]], 
     messages = []
     mapping, _ = geo.to_nuts2024(codes.unique().tolist())
     target = dict(zip(mapping["code"], mapping["nuts_id_2024"], strict=False))
+    info = mapping.set_index("code")[["relation", "source", "note"]].to_dict("index")
     names = dict(zip(known["nuts_id"], known["name"], strict=False))
     new = codes.map(lambda c: target.get(c) or "")
     ok = new.isin(valid)
     changed = ok & (new != codes)
     typed.loc[changed[changed].index, col] = new[changed]
     mapped_n = int(changed.sum())
+    if mapped is not None:
+        for i in changed[changed].index:
+            about = info.get(codes[i], {})
+            mapped.append({"index": i, "column": col, "code": codes[i], "nuts_2024": new[i],
+                           "source": about.get("source", ""), "note": about.get("note", "")})
     if mapped_n and table == "plants" and "nuts_version" in typed:
         typed.loc[changed[changed].index, "nuts_version"] = "2024"
     if level is not None:
@@ -540,6 +576,12 @@ def _check_nuts(typed: pd.DataFrame, table: str, reasons: dict[int, list[str]], 
     hints: dict[str, str] = {}
     for i in ok[~ok].index:
         code = codes[i]
+        about = info.get(code, {})
+        if about.get("relation") in _NOT_PLACEABLE:
+            source = f" ({about['source']})" if about.get("source") else ""
+            note = f" ({about['note']})" if about.get("note") else ""
+            reasons[i].append(f"{col}: {str(code)[:40]!r}{source} {_NOT_PLACEABLE[about['relation']]}{note}")
+            continue
         if code not in hints:  # "did you mean" costs ~ms per code: only the first MAX_SUGGESTIONS distinct codes
             hints[code] = _did_you_mean(code, known, level, names) if len(hints) < MAX_SUGGESTIONS else ""
         reasons[i].append(f"{col}: unknown NUTS code {str(code)[:40]!r}" + hints[code])
@@ -547,7 +589,9 @@ def _check_nuts(typed: pd.DataFrame, table: str, reasons: dict[int, list[str]], 
         messages.append(f"{len(hints):,} distinct unknown NUTS codes in {col}; suggestions are given for the "
                         f"first {MAX_SUGGESTIONS} only.")
     if mapped_n:
-        messages.append(f"{mapped_n} NUTS 2021 (or older) code(s) in {col} were mapped to NUTS 2024.")
+        first = [f"row {i + 2}: {codes[i]} → {new[i]}" for i in changed[changed].index[:3]]
+        messages.append(f"{mapped_n} NUTS 2021 (or older) code(s) in {col} were mapped to NUTS 2024 "
+                        f"({'; '.join(first)}{'; …' if mapped_n > 3 else ''}).")
     return messages
 
 

@@ -7,8 +7,10 @@ import streamlit as st
 
 from workforce import db, params, text
 from workforce.i18n import country_name, t
+from workforce.ui import router
+from workforce.ui.router import page_paths as _page_paths
 
-SHARED_KEYS = ("country", "level", "year", "lang", "scenario", "region")
+SHARED_KEYS = params.SHARED_KEYS
 
 
 LANG_NAMES = {"en": "English", "fi": "Suomi", "hu": "Magyar", "de": "Deutsch"}
@@ -51,6 +53,7 @@ def sidebar() -> params.Filters:
                      format_func=lambda s: t(f"scenario.{s}", lang), on_change=_store, args=("scenario",))
     for warning in st.session_state.pop("flt_warnings", []):
         st.warning(text.md(warning), icon=None)  # echoes URL text: escaped
+    router.drop_unknown_params(lang)
     filters = current()
     sync_url(filters)
     return filters
@@ -129,19 +132,6 @@ def sync_url(filters: params.Filters) -> None:
                 st.query_params[key] = wanted[key]
         elif key in st.query_params:
             del st.query_params[key]
-
-
-def _page_paths() -> tuple[str, set[str]]:
-    """(url_path of the page being run, url_paths of all pages); ('', set()) when unknown."""
-    try:
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-        manager = get_script_run_ctx().pages_manager
-        pages = manager.get_pages()
-        page = pages.get(manager.current_page_script_hash) or {}
-        return str(page.get("url_pathname") or ""), {str(p.get("url_pathname") or "") for p in pages.values()} - {""}
-    except Exception:  # noqa: BLE001 - internal API; the link then points at the app root
-        return "", set()
 
 
 def current_page_path() -> str:

@@ -1,8 +1,11 @@
-"""Routing chrome: make every page run through app.py's st.navigation."""
+"""Routing chrome: make every page run through app.py's st.navigation; the URL parameters each page knows."""
 
 from __future__ import annotations
 
 import streamlit as st
+
+from workforce import params, text
+from workforce.i18n import t
 
 
 def ensure_router() -> None:
@@ -26,6 +29,7 @@ def ensure_router() -> None:
         PagesManager.uses_pages_directory = False  # already routed by app.py's st.navigation
         return
     if _in_apptest():
+        drop_unknown_params(_lang())  # app.py's sidebar did not run: the page still reports unknown parameters
         return  # the session's filters (parsed on its first run) still apply; no sidebar widgets here
     PagesManager.uses_pages_directory = False
     st.rerun()
@@ -38,3 +42,47 @@ def _in_apptest() -> bool:
     from streamlit.runtime import Runtime
 
     return isinstance(getattr(Runtime, "_instance", None), (MagicMock, NonCallableMagicMock))
+
+
+def page_paths() -> tuple[str, set[str]]:
+    """(url_path of the page being run, url_paths of all pages); ('', set()) when unknown."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        manager = get_script_run_ctx().pages_manager
+        pages = manager.get_pages()
+        page = pages.get(manager.current_page_script_hash) or {}
+        return str(page.get("url_pathname") or ""), {str(p.get("url_pathname") or "") for p in pages.values()} - {""}
+    except Exception:  # noqa: BLE001 - internal API; the link then points at the app root
+        return "", set()
+
+
+def page_params() -> dict[str, tuple[str, ...]]:
+    """URL parameters a page reads itself (beside the shared filters), by the page's url_path ("" = home)."""
+    from workforce.views import forecast_data as fv
+
+    return {
+        "regions": ("metric",),
+        "present": ("story", "slide"),
+        "forecast": ("by", "cmp", "key", *(spec.key for spec in fv.WHAT_IF)),
+    }
+
+
+def drop_unknown_params(lang: str = "en") -> list[str]:
+    """Unknown URL parameters are ignored with a notice on every page: named (escaped, cut short) in a
+    warning and removed from the URL, so the permalink does not carry them on. Unknown = read by no page:
+    the shared filters, Streamlit's own and every page's parameters (`page_params`) are known anywhere, so
+    a link such as ?story=hu that reaches the default page first loses nothing. Returns the names dropped."""
+    allowed = tuple(k for keys in page_params().values() for k in keys)
+    unknown = params.unknown_keys(list(st.query_params), allowed)
+    if not unknown:
+        return []
+    for key in unknown:
+        del st.query_params[key]
+    st.warning(t("url.unknown_params", lang, names=text.md(params.shown_names(unknown))), icon=None)
+    return unknown
+
+
+def _lang() -> str:
+    f = st.session_state.get("filters")
+    return getattr(f, "lang", "en")

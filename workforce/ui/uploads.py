@@ -54,8 +54,8 @@ def _upload_box(lang: str, tables: tuple[str, ...], key: str, help_key: str = "u
         except upload.UploadError as exc:
             result.update(error=str(exc))
         else:
-            valid, rejected, messages = upload.validate(df, kind)
-            result.update(summary=upload.summary(df, valid, rejected, messages), rejected=rejected)
+            valid, rejected, messages, mapped = upload.validate_with_notices(df, kind)
+            result.update(summary=upload.summary(df, valid, rejected, messages), rejected=rejected, mapped=mapped)
             _add_upload(kind, valid)
         _set_result(key, result)
     _show_result((st.session_state.get(UPLOAD_RESULTS) or {}).get(key), lang, key)
@@ -96,6 +96,10 @@ def _show_result(last: dict | None, lang: str, key: str) -> None:
           rejected=s["rejected"], kind=t(f"upload.kind_{last['kind']}", lang)))
     for message in s["messages"]:
         st.caption(text.md(message))
+    mapped = last.get("mapped")
+    if mapped is not None and len(mapped):  # row-level notice: which old NUTS code became which NUTS 2024 code
+        st.markdown(f"**{t('upload.mapped_title', lang)}**")
+        st.dataframe(mapped, hide_index=True, width="stretch", key=f"{key}_mapped")
     rejected = last["rejected"]
     if len(rejected):
         st.markdown(f"**{t('upload.rejected', lang)}**")

@@ -34,8 +34,28 @@ def source_columns() -> dict:
     }
 
 
+def whole_numbers(df: pd.DataFrame) -> pd.DataFrame:
+    """Float columns whose every value is a whole number (up to float noise, relative 1e-6: 5199.9998 is 5200)
+    as integers, so tables show "64" and "5,200", never "64.0" or "5199.9998". Other columns are untouched."""
+    import numpy as np
+
+    out = None
+    for col in df.columns:
+        values = df[col]
+        if not pd.api.types.is_float_dtype(values):
+            continue
+        v = values.to_numpy(dtype="float64", na_value=np.nan)
+        known = v[np.isfinite(v)]
+        if len(known) == 0 or np.abs(known).max() >= 2**53:
+            continue
+        if np.all(np.abs(known - np.round(known)) <= 1e-6 * np.maximum(1.0, np.abs(known))):
+            out = df.copy() if out is None else out
+            out[col] = pd.array(np.where(np.isfinite(v), np.round(v), np.nan), dtype="Float64").astype("Int64")
+    return df if out is None else out
+
+
 def table(df: pd.DataFrame, columns: list[str] | None = None, height: int | None = None, **config) -> None:
-    shown = df[columns] if columns else df
+    shown = whole_numbers(df[columns] if columns else df)
     st.dataframe(shown, hide_index=True, column_config={**source_columns(), **config},
                  height=height or "auto", width="stretch")
 
