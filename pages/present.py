@@ -118,6 +118,9 @@ with side.container(key="pr_side"):
             + (f" ({text.md(fmt_date(s['as_of'], lang))})" if s.get("as_of") else "")
             for s in slide.sources))
     st.caption(t("present.keys_hint", lang))
+    if slide.notes:
+        with st.expander(t("present.notes", lang)):
+            st.markdown(text.md(slide.notes))
     with st.expander(t("present.export", lang)):
         if st.button(t("present.export", lang), key="pr_export"):
             base = public

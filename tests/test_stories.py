@@ -82,7 +82,8 @@ def test_every_slide_renders_from_live_data(story_id):
         for lang in LANGS:
             slide = slides.render(spec, lang)
             assert slide.title and slide.caption
-            assert slide.figure is not None or slide.table is not None or slide.metrics or slide.empty
+            assert (slide.figure is not None or slide.table is not None or slide.metrics or slide.empty
+                    or spec.view == "text")  # a text slide (the call to action) is its caption
 
 
 def test_links_and_qr():
@@ -237,3 +238,47 @@ def test_present_page_without_public_url_warns_and_draws_no_qr(monkeypatch):
     at.run()
     qr = [h.value for h in at.get("html") if "bwa-qr" in h.value]
     assert qr and any("audience will open https" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("story_id", BUILTIN)
+def test_no_two_slides_repeat_a_figure(story_id):
+    """One exhibit per point: within a storyline no metric card, table or chart is shown twice (issue 21: slides 2–4
+    of one story repeated the same "20 / 19" counts)."""
+    import hashlib
+    import json
+
+    seen_metrics, seen_tables, seen_figures = {}, {}, {}
+    for number, spec in enumerate(stories.builtin(story_id).slides, 1):
+        slide = slides.render(spec, "en")
+        for label, value, _ in slide.metrics:
+            assert (label, value) not in seen_metrics, \
+                f"slide {number} repeats {label} = {value} from slide {seen_metrics[(label, value)]}"
+            seen_metrics[(label, value)] = number
+        if slide.table is not None and not slide.table.empty:
+            key = hashlib.sha256(slide.table.to_csv(index=False).encode()).hexdigest()
+            assert key not in seen_tables, f"slide {number} repeats the table of slide {seen_tables.get(key)}"
+            seen_tables[key] = number
+        if slide.figure is not None:
+            data = json.dumps([tr.to_plotly_json() for tr in slide.figure.data], sort_keys=True, default=str)
+            key = hashlib.sha256(data.encode()).hexdigest()
+            assert key not in seen_figures, f"slide {number} repeats the chart of slide {seen_figures.get(key)}"
+            seen_figures[key] = number
+
+
+@pytest.mark.parametrize("story_id", BUILTIN)
+def test_storylines_tell_the_story(story_id):
+    """Each storyline: the dated claim with the bridge first, the forecast fan for its scope, the gap map, a
+    partnership story and a call to action last; presenter notes on every slide in every language."""
+    story = stories.builtin(story_id)
+    views = [s.view for s in story.slides]
+    assert views[0] == "headline" and views[-1] == "text"
+    assert {"forecast", "gap_map", "partnerships"} <= set(views)
+    for spec in story.slides:
+        for lang in LANGS:
+            assert stories.text_for(spec.notes, lang), f"{story_id}: slide at line {spec.line} has no notes in {lang}"
+    first = slides.render(story.slides[0], "en")
+    assert first.figure is not None and any("2022" in note for _, _, note in first.metrics)
+    scope = {"eu": None, "hu": "HU", "fi": "FI"}[story_id]
+    fan = next(s for s in story.slides if s.view == "forecast")
+    assert fan.params.get("country") == scope
+    assert len(slides.render(fan, "en").figure.data) >= 3  # band edges and the P50 line

@@ -43,6 +43,7 @@ class Slide:
     sources: list[dict] = field(default_factory=list)  # {"title", "url", "as_of"}
     assumption: bool = False
     empty: bool = False
+    notes: str = ""  # presenter notes (presenter view, PPTX notes page); never on the audience's screen
 
 
 # ---------------------------------------------------------------- helpers
@@ -265,8 +266,10 @@ def _programmes(p: dict, lang: str) -> Slide:
                  .head(p.get("limit", 15)))
         if group == "provider":
             shown = shown.drop(columns="providers")
-    metrics = [_metric("present.col.programmes", len(df), lang),
-               _metric("present.col.providers", df["provider"].nunique(), lang)]
+    # the counts once per storyline: on the list or the provider network, not again on its pathway/region cuts
+    metrics = ([_metric("present.col.programmes", len(df), lang),
+                _metric("present.col.providers", df["provider"].nunique(), lang)]
+               if group in ("none", "provider") else [])
     return Slide("programmes", t("present.view.programmes", lang, place=place(country, lang)), "",
                  table=label_columns(shown, lang), metrics=metrics, sources=sources_of(df), empty=df.empty)
 
@@ -323,6 +326,46 @@ def _site_jobs(p: dict, lang: str) -> Slide:
                  sources=sources_of(pipeline_view.jobs_facts_sources(db.run, region, shown)), empty=facts.empty)
 
 
+def _gap_map(p: dict, lang: str) -> Slide:
+    """Where training falls short, on the map: the /regions gap map (views.regions, the same figure as the page
+    and its export) with the training need of the scope (views.need) and the white spots as cards."""
+    from workforce import views
+    from workforce.views import need as need_view
+    from workforce.views import training_data
+
+    country, level, year, scenario = p.get("country"), p.get("level", 2), p.get("year", 2030), "base"
+    raw = {"level": str(level), "year": str(year), "scenario": scenario, "lang": lang, "metric": "gap"}
+    if country:
+        raw["country"] = country
+    view = views.build("regions", raw)
+    total = need_view.training_need(country, year, scenario, db.run)
+    ws = training_data.white_spots_view(country, None, scenario, None)
+    data = view.table
+    classes = data["gap_class"].value_counts() if "gap_class" in data.columns else pd.Series(dtype=int)
+    short = int(classes.get("shortage", 0))
+    metrics = [(t("present.training_need", lang, period=total.period), i18n.fmt_number(total.p50, lang),
+                t("present.training_need_note", lang, scenario=t(f"scenario.{scenario}", lang))),
+               _metric("present.regions_short", short, lang, t("present.regions_short_note", lang, year=year)),
+               _metric("present.white_spots", len(ws), lang, t("present.white_spot_regions", lang,
+                                                                n=ws["nuts_id"].nunique()))]
+    sources = sources_of(db.run("programmes", country=country), db.run("plants", country=country))
+    return Slide("gap_map", t("present.view.gap", lang, place=place(country, lang)), "", figure=view.figure,
+                 metrics=metrics, sources=sources, assumption=True, empty=data.empty)
+
+
+def _forecast(p: dict, lang: str) -> Slide:
+    """The forecast fan for the scope (P10–P90 band, P50 line, every year): the /forecast page's builder."""
+    from workforce.views import forecast_data
+
+    country, measure, scenario = p.get("country"), p.get("measure", "jobs"), "base"
+    res = forecast_data.results(scenario, (), country, 2, country, 2030)
+    label = t(f"scenario.{scenario}", lang)
+    title = t(f"forecast.fan_{measure}", lang) + f" · {place(country, lang)}"
+    fig = forecast_data.fan_chart(res["total"], measure, title, names=(label, ""))
+    return Slide("forecast", t("present.view.forecast", lang, place=place(country, lang)), "", figure=fig,
+                 sources=sources_of(db.run("plants", country=country)), assumption=True, empty=res["total"].empty)
+
+
 def _text(p: dict, lang: str) -> Slide:
     return Slide("text", "", "")
 
@@ -330,7 +373,7 @@ def _text(p: dict, lang: str) -> Slide:
 BUILDERS = {
     "headline": _headline, "plants_map": _plants_map, "pipeline": _pipeline, "timeline": _timeline,
     "region_table": _region_table, "gap": _gap, "programmes": _programmes, "partnerships": _partnerships,
-    "roles": _roles, "site_jobs": _site_jobs, "text": _text,
+    "roles": _roles, "site_jobs": _site_jobs, "text": _text, "gap_map": _gap_map, "forecast": _forecast,
 }
 
 
@@ -339,6 +382,7 @@ def render(spec: SlideSpec, lang: str = "en") -> Slide:
     slide = BUILDERS[spec.view](spec.params, lang)
     slide.title = text_for(spec.title, lang) or slide.title
     slide.caption = text_for(spec.caption, lang)
+    slide.notes = text_for(spec.notes, lang)
     return slide
 
 
@@ -471,6 +515,8 @@ def to_pptx(story: Story, lang: str = "en", base: str | None = None, images: boo
     for number, (slide, png) in enumerate(zip(built, _figure_pngs(built, images), strict=True), 1):
         _neutral_table(slide)
         sl = prs.slides.add_slide(blank)
+        if slide.notes:  # presenter notes on the notes page, as in any deck
+            sl.notes_slide.notes_text_frame.text = slide.notes
         box(sl, 0.5, 0.3, 10.5, 0.9, slide.title or text_for(story.title, lang), 30, bold=True)
         y = 1.3
         if slide.metrics:

@@ -7,6 +7,7 @@
         params: {country: HU}       # checked against VIEWS[view]
         title: {en: …}              # optional; default = the view's title
         caption: {en: …, hu: …}     # required: per language or a single string
+        notes: {en: …, hu: …}       # optional: presenter notes (presenter view, PPTX notes)
 
 `load_story(path_or_text)` raises `StoryError` naming the line of the problem.
 """
@@ -71,6 +72,8 @@ VIEWS: dict[str, dict] = {
     "region_table": {"country": _country, "level": _level, "limit": _limit,
                      "metric": _one_of("sites", "jobs_announced", "capacity_gwh", "programmes", "partnerships")},
     "gap": {"country": _country, "level": _level, "limit": _limit, "year": _year},
+    "gap_map": {"country": _country, "level": _level, "year": _year},
+    "forecast": {"country": _country, "measure": _one_of("jobs", "training")},
     "programmes": {"country": _country, "region": _region, "limit": _limit,
                    "group": _one_of("none", "mode", "eqf_level", "region", "provider")},
     "partnerships": {"country": _country, "region": _region, "limit": _limit},
@@ -96,6 +99,7 @@ class SlideSpec:
     caption: dict = field(default_factory=dict)  # lang -> text ("*" = every language)
     title: dict = field(default_factory=dict)
     line: int = 0
+    notes: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -183,9 +187,9 @@ def _slide(node, number: int) -> SlideSpec:
     if not isinstance(node, yaml.MappingNode):
         raise StoryError(f"{where}: a slide is a mapping with view, params, caption")
     for k, _ in node.value:
-        if k.value not in ("view", "params", "caption", "title"):
+        if k.value not in ("view", "params", "caption", "title", "notes"):
             raise StoryError(f"line {_line(k)}: slide {number}: unknown key {k.value!r} "
-                             "(expected view, params, caption, title)")
+                             "(expected view, params, caption, title, notes)")
     _, view_node = _get(node, "view")
     if view_node is None:
         raise StoryError(f"{where}: missing view (one of {', '.join(VIEWS)})")
@@ -214,7 +218,9 @@ def _slide(node, number: int) -> SlideSpec:
     caption = _texts(caption_node, "caption", where, required=True)
     _, title_node = _get(node, "title")
     title = _texts(title_node, "title", where, required=False)
-    return SlideSpec(view=view, params=params, caption=caption, title=title, line=_line(node))
+    _, notes_node = _get(node, "notes")
+    notes = _texts(notes_node, "notes", where, required=False)
+    return SlideSpec(view=view, params=params, caption=caption, title=title, line=_line(node), notes=notes)
 
 
 def list_stories(directory: Path = STORIES_DIR) -> list[str]:
