@@ -777,6 +777,8 @@ def aggregate(sim: Simulation, level: int | str) -> Simulation:
         keys = [r[: level + 2] for r in regions]
     if not regions:
         return sim
+    if keys == regions:  # every region is its own group (NUTS-2 rows at level 2): the sums are the rows
+        return sim
     uniq = list(dict.fromkeys(keys))  # regions are sorted, so prefixes are contiguous
     starts = np.array([keys.index(k) for k in uniq])
 
