@@ -550,3 +550,52 @@ def test_period_training_is_the_percentile_of_summed_draws():
     hu = model.period_training(model.subset(sim, "HU"), 0, 2024, 2030).iloc[0]
     assert hu["training_p50"] <= by_region.loc[["HU32", "HU21"], "training_p90"].sum()
     assert model.period_training(sim, 2, 2040, 2041).empty
+
+
+def _sparse_rows(rng, n_rows, n_cols, max_nnz):
+    rows = np.zeros((n_rows, n_cols))
+    for i in range(n_rows):
+        cols = rng.choice(n_cols, rng.integers(1, max_nnz + 1), replace=False)
+        rows[i, cols] = rng.uniform(-1, 1, len(cols)) * 10.0 ** rng.integers(-3, 4)
+    return rows
+
+
+@pytest.mark.parametrize(("n_rows", "n_cols", "draws", "max_nnz"), [(5, 7, 41, 3), (203, 160, 10_000, 8)])
+def test_quantiles_equal_numpy_percentiles_of_the_float64_draws(monkeypatch, n_rows, n_cols, draws, max_nnz):
+    """#19: the percentile step (sparse float64 products + introselect, in blocks on threads) gives numpy's
+    'linear' percentiles of the float64 draws `rows @ basis` to 1e-12 (only the order of a few additions may
+    differ), whatever the block size and number of threads."""
+    rng = np.random.default_rng(n_rows)
+    rows = _sparse_rows(rng, n_rows, n_cols, max_nnz)
+    rows[1] = 0.0  # an all-zero row
+    basis = rng.gamma(2.0, 50.0, (n_cols, draws)).astype(np.float32)
+    basis[0, : draws // 3] = 0.0  # ties, as for statuses with P = 0 in some draws
+    expected = np.percentile(rows @ basis.astype(np.float64), model.QUANTILES, axis=1, method="linear").T
+    results = []
+    for block, workers in ((8, 2), (3, 1), (64, 2)):
+        monkeypatch.setattr(model, "BLOCK", block)
+        monkeypatch.setattr(model, "WORKERS", workers)
+        got = model._quantiles(rows, basis)
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12 * np.abs(expected).max())
+        results.append(got)
+    for got in results[1:]:
+        np.testing.assert_array_equal(got, results[0])  # same bits whatever the blocks and threads
+    assert model._quantiles(np.zeros((0, n_cols)), basis).shape == (0, len(model.QUANTILES))
+
+
+@pytest.mark.parametrize("draws", [501, 10_000])
+def test_percentiles_equal_numpy_on_the_model_draws(draws):
+    """#19: jobs and training P10/P50/P90 of every row = numpy's percentiles of the row's draws computed in
+    float64 from the same basis (jobs: coef @ basis; training: training_matrix() @ training_basis()); the only
+    difference allowed is the 1e-9 rounding of the normalised rows that `_dedupe` uses to share work."""
+    df = frame([("HU32", "cell", "announced", 50.0, None, 2025), ("HU32", "cathode", "under_construction", 20.0,
+                                                                   300, 2027), ("DE11", "pack", "paused", 5.0, None, 2024),
+                ("DE11", "recycling", "announced", 12.0, None, 2030), ("FI19", "anode", "operating", 8.0, 150, 2023)])
+    for level in (2, 0, "europe"):
+        sim = model.aggregate(model.simulate(df, params(draws=draws)), level)
+        pct = model.percentiles(sim)
+        for name, drawn in (("jobs", sim.coef @ sim.basis.astype(np.float64)),
+                            ("training", sim.training_matrix() @ sim.training_basis().astype(np.float64))):
+            expected = np.percentile(drawn, model.QUANTILES, axis=1, method="linear").T
+            got = pct[[f"{name}_p{q}" for q in model.QUANTILES]].to_numpy()
+            np.testing.assert_allclose(got, expected, rtol=1e-8, atol=1e-9)

@@ -89,7 +89,7 @@ OUT_COLUMNS = ["nuts_id", "year", "role_id", "jobs_p10", "jobs_p50", "jobs_p90",
 QUANTILES = (10, 50, 90)
 DEFAULT_DRAWS = 4000
 MAX_DRAWS = 100_000
-BLOCK = 64  # rows of draws per block in the percentile step (≈ 2.5 MB at 10,000 draws)
+BLOCK = 8  # rows of draws per block in the percentile step (640 KB of float64 at 10,000 draws: cache-sized)
 WORKERS = min(2, os.cpu_count() or 1)
 # EQF bands of the new-hire training share (by typical_eqf in roles.csv); factors in assumptions.yaml as
 # training.new_hire_training_multiplier_<band>, what-if keys in _BAND_KEYS
@@ -777,6 +777,8 @@ def aggregate(sim: Simulation, level: int | str) -> Simulation:
         keys = [r[: level + 2] for r in regions]
     if not regions:
         return sim
+    if keys == regions:  # every region is its own group (NUTS-2 rows at level 2): the sums are the rows
+        return sim
     uniq = list(dict.fromkeys(keys))  # regions are sorted, so prefixes are contiguous
     starts = np.array([keys.index(k) for k in uniq])
 
@@ -800,7 +802,7 @@ def _dedupe(mat: np.ndarray):
         inv[i] = seen.setdefault(row.tobytes(), len(seen))
     first = np.zeros(len(seen), dtype=int)
     first[inv[::-1]] = np.arange(len(norm))[::-1]
-    return nz, scale, norm[first].astype(np.float32), inv
+    return nz, scale, norm[first], inv
 
 
 def _order_stats(draws: np.ndarray, ks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -828,27 +830,62 @@ def _order_stats(draws: np.ndarray, ks: np.ndarray) -> tuple[np.ndarray, np.ndar
     return v_lo, v_hi
 
 
+def _block_draws(rows: np.ndarray, basis: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
+    """out = rows @ basis in float64, over each row's few non-zero columns only (a region holds few plants):
+    the k-th non-zero coefficient of every row times its basis row, added in column order. float32 basis
+    values times float64 coefficients are exact in float64, so this equals the float64 product up to the
+    order of a few additions (no BLAS call: its own threads would compete with the pool's)."""
+    nnz = rows != 0
+    width = int(nnz.sum(axis=1).max()) if len(rows) else 0
+    if not width:
+        out[:] = 0.0
+        return
+    # column indices of the non-zeros, left-aligned (padding: column 0 with coefficient 0, adds +0.0)
+    order = np.argsort(~nnz, axis=1, kind="stable")[:, :width]
+    coef = np.take_along_axis(rows, order, axis=1) * np.take_along_axis(nnz, order, axis=1)
+    np.multiply(basis[order[:, 0]], coef[:, :1], out=out, dtype=np.float64)
+    for k in range(1, width):
+        np.multiply(basis[order[:, k]], coef[:, k:k + 1], out=tmp, dtype=np.float64)
+        out += tmp
+
+
 def _quantiles(uniq: np.ndarray, basis: np.ndarray, qs=QUANTILES) -> np.ndarray:
-    """Percentiles over the draws `uniq @ basis` of every row of `uniq`, in cache-sized blocks. Rows are
-    sparse (a region holds few plants), so each block multiplies only the columns it uses (two threads:
-    numpy releases the GIL in the product and the partition)."""
+    """Percentiles (numpy's "linear" method) over the float64 draws `uniq @ basis` of every row of `uniq`,
+    in cache-sized blocks on two threads (numpy releases the GIL in the products and the partition); the
+    draw buffers of a thread are reused from block to block."""
     n_unique, n_draws = len(uniq), basis.shape[1]
+    if not n_unique:
+        return np.zeros((0, len(qs)))
     pos = np.asarray(qs, dtype=float) / 100 * (n_draws - 1)
     lo = np.floor(pos).astype(int)
     frac = (pos - lo)[None, :]
+    # rows sorted by their number of non-zero columns, so that the rows of a block have about as many
+    # (every row of a block is computed over the block's widest row)
+    perm = np.argsort(np.count_nonzero(uniq, axis=1), kind="stable")
+    uniq = np.asarray(uniq, dtype=np.float64)[perm]
+    out = np.empty((n_unique, len(qs)))
+    starts = list(range(0, n_unique, BLOCK))
+    workers = min(WORKERS, len(starts))
 
-    def block(start: int) -> np.ndarray:
-        rows = uniq[start:start + BLOCK]
-        cols = np.flatnonzero(np.any(rows != 0, axis=0))
-        draws = rows[:, cols] @ basis[cols]
-        v_lo, v_hi = _order_stats(draws, lo)
-        return v_lo * (1 - frac) + v_hi * frac
+    def run(part: list[int]) -> None:
+        draws = np.empty((BLOCK, n_draws))
+        tmp = np.empty((BLOCK, n_draws))
+        for start in part:
+            rows = uniq[start:start + BLOCK]
+            d = draws[:len(rows)]
+            _block_draws(rows, basis, d, tmp[:len(rows)])
+            v_lo, v_hi = _order_stats(d, lo)
+            out[start:start + len(rows)] = v_lo * (1 - frac) + v_hi * frac
 
-    starts = range(0, n_unique, BLOCK)
-    if n_unique > BLOCK and WORKERS > 1:
-        with ThreadPoolExecutor(WORKERS) as pool:
-            return np.concatenate(list(pool.map(block, starts)))
-    return np.concatenate([block(s) for s in starts]) if n_unique else np.zeros((0, len(qs)))
+    parts = [starts[i::workers] for i in range(workers)]
+    if workers > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(run, parts))
+    else:
+        run(starts)
+    result = np.empty_like(out)
+    result[perm] = out
+    return result
 
 
 def _jobs_percentiles(sim: Simulation) -> np.ndarray:
