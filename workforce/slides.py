@@ -29,6 +29,7 @@ from workforce.stories import (  # noqa: F401  (re-exported for pages/present.py
 DEFAULT_BASE_URL = "http://localhost:8501"
 PAGE_PATH = "present"
 MAX_SOURCES = 6
+NOT_QUANTITIES = ("year", "started", "as_of", "date", "eqf")  # numeric columns that are labels, not amounts
 BRIDGE_YEAR = 2030  # the headline slide's bridge year (the filters' default year)
 
 
@@ -75,6 +76,10 @@ def sources_of(*frames: pd.DataFrame, limit: int = MAX_SOURCES) -> list[dict]:
 def label_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Display copy: status/mode values and column names in `lang`."""
     out = df.copy()
+    for col in out.columns:  # counts and modelled figures in the locale's digits (never "1747.5259"); years as years
+        if pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]) \
+                and not any(k in col for k in NOT_QUANTITIES):
+            out[col] = out[col].map(lambda v: i18n.fmt_number(v, lang))
     for col, prefix in (("status", "present.status."), ("mode", "present.mode.")):
         if col in out.columns:
             out[col] = out[col].map(lambda v, p=prefix: t(p + str(v), lang) if isinstance(v, str) else v)
