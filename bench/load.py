@@ -9,6 +9,12 @@ session with no chart within --timeout (or a failed request/handshake, or an exc
 that showed its chart but whose script did not finish in time counts as `load.incomplete`, not as an error.
 Arrivals are spread evenly over --ramp seconds; each session is bounded by --timeout, the whole run by
 ramp + timeout + hold + 30 s. Only loopback targets are accepted.
+
+`--browsers N` (default 10) adds N real headless Chromium viewers (Debian chromium, Playwright, never
+`playwright install`) among the protocol clients: each opens the page in a fresh browser context while the load
+runs (arrivals spread over the same ramp) and measures what a person sees — navigation → first Plotly chart
+painted (bench/browser.py's definition) — reported as `load.browsers.first_chart_painted_p50/p95_ms` beside the
+protocol figure `load.first_chart_p95_ms`, with their own error count.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from urllib.parse import urlparse
@@ -127,6 +134,38 @@ async def run_load(base: str, sessions: int, ramp: float, timeout: float, hold: 
     return results, time.perf_counter() - t0
 
 
+def browser_viewers(base: str, n: int, ramp: float, timeout: float, path: str, query: str, out: list) -> None:
+    """n real Chromium viewers, one fresh context each, spread over `ramp` (runs in its own thread; Playwright's
+    sync API stays inside it). Appends visit dicts (bench.browser.Meter.visit) or exceptions to `out`."""
+    from bench.browser import CHROMIUM, Meter
+
+    if not os.path.exists(CHROMIUM):
+        out.extend([SessionError(f"chromium not found at {CHROMIUM}")] * n)
+        return
+    from playwright.sync_api import sync_playwright
+
+    url = base + "/" + path.lstrip("/") + (f"?{query}" if query else "")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=["--no-sandbox", "--disable-gpu", "--no-first-run",
+                                           "--disable-background-networking", "--disable-component-update"])
+        try:
+            t0 = time.perf_counter()
+            for i in range(n):
+                wait = ramp * (i + 0.5) / n - (time.perf_counter() - t0)
+                if wait > 0:
+                    time.sleep(wait)
+                meter = Meter(browser, 1.0)
+                try:
+                    out.append(meter.visit(url, timeout))
+                except Exception as exc:  # noqa: BLE001 - a failed viewer is an error figure, not a crash
+                    out.append(SessionError(f"browser viewer: {type(exc).__name__}: {str(exc)[:80]}"))
+                finally:
+                    meter.close()
+        finally:
+            browser.close()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -185,6 +224,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--page", default="", help="url path of the page (default: overview)")
     parser.add_argument("--query", default="", help="query string, e.g. country=DE")
     parser.add_argument("--warmup", type=int, default=1, help="sequential sessions before the timed run")
+    parser.add_argument("--browsers", type=int, default=10,
+                        help="real headless Chromium viewers among the protocol clients (0 = none, max 50)")
     parser.add_argument("--file-watcher", action="store_true",
                         help="start the server with Streamlit's file watcher on (the dev default)")
     parser.add_argument("--server-pid", type=int, action="append", default=[],
@@ -220,7 +261,16 @@ def run(args) -> int:
             emit("load.warmup_first_chart_ms", warm[0]["first_chart"], "ms", 1)
         pids = [proc.pid] if proc is not None else args.server_pid
         cpu0 = _cpu_seconds(pids) if pids else None
+        seen: list = []
+        viewers = None
+        if args.browsers > 0:
+            viewers = threading.Thread(target=browser_viewers, daemon=True,
+                                       args=(base, min(args.browsers, 50), args.ramp, args.timeout, args.page,
+                                             args.query, seen))
+            viewers.start()
         results, wall = asyncio.run(run_load(base, sessions, args.ramp, args.timeout, args.hold, args.page, args.query))
+        if viewers is not None:
+            viewers.join(timeout=args.ramp + args.timeout * min(args.browsers, 50) + 60)
         cpu1 = _cpu_seconds(pids) if pids else None
         if cpu0 is not None and cpu1 is not None:
             emit("load.server_cpu_s_per_session", (cpu1 - cpu0) / sessions, "s", sessions, processes=len(pids))
@@ -251,4 +301,14 @@ def run(args) -> int:
     emit("load.incomplete", len(ok) - len(finished), "count", sessions, note="chart shown, page not finished in time")
     emit("load.errors", len(errors), "count", sessions)
     emit("load.wall_s", wall, "s", sessions, ramp_s=args.ramp)
+    if args.browsers > 0:
+        painted = [r["painted_ms"] for r in seen if isinstance(r, dict)]
+        failed = [r for r in seen if not isinstance(r, dict)] + [None] * max(0, min(args.browsers, 50) - len(seen))
+        for e in failed[:3]:
+            note(f"browser viewer failed: {e or 'did not finish in time'}")
+        n = min(args.browsers, 50)
+        emit("load.browsers.first_chart_painted_p50_ms", percentile(painted, 50), "ms", n, protocol_sessions=sessions)
+        emit("load.browsers.first_chart_painted_p95_ms", percentile(painted, 95), "ms", n, protocol_sessions=sessions,
+             budget_ms=2500)
+        emit("load.browsers.errors", len(failed), "count", n)
     return 0

@@ -22,3 +22,16 @@ def test_bench_browser_prints_json_figures():
     assert figures["browser.overview.cpu1x.bytes_received_first_visit"]["value"] > 0
     assert "browser.interaction.country.cpu1x.chart_repainted_ms.p95" in figures
     assert figures["machine.loadavg_1m"]["unit"] == "load"
+
+
+def test_bench_load_with_real_browser_viewers_prints_json_figures():
+    """Two protocol viewers and one real Chromium viewer against one server: the browser figures sit beside the
+    protocol figure (names and shape only; no timing assertions)."""
+    out = subprocess.run([sys.executable, "-m", "bench", "load", "--sessions", "2", "--browsers", "1", "--ramp", "2",
+                          "--timeout", "90"], cwd=ROOT, capture_output=True, text=True, timeout=600, check=True).stdout
+    figures = {r["figure"]: r for r in map(json.loads, out.splitlines())}
+    assert figures["load.first_chart_p95_ms"]["rows"] == 2
+    assert figures["load.browsers.first_chart_painted_p95_ms"]["value"] > 0
+    assert figures["load.browsers.first_chart_painted_p95_ms"]["budget_ms"] == 2500
+    assert figures["load.browsers.errors"]["value"] == 0
+    assert figures["load.errors"]["value"] == 0
