@@ -77,6 +77,9 @@ def test_permalink_and_download_menu_on_overview():
     at.query_params["country"] = "HU"
     at.run()
     assert not at.exception, [e.message for e in at.exception]
+    assert not at.code  # closed: no code block, so no syntax-highlighter bundle on a first visit (issue 19)
+    at.session_state["permalink_box"] = True  # the user opens "Link to this view"
+    at.run()
     links = [c.value for c in at.code]
     assert any(link.startswith("http") and "country=HU" in link for link in links), links
     labels = [b.label for b in at.get("download_button")]

@@ -139,6 +139,9 @@ def current_page_path() -> str:
     return _page_paths()[0]
 
 
+PERMALINK_KEY = "permalink_box"
+
+
 def permalink_url() -> str:
     """Absolute URL of the current view: app URL + page path + current query parameters."""
     from urllib.parse import urlencode
@@ -160,7 +163,12 @@ def permalink_url() -> str:
 
 
 def permalink(lang: str = "en") -> None:
-    """A 'link to this view' box with a copy button (st.code), no external requests."""
-    with st.sidebar.expander(t("permalink.label", lang), icon=":material/link:"):
-        st.code(permalink_url(), language=None, wrap_lines=True)
+    """A 'link to this view' box with a copy button (st.code), no external requests. The code block is drawn only
+    once the box is opened: st.code pulls Streamlit's 1.56 MB syntax-highlighter bundle into every first visit
+    otherwise (issue 19; the address bar already holds the same link)."""
+    box = st.sidebar.expander(t("permalink.label", lang), icon=":material/link:", key=PERMALINK_KEY,
+                              on_change="rerun")
+    with box:
+        if box.open:
+            st.code(permalink_url(), language=None, wrap_lines=True)
         st.caption(t("permalink.help", lang))
