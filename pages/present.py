@@ -95,7 +95,7 @@ with main.container(key="pr_stage", gap="small"):
         st.dataframe(slide.table, hide_index=True, width="stretch", height="stretch")
     if slide.empty:
         st.info(t("present.no_data", lang))
-    with st.container(key="pr_caption"):
+    with st.container(key="pr_caption" if len(slide.caption) <= 200 else "pr_caption_long"):  # long: smaller type
         st.markdown(text.md(slide.caption))
     if slide.assumption:
         ui.assumption_badge(lang)

@@ -10,7 +10,7 @@ from workforce import stories
 
 pytestmark = pytest.mark.e2e
 
-SIZES = [(1280, 720), (1920, 1080)]
+SIZES = [(1280, 720, "en"), (1920, 1080, "en"), (1280, 720, "hu")]  # Hungarian: the longest captions
 
 MEASURE = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
@@ -42,8 +42,8 @@ def _settle(page):
     page.wait_for_timeout(1200)  # Plotly's draw and the fit script's resize
 
 
-@pytest.mark.parametrize("width,height", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def test_every_slide_fits_the_screen(app_server, _browser, width, height):
+@pytest.mark.parametrize("width,height,lang", SIZES, ids=[f"{w}x{h}-{lang}" for w, h, lang in SIZES])
+def test_every_slide_fits_the_screen(app_server, _browser, width, height, lang):
     context = _browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     problems = []
@@ -53,13 +53,14 @@ def test_every_slide_fits_the_screen(app_server, _browser, width, height):
         for story_id in stories.list_stories():
             story = stories.builtin(story_id)
             for number, spec in enumerate(story.slides, start=1):
-                page.goto(f"{app_server}/present?story={story_id}&slide={number}", wait_until="domcontentloaded")
+                page.goto(f"{app_server}/present?story={story_id}&slide={number}&lang={lang}",
+                          wait_until="domcontentloaded")
                 page.locator(".st-key-pr_counter").get_by_text(str(number)).first.wait_for(timeout=60_000)
                 _settle(page)
                 m = page.evaluate(MEASURE)
                 ARTIFACTS.mkdir(exist_ok=True)
-                page.screenshot(path=str(ARTIFACTS / f"slide-{story_id}-{number}-{width}x{height}.png"))
-                where = f"{story_id} slide {number} ({spec.view}) at {width}×{height}"
+                page.screenshot(path=str(ARTIFACTS / f"slide-{story_id}-{number}-{width}x{height}-{lang}.png"))
+                where = f"{story_id} slide {number} ({spec.view}) at {width}×{height} in {lang}"
                 if m["doc"] > m["h"] or (m["main"] or 0) > m["h"] + 1:
                     problems.append(f"{where}: page scrolls (document {m['doc']}, main {m['main']} > {m['h']})")
                 if m["stage"] is None or m["stage"][1] > m["h"] + 1:

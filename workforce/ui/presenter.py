@@ -15,7 +15,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !impor
 .st-key-pr_stage { flex-wrap: nowrap !important; overflow: hidden; }
 .st-key-pr_stage [data-testid="stMarkdownContainer"], .st-key-pr_stage [data-testid="stMarkdownContainer"] > *
 { margin-bottom: 0 !important; }
-.st-key-pr_stage [data-testid="stLayoutWrapper"], .st-key-pr_caption, [class*="st-key-pr_metric"] { flex: none !important; }
+.st-key-pr_stage [data-testid="stLayoutWrapper"], .st-key-pr_caption, .st-key-pr_caption_long, [class*="st-key-pr_metric"] { flex: none !important; }
 .st-key-pr_stage > div { flex-shrink: 0; }
 .st-key-pr_stage > div:has([data-testid="stPlotlyChart"]), .st-key-pr_stage > div:has([data-testid="stDataFrame"])
 { flex: 1 1 0 !important; min-height: 8rem; }
@@ -30,6 +30,8 @@ header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !impor
 [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p
 { font-size: clamp(1.6rem, 5.2vh, 3.4rem) !important; line-height: 1.1 !important; color: #000000 !important; }
 .st-key-pr_caption p { font-size: clamp(1.05rem, 3vh, 1.7rem) !important; line-height: 1.35 !important;
+  color: #111111 !important; margin-bottom: 0 !important; }
+.st-key-pr_caption_long p { font-size: clamp(0.95rem, 2.4vh, 1.45rem) !important; line-height: 1.3 !important;
   color: #111111 !important; margin-bottom: 0 !important; }
 .st-key-pr_counter p { font-size: 1.2rem !important; font-weight: 700 !important; color: #000000 !important; }
 [data-testid="stMain"] [data-testid="stCaptionContainer"], [data-testid="stMain"] [data-testid="stCaptionContainer"] p
