@@ -30,8 +30,10 @@ def test_query_csv_and_json(capsys):
 def test_unknown_query_and_params_exit_2(capsys):
     assert main(["query", "nope"]) == 2
     assert "unknown query" in capsys.readouterr().err
-    assert main(["query", "plants"]) == 2
+    assert main(["query", "region_evidence"]) == 2
     assert "missing parameter" in capsys.readouterr().err
+    assert main(["query", "plants"]) == 0  # $country and $region are declared optional (null = all of Europe)
+    capsys.readouterr()
     assert main(["query", "plants", "--param", "country=HU", "--param", "x=1"]) == 2
     assert main(["query", "plants", "--param", "broken"]) == 2
 
