@@ -56,7 +56,7 @@ else:
     with st.expander(t("overview.pipeline_table", lang)):
         ui.table(pipeline)
 
-plants = pipeline_view.plants(ui.run, f.country)
+plants = pipeline_view.plants(ui.run, f.country, lang=f.lang)
 st.subheader(t("overview.map", lang))
 plants_fig = ui.shared_figure(("plants_map", f.country, lang),
                               lambda: charts.plants_map(plants, ui.view_for(f.country), lang=lang,

@@ -111,7 +111,7 @@ def add_plants(fig: go.Figure, df: pd.DataFrame, size_by: str = "jobs_announced"
     `meta` = {"status", "layer"} (0 = the hoverable disc) lets tests and the browser find the layers.
     `compact` (over a choropleth): markers COMPACT_SCALE as large, each on a dark outline disc
     (meta {"outline": status}, no hover) so a plant never hides its region's colour and never blends into it."""
-    pts = pipeline.with_freshness(df.dropna(subset=["lat", "lon"]))
+    pts = pipeline.with_freshness(df.dropna(subset=["lat", "lon"]), lang=lang)
     size_col = pts[size_by] if size_by in pts else pd.Series(0.0, index=pts.index)
     for status in STATUS_ORDER:
         part = pts[pts["status"] == status]

@@ -72,33 +72,35 @@ def freshness(status_date, today=None, months: int = STALE_MONTHS) -> str:
     return "current" if when > cutoff else "stale"
 
 
-def freshness_label(status_date, today=None, months: int = STALE_MONTHS) -> str:
-    """The one text shown next to a status everywhere: '' when current."""
+def freshness_label(status_date, today=None, months: int = STALE_MONTHS, lang: str = "en") -> str:
+    """The one text shown next to a status everywhere, in `lang`: '' when current; the month stays YYYY-MM."""
+    from workforce.i18n import t
+
     state = freshness(status_date, today, months)
     if state == "current":
         return ""
     if state == "unknown":
-        return "status date unknown"
-    return f"status unverified since {parse_date(status_date):%Y-%m}"
+        return t("freshness.date_unknown", lang)
+    return t("freshness.unverified_since", lang, month=f"{parse_date(status_date):%Y-%m}")
 
 
 PENDING = ("announced", "under_construction", "paused")  # live and not (yet) operating
 
 
-def status_freshness_label(status, status_date, today=None, months: int = STALE_MONTHS) -> str:
+def status_freshness_label(status, status_date, today=None, months: int = STALE_MONTHS, lang: str = "en") -> str:
     """The freshness label of a SITE's status: freshness_label for a live non-operating site (announced,
     under construction, paused); '' for operating and cancelled sites (their status is an end state)."""
-    return freshness_label(status_date, today, months) if str(status or "") in PENDING else ""
+    return freshness_label(status_date, today, months, lang) if str(status or "") in PENDING else ""
 
 
-def with_freshness(sites: pd.DataFrame, today=None) -> pd.DataFrame:
+def with_freshness(sites: pd.DataFrame, today=None, lang: str = "en") -> pd.DataFrame:
     """A copy of a site table (status, status_date) with the column ``freshness``: the label every surface
     shows (map hover, region panel, page tables, slides); '' where the status is current or final."""
     out = sites.copy()
     n = len(out)
     status = out["status"].tolist() if "status" in out else [None] * n
     dates = out["status_date"].tolist() if "status_date" in out else [None] * n
-    out["freshness"] = [status_freshness_label(s, None if d is None or d != d else d, today)
+    out["freshness"] = [status_freshness_label(s, None if d is None or d != d else d, today, lang=lang)
                         for s, d in zip(status, dates, strict=True)]
     return out
 

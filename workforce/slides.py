@@ -165,7 +165,7 @@ def _headline(p: dict, lang: str) -> Slide:
 
 def _plants_map(p: dict, lang: str) -> Slide:
     country = p.get("country")
-    df = pipeline.with_freshness(db.run("plants", country=country))
+    df = pipeline.with_freshness(db.run("plants", country=country), lang=lang)
     totals = db.run("plant_totals", country=country)
     metrics = []
     if not totals.empty:
@@ -322,7 +322,7 @@ def _site_jobs(p: dict, lang: str) -> Slide:
     from workforce.views import pipeline_view
 
     region = p.get("region", "")
-    facts = (pipeline_view.jobs_facts(db.run, region) if region
+    facts = (pipeline_view.jobs_facts(db.run, region, lang=lang) if region
              else pd.DataFrame(columns=pipeline_view.JOBS_FACT_COLUMNS))
     shown = facts.head(p.get("limit", 12))
     table = label_columns(shown[["site_name", "status", "jobs_target", "jobs_target_scope", "jobs_target_as_of",

@@ -31,7 +31,7 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
     """Plants, programmes, partnerships, forecast sparkline, gap by role and baseline of one region."""
     from workforce.views import pipeline_view, training_data
 
-    plants = pipeline_view.region_plants(run, region)
+    plants = pipeline_view.region_plants(run, region, lang=lang)
     programmes = run("programmes", region=region)
     partnerships = run("partnerships", region=region)
     bounds = run("region_bounds", nuts_id=region)
@@ -53,7 +53,7 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
                  + (f" ({r.freshness})" if r.freshness else "")
                  for r in plants.head(12).itertuples()], more=len(plants) - 12)
     table(plants, pipeline_view.PLANT_TABLE_COLUMNS)
-    facts = pipeline_view.jobs_facts(run, region)
+    facts = pipeline_view.jobs_facts(run, region, lang=lang)
     if not facts.empty:
         st.markdown(f"**{t('panel.jobs_facts', lang)}**")
         st.caption(t("panel.jobs_facts_caption", lang))

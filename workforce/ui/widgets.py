@@ -26,12 +26,46 @@ def sources_footnote(df: pd.DataFrame, lang: str = "en", limit: int = 12) -> Non
     st.caption(f"{t('sources.label', lang)}: " + "; ".join(parts) + suffix)
 
 
-def source_columns() -> dict:
+def source_columns(lang: str | None = None) -> dict:
+    lang = lang or current().lang
     return {
-        "source_url": st.column_config.LinkColumn("Source", display_text="link"),
-        "source_title": st.column_config.TextColumn("Source title"),
-        "as_of": st.column_config.TextColumn("As of"),
+        "source_url": st.column_config.LinkColumn(t("col.source_url", lang), display_text=t("col.link", lang)),
+        "source_title": st.column_config.TextColumn(t("col.source_title", lang)),
+        "as_of": st.column_config.TextColumn(t("col.as_of", lang)),
     }
+
+
+def column_label(column: str, lang: str) -> str | None:
+    """The display name of a raw column in `lang` (locale keys col.<name>, else present.col.<name>); None when
+    no name is catalogued (the column then keeps its own header)."""
+    from workforce import i18n
+
+    english = i18n.catalogue("en")
+    for key in (f"col.{column}", f"present.col.{column}"):
+        if key in english:
+            return t(key, lang)
+    return None
+
+
+ENUM_COLUMNS = {"status": "present.status.", "plant_status": "present.status.", "mode": "present.mode."}
+
+
+def display_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """On-screen copy of a table: plant status and mode values in `lang`, the English freshness label translated
+    (downloads keep the machine values)."""
+    from workforce import i18n
+    from workforce.views import pipeline_view
+
+    known = i18n.catalogue("en")
+    out = None
+    for col, prefix in ENUM_COLUMNS.items():
+        if col in df.columns and df[col].map(lambda v: isinstance(v, str)).any():
+            out = df.copy() if out is None else out
+            out[col] = out[col].map(lambda v, p=prefix: t(p + v, lang) if isinstance(v, str) and p + v in known else v)
+    if "freshness" in df.columns and lang != "en":
+        out = df.copy() if out is None else out
+        out["freshness"] = out["freshness"].map(lambda v: pipeline_view.freshness_in(v, lang))
+    return df if out is None else out
 
 
 def whole_numbers(df: pd.DataFrame) -> pd.DataFrame:
@@ -55,8 +89,12 @@ def whole_numbers(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def table(df: pd.DataFrame, columns: list[str] | None = None, height: int | None = None, **config) -> None:
-    shown = whole_numbers(df[columns] if columns else df)
-    st.dataframe(shown, hide_index=True, column_config={**source_columns(), **config},
+    """A page table: whole numbers as integers, headers, statuses and freshness in the viewer's language."""
+    lang = current().lang
+    shown = display_frame(whole_numbers(df[columns] if columns else df), lang)
+    labels = {c: st.column_config.Column(label) for c in shown.columns
+              if isinstance(c, str) and (label := column_label(c, lang))}
+    st.dataframe(shown, hide_index=True, column_config={**labels, **source_columns(lang), **config},
                  height=height or "auto", width="stretch")
 
 

@@ -17,14 +17,28 @@ PLANT_TABLE_COLUMNS = ["company", "site_name", "segment", "status", "status_date
                        "source_url"]
 
 
-def plants(run, country: str | None = None, today=None) -> pd.DataFrame:
-    """All sites (query plants) with the freshness label."""
-    return pipeline.with_freshness(run("plants", country=country), today)
+def plants(run, country: str | None = None, today=None, lang: str = "en") -> pd.DataFrame:
+    """All sites (query plants) with the freshness label in `lang`."""
+    return pipeline.with_freshness(run("plants", country=country), today, lang)
 
 
-def region_plants(run, region: str, today=None) -> pd.DataFrame:
-    """Sites of one NUTS region (query plants, $region) with the freshness label."""
-    return pipeline.with_freshness(run("plants", region=region), today)
+def region_plants(run, region: str, today=None, lang: str = "en") -> pd.DataFrame:
+    """Sites of one NUTS region (query plants, $region) with the freshness label in `lang`."""
+    return pipeline.with_freshness(run("plants", region=region), today, lang)
+
+
+def freshness_in(label, lang: str):
+    """An English freshness label (pipeline.freshness_label, e.g. from a cached model table) in `lang`."""
+    if not isinstance(label, str) or not label or lang == "en":
+        return label
+    if label == pipeline.freshness_label(None):
+        return pipeline.freshness_label(None, lang=lang)
+    prefix = pipeline.freshness_label("2000-01-01", today="2026-01-01").removesuffix("2000-01")
+    if label.startswith(prefix):
+        from workforce.i18n import t
+
+        return t("freshness.unverified_since", lang, month=label.removeprefix(prefix))
+    return label
 
 
 def _text(v) -> str:
@@ -108,11 +122,11 @@ def _newest(ev: pd.DataFrame, mask) -> dict | None:
     return None if part.empty else part.sort_values("_d", ascending=False).iloc[0].to_dict()
 
 
-def jobs_facts(run, region: str, today=None) -> pd.DataFrame:
+def jobs_facts(run, region: str, today=None, lang: str = "en") -> pd.DataFrame:
     """Per site of a region: capacity of the current phase and of the full build-out, the target jobs (with
     scope) and the reported headcount SIDE BY SIDE, each with its own date and source (pipeline.site_jobs):
     a headcount at a date is never merged into a target. Empty cells = not reported in any source."""
-    plants_in = region_plants(run, region, today)
+    plants_in = region_plants(run, region, today, lang)
     evidence = _strings(run("region_evidence", region=region))
     rows = []
     for s in plants_in.to_dict("records"):

@@ -1,0 +1,47 @@
+"""Page tables speak the viewer's language (issue 21): headers via col.* / present.col.* keys, plant status and
+the freshness label translated on screen; downloads keep machine values."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.test_pages import open_page
+from workforce import i18n
+from workforce.ui import widgets
+from workforce.views import pipeline_view
+
+
+def _column_labels(at) -> dict[str, str]:
+    labels = {}
+    for df in at.dataframe:
+        config = json.loads(df.proto.columns or "{}")
+        labels |= {name: cfg.get("label") for name, cfg in config.items() if cfg.get("label")}
+    return labels
+
+
+@pytest.mark.parametrize("lang", ["fi", "hu", "de"])
+def test_overview_table_headers_and_status_are_translated(lang):
+    at = open_page("overview", lang=lang)
+    assert not at.exception
+    labels = _column_labels(at)
+    for column in ("site_name", "status", "jobs_announced", "source_url", "as_of", "status_date"):
+        assert column in labels, (column, sorted(labels))
+        assert labels[column] == widgets.column_label(column, lang) != column, (column, labels[column])
+    english = {c: widgets.column_label(c, "en") for c in labels}
+    assert sum(labels[c] != english[c] for c in labels) >= len(labels) - 2, labels  # ("Status" is German too)
+    shown = set().union(*(set(df.value["status"].dropna()) for df in at.dataframe if "status" in df.value.columns))
+    assert shown and not shown & {"under_construction", "operating", "announced"}, shown
+
+
+@pytest.mark.parametrize("lang", ["fi", "hu", "de"])
+def test_freshness_label_in_every_language(lang):
+    stale = pipeline_view.pipeline.freshness_label("2023-05-01", today="2026-12-04")
+    assert stale == "status unverified since 2023-05"
+    local = pipeline_view.freshness_in(stale, lang)
+    assert local == i18n.t("freshness.unverified_since", lang, month="2023-05") and "unverified" not in local
+    assert pipeline_view.pipeline.freshness_label("2023-05-01", today="2026-12-04", lang=lang) == local
+    assert pipeline_view.freshness_in(pipeline_view.pipeline.freshness_label(None), lang) == \
+        i18n.t("freshness.date_unknown", lang)
+    assert pipeline_view.freshness_in("", lang) == ""
