@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.test_pages import open_page
+from workforce.i18n import t
 
 
 def region_param(at: AppTest) -> str:
@@ -50,7 +51,7 @@ def test_training_filters_narrow_the_catalogue():
     before = len(frames_with(at, "programme_id", "provider", "programme")[0])
     at.multiselect(key="tr_mode").set_value(["initial_vet"]).run()
     after = frames_with(at, "programme_id", "provider", "programme")[0]
-    assert 0 < len(after) <= before and (after["mode"] == "initial_vet").all()
+    assert 0 < len(after) <= before and (after["mode"] == t("present.mode.initial_vet", "en")).all()  # shown as its label
 
 
 @pytest.mark.parametrize("country", ["FI", "HU"])

@@ -47,7 +47,9 @@ def column_label(column: str, lang: str) -> str | None:
     return None
 
 
-ENUM_COLUMNS = {"status": "present.status.", "plant_status": "present.status.", "mode": "present.mode."}
+ENUM_COLUMNS = {"status": "present.status.", "plant_status": "present.status.", "mode": "present.mode.",
+                "gap_class": "gap_class."}
+UNCERTAINTY = {"announced plans only": "uncertainty.announced_only", "small numbers": "uncertainty.small"}
 
 
 def display_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -62,6 +64,11 @@ def display_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
         if col in df.columns and df[col].map(lambda v: isinstance(v, str)).any():
             out = df.copy() if out is None else out
             out[col] = out[col].map(lambda v, p=prefix: t(p + v, lang) if isinstance(v, str) and p + v in known else v)
+    if "uncertainty" in df.columns and lang != "en":
+        out = df.copy() if out is None else out
+        out["uncertainty"] = out["uncertainty"].map(
+            lambda v: "; ".join(t(UNCERTAINTY[p], lang) if p in UNCERTAINTY else p for p in v.split("; "))
+            if isinstance(v, str) and v else v)
     if "freshness" in df.columns and lang != "en":
         out = df.copy() if out is None else out
         out["freshness"] = out["freshness"].map(lambda v: pipeline_view.freshness_in(v, lang))
