@@ -114,20 +114,14 @@ def test_attribution_sits_in_its_own_strip_below_every_legend(maps):
 @pytest.mark.e2e
 def test_legend_and_attribution_boxes_do_not_overlap_in_chromium(maps, browser_page):
     """The rendered boxes (Plotly's SVG legend and annotation) of the FI, HU and EU maps never intersect."""
-    import plotly.io as pio
+    from tests.plotly_page import open_figure, redraw_at_width
 
     page = browser_page
     figures = {k: v for k, v in maps.items() if not k.startswith("gap_")}
-    page.set_content(pio.to_html(next(iter(figures.values())), include_plotlyjs=True, full_html=True,
-                                 div_id="fig", default_width=900, default_height=560))
-    page.wait_for_function("() => document.querySelector('#fig .legend') !== null", timeout=60_000)
+    open_figure(page, next(iter(figures.values())), "#fig .legend", default_width=900, default_height=560)
     for name, fig in figures.items():
         for width in (640, 900):
-            spec = json.loads(pio.to_json(fig))
-            spec["layout"]["width"] = width
-            # not awaited: a map's react promise waits for MapLibre, the legend and annotations are SVG drawn at once
-            page.evaluate("spec => { Plotly.react('fig', spec.data, spec.layout); }", spec)
-            page.wait_for_function(f"() => document.getElementById('fig')._fullLayout.width === {width}", timeout=30_000)
+            redraw_at_width(page, fig, width)
             boxes = page.evaluate("""() => {
               const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
               const legend = document.querySelector('#fig .legend .bg');

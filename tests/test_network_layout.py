@@ -3,8 +3,6 @@ that never overlap (a slot per node in the layout; the rendered text boxes check
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from workforce import training_charts
@@ -48,19 +46,13 @@ def test_every_column_has_room_for_its_labels(networks):
 
 @pytest.mark.e2e
 def test_rendered_labels_do_not_overlap(networks, browser_page):
-    import plotly.io as pio
+    from tests.plotly_page import open_figure, redraw_at_width
 
     page = browser_page
-    page.set_content(pio.to_html(networks["EU"], include_plotlyjs=True, full_html=True, div_id="fig",
-                                 default_width=900))
-    page.wait_for_function("() => document.querySelector('#fig .textpoint') !== null", timeout=60_000)
+    open_figure(page, networks["EU"], "#fig .textpoint", default_width=900)
     for name, fig in networks.items():
         for width in (700, 1100):
-            spec = json.loads(pio.to_json(fig))
-            spec["layout"]["width"] = width
-            page.evaluate("spec => { Plotly.react('fig', spec.data, spec.layout); }", spec)
-            page.wait_for_function(f"() => document.getElementById('fig')._fullLayout.width === {width}",
-                                   timeout=30_000)
+            redraw_at_width(page, fig, width)
             # each node trace: its labels and markers, in point order (label i belongs to marker i)
             traces = page.evaluate("""() => [...document.querySelectorAll('#fig .scatterlayer .trace')].map(tr => {
                 const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
