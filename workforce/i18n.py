@@ -114,3 +114,22 @@ def country_name(code: str | None, lang: str = DEFAULT) -> str:
     iso = {"EL": "GR", "UK": "GB"}.get(code.upper(), code.upper())
     return Locale.parse(_locale(lang)).territories.get(iso, code)
 
+
+
+# ---------------------------------------------------------------- display names of columns (issue 21)
+
+
+def column_label(name: str, lang: str = DEFAULT) -> str:
+    """The on-screen header of a raw column name: `col.<name>`, else the slide key `present.col.<name>`, in
+    `lang` (English fallback); the raw name itself when no key exists. Frames, CSV downloads and exports keep
+    the raw, machine-readable names: only the header shown is localised."""
+    for key in (f"col.{name}", f"present.col.{name}"):
+        text = catalogue(lang).get(key) or catalogue(DEFAULT).get(key)
+        if text:
+            return text
+    return str(name)
+
+
+def column_labels(columns, lang: str = DEFAULT) -> dict[str, str]:
+    """{raw name: display label} for `columns` (e.g. for st.column_config or DataFrame.rename)."""
+    return {str(c): column_label(str(c), lang) for c in columns}

@@ -26,17 +26,26 @@ def sources_footnote(df: pd.DataFrame, lang: str = "en", limit: int = 12) -> Non
     st.caption(f"{t('sources.label', lang)}: " + "; ".join(parts) + suffix)
 
 
-def source_columns() -> dict:
+def source_columns(lang: str | None = None) -> dict:
+    from workforce.i18n import column_label
+
+    lang = lang or current().lang
     return {
-        "source_url": st.column_config.LinkColumn("Source", display_text="link"),
-        "source_title": st.column_config.TextColumn("Source title"),
-        "as_of": st.column_config.TextColumn("As of"),
+        "source_url": st.column_config.LinkColumn(column_label("source_url", lang), display_text="link"),
+        "source_title": st.column_config.TextColumn(column_label("source_title", lang)),
+        "as_of": st.column_config.TextColumn(column_label("as_of", lang)),
     }
 
 
 def table(df: pd.DataFrame, columns: list[str] | None = None, height: int | None = None, **config) -> None:
+    """A table whose headers are the localised display names (`i18n.column_label`, keys `col.<name>`); the
+    frame keeps its raw column names (downloads stay machine-readable)."""
+    from workforce.i18n import column_labels
+
     shown = df[columns] if columns else df
-    st.dataframe(shown, hide_index=True, column_config={**source_columns(), **config},
+    lang = current().lang
+    labels = {name: label for name, label in column_labels(shown.columns, lang).items() if name not in config}
+    st.dataframe(shown, hide_index=True, column_config={**labels, **source_columns(lang), **config},
                  height=height or "auto", width="stretch")
 
 
