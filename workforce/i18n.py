@@ -133,3 +133,20 @@ def column_label(name: str, lang: str = DEFAULT) -> str:
 def column_labels(columns, lang: str = DEFAULT) -> dict[str, str]:
     """{raw name: display label} for `columns` (e.g. for st.column_config or DataFrame.rename)."""
     return {str(c): column_label(str(c), lang) for c in columns}
+
+
+def role_label(role_id: str, lang: str = DEFAULT) -> str:
+    """A role's name on screen: the ESCO label in `lang` (locales/roles_<lang>.yaml, only labels checked against
+    ESCO), else the reviewed translation `role.<role_id>`, else the English one; the id itself if unknown."""
+    esco = _esco_roles(lang) if lang in _known_languages() else {}
+    return esco.get(role_id) or catalogue(lang).get(f"role.{role_id}") or catalogue(DEFAULT).get(
+        f"role.{role_id}") or str(role_id)
+
+
+@lru_cache(maxsize=8)
+def _esco_roles(lang: str) -> dict[str, str]:
+    path = LOCALES_DIR / f"roles_{lang}.yaml"
+    if lang == DEFAULT or not path.is_file():
+        return {}
+    data = load_yaml(path.read_text(encoding="utf-8")) or {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}

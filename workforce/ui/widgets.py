@@ -44,7 +44,10 @@ def table(df: pd.DataFrame, columns: list[str] | None = None, height: int | None
 
     shown = df[columns] if columns else df
     lang = current().lang
-    labels = {name: label for name, label in column_labels(shown.columns, lang).items() if name not in config}
+    labels = column_labels(shown.columns, lang)
+    config = {name: ({**c, "label": labels[name]} if isinstance(c, dict) and not c.get("label") and name in labels
+                     else c) for name, c in config.items()}
+    labels = {name: label for name, label in labels.items() if name not in config}
     st.dataframe(shown, hide_index=True, column_config={**labels, **source_columns(lang), **config},
                  height=height or "auto", width="stretch")
 
