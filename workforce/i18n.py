@@ -150,3 +150,16 @@ def _esco_roles(lang: str) -> dict[str, str]:
         return {}
     data = load_yaml(path.read_text(encoding="utf-8")) or {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def freshness_text(label, lang: str = DEFAULT) -> str:
+    """The on-screen text of `pipeline.freshness_label` ("status unverified since YYYY-MM" / "status date
+    unknown", the model's English label, kept as is in frames and exports) in `lang`, with a localised date."""
+    import re
+
+    text = "" if label is None or label != label else str(label)
+    if m := re.fullmatch(r"status unverified since (\d{4}-\d{2})", text):
+        return t("freshness.unverified_since", lang, date=fmt_date(m[1], lang))
+    if text == "status date unknown":
+        return t("freshness.date_unknown", lang)
+    return text

@@ -42,8 +42,12 @@ def table(df: pd.DataFrame, columns: list[str] | None = None, height: int | None
     frame keeps its raw column names (downloads stay machine-readable)."""
     from workforce.i18n import column_labels
 
+    from workforce.i18n import freshness_text
+
     shown = df[columns] if columns else df
     lang = current().lang
+    if "freshness" in shown.columns and lang != "en":
+        shown = shown.assign(freshness=shown["freshness"].map(lambda v: freshness_text(v, lang)))
     labels = column_labels(shown.columns, lang)
     config = {name: ({**c, "label": labels[name]} if isinstance(c, dict) and not c.get("label") and name in labels
                      else c) for name, c in config.items()}
