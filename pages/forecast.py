@@ -6,7 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from workforce import text, ui
-from workforce.i18n import t
+from workforce.i18n import role_label, t
 from workforce.views import bridge as bv
 from workforce.views import forecast_data as fv
 from workforce.views import track_record as tr
@@ -119,7 +119,8 @@ with c_cmp:
 parts = res["by_role"] if by == "role" else res["by_segment"]
 column = "role_id" if by == "role" else "segment"
 if not parts.empty:
-    st.plotly_chart(fv.stacked_chart(parts, column, t(f"forecast.stacked_{by}", lang)), key="fc_stacked")
+    names = ({r: role_label(r, lang) for r in parts[column].unique()} if by == "role" else None)
+    st.plotly_chart(fv.stacked_chart(parts, column, t(f"forecast.stacked_{by}", lang), labels=names), key="fc_stacked")
     st.caption(t("forecast.stacked_caption", lang))
 
 if compare is not None:

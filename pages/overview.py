@@ -3,7 +3,7 @@
 import streamlit as st
 
 from workforce import charts, ui
-from workforce.i18n import t
+from workforce.i18n import column_label, t
 from workforce.views import bridge as bv
 from workforce.views import forecast_data as fv
 from workforce.views import pipeline_view
@@ -43,9 +43,9 @@ if pipeline.empty:
     st.info(t("overview.no_data", lang))
 else:
     metric = st.segmented_control(t("overview.pipeline_metric", lang), ["sites", "jobs_announced", "capacity_gwh"],
-                                  default="sites", key="ov_metric", format_func=lambda m: m.replace("_", " "))
-    pipeline_fig = ui.shared_figure(("pipeline", f.country, metric or "sites"),
-                                    lambda: charts.pipeline_bar(pipeline, metric or "sites"))
+                                  default="sites", key="ov_metric", format_func=lambda m: column_label(m, lang))
+    pipeline_fig = ui.shared_figure(("pipeline", f.country, metric or "sites", lang),
+                                    lambda: charts.pipeline_bar(pipeline, metric or "sites", lang=lang))
     st.plotly_chart(pipeline_fig, key="ov_pipeline")
     ui.download_menu(fig=pipeline_fig, df=pipeline, name="pipeline", lang=lang)
     n = {k: ui.fmt_number(totals[k], lang=lang) for k in ("sites", "countries", "operating", "under_construction",

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from workforce import training_charts, ui
-from workforce.i18n import t
+from workforce.i18n import column_labels, t
 from workforce.views import training_data
 
 ui.ensure_router()
@@ -130,7 +130,8 @@ else:
     short = known[known["gap"] > 0]
     st.caption(t("training.gap_alt", lang, cells=len(win), short=len(short), unknown=int((~win["capacity_known"]).sum()),
                  need=ui.fmt_number(win["need"].sum())))
-    st.dataframe(pivot_text.reset_index().rename(columns={"label": "region"}), hide_index=True, width="stretch")
+    shown_pivot = pivot_text.reset_index().rename(columns={"label": "region"})
+    st.dataframe(shown_pivot, hide_index=True, width="stretch", column_config=column_labels(shown_pivot.columns, lang))
     table = win[["nuts_id", "role", "gap_class", "need", "supply_low", "supply_high", "supply_status", "capacity",
                  "gap", "capacity_known", "programmes"]].copy()
     table["capacity"] = table["capacity"].map(lambda v: "unknown" if pd.isna(v) else f"{v:,.0f}")

@@ -56,19 +56,24 @@ def unvalidated_figure(data: list[dict], layout: dict) -> go.Figure:
     return go.Figure({"data": data, "layout": layout}, _validate=False)
 
 
-def pipeline_bar(df: pd.DataFrame, value: str = "sites", title: str | None = None) -> go.Figure:
-    """Stacked bars per country, one trace per plant status (colour + pattern)."""
+def pipeline_bar(df: pd.DataFrame, value: str = "sites", title: str | None = None, lang: str = "en") -> go.Figure:
+    """Stacked bars per country, one trace per plant status (colour + pattern); legend, hover and axis title in
+    `lang` (status `present.status.<s>`, value `i18n.column_label`)."""
+    from workforce.i18n import column_label
+
     fig = go.Figure()
+    value_label = column_label(value, lang)
     for status in STATUS_ORDER:
         part = df[df["status"] == status]
         if part.empty:
             continue
+        name = _status_text(status, lang)
         fig.add_bar(
-            x=part["country"].map(html_text), y=part[value], name=status.replace("_", " "),
+            x=part["country"].map(html_text), y=part[value], name=name,
             marker=dict(color=STATUS_COLORS[status], pattern=dict(shape=STATUS_PATTERNS[status])),
-            hovertemplate="%{x}: %{y:,.0f} " + html_text(value.replace("_", " ")) + f" ({status.replace('_', ' ')})<extra></extra>",
+            hovertemplate="%{x}: %{y:,.0f} " + html_text(value_label) + f" ({html_text(name)})<extra></extra>",
         )
-    fig.update_layout(barmode="stack", xaxis_title=None, yaxis_title=value.replace("_", " "))
+    fig.update_layout(barmode="stack", xaxis_title=None, yaxis_title=value_label)
     return _layout(fig, title)
 
 
@@ -83,11 +88,16 @@ def plants_map(df: pd.DataFrame, view: dict | None = None, size_by: str = "jobs_
     return map_layout(fig, view, height)
 
 
-def status_label(status: str, lang: str = "en") -> str:
-    """Legend name of a plant status: its glyph, then the status in the UI language ("◉ under construction")."""
+def _status_text(status: str, lang: str = "en") -> str:
+    """A plant status in the UI language ("under construction"); unknown statuses with spaces."""
     key = f"present.status.{status}"
     label = t(key, lang)
-    return f"{STATUS_GLYPHS.get(status, '●')} {status.replace('_', ' ') if label == key else label}"
+    return status.replace("_", " ") if label == key else label
+
+
+def status_label(status: str, lang: str = "en") -> str:
+    """Legend name of a plant status: its glyph, then the status in the UI language ("◉ under construction")."""
+    return f"{STATUS_GLYPHS.get(status, '●')} {_status_text(status, lang)}"
 
 
 def status_symbols_caption(lang: str = "en") -> str:

@@ -114,3 +114,40 @@ def country_name(code: str | None, lang: str = DEFAULT) -> str:
     iso = {"EL": "GR", "UK": "GB"}.get(code.upper(), code.upper())
     return Locale.parse(_locale(lang)).territories.get(iso, code)
 
+
+
+# ---------------------------------------------------------------- display names of columns (issue 21)
+
+
+def column_label(name: str, lang: str = DEFAULT) -> str:
+    """The on-screen header of a raw column name: `col.<name>`, else the slide key `present.col.<name>`, in
+    `lang` (English fallback); the raw name itself when no key exists. Frames, CSV downloads and exports keep
+    the raw, machine-readable names: only the header shown is localised."""
+    for key in (f"col.{name}", f"present.col.{name}"):
+        text = catalogue(lang).get(key) or catalogue(DEFAULT).get(key)
+        if text:
+            return text
+    return str(name)
+
+
+def column_labels(columns, lang: str = DEFAULT) -> dict[str, str]:
+    """{raw name: display label} for `columns` (e.g. for st.column_config or DataFrame.rename)."""
+    return {str(c): column_label(str(c), lang) for c in columns}
+
+
+def role_label(role_id: str, lang: str = DEFAULT) -> str:
+    """A role's name on screen: the ESCO label in `lang` (locales/roles_<lang>.yaml, only labels checked against
+    ESCO), else the reviewed translation `role.<role_id>`, else the English one; the id itself if unknown."""
+    esco = _esco_roles(lang) if lang in _known_languages() else {}
+    return esco.get(role_id) or catalogue(lang).get(f"role.{role_id}") or catalogue(DEFAULT).get(
+        f"role.{role_id}") or str(role_id)
+
+
+@lru_cache(maxsize=8)
+def _esco_roles(lang: str) -> dict[str, str]:
+    path = LOCALES_DIR / f"roles_{lang}.yaml"
+    if lang == DEFAULT or not path.is_file():
+        return {}
+    data = load_yaml(path.read_text(encoding="utf-8")) or {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+

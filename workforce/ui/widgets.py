@@ -96,11 +96,14 @@ def whole_numbers(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def table(df: pd.DataFrame, columns: list[str] | None = None, height: int | None = None, **config) -> None:
-    """A page table: whole numbers as integers, headers, statuses and freshness in the viewer's language."""
+    """A page table: whole numbers as integers, headers (col.*), statuses and freshness in the viewer's language;
+    the frame keeps its raw column names (downloads stay machine-readable)."""
     lang = current().lang
     shown = display_frame(whole_numbers(df[columns] if columns else df), lang)
-    labels = {c: st.column_config.Column(label) for c in shown.columns
-              if isinstance(c, str) and (label := column_label(c, lang))}
+    config = {name: ({**c, "label": label} if isinstance(c, dict) and not c.get("label")
+                     and (label := column_label(name, lang)) else c) for name, c in config.items()}
+    labels = {c: label for c in shown.columns
+              if isinstance(c, str) and c not in config and (label := column_label(c, lang))}
     st.dataframe(shown, hide_index=True, column_config={**labels, **source_columns(lang), **config},
                  height=height or "auto", width="stretch")
 
