@@ -9,7 +9,6 @@ import pytest
 
 from tests.test_pages import open_page
 from workforce import i18n
-from workforce.ui import widgets
 from workforce.views import pipeline_view
 
 
@@ -28,8 +27,8 @@ def test_overview_table_headers_and_status_are_translated(lang):
     labels = _column_labels(at)
     for column in ("site_name", "status", "jobs_announced", "source_url", "as_of", "status_date"):
         assert column in labels, (column, sorted(labels))
-        assert labels[column] == widgets.column_label(column, lang) != column, (column, labels[column])
-    english = {c: widgets.column_label(c, "en") for c in labels}
+        assert labels[column] == i18n.column_label(column, lang) != column, (column, labels[column])
+    english = {c: i18n.column_label(c, "en") for c in labels}
     assert sum(labels[c] != english[c] for c in labels) >= len(labels) - 2, labels  # ("Status" is German too)
     shown = set().union(*(set(df.value["status"].dropna()) for df in at.dataframe if "status" in df.value.columns))
     assert shown and not shown & {"under_construction", "operating", "announced"}, shown

@@ -35,17 +35,6 @@ def source_columns(lang: str | None = None) -> dict:
     }
 
 
-def column_label(column: str, lang: str) -> str | None:
-    """The display name of a raw column in `lang` (locale keys col.<name>, else present.col.<name>); None when
-    no name is catalogued (the column then keeps its own header)."""
-    from workforce import i18n
-
-    english = i18n.catalogue("en")
-    for key in (f"col.{column}", f"present.col.{column}"):
-        if key in english:
-            return t(key, lang)
-    return None
-
 
 ENUM_COLUMNS = {"status": "present.status.", "plant_status": "present.status.", "mode": "present.mode.",
                 "gap_class": "gap_class."}
@@ -98,12 +87,14 @@ def whole_numbers(df: pd.DataFrame) -> pd.DataFrame:
 def table(df: pd.DataFrame, columns: list[str] | None = None, height: int | None = None, **config) -> None:
     """A page table: whole numbers as integers, headers (col.*), statuses and freshness in the viewer's language;
     the frame keeps its raw column names (downloads stay machine-readable)."""
+    from workforce.i18n import column_label
+
     lang = current().lang
     shown = display_frame(whole_numbers(df[columns] if columns else df), lang)
     config = {name: ({**c, "label": label} if isinstance(c, dict) and not c.get("label")
-                     and (label := column_label(name, lang)) else c) for name, c in config.items()}
+                     and (label := column_label(name, lang)) != name else c) for name, c in config.items()}
     labels = {c: label for c in shown.columns
-              if isinstance(c, str) and c not in config and (label := column_label(c, lang))}
+              if isinstance(c, str) and c not in config and (label := column_label(c, lang)) != c}
     st.dataframe(shown, hide_index=True, column_config={**labels, **source_columns(lang), **config},
                  height=height or "auto", width="stretch")
 
