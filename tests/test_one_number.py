@@ -76,8 +76,10 @@ def test_cli_rejects_a_bad_scope():
 
 
 def test_pdf_brief_text(expected):
+    from workforce.views import brief
+
     for scope, n in expected.items():
-        _, sections, _ = views.brief_sections(scope, db.run, scenario=SCENARIO, year=YEAR)
+        _, sections, _ = brief.document(scope, db.run, scenario=SCENARIO, year=YEAR)
         heading, lines = next(s for s in sections if s[0].startswith("Training need"))
         assert PERIOD in heading and PERIOD in lines[0] and f"{n.p50:,.0f} people" in lines[0]
 

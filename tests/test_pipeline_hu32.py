@@ -3,10 +3,12 @@ each with its date and source, never merged into one number (region panel builde
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import pytest
 
-from workforce import db, slides, stories
+from workforce import db, i18n, slides, stories
 from workforce.views import pipeline_view
 
 
@@ -47,10 +49,11 @@ def test_hu_story_slide_shows_both_numbers_and_dates():
     slide = slides.render(spec, "en")
     table = slide.table.set_index("Site")
     catl = table.loc[[i for i in table.index if i.startswith("CATL Debrecen")][0]]
-    assert str(catl["Target jobs"]) == "9000" and catl["Target stated"] == "2023-06-01"
-    assert str(catl["Reported headcount"]) == "1500" and catl["Headcount date"] == "2025-12-03"
+    day = functools.partial(i18n.fmt_date, lang="en")  # slide dates in the locale's form (issue 21)
+    assert str(catl["Target jobs"]) == "9000" and catl["Target stated"] == day("2023-06-01")
+    assert str(catl["Reported headcount"]) == "1500" and catl["Headcount date"] == day("2025-12-03")
     eco = table.loc[[i for i in table.index if i.startswith("EcoPro")][0]]
-    assert str(eco["Target jobs"]) == "631" and eco["Target stated"] == "2023-04-21"
+    assert str(eco["Target jobs"]) == "631" and eco["Target stated"] == day("2023-04-21")
     urls = {s["url"] for s in slide.sources}
     assert any("debrecentoday.com" in u for u in urls) and any("debrecensun.hu/local/2025/12/04" in u for u in urls)
     assert any("hipa.hu" in u for u in urls)

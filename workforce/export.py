@@ -60,14 +60,27 @@ def _attribution() -> str:
     return ATTRIBUTION
 
 
-def provenance_lines(prov: dict | None) -> list[str]:
-    """Human-readable key: value lines (sources last)."""
+def provenance_lines(prov: dict | None, lang: str | None = None) -> list[str]:
+    """Human-readable key: value lines (sources last). Files for machines (CSV, XLSX) keep the English keys;
+    documents for people (PDF brief, decks) pass `lang` for labels, dates and attribution in that language."""
     if not prov:
         return []
-    lines = [f"{k}: {prov[k]}" for k in ("title", "view", "scenario", "as_of", "url", "generated", "attribution", "notes")
-             if prov.get(k) not in (None, "")]
+    keys = ("title", "view", "scenario", "as_of", "url", "generated", "attribution", "notes")
+    if lang is None:
+        lines = [f"{k}: {prov[k]}" for k in keys if prov.get(k) not in (None, "")]
+        label_source = "source"
+    else:
+        from workforce import i18n
+
+        shown = dict(prov, attribution=i18n.t("prov.attribution_text", lang) if prov.get("attribution") else None,
+                     as_of=i18n.fmt_date(prov["as_of"], lang) if prov.get("as_of") else None,
+                     scenario=i18n.t(f"scenario.{prov['scenario']}", lang) if prov.get("scenario") else None,
+                     view=None)  # the internal view id means nothing to a reader
+        lines = [f"{i18n.t('prov.' + k, lang)}: {shown[k]}" for k in keys if shown.get(k) not in (None, "")]
+        label_source = i18n.t("prov.source", lang)
     for s in prov.get("sources", []):
-        lines.append("source: " + " | ".join(str(s.get(k) or "") for k in ("source_title", "source_url", "as_of")))
+        lines.append(f"{label_source}: " + " | ".join(str(s.get(k) or "") for k in ("source_title", "source_url",
+                                                                                      "as_of")))
     return lines
 
 
@@ -281,8 +294,9 @@ def _ascii(text: str) -> str:
 
 
 def brief_pdf(title: str, sections: list[tuple[str, list[str]]], prov: dict | None = None,
-              chart_png: bytes | None = None, subtitle: str = "") -> bytes:
-    """A short PDF brief: title, optional chart, sections of paragraphs/bullets, then provenance."""
+              chart_png: bytes | None = None, subtitle: str = "", lang: str = "en") -> bytes:
+    """A short PDF brief: title, optional chart, sections of paragraphs/bullets, then provenance (labels in
+    `lang`; the document's language is set in its metadata)."""
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
@@ -299,6 +313,7 @@ def brief_pdf(title: str, sections: list[tuple[str, list[str]]], prov: dict | No
         family, clean = "helvetica", _ascii
     pdf.set_title(clean(title))
     pdf.set_creator("Battery Workforce Atlas")
+    pdf.set_lang(lang)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
     pdf.set_font(family, "B", 16)
@@ -317,22 +332,26 @@ def brief_pdf(title: str, sections: list[tuple[str, list[str]]], prov: dict | No
         for para in paragraphs:
             pdf.multi_cell(width, 5, clean(para), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
-    lines = provenance_lines(prov)
+    lines = provenance_lines(prov, lang)
     if lines:
+        from workforce.i18n import t
+
         pdf.set_font(family, "B", 11)
-        pdf.multi_cell(width, 6, "Provenance", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 6, clean(t("prov.heading", lang)), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(family, "", 8)
         for line in lines:
             pdf.multi_cell(width, 4, clean(line), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
-def deck_pptx(title: str, slides: list[dict], prov: dict | None = None, subtitle: str = "") -> bytes:
-    """Seminar deck: a title slide, then one slide per chart image with caption and sources.
+def deck_pptx(title: str, slides: list[dict], prov: dict | None = None, subtitle: str = "", lang: str = "en") -> bytes:
+    """Seminar deck: a title slide, then one slide per chart image with caption and sources (labels in `lang`).
 
     Each slide dict: `title`, `image` (PNG bytes), `caption`, `sources` (list of str)."""
     from pptx import Presentation
     from pptx.util import Inches, Pt
+
+    from workforce.i18n import t
 
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
@@ -354,13 +373,13 @@ def deck_pptx(title: str, slides: list[dict], prov: dict | None = None, subtitle
         srcs = s.get("sources") or []
         if srcs:
             p = tf.add_paragraph()
-            p.text = "Sources: " + "; ".join(srcs[:8]) + (" …" if len(srcs) > 8 else "")
+            p.text = f"{t('prov.sources', lang)}: " + "; ".join(srcs[:8]) + (" …" if len(srcs) > 8 else "")
             p.font.size = Pt(9)
     if prov:
         slide = prs.slides.add_slide(prs.slide_layouts[1])
-        slide.shapes.title.text = "Provenance"
+        slide.shapes.title.text = t("prov.heading", lang)
         body = slide.placeholders[1].text_frame
-        lines = provenance_lines(prov)[:18]
+        lines = provenance_lines(prov, lang)[:18]
         body.text = lines[0] if lines else ""
         for line in lines[1:]:
             body.add_paragraph().text = line

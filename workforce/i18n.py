@@ -130,6 +130,15 @@ def column_label(name: str, lang: str = DEFAULT) -> str:
     return str(name)
 
 
+def value_label(prefix: str, value, lang: str = DEFAULT):
+    """A coded value shown to people (plant status, pathway, segment, …): the catalogue text of `prefix` + value
+    in `lang`; an uncatalogued code with spaces instead of underscores; anything else (missing, numbers) as is."""
+    if not isinstance(value, str) or not value:
+        return value
+    key = prefix + value
+    return t(key, lang) if key in catalogue(DEFAULT) else value.replace("_", " ")
+
+
 def column_labels(columns, lang: str = DEFAULT) -> dict[str, str]:
     """{raw name: display label} for `columns` (e.g. for st.column_config or DataFrame.rename)."""
     return {str(c): column_label(str(c), lang) for c in columns}

@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlparse
 
 import pandas as pd
 
-from workforce import ROOT, charts, db, i18n, pipeline
+from workforce import charts, db, i18n, pipeline
 from workforce.i18n import t
 from workforce.stories import (  # noqa: F401  (re-exported for pages/present.py: pages import views, not domain)
     SlideSpec,
@@ -30,6 +30,8 @@ DEFAULT_BASE_URL = "http://localhost:8501"
 PAGE_PATH = "present"
 MAX_SOURCES = 6
 NOT_QUANTITIES = ("year", "started", "as_of", "date", "eqf")  # numeric columns that are labels, not amounts
+DATE_COLUMNS = ("jobs_target_as_of", "headcount_date", "started", "status_date", "as_of", "capacity_phase_as_of",
+                "capacity_full_as_of")
 BRIDGE_YEAR = 2030  # the headline slide's bridge year (the filters' default year)
 
 
@@ -80,9 +82,12 @@ def label_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
         if pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]) \
                 and not any(k in col for k in NOT_QUANTITIES):
             out[col] = out[col].map(lambda v: i18n.fmt_number(v, lang))
-    for col, prefix in (("status", "present.status."), ("mode", "present.mode.")):
+    for col, prefix in (("status", "present.status."), ("mode", "present.mode."), ("segment", "segment.")):
         if col in out.columns:
-            out[col] = out[col].map(lambda v, p=prefix: t(p + str(v), lang) if isinstance(v, str) else v)
+            out[col] = out[col].map(lambda v, p=prefix: i18n.value_label(p, v, lang))
+    for col in out.columns:  # dates in the locale's form ("2022. nov. 27."); undated cells stay as they are
+        if col in DATE_COLUMNS:
+            out[col] = out[col].map(lambda v: i18n.fmt_date(v, lang) if isinstance(v, str) and v[:1].isdigit() else v)
     labels = [t(f"present.col.{c}", lang) for c in out.columns]
     out.columns = [lab if labels.count(lab) == 1 else f"{lab} ({c})" for lab, c in zip(labels, df.columns, strict=True)]
     return out
@@ -290,22 +295,12 @@ def _partnerships(p: dict, lang: str) -> Slide:
                  sources=sources_of(df), empty=df.empty)
 
 
-def role_labels(lang: str) -> dict[str, str]:
-    """ESCO labels in `lang` from locales/roles_<lang>.yaml (only labels known to be ESCO's); else {}."""
-    from workforce.i18n import load_yaml
-
-    path = ROOT / "locales" / f"roles_{lang}.yaml"
-    if lang == "en" or not path.is_file():
-        return {}
-    data = load_yaml(path.read_text(encoding="utf-8")) or {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
 def _roles(p: dict, lang: str) -> Slide:
     df = db.run("roles")
-    labels = role_labels(lang)
     shown = df.head(p.get("limit", 12)).copy()
-    shown["role"] = [labels.get(rid) or (lab if isinstance(lab, str) and lab else role)
+    # English: ESCO's own label; other languages: i18n.role_label (ESCO label in that language, else the reviewed
+    # translation in locales/)
+    shown["role"] = [(lab if isinstance(lab, str) and lab else role) if lang == "en" else i18n.role_label(rid, lang)
                      for rid, lab, role in zip(shown["role_id"], shown["esco_label"], shown["role"], strict=True)]
     for col in ("mix_cell", "mix_materials", "mix_pack", "mix_recycling"):
         shown[col] = shown[col].map(lambda v: i18n.fmt_number(None if pd.isna(v) else v * 100, lang) + " %"
@@ -468,6 +463,12 @@ def _source_line(src: dict, lang: str) -> str:
     return f"{src['title']}{when}" + (f" — {src['url']}" if src.get("url") else "")
 
 
+def _footer(slide: Slide, lang: str, number: int, count: int) -> str:
+    """The sources of a slide (none: no empty "Sources:" label) and its number."""
+    sources = "; ".join(_source_line(s, lang) for s in slide.sources)
+    return (f"{t('sources.label', lang)}: {sources}  ·  " if sources else "") + f"{number}/{count}"
+
+
 def deck_slides(story: Story, lang: str = "en") -> list[Slide]:
     return [render(spec, lang) for spec in story.slides]
 
@@ -549,8 +550,7 @@ def to_pptx(story: Story, lang: str = "en", base: str | None = None, images: boo
             link = live_link(base, story.id, number, lang)
             sl.shapes.add_picture(io.BytesIO(qr_png(link)), Inches(11.3), Inches(0.4), Inches(1.7), Inches(1.7))
             box(sl, 11.0, 2.1, 2.2, 0.8, link, 9)
-        box(sl, 0.5, 6.5, 12.3, 0.9, t("sources.label", lang) + ": " +
-            "; ".join(_source_line(s, lang) for s in slide.sources) + f"  ·  {number}/{len(story.slides)}", 9)
+        box(sl, 0.5, 6.5, 12.3, 0.9, _footer(slide, lang, number, len(story.slides)), 9)
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()
@@ -616,6 +616,5 @@ def to_pdf(story: Story, lang: str = "en", base: str | None = None, images: bool
             pdf.set_xy(238, 58)
             pdf.multi_cell(50, 4, clean(link))
         pdf.set_xy(12, 185)
-        pdf.multi_cell(270, 4, clean(t("sources.label", lang) + ": " + "; ".join(
-            _source_line(s, lang) for s in slide.sources) + f"  ·  {number}/{len(story.slides)}"))
+        pdf.multi_cell(270, 4, clean(_footer(slide, lang, number, len(story.slides))))
     return bytes(pdf.output())

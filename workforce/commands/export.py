@@ -15,7 +15,8 @@ from pathlib import Path
 from workforce.cli import CliError
 
 FORMATS = ("png", "svg", "pdf", "pptx", "csv", "xlsx", "parquet", "json")
-SHORTCUTS = ("country", "level", "year", "metric", "region", "scenario")
+SHORTCUTS = ("country", "level", "year", "metric", "region", "scenario", "lang")
+LANGS = ("en", "fi", "hu", "de")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,7 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="view parameter as in the page URL (country, level, year, scenario, region, metric)")
     for key in SHORTCUTS:
-        parser.add_argument(f"--{key}", help=f"shortcut for --param {key}=…")
+        if key != "lang":
+            parser.add_argument(f"--{key}", help=f"shortcut for --param {key}=…")
+    parser.add_argument("--lang", choices=LANGS, help="language of titles, labels, numbers and dates (default en)")
     parser.add_argument("--out", required=True, type=Path, help="output file")
     parser.add_argument("--base-url", help="base URL used in the provenance link (default: WORKFORCE_BASE_URL)")
 
@@ -67,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         if args.view == "brief":
             data = _brief(raw, fmt, args.base_url)
         elif args.view == "deck":
-            data = _deck([views.build(v, raw) for v in views.VIEWS], fmt, args.base_url)
+            data = _deck([views.build(v, raw) for v in views.VIEWS], fmt, args.base_url, raw.get("lang") or "en")
         else:
             view = views.build(args.view, raw)
             data = _render(view, fmt, args.base_url)
@@ -92,21 +95,25 @@ def _render(view, fmt: str, base_url: str | None) -> bytes:
         fig.update_layout(meta={"provenance": prov})
         return fig.to_json().encode("utf-8")
     if fmt in export.FIGURE_FORMATS:
-        return export.figure_bytes(view.figure, fmt, caption=_caption(view, prov))
+        return export.figure_bytes(view.figure, fmt, caption=_caption(view, prov, view.query.get("lang") or "en"))
     if fmt == "pptx":
-        return _deck([view], fmt, base_url)
+        return _deck([view], fmt, base_url, view.query.get("lang") or "en")
     raise CliError(f"format {fmt} is not available for this view")
 
 
-def _caption(view, prov: dict) -> str:
+def _caption(view, prov: dict, lang: str = "en") -> str:
+    from workforce.i18n import t
+
     titles = [s.get("source_title") for s in prov.get("sources", []) if s.get("source_title")]
-    more = f" +{len(titles) - 3} more" if len(titles) > 3 else ""
-    src = ("Sources: " + "; ".join(titles[:3]) + more) if titles else ""
+    more = " " + t("deck.more", lang, n=len(titles) - 3) if len(titles) > 3 else ""
+    src = (f"{t('prov.sources', lang)}: " + "; ".join(titles[:3]) + more) if titles else ""
     return " · ".join(p for p in (view.caption, src) if p)
 
 
-def _deck(built: list, fmt: str, base_url: str | None) -> bytes:
-    from workforce import export
+def _deck(built: list, fmt: str, base_url: str | None, lang: str = "en") -> bytes:
+    import datetime as dt
+
+    from workforce import export, i18n
 
     if fmt != "pptx":
         raise CliError("--view deck needs --format pptx")
@@ -119,24 +126,24 @@ def _deck(built: list, fmt: str, base_url: str | None) -> bytes:
                 "image": export.figure_bytes(view.figure, "png", width=1300, height=620),
                 "sources": [s.get("source_title") or s.get("source_url") or "" for s in prov["sources"]],
             })
-    prov = export.provenance(None, view=",".join(v.name for v in built), url=built[0].url(base_url) if built else "")
-    return export.deck_pptx("Battery Workforce Atlas", slides, prov, subtitle="Seminar deck — " + prov["generated"])
+    prov = export.provenance(None, view=",".join(v.name for v in built), url=built[0].url(base_url) if built else "",
+                             title="Battery Workforce Atlas")
+    subtitle = i18n.t("deck.subtitle", lang, date=i18n.fmt_date(dt.date.today(), lang))
+    return export.deck_pptx("Battery Workforce Atlas", slides, prov, subtitle=subtitle, lang=lang)
 
 
 def _brief(raw: dict, fmt: str, base_url: str | None) -> bytes:
-    from workforce import db, export, views
+    from workforce import db, views
+    from workforce.views import brief
 
     if fmt != "pdf":
         raise CliError("--view brief needs --format pdf")
     area = raw.get("region") or raw.get("country")
     if not area:
         raise CliError("--view brief needs --region NUTS_ID or --country CODE")
-    names = db.run("countries")
-    name = dict(zip(names["country"], names["name"], strict=False)).get(area.upper())
     filters, _, _ = views.parse_params(raw)
-    title, sections, rows = views.brief_sections(area, db.run, name, scenario=filters.scenario, level=filters.level,
-                                                 year=filters.year)
-    query = {"region": area.upper()} if len(area) > 2 else {"country": area.upper()}
-    prov = export.provenance(rows, view="brief", url=views.view_url("regions", query, base_url), title=title,
-                             scenario=filters.scenario)
-    return export.brief_pdf(title, sections, prov, subtitle="Battery Workforce Atlas")
+    area = area.upper()
+    query = {"region": area} if len(area) > 2 else {"country": area}
+    url = views.view_url("regions", {**query, "lang": filters.lang}, base_url)
+    return brief.pdf(area, db.run, filters.lang, scenario=filters.scenario, level=filters.level, year=filters.year,
+                     url=url)

@@ -43,9 +43,9 @@ def download_menu(fig=None, df: pd.DataFrame | None = None, name: str = "export"
 
 
 def brief_download(area: str, lang: str = "en") -> None:
-    """A 'training-needs brief (PDF)' button for a country or NUTS region; built only when clicked,
-    from this session's data (uploads included, captured now because the build runs off-session)."""
-    from workforce import export, views
+    """A 'training-needs brief (PDF)' button for a country or NUTS region, in the viewer's language; built only
+    when clicked, from this session's data (uploads included, captured now because the build runs off-session)."""
+    from workforce.views import brief
 
     frames = session_frames() or None
     scenario, year = current().scenario, current().year
@@ -55,12 +55,11 @@ def brief_download(area: str, lang: str = "en") -> None:
         def runner(name: str, **query_params):
             return db.run(name, frames=frames, **query_params)
 
-        title, sections, rows = views.brief_sections(area, runner, scenario=scenario, year=year)
-        prov = export.provenance(rows, view="brief", url=url, title=title, scenario=scenario)
-        return export.brief_pdf(title, sections, prov, subtitle="Battery Workforce Atlas")
+        return brief.pdf(area, runner, lang, scenario=scenario, year=year, url=url)
 
-    st.download_button(t("download.brief", lang), build, file_name=f"brief_{area}.pdf", mime="application/pdf",
-                       key=f"dl_brief_{area}", on_click="ignore", icon=":material/picture_as_pdf:")
+    st.download_button(t("download.brief", lang), build, file_name=f"brief_{area}_{lang}.pdf",
+                       mime="application/pdf", key=f"dl_brief_{area}", on_click="ignore",
+                       icon=":material/picture_as_pdf:")
 
 
 def _deferred(func, *args):

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from workforce import charts, db, params, text
-from workforce.i18n import t
+from workforce.i18n import t, value_label
 from workforce.session import run, session_frames
 from workforce.ui.downloads import brief_download
 from workforce.ui.figures import geometry_for, shared_figure, view_for
@@ -49,7 +49,8 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
         st.caption(t("panel.no_forecast", lang))
 
     st.markdown(f"**{t('panel.plants', lang)}** ({len(plants)})")
-    bullet_list([f"{r.site_name} — {r.segment}, {str(r.status).replace('_', ' ')}"
+    bullet_list([f"{r.site_name} — {value_label('segment.', r.segment, lang)}, "
+                 f"{value_label('present.status.', r.status, lang)}"
                  + (f" ({r.freshness})" if r.freshness else "")
                  for r in plants.head(12).itertuples()], more=len(plants) - 12)
     table(plants, pipeline_view.PLANT_TABLE_COLUMNS)

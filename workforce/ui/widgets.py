@@ -37,7 +37,7 @@ def source_columns(lang: str | None = None) -> dict:
 
 
 ENUM_COLUMNS = {"status": "present.status.", "plant_status": "present.status.", "mode": "present.mode.",
-                "gap_class": "gap_class."}
+                "gap_class": "gap_class.", "segment": "segment."}
 UNCERTAINTY = {"announced plans only": "uncertainty.announced_only", "small numbers": "uncertainty.small"}
 
 

@@ -93,13 +93,15 @@ def overview(filters: params.Filters, extras: dict, run: Callable) -> View:
     metric = extras.get("metric", "sites")
     if metric not in ("sites", "jobs_announced", "capacity_gwh"):
         raise ViewError(f"unknown overview metric {metric!r}; use sites, jobs_announced or capacity_gwh")
+    from workforce.i18n import column_label, fmt_number, t
     from workforce.views import pipeline_view
 
+    lang = filters.lang
     pipeline = run("plant_pipeline_by_country", country=filters.country)
-    plants = pipeline_view.plants(run, filters.country)
-    title = f"Battery plant pipeline by country ({metric.replace('_', ' ')})"
-    fig = charts.pipeline_bar(pipeline, metric, title=title)
-    caption = f"{len(plants)} sites; bars stacked by lifecycle status."
+    plants = pipeline_view.plants(run, filters.country, lang=lang)
+    title = t("view.overview_title", lang, metric=column_label(metric, lang))
+    fig = charts.pipeline_bar(pipeline, metric, title=title, lang=lang)
+    caption = t("view.overview_caption", lang, n=fmt_number(len(plants), lang))
     return View("overview", title, fig, plants, caption, _query(filters, extras, ("metric",)))
 
 
@@ -137,7 +139,7 @@ def region_data(filters: params.Filters, run: Callable) -> tuple[pd.DataFrame, d
         return summary, {k: (c, False, lab) for k, (c, lab) in REGION_METRICS.items()}
     from workforce.i18n import t
 
-    metrics = {k: (m.column, m.diverging, f"{t(f'metric.{k}', filters.lang)} ({m.unit})")
+    metrics = {k: (m.column, m.diverging, f"{t(f'metric.{k}', filters.lang)} ({region_view.unit_label(k, filters.lang)})")
                for k, m in region_view.METRICS.items()}
     return data, metrics
 
@@ -225,19 +227,19 @@ def regions(filters: params.Filters, extras: dict, run: Callable) -> View:
                          outlines=None if filters.country else country_outlines(data["nuts_id"]))
     else:  # forecast engine unavailable: announced figures only
         fig = charts.choropleth(shapes, data, column, label, country_view(filters.country, run), diverging=diverging)
-    n = int(pd.to_numeric(data[column], errors="coerce").notna().sum())
-    title = f"{label} by NUTS-{filters.level} region, {filters.year}" + (f" ({filters.country})" if filters.country else "")
-    caption = f"{n} of {len(data)} regions have a value; scenario {filters.scenario}." + _baseline_note(data, metric)
+    from workforce.i18n import country_name, fmt_number, t
     from workforce.views import region_table as region_view
+
+    lang = filters.lang
+    n = int(pd.to_numeric(data[column], errors="coerce").notna().sum())
+    title = t("view.regions_title", lang, metric=label, level=filters.level, year=filters.year) + (
+        f" ({country_name(filters.country, lang)})" if filters.country else "")
+    caption = t("view.regions_caption", lang, n=fmt_number(n, lang), total=fmt_number(len(data), lang),
+                scenario=t(f"scenario.{filters.scenario}", lang)) + _baseline_note(data, metric, lang)
 
     if "uncertain" in data.columns and (note := region_view.supply_note(data, metric, filters.lang)):
         caption += " " + note
     return View("regions", title, fig, data, caption, _query(filters, extras, ("metric",)))
-
-
-def _not_observed(status) -> str:
-    """", modelled" for a baseline row whose provenance is not `observed` (the brief labels it)."""
-    return f", {status}" if isinstance(status, str) and status and status != "observed" else ""
 
 
 def _baseline_note(data: pd.DataFrame, metric: str, lang: str = "en") -> str:
@@ -253,31 +255,41 @@ def _baseline_note(data: pd.DataFrame, metric: str, lang: str = "en") -> str:
 
 
 def forecast(filters: params.Filters, extras: dict, run: Callable) -> View:
+    from workforce.i18n import column_label, t
+
+    lang = filters.lang
     timeline = run("jobs_by_start_year", country=filters.country)
     fig = go.Figure()
     for status in charts.STATUS_ORDER:
         part = timeline[timeline["status"] == status]
         if part.empty:
             continue
-        fig.add_bar(x=part["start_year"], y=part["jobs_announced"], name=status.replace("_", " "),
+        fig.add_bar(x=part["start_year"], y=part["jobs_announced"], name=charts.status_label(status, lang),
                     marker=dict(color=charts.STATUS_COLORS[status], pattern=dict(shape=charts.STATUS_PATTERNS[status])))
-    fig.update_layout(barmode="stack", xaxis_title="planned start year", yaxis_title="jobs announced")
-    title = "Announced jobs by planned start year"
+    fig.update_layout(barmode="stack", xaxis_title=t("view.planned_start_year", lang),
+                      yaxis_title=column_label("jobs_announced", lang))
+    title = t("view.forecast_title", lang)
     charts._layout(fig, title)
-    return View("forecast", title, fig, timeline, "Announced jobs only; not a forecast.", _query(filters, extras))
+    return View("forecast", title, fig, timeline, t("view.forecast_caption", lang), _query(filters, extras))
 
 
 def training(filters: params.Filters, extras: dict, run: Callable) -> View:
+    from workforce.i18n import catalogue, column_label, fmt_number, t
+
+    lang = filters.lang
     counts = run("programme_counts", country=filters.country)
     programmes = run("programmes", country=filters.country)
     fig = go.Figure()
     for mode in sorted(counts["mode"].dropna().unique()):
         part = counts[counts["mode"] == mode]
-        fig.add_bar(x=part["country"].map(html_text), y=part["programmes"], name=html_text(str(mode).replace("_", " ")))
-    fig.update_layout(barmode="stack", yaxis_title="programmes")
-    title = "Training programmes by country and mode"
+        key = f"present.mode.{mode}"
+        name = t(key, lang) if key in catalogue("en") else str(mode).replace("_", " ")
+        fig.add_bar(x=part["country"].map(html_text), y=part["programmes"], name=html_text(name))
+    fig.update_layout(barmode="stack", yaxis_title=column_label("programmes", lang))
+    title = t("view.training_title", lang)
     charts._layout(fig, title)
-    caption = f"{len(programmes)} programmes from {programmes['provider'].nunique()} providers."
+    caption = t("brief.programmes", lang, n=fmt_number(len(programmes), lang),
+                providers=fmt_number(programmes["provider"].nunique(), lang))
     view = View("training", title, fig, programmes, caption, _query(filters, extras))
     return view
 
@@ -286,120 +298,13 @@ def partnerships(filters: params.Filters, extras: dict, run: Callable) -> View:
     table = run("partnerships", country=filters.country)
     per_country = table.groupby("country", dropna=False).size().reset_index(name="partnerships") if len(table) else \
         pd.DataFrame({"country": [], "partnerships": []})
-    fig = go.Figure(go.Bar(x=per_country["country"].fillna("n/a").map(html_text), y=per_country["partnerships"],
-                           marker_color="#0072B2", name="partnerships"))
-    title = "Industry–education partnerships by country"
+    from workforce.i18n import column_label, fmt_number, t
+
+    lang = filters.lang
+    fig = go.Figure(go.Bar(x=per_country["country"].fillna("—").map(html_text), y=per_country["partnerships"],
+                           marker_color="#0072B2", name=column_label("partnerships", lang)))
+    fig.update_layout(yaxis_title=column_label("partnerships", lang))
+    title = t("view.partnerships_title", lang)
     charts._layout(fig, title)
-    return View("partnerships", title, fig, table, f"{len(table)} partnerships.", _query(filters, extras))
-
-
-# ---------------------------------------------------------------- region / country brief
-
-def need_section(area: str, run: Callable, scenario: str = "base", year: int = 2030,
-                 level: int = 2) -> tuple[str, list[str]] | None:
-    """THE training need of the area (views.need: cumulative 2024–`year`, P50 with P10–P90, by role) plus the
-    gap / white-spot / overlap counts of workforce.training_data.brief (None if the model is unavailable)."""
-    from workforce.views import need as need_view
-
-    try:
-        by_role, total = need_view.need_by_role(area, year, scenario, run)
-    except Exception:  # noqa: BLE001 - the model is optional for the brief; counts still stand
-        return None
-
-    def num(v) -> str:
-        return "n/a" if v is None or pd.isna(v) else f"{v:,.0f}"
-
-    lines = [f"Training need {total.period}, cumulative (scenario {scenario}; modelled P50, an estimate built on "
-             f"assumptions, not an observation): {num(total.p50)} people (P10 {num(total.p10)} – P90 "
-             f"{num(total.p90)})."]
-    lines += [f"• {r.role}: {num(r.need)}" for r in by_role.head(8).itertuples(index=False)]
-    pool = need_view.reskill_pool(run, len(area) - 2, nuts_id=area.upper()) if len(area) <= 4 else pd.DataFrame()
-    if not pool.empty and not pd.isna(pool.iloc[0]["pool"]):
-        import datetime as dt
-
-        from workforce.views.region_table import is_old
-
-        p, share = pool.iloc[0], need_view.reskill_share()
-        split = need_view.need_split(total.p50, p["pool"], share)
-        old = ", old data" if is_old(p["pool_year"], dt.date.today()) else ""
-        lines.append(f"Who could be reskilled: {num(p['pool'])} persons employed in electrical equipment (C27) and "
-                     f"motor vehicles (C29) manufacturing (Eurostat sbs_r_nuts06_r2, {p['pool_year']}{old}).")
-        lines.append(f"Split of the {total.period} need (assumption: {num((share or 0) * 100)} % fillable from that "
-                     f"pool, capped at its size): {num(split['reskilled'])} reskilled incumbents, "
-                     f"{num(split['new_entrants'])} new entrants.")
-    try:
-        from workforce.views import training_data
-
-        b = training_data.brief(area, level=level, scenario=scenario, year=year)
-    except Exception:  # noqa: BLE001
-        b = None
-    if b:
-        gaps = [r for r in b.get("gap", []) if r.get("capacity_known")]
-        if gaps:
-            lines.append(f"Need vs published training capacity, summed over {total.period} (roles with known "
-                         "capacity):")
-            lines += [f"• {r['role_id']}: need {num(r.get('need'))}, capacity {num(r.get('capacity'))}, "
-                      f"gap {num(r.get('gap'))}" for r in gaps]
-        lines.append(f"{b.get('programmes', 0)} programmes ({b.get('programmes_unknown_capacity', 0)} without a "
-                     f"published capacity); {b.get('white_spots_count', 0)} role(s) with need but no programme in "
-                     f"the region; {b.get('overlaps_count', 0)} overlapping programme pair(s).")
-    return f"Training need {total.period} (modelled)", lines
-
-
-def brief_sections(area: str, run: Callable, name: str | None = None, scenario: str | None = None,
-                   level: int = 2, year: int = 2030) -> tuple[str, list[tuple[str, list[str]]], pd.DataFrame]:
-    """Title, sections and the rows used, for a training-needs brief of a country or NUTS region.
-    With `scenario`, a modelled-need section from workforce.training_data is added (labelled as such)."""
-    from workforce.views import pipeline_view
-
-    area = area.upper()
-    plants = pipeline_view.plants(run, None)
-    programmes = run("programmes", country=None)
-    partners = run("partnerships", country=None)
-
-    def in_area(df: pd.DataFrame) -> pd.DataFrame:
-        if len(area) == 2:
-            return df[df["country"] == area]
-        return df[df["nuts2"].fillna("").str.startswith(area)]
-
-    plants, programmes, partners = in_area(plants), in_area(programmes), in_area(partners)
-    title = f"Training-needs brief: {name or area} ({area})" if name else f"Training-needs brief: {area}"
-    jobs = pd.to_numeric(plants.get("jobs_announced"), errors="coerce")
-    secure = plants[plants["status"].isin(["operating", "under_construction"])] if len(plants) else plants
-    sections = [
-        ("Demand: battery sites", [
-            f"{len(plants)} sites in the catalogue; {len(secure)} operating or under construction.",
-            f"Announced jobs (sum of published figures, {int(jobs.notna().sum())} of {len(plants)} sites publish one): "
-            + (f"{jobs.sum():,.0f}" if jobs.notna().any() else "no published figure") + ".",
-        ] + [f"• {r.site_name} ({r.company}): {str(r.status).replace('_', ' ')}"
-             + (f" ({r.freshness})" if r.freshness else "") + f", {r.segment}, jobs "
-             + ("n/a" if pd.isna(r.jobs_announced) else f"{r.jobs_announced:,.0f}") + f" [{r.source_title}]"
-             for r in plants.head(25).itertuples(index=False)]),
-        ("Supply: training programmes", [f"{len(programmes)} programmes from {programmes['provider'].nunique()} providers."]
-         + [f"• {r.provider}: {r.programme} (EQF {'' if pd.isna(r.eqf_level) else r.eqf_level}, {r.mode or 'mode n/a'}) "
-            f"[{r.source_title}]" for r in programmes.head(25).itertuples(index=False)]),
-        ("Industry–education partnerships", [f"{len(partners)} partnerships."]
-         + [f"• {r.industry_party} ↔ {r.education_party} [{r.source_title}]" for r in partners.head(25).itertuples(index=False)]),
-    ]
-    if scenario:
-        need = need_section(area, run, scenario, year, level if len(area) == 2 else min(len(area) - 2, 2))
-        if need:
-            sections.insert(1, need)
-    if len(area) > 2:
-        import datetime as dt
-
-        from workforce.views.region_table import is_old
-
-        latest = run("region_baselines", level=len(area) - 2, country=None, nuts_id=area, indicator=None)
-        if len(latest):
-            today = dt.date.today()
-            sections.append(("Eurostat baseline (newest year each)", [
-                f"• {r.indicator} {r.year}: {r.value} {r.unit or ''} ({r.dataset}"
-                + _not_observed(getattr(r, "status", None)) + (", old data" if is_old(r.year, today) else "") + ")"
-                for r in latest.itertuples(index=False)]))
-    sections.append(("Reading this brief", [
-        "Counts come from the curated catalogue with a source per row; empty values were not published and are "
-        "not estimated. Announced jobs are company statements, not forecasts."]))
-    rows = pd.concat([d[[c for c in ("source_title", "source_url", "as_of") if c in d.columns]]
-                      for d in (plants, programmes, partners)], ignore_index=True)
-    return title, sections, rows
+    return View("partnerships", title, fig, table, t("brief.partnership_count", lang, n=fmt_number(len(table), lang)),
+                _query(filters, extras))

@@ -56,6 +56,22 @@ def _strings(df: pd.DataFrame) -> pd.DataFrame:
 JOBS_SCOPE_TEXT = {"phase_target": "target, this phase", "full_target": "target, full build-out",
                    "headcount": "reported headcount (on the ramp, not the full workforce)"}
 CAPACITY_SCOPE_TEXT = {"phase": "phase", "full_buildout": "full build-out"}
+BASIS_KEYS = {"research file": "jobs_facts.basis_research_file",
+              "default rule (unclassified: capacity = phase, jobs = phase target)": "jobs_facts.basis_default_rule"}
+
+
+def scope_text(scope, lang: str = "en") -> str:
+    """What a jobs figure covers (JOBS_SCOPE_TEXT in English; `jobs_scope.<scope>` in `lang`); '' if unknown."""
+    from workforce.i18n import t
+
+    return t(f"jobs_scope.{scope}", lang) if scope in JOBS_SCOPE_TEXT else ""
+
+
+def basis_text(basis: str, lang: str = "en") -> str:
+    """How a figure's scope was classified, in `lang` for the standard bases; a curator's own note as written."""
+    from workforce.i18n import t
+
+    return t(BASIS_KEYS[basis], lang) if basis in BASIS_KEYS else basis
 TIMELINE_COLUMNS = ["date", "phase", "status", "capacity", "jobs", "plan", "source_title", "source_url", "basis"]
 
 
@@ -126,8 +142,11 @@ def jobs_facts(run, region: str, today=None, lang: str = "en") -> pd.DataFrame:
     """Per site of a region: capacity of the current phase and of the full build-out, the target jobs (with
     scope) and the reported headcount SIDE BY SIDE, each with its own date and source (pipeline.site_jobs):
     a headcount at a date is never merged into a target. Empty cells = not reported in any source."""
+    from workforce.i18n import t
+
     plants_in = region_plants(run, region, today, lang)
     evidence = _strings(run("region_evidence", region=region))
+    undated = t("jobs_facts.undated", lang)
     rows = []
     for s in plants_in.to_dict("records"):
         ev = evidence[evidence["site_id"] == s["site_id"]] if len(evidence) else evidence
@@ -138,17 +157,17 @@ def jobs_facts(run, region: str, today=None, lang: str = "en") -> pd.DataFrame:
             jobs = pipeline.site_jobs(ev)
             row.update({k: jobs[k] for k in ("jobs_target", "jobs_target_as_of", "jobs_target_source_url",
                                              "headcount", "headcount_date", "headcount_source_url")})
-            row["jobs_target_scope"] = JOBS_SCOPE_TEXT.get(jobs["jobs_target_scope"], "")
+            row["jobs_target_scope"] = scope_text(jobs["jobs_target_scope"], lang)
             if jobs["headcount"]:
                 head = ev[(ev["jobs_scope"] == "headcount") & (ev["source_url"] == jobs["headcount_source_url"])]
                 basis = head["scope_basis"].iloc[0] if len(head) else ""
-                row["headcount_counts"] = basis.removeprefix("curation: ")
-                row["headcount_date"] = jobs["headcount_date"] or "undated source"
+                row["headcount_counts"] = basis_text(basis.removeprefix("curation: "), lang)
+                row["headcount_date"] = jobs["headcount_date"] or undated
             for scope, col in (("phase", "capacity_phase"), ("full_buildout", "capacity_full")):
                 cap = _newest(ev, ev["capacity_value"].ne("") & ev["capacity_scope"].eq(scope))
                 if cap:
                     row[col] = f"{cap['capacity_value']} {cap['capacity_unit']}"
-                    row[f"{col}_as_of"] = cap["as_of"] or "undated source"
+                    row[f"{col}_as_of"] = cap["as_of"] or undated
         rows.append(row)
     return pd.DataFrame(rows, columns=JOBS_FACT_COLUMNS)
 

@@ -244,13 +244,25 @@ def latest_indicators(indicators: pd.DataFrame, today, lang: str = "en") -> pd.D
     return latest.assign(age=[t("age.old_data", lang) if is_old(y, today) else "" for y in latest["year"]])
 
 
+def unit_label(metric: str, lang: str = "en") -> str:
+    """The unit of a metric in `lang` (`metric_unit.<metric>`; per-capita variants compose their base's unit)."""
+    from workforce.i18n import catalogue, t
+
+    if f"metric_unit.{metric}" in catalogue("en"):
+        return t(f"metric_unit.{metric}", lang)
+    for suffix, key in (("_per_100k", "metric_unit.per_100k"), ("_per_1000", "metric_unit.per_1000")):
+        if metric.endswith(suffix) and metric[: -len(suffix)] in METRICS:
+            return t(key, lang, unit=unit_label(metric[: -len(suffix)], lang))
+    return METRICS[metric].unit
+
+
 def metric_label(metric: str, df: pd.DataFrame, lang: str, today) -> str:
     """Legend title of the map: the metric, its unit and, for per-worker/per-capita metrics, the baseline's
     reference year(s) ("… · population 2025")."""
     from workforce.i18n import t
 
     spec = METRICS[metric]
-    label = f"{t(f'metric.{metric}', lang)} · {spec.unit}"
+    label = f"{t(f'metric.{metric}', lang)} · {unit_label(metric, lang)}"
     if spec.baseline_year and spec.baseline_year in df:
         label += " · " + t(f"age.base.{spec.baseline_year}", lang, years=year_text(_years_with_value(df, metric),
                                                                                    today, lang))
