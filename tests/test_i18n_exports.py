@@ -12,7 +12,6 @@ import functools
 import io
 import re
 
-import pandas as pd
 import pytest
 
 from tests.conftest import IN_CI, missing
@@ -200,3 +199,28 @@ def test_view_deck_in_language(tmp_path):
     text = pptx_text(out.read_bytes())
     assert i18n.t("view.forecast_title", "hu") in text and i18n.t("prov.heading", "hu") in text
     assert leftovers(text, "hu") == {}
+
+
+# ---------------------------------------------------------------- every slide as the presenter page shows it
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_slide_figure_and_table_in_language(lang):
+    """Figure text (title, axes, legend, colour bar), table headers and metric labels of every slide of every
+    storyline, as drawn on the presenter page (the same `slides.render`)."""
+    import json
+
+    from tests.test_i18n_walk import figure_texts, leftovers_in
+    from workforce import slides, stories
+
+    found = {}
+    for story in ("eu", "hu", "fi"):
+        for n, spec in enumerate(stories.builtin(story).slides, 1):
+            slide = slides.render(spec, lang)
+            texts = [slide.title, slide.caption] + [m[0] for m in slide.metrics] + [m[2] for m in slide.metrics]
+            headers = [str(c) for c in slide.table.columns] if slide.table is not None else []
+            figure = figure_texts(json.loads(slide.figure.to_json())) if slide.figure is not None else []
+            bad = leftovers_in(texts, lang) + leftovers_in(headers + figure, lang, headers=True)
+            bad += [w for w in leftovers(" ".join(texts + headers + figure), lang).get("english", [])]
+            if bad:
+                found[f"{story}/{n} {spec.view}"] = sorted(set(bad))
+    assert found == {}

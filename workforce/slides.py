@@ -196,7 +196,7 @@ def _pipeline(p: dict, lang: str) -> Slide:
     plants = db.run("plants", country=country)
     return Slide("pipeline", t("present.view.pipeline", lang, place=place(country, lang),
                                 metric=t(f"present.col.{metric}", lang)), "",
-                 figure=charts.pipeline_bar(df, metric) if not df.empty else None, sources=sources_of(plants),
+                 figure=charts.pipeline_bar(df, metric, lang=lang) if not df.empty else None, sources=sources_of(plants),
                  empty=df.empty)
 
 
@@ -207,7 +207,7 @@ def _timeline(p: dict, lang: str) -> Slide:
     fig = None
     if not df.empty:
         by_year = df.assign(country=df["start_year"].astype("Int64").astype(str))
-        fig = charts.pipeline_bar(by_year, "jobs_announced")
+        fig = charts.pipeline_bar(by_year, "jobs_announced", lang=lang)
         fig.update_xaxes(type="category")
     return Slide("timeline", t("present.view.timeline", lang, place=place(country, lang)), "", figure=fig,
                  sources=sources_of(plants), empty=df.empty)
