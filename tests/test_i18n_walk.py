@@ -144,16 +144,8 @@ def test_helpers_find_leftovers():
     assert figure_texts(fig) == ["T", "X", "C", "L", "M"]
 
 
-# Pages with leftovers still to fix (issue 21, open): training = role names as pivot headers ("Production
-# operator"), "nearest km", programme-type legend of the heatmap; partnerships = network legend "region".
-# Remove a page from this set when it is clean (not strict: partnerships is already clean in de, where
-# "Region" is the same word).
-KNOWN_LEFTOVERS = {"training", "partnerships"}
-
-
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("page", [pytest.param(p, marks=pytest.mark.xfail(strict=False, reason="issue 21: leftovers"))
-                                  if p in KNOWN_LEFTOVERS else p for p in PAGES])
+@pytest.mark.parametrize("page", PAGES)
 def test_no_english_leftovers_on_page(page, lang):
     at = open_page(page, lang=lang)
     found = {kind: items for kind, items in walk(at, lang).items() if items}

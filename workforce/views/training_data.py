@@ -217,6 +217,76 @@ def _gap_view(country, region, scenario, year) -> dict[str, pd.DataFrame]:
             "pivot_text": pivot_text}
 
 
+def gap_pivots_in(view: dict[str, pd.DataFrame], lang: str = "en") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The heat-map pivots of `gap_view` for the screen in `lang`: role columns named by `i18n.role_label` and
+    "unknown" cell text translated (the view keeps its machine text)."""
+    from workforce.i18n import role_label, t
+
+    pivot_gap, pivot_text = view["pivot_gap"], view["pivot_text"]
+    if pivot_text.empty:
+        return pivot_gap, pivot_text
+    ids = _pivot_role_ids(view)
+    names = {c: role_label(ids.get(c, c), lang) for c in pivot_text.columns}
+    unknown = t("present.unknown", lang)
+    text = pivot_text.map(lambda v: unknown if v == "unknown" else v)
+    return pivot_gap.rename(columns=names), text.rename(columns=names)
+
+
+def gap_table_in(view: dict[str, pd.DataFrame], lang: str = "en") -> tuple[pd.DataFrame, dict[str, str]]:
+    """The heat table under the gap heat map: (frame with a "region" column and one column per role_id, cell
+    text with "unknown" in `lang`; {column: header in `lang`}). The frame keeps machine column names."""
+    from workforce.i18n import column_label, role_label, t
+
+    pivot_text = view["pivot_text"]
+    ids = _pivot_role_ids(view)
+    unknown = t("present.unknown", lang)
+    frame = (pivot_text.map(lambda v: unknown if v == "unknown" else v)
+             .rename(columns=lambda c: ids.get(c, c)).rename_axis(index="region", columns=None).reset_index())
+    labels = {c: role_label(c, lang) for c in frame.columns if c != "region"}
+    return frame, {"region": column_label("region", lang), **labels}
+
+
+def _pivot_role_ids(view: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """{pivot column (short English role label): role_id} of a `gap_view`."""
+    win = view["window"]
+    return dict(zip(win["role"], win["role_id"], strict=False)) if not win.empty else {}
+
+
+ORIGIN_KEYS = ("automotive", "mechanical", "electrical", "chemical")  # training.INCUMBENT_ORIGINS, in its order
+
+
+def pathway_labels(links: pd.DataFrame, lang: str = "en") -> dict[str, str]:
+    """{node name of `pathways` links: its text in `lang`}: entry points, 'mode · EQF n' and roles."""
+    from workforce.i18n import role_label, t
+
+    out = {}
+    entries = {label: f"training.entry.{mode}" for mode, label in training.MODE_ENTRY.items()}
+    entries.update({label: f"training.entry.{key}"
+                    for key, (_, label) in zip(ORIGIN_KEYS, training.INCUMBENT_ORIGINS, strict=True)})
+    entries["Entry point not stated"] = "training.entry.not_stated"
+    modes = {label: f"present.mode.{mode}" for mode, label in training.MODE_LABEL.items()}
+    modes["Mode not stated"] = "training.mode_not_stated"
+    role_ids = {name: rid for rid, name in zip(roles()["role_id"], roles()["role"], strict=False)}
+    for node in dict.fromkeys([*links["source"], *links["target"]]):
+        if node in entries:
+            out[node] = t(entries[node], lang)
+        elif node in role_ids:
+            out[node] = role_label(role_ids[node], lang)
+        elif " · " in node and node.split(" · ")[0] in modes:
+            mode, eqf = node.split(" · ", 1)
+            eqf = t("training.eqf_unknown", lang) if eqf == "EQF unknown" else t("training.eqf_n", lang,
+                                                                                 n=eqf.removeprefix("EQF "))
+            out[node] = f"{t(modes[mode], lang)} · {eqf}"
+    return out
+
+
+def role_names_in(role_ids, lang: str = "en") -> list[str]:
+    """Role ids -> their names on screen in `lang` (`i18n.role_label`)."""
+    from workforce.i18n import role_label
+
+    return [role_label(str(r), lang) for r in role_ids]
+
+
 def brief_view(area: str | None, scenario: str = "base", year: int | None = None) -> dict:
     """brief() for the /partnerships page, cached per (area, scenario, year) unless the session has uploads."""
     return _per_view(_brief_view, area, scenario, year)
@@ -229,6 +299,7 @@ def _brief_view(area, scenario, year) -> dict:
 
 # ---------------------------------------------------------------- page helpers (pages import views, not the domain)
 MODE_LABEL = training.MODE_LABEL
+COVERED_BY = {"partnership": "partnership", "other local programme": "other", "none": "none"}  # value: key suffix
 FORECAST_YEARS = (model.YEARS[0], model.YEARS[-1])  # the years the white-spot need sums over
 
 
