@@ -44,3 +44,13 @@ def test_freshness_label_in_every_language(lang):
     assert pipeline_view.freshness_in(pipeline_view.pipeline.freshness_label(None), lang) == \
         i18n.t("freshness.date_unknown", lang)
     assert pipeline_view.freshness_in("", lang) == ""
+
+
+def test_every_regions_table_column_has_a_label():
+    """The /regions ranking shows TABLE_COLUMNS plus the chosen metric's column and baseline year/status: each has
+    a col.* label (e.g. supply_gap_per_100k_inhabitants, population_year), so no metric shows a raw name."""
+    from workforce.views import region_table
+
+    columns = {c for metric in region_table.METRICS for c in region_table.table_columns(metric)}
+    raw = sorted(c for c in columns if i18n.column_label(c, "en") == c)
+    assert not raw, raw
