@@ -43,8 +43,14 @@ PROVENANCE = ("value.provenance.",)
 ENUM_COLUMNS = {"status": ("present.status.", *PROVENANCE), "plant_status": ("present.status.",),
                 "mode": ("present.mode.",), "gap_class": ("gap_class.",), "supply_status": PROVENANCE,
                 "supply_modelled_status": PROVENANCE, "population_status": PROVENANCE, "provenance": PROVENANCE,
-                "evidence": PROVENANCE, "basis": ("value.basis.",), "measure": ("value.measure.",)}
+                "evidence": PROVENANCE, "basis": ("value.basis.",), "measure": ("value.measure.",),
+                "capacity_scope": ("value.scope.",), "jobs_scope": ("value.scope.",),
+                "jobs_target_scope": ("value.scope.",), "unit": ("value.unit.",)}
 UNCERTAINTY = {"announced plans only": "uncertainty.announced_only", "small numbers": "uncertainty.small"}
+# units of the headline figures (data/headlines) -> their value.unit.* key suffix
+UNITS = {"jobs (high end)": "jobs_high", "jobs (low end)": "jobs_low", "people (total target)": "people_target",
+         "workers (total target)": "workers_target", "learners (cumulative)": "learners_cumulative",
+         "share of the 800000 workers": "share_of_800k"}
 _DATED = re.compile(r"(.+?) (\(\d{4}-\d{2}(?:-\d{2})?\))")
 
 
@@ -56,7 +62,7 @@ def enum_text(value, prefixes: tuple[str, ...], lang: str):
     if not isinstance(value, str) or not value:
         return value
     known = i18n.catalogue("en")
-    for v in (value, value.replace(" ", "_")):
+    for v in (value, value.replace(" ", "_"), UNITS.get(value, "")):
         for prefix in prefixes:
             if prefix + v in known:
                 return t(prefix + v, lang)
