@@ -146,7 +146,7 @@ if b["providers"]:
     lines.append(t("partnerships.brief_providers", lang) + " " + "; ".join(
         f"{text.md(r['provider'])} ({r['programmes']})" for r in b["providers"]))
 lines.append(t("partnerships.brief_overlaps", lang, n=b["overlaps_count"]) + " " + "; ".join(
-    text.md(r["reason"]) for r in b["overlaps"][:3]))
+    text.md(training_data.reason_in(r["reason"], lang)) for r in b["overlaps"][:3]))
 lines.append(t("partnerships.brief_white_spots", lang, n=b["white_spots_count"]) + " " + "; ".join(
     f"{text.md(r['nuts_id'])} {text.md(role_label(r['role_id'], lang))}" for r in b["white_spots"]))
 st.markdown("\n".join(f"- {line}" for line in lines))

@@ -92,7 +92,7 @@ st.caption(t("training.overlaps_alt", lang, n=len(comparable), unknown=len(ov) -
 if ov.empty:
     st.info(t("training.no_overlaps", lang))
 else:
-    ui.table(ov, ["programme_a", "provider_a", "programme_b", "provider_b", "nuts2", "distance_km", "eqf_level",
+    ui.table(training_data.reasons_in(ov, lang), ["programme_a", "provider_a", "programme_b", "provider_b", "nuts2", "distance_km", "eqf_level",
                   "similarity", "shared_roles", "comparable", "reason"])
 
 # ---------------------------------------------------------------- demand: white spots and gap
@@ -114,7 +114,7 @@ else:
         lambda: training_charts.white_spots_map(ws, training_data.centroids(2, f.country), view, context=outlines,
                                                 lang=lang))
     st.plotly_chart(ws_map, width="stretch", key="tr_ws_map")
-    ui.table(ws.assign(role=training_data.role_names_in(ws["role_id"], lang)),
+    ui.table(training_data.reasons_in(ws, lang).assign(role=training_data.role_names_in(ws["role_id"], lang)),
              ["nuts_id", "region_name", "role", "need", "nearest_programme", "nearest_km", "reason"],
              need=st.column_config.NumberColumn(format="%.0f"), nearest_km=st.column_config.NumberColumn(format="%.0f"))
 st.caption(t("training.white_spots_alt", lang, n=len(ws), regions=ws["nuts_id"].nunique(),

@@ -3,6 +3,8 @@ them to the pure functions in `workforce.training` (no Streamlit widgets here)."
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -285,6 +287,58 @@ def role_names_in(role_ids, lang: str = "en") -> list[str]:
     from workforce.i18n import role_label
 
     return [role_label(str(r), lang) for r in role_ids]
+
+
+_NUM = r"[\d.,]+"
+_SIMS = rf"(?P<k>\d+) of (?P<n>\d+) roles shared \(Jaccard (?P<sim>{_NUM}) ≥ (?P<thr>{_NUM})\)"
+_WHERE = rf"(?:in (?P<in>\S+)|(?P<apart>{_NUM}) km apart \(≤ (?P<max>{_NUM}) km\))"
+_REASONS = (  # the English reasons of training.white_spots / training.overlaps, parsed back into their parts
+    ("ws_none", re.compile(r"no programme in the catalogue prepares for (?P<role>\S+)")),
+    ("ws_within", re.compile(rf"no programme for (?P<role>\S+) in (?P<region>\S+) or within (?P<km>{_NUM}) km of its "
+                             rf"centre(?: \(nearest (?P<programme>.+), (?P<dist>{_NUM}) km\))?")),
+    ("ws_in_region", re.compile(rf"no programme for (?P<role>\S+) located in (?P<region>\S+)(?: \(nearest "
+                                rf"(?P<programme>.+), (?P<dist>{_NUM}) km from the region centre\))?")),
+    ("ov_same", re.compile(rf"same EQF level (?P<eqf>\d+), {_WHERE}; {_SIMS}")),
+    ("ov_unknown", re.compile(rf"EQF level unknown for (?P<ids>.+?): not comparable; {_SIMS}, {_WHERE}")),
+)
+
+
+def reason_in(reason, lang: str = "en"):
+    """A white-spot or overlap reason (English, from `training`) in `lang`: role ids named by `i18n.role_label`,
+    numbers in the locale's format. English and any text not recognised come back unchanged."""
+    from workforce.i18n import fmt_number, role_label, t
+
+    if lang == "en" or not isinstance(reason, str):
+        return reason
+    for kind, pattern in _REASONS:
+        m = pattern.fullmatch(reason)
+        if not m:
+            continue
+        g = m.groupdict()
+
+        def num(v, digits=None):  # as many decimals as the English text shows
+            return fmt_number(float(v), lang, len(v.partition(".")[2]) if digits is None else digits)
+
+        if kind.startswith("ws_"):
+            text = t(f"training.reason.{kind}", lang, role=role_label(g["role"], lang), region=g.get("region"),
+                     km=num(g["km"]) if g.get("km") else "")
+            if g.get("programme"):
+                near = "ws_nearest" if kind == "ws_within" else "ws_nearest_centre"
+                text += " (" + t(f"training.reason.{near}", lang, programme=g["programme"], km=num(g["dist"])) + ")"
+            return text
+        where = (t("training.reason.ov_in", lang, region=g["in"]) if g.get("in") else
+                 t("training.reason.ov_apart", lang, km=num(g["apart"]), max_km=num(g["max"])))
+        sims = t("training.reason.ov_sims", lang, k=g["k"], n=g["n"], sim=num(g["sim"]), threshold=num(g["thr"]))
+        ids = f" {t('training.reason.and', lang)} ".join(g.get("ids", "").split(" and "))
+        return t(f"training.reason.{kind}", lang, eqf=g.get("eqf"), where=where, sims=sims, ids=ids)
+    return reason
+
+
+def reasons_in(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """`df` with its `reason` column in `lang` (`reason_in`), for the screen; the frame given is not changed."""
+    if "reason" not in df or lang == "en" or df.empty:
+        return df
+    return df.assign(reason=df["reason"].map(lambda r: reason_in(r, lang)))
 
 
 def brief_view(area: str | None, scenario: str = "base", year: int | None = None) -> dict:
