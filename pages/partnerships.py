@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from workforce import text, training_charts, ui
-from workforce.i18n import t
+from workforce.i18n import role_label, t
 from workforce.views import training_data
 
 ui.ensure_router()
@@ -28,8 +28,8 @@ st.subheader(t("partnerships.network", lang))
 if edges.empty:
     st.info(t("partnerships.none", lang))
 else:
-    network_fig = ui.shared_figure(("network", f.country),
-                                   lambda: training_charts.network_figure(edges, set(hubs["nuts2"])))
+    network_fig = ui.shared_figure(("network", f.country, lang),
+                                   lambda: training_charts.network_figure(edges, set(hubs["nuts2"]), lang=lang))
     st.plotly_chart(network_fig, width="stretch", key="pt_network")
     top = hubs.iloc[0] if not hubs.empty else None
     st.caption(t("partnerships.network_alt", lang, n=len(edges), companies=edges["company"].nunique(),
@@ -65,8 +65,7 @@ region = st.selectbox(t("partnerships.pick_region", lang), [None, *options], key
 if region != f.region:
     ui.set_region(region)
 
-roles = training_data.roles()
-role_names = dict(zip(roles["role_id"], roles["role"], strict=False))
+unknown = t("present.unknown", lang)
 if region:
     st.markdown(f"### {text.md(region)} {text.md(names.get(region, ''))}")
     story = training_data.region_story(region, edges, plants, f.scenario, f.year)
@@ -92,20 +91,22 @@ if region:
     st.markdown("**" + t("partnerships.story_covers", lang) + "**")
     for r in local_edges.itertuples(index=False):
         st.markdown(f"- **{text.md(r.company)}** ↔ **{text.md(r.education_party)}** "
-                    f"({text.md(r.started or 'date not stated')}): {text.md(r.what or '')} "
+                    f"({text.md(r.started or t('partnerships.date_not_stated', lang))}): {text.md(r.what or '')} "
                     f"— {text.md_link(r.source_title, r.source_url)}")
     cov = story["coverage"]
     if story["need"] is not None:
         st.caption(t("need.definition", lang, period=story["need"].period, p10=ui.fmt_number(story["need"].p10),
                      p90=ui.fmt_number(story["need"].p90), scenario=t(f"scenario.{f.scenario}", lang)))
     if not cov.empty:
-        cov = cov.assign(role=cov["role_id"].map(lambda r: role_names.get(r, r)))
         n_cov = int((cov["covered_by"] == "partnership").sum())
         st.caption(t("partnerships.coverage_alt", lang, roles=len(cov), partnership=n_cov,
                      other=int((cov["covered_by"] == "other local programme").sum()),
                      none=int((cov["covered_by"] == "none").sum())))
-        ui.table(cov, ["role", "need", "covered_by", "partnership_programmes", "other_programmes"],
-                 need=st.column_config.NumberColumn("need (people)", format="%.0f"))
+        ui.table(cov.assign(role=training_data.role_names_in(cov["role_id"], lang),
+                            covered_by=cov["covered_by"].map(lambda v: t(f"partnerships.covered_by.{training_data.COVERED_BY[v]}", lang)
+                                                             if v in training_data.COVERED_BY else v)),
+                 ["role", "need", "covered_by", "partnership_programmes", "other_programmes"],
+                 need=st.column_config.NumberColumn(format="%.0f"))
 
     st.markdown("**" + t("partnerships.story_supply", lang) + "**")
     ui.table(pd.concat([partner_programmes, local_programmes]).drop_duplicates("programme_id"),
@@ -117,12 +118,11 @@ if region:
     if g.empty:
         st.info(t("training.no_gap", lang))
     else:
-        g = g.assign(role=g["role_id"].map(lambda r: role_names.get(r, r)),
-                     capacity_text=g["capacity"].map(lambda v: "unknown" if pd.isna(v) else f"{v:,.0f}"),
-                     gap_text=g["gap"].map(lambda v: "unknown" if pd.isna(v) else f"{v:,.0f}"))
+        g = g.assign(role=training_data.role_names_in(g["role_id"], lang),
+                     capacity_text=g["capacity"].map(lambda v: unknown if pd.isna(v) else ui.fmt_number(v)),
+                     gap_text=g["gap"].map(lambda v: unknown if pd.isna(v) else ui.fmt_number(v)))
         ui.table(g.sort_values("need", ascending=False), ["role", "need", "capacity_text", "gap_text", "programmes"],
-                 need=st.column_config.NumberColumn("need", format="%.0f"),
-                 capacity_text=st.column_config.TextColumn("capacity"), gap_text=st.column_config.TextColumn("gap"))
+                 need=st.column_config.NumberColumn(format="%.0f"))
 
 # ---------------------------------------------------------------- training-needs brief
 area = region or f.country
@@ -137,18 +137,18 @@ lines = [t("partnerships.brief_need", lang, need=ui.fmt_number(b["total_need"]),
            source=t("training.need_source_proxy" if proxy else "training.need_source_model", lang))]
 if b["top_roles"]:
     lines.append(t("partnerships.brief_roles", lang) + " " + "; ".join(
-        f"{text.md(r['role'])} ({ui.fmt_number(r['need'])})" for r in b["top_roles"]))
+        f"{text.md(role_label(r['role_id'], lang))} ({ui.fmt_number(r['need'])})" for r in b["top_roles"]))
 if b["gap"]:
     lines.append(t("partnerships.brief_gap", lang) + " " + "; ".join(
-        f"{text.md(role_names.get(r['role_id'], r['role_id']))}: "
-        + ("unknown" if not r["capacity_known"] else ui.fmt_number(r["gap"])) for r in b["gap"]))
+        f"{text.md(role_label(r['role_id'], lang))}: "
+        + (unknown if not r["capacity_known"] else ui.fmt_number(r["gap"])) for r in b["gap"]))
 if b["providers"]:
     lines.append(t("partnerships.brief_providers", lang) + " " + "; ".join(
         f"{text.md(r['provider'])} ({r['programmes']})" for r in b["providers"]))
 lines.append(t("partnerships.brief_overlaps", lang, n=b["overlaps_count"]) + " " + "; ".join(
-    text.md(r["reason"]) for r in b["overlaps"][:3]))
+    text.md(training_data.reason_in(r["reason"], lang)) for r in b["overlaps"][:3]))
 lines.append(t("partnerships.brief_white_spots", lang, n=b["white_spots_count"]) + " " + "; ".join(
-    f"{text.md(r['nuts_id'])} {text.md(role_names.get(r['role_id'], r['role_id']))}" for r in b["white_spots"]))
+    f"{text.md(r['nuts_id'])} {text.md(role_label(r['role_id'], lang))}" for r in b["white_spots"]))
 st.markdown("\n".join(f"- {line}" for line in lines))
 if b["sources"]:
     st.caption(t("sources.label", lang) + ": " + "; ".join(text.md_link(s["title"], s["url"]) for s in b["sources"][:12]))

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from workforce import training_charts, ui
-from workforce.i18n import column_labels, t
+from workforce.i18n import role_label, t
 from workforce.views import training_data
 
 ui.ensure_router()
@@ -31,13 +31,14 @@ region = c1.selectbox(t("training.filter_region", lang), [None, *regions], index
 if region != f.region:
     ui.set_region(region)
 eqf_opts = sorted(programmes["eqf_level"].dropna().astype(int).unique().tolist())
-eqf = c2.multiselect(t("training.filter_eqf", lang), [*eqf_opts, "unknown"], key="tr_eqf")
+eqf = c2.multiselect(t("training.filter_eqf", lang), [*eqf_opts, "unknown"], key="tr_eqf",
+                     format_func=lambda e: t("present.unknown", lang) if e == "unknown" else str(e))
 modes = c3.multiselect(t("training.filter_mode", lang), list(training_data.MODE_LABEL), key="tr_mode",
-                       format_func=training_data.MODE_LABEL.get)
+                       format_func=lambda m: t(f"present.mode.{m}", lang))
 langs = c4.multiselect(t("training.filter_language", lang), sorted(programmes["language"].dropna().unique()),
                        key="tr_lang")
 role_filter = c5.multiselect(t("training.filter_role", lang), sorted(role_names), key="tr_role",
-                             format_func=lambda r: role_names.get(r, r))
+                             format_func=lambda r: role_label(r, lang))
 
 shown = training_data.filter_programmes(programmes, prog_roles, region, eqf, modes, langs, role_filter)
 
@@ -55,8 +56,8 @@ st.subheader(t("training.catalogue", lang))
 view = ui.view_for(region or f.country)
 outlines = ui.country_outlines()  # NUTS-0 of 2024 plus the UK (2021): borders under both point maps
 providers_fig = ui.shared_figure(("providers_map", f.country, region, tuple(eqf), tuple(modes), tuple(langs),
-                                  tuple(role_filter)),
-                                 lambda: training_charts.providers_map(shown, view, context=outlines))
+                                  tuple(role_filter), lang),
+                                 lambda: training_charts.providers_map(shown, view, context=outlines, lang=lang))
 st.plotly_chart(providers_fig, width="stretch", key="tr_map")
 located = int(shown[["lat", "lon"]].notna().all(axis=1).sum())
 st.caption(t("training.map_alt", lang, n=located, total=len(shown), providers=shown["provider"].nunique()))
@@ -71,11 +72,13 @@ links = training_data.pathways(shown, roles)
 if links.empty:
     st.info(t("training.no_pathways", lang))
 else:
-    st.plotly_chart(training_charts.pathways_sankey(links), width="stretch", key="tr_sankey")
+    node_labels = training_data.pathway_labels(links, lang)
+    st.plotly_chart(training_charts.pathways_sankey(links, lang=lang, labels=node_labels), width="stretch",
+                    key="tr_sankey")
     entry = links[links["kind"] == "entry_to_programme"].groupby("source")["value"].sum().sort_values(ascending=False)
     to_role = links[links["kind"] == "programme_to_role"].groupby("target")["value"].sum().sort_values(ascending=False)
-    st.caption(t("training.pathways_alt", lang, n=int(entry.sum()), entry=entry.index[0],
-                 role=to_role.index[0], without=int(len(shown) - entry.sum())))
+    st.caption(t("training.pathways_alt", lang, n=int(entry.sum()), entry=node_labels.get(entry.index[0], entry.index[0]),
+                 role=node_labels.get(to_role.index[0], to_role.index[0]), without=int(len(shown) - entry.sum())))
 
 # ---------------------------------------------------------------- overlaps
 st.subheader(t("training.overlaps", lang))
@@ -89,7 +92,7 @@ st.caption(t("training.overlaps_alt", lang, n=len(comparable), unknown=len(ov) -
 if ov.empty:
     st.info(t("training.no_overlaps", lang))
 else:
-    ui.table(ov, ["programme_a", "provider_a", "programme_b", "provider_b", "nuts2", "distance_km", "eqf_level",
+    ui.table(training_data.reasons_in(ov, lang), ["programme_a", "provider_a", "programme_b", "provider_b", "nuts2", "distance_km", "eqf_level",
                   "similarity", "shared_roles", "comparable", "reason"])
 
 # ---------------------------------------------------------------- demand: white spots and gap
@@ -107,12 +110,13 @@ if ws.empty:
     st.info(t("training.no_white_spots", lang))
 else:
     ws_map = ui.shared_figure(
-        ("white_spots_map", f.country, region, f.scenario, ws_km),
-        lambda: training_charts.white_spots_map(ws, training_data.centroids(2, f.country), view, context=outlines))
+        ("white_spots_map", f.country, region, f.scenario, ws_km, lang),
+        lambda: training_charts.white_spots_map(ws, training_data.centroids(2, f.country), view, context=outlines,
+                                                lang=lang))
     st.plotly_chart(ws_map, width="stretch", key="tr_ws_map")
-    ui.table(ws, ["nuts_id", "region_name", "role", "need", "nearest_programme", "nearest_km", "reason"],
-             need=st.column_config.NumberColumn("need (people)", format="%.0f"),
-             nearest_km=st.column_config.NumberColumn("nearest km", format="%.0f"))
+    ui.table(training_data.reasons_in(ws, lang).assign(role=training_data.role_names_in(ws["role_id"], lang)),
+             ["nuts_id", "region_name", "role", "need", "nearest_programme", "nearest_km", "reason"],
+             need=st.column_config.NumberColumn(format="%.0f"), nearest_km=st.column_config.NumberColumn(format="%.0f"))
 st.caption(t("training.white_spots_alt", lang, n=len(ws), regions=ws["nuts_id"].nunique(),
              need=ui.fmt_number(ws["need"].sum() if not ws.empty else 0)))
 st.caption(t("need.white_spots_period", lang, period=f"{training_data.FORECAST_YEARS[0]}–{training_data.FORECAST_YEARS[-1]}"))
@@ -123,19 +127,20 @@ win, pivot_gap, pivot_text = gap_view["window"], gap_view["pivot_gap"], gap_view
 if win.empty:
     st.info(t("training.no_gap", lang))
 else:
-    gap_fig = ui.shared_figure(("gap_heatmap", f.country, region, f.scenario, f.year),
-                               lambda: training_charts.gap_heatmap(pivot_gap, pivot_text))
+    pivot_gap, pivot_text = training_data.gap_pivots_in(gap_view, lang)
+    gap_fig = ui.shared_figure(("gap_heatmap", f.country, region, f.scenario, f.year, lang),
+                               lambda: training_charts.gap_heatmap(pivot_gap, pivot_text, lang=lang))
     st.plotly_chart(gap_fig, width="stretch", key="tr_gap")
     known = win[win["capacity_known"]]
     short = known[known["gap"] > 0]
     st.caption(t("training.gap_alt", lang, cells=len(win), short=len(short), unknown=int((~win["capacity_known"]).sum()),
                  need=ui.fmt_number(win["need"].sum())))
-    shown_pivot = pivot_text.reset_index().rename(columns={"label": "region"})
-    st.dataframe(shown_pivot, hide_index=True, width="stretch", column_config=column_labels(shown_pivot.columns, lang))
+    heat_table, heat_labels = training_data.gap_table_in(gap_view, lang)
+    st.dataframe(heat_table, hide_index=True, width="stretch", column_config=heat_labels)
     table = win[["nuts_id", "role", "gap_class", "need", "supply_low", "supply_high", "supply_status", "capacity",
-                 "gap", "capacity_known", "programmes"]].copy()
-    table["capacity"] = table["capacity"].map(lambda v: "unknown" if pd.isna(v) else f"{v:,.0f}")
-    table["gap"] = table["gap"].map(lambda v: "unknown" if pd.isna(v) else f"{v:,.0f}")
+                 "gap", "capacity_known", "programmes"]].assign(role=training_data.role_names_in(win["role_id"], lang))
+    table["capacity"] = table["capacity"].map(lambda v: t("present.unknown", lang) if pd.isna(v) else ui.fmt_number(v))
+    table["gap"] = table["gap"].map(lambda v: t("present.unknown", lang) if pd.isna(v) else ui.fmt_number(v))
     with st.expander(t("training.gap_table", lang)):
-        ui.table(table, need=st.column_config.NumberColumn("need", format="%.0f"))
+        ui.table(table, need=st.column_config.NumberColumn(format="%.0f"))
     ui.csv_download(gap_view["all"], "training_gap", lang)

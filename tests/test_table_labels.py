@@ -44,3 +44,37 @@ def test_freshness_label_in_every_language(lang):
     assert pipeline_view.freshness_in(pipeline_view.pipeline.freshness_label(None), lang) == \
         i18n.t("freshness.date_unknown", lang)
     assert pipeline_view.freshness_in("", lang) == ""
+
+
+def test_every_regions_table_column_has_a_label():
+    """The /regions ranking shows TABLE_COLUMNS plus the chosen metric's column and baseline year/status: each has
+    a col.* label (e.g. supply_gap_per_100k_inhabitants, population_year), so no metric shows a raw name."""
+    from workforce.views import region_table
+
+    columns = {c for metric in region_table.METRICS for c in region_table.table_columns(metric)}
+    raw = sorted(c for c in columns if i18n.column_label(c, "en") == c)
+    assert not raw, raw
+
+
+@pytest.mark.parametrize("lang", ["fi", "hu", "de"])
+def test_table_values_in_the_viewers_language(lang):
+    """Provenance, plant status (also "under construction (2024-11-20)"), model basis and T&E measure values are
+    shown in `lang`; unknown values and the frame's column names stay as they are."""
+    import pandas as pd
+
+    from workforce.ui.widgets import display_frame
+
+    df = pd.DataFrame({"status": ["observed", "under construction (2024-11-20)", "claim", "something else"],
+                       "supply_status": ["modelled", "observed", "unknown", None],
+                       "basis": ["no_capacity_or_jobs", "announced", "unscheduled", "modelled"],
+                       "measure": ["status", "status_incl_cancelled", "expected_all", "expected_not_operating"]})
+    shown = display_frame(df, lang)
+    assert list(shown.columns) == list(df.columns)
+    assert shown["status"].tolist() == [i18n.t("value.provenance.observed", lang),
+                                        i18n.t("present.status.under_construction", lang) + " (2024-11-20)",
+                                        i18n.t("value.provenance.claim", lang), "something else"]
+    assert shown["supply_status"].tolist()[:3] == [i18n.t(f"value.provenance.{v}", lang)
+                                                   for v in ("modelled", "observed", "unknown")]
+    assert shown["basis"].tolist() == [i18n.t(f"value.basis.{v}", lang) for v in df["basis"]]
+    assert shown["measure"].tolist() == [i18n.t(f"value.measure.{v}", lang) for v in df["measure"]]
+    assert df["basis"].iloc[0] == "no_capacity_or_jobs"  # the frame itself (downloads) keeps machine values

@@ -33,3 +33,28 @@ def test_network_has_one_node_per_company_and_school():
     dszc = {s for s in edges["education_party"] if "Debrecen Vocational" in s}
     assert dszc == {"Debrecen Vocational Training Centre"}
     assert edges["education_party_as_stated"].notna().all()
+
+
+def test_reasons_in_every_language():
+    """White-spot and overlap reasons (English, from workforce.training) are shown in fi/hu/de: every reason the
+    catalogue produces is recognised (none stays English), role ids become role names, numbers the locale's."""
+    from workforce import i18n, training
+
+    progs = training_data.regional_programmes(None)
+    reasons = set(training.overlaps(progs, threshold=0.3)["reason"]) | set(
+        training.overlaps(progs, threshold=0.3, max_km=200)["reason"])
+    for km in (None, 100):
+        reasons |= set(training_data.white_spots("HU", 2, km, "base")[0]["reason"])
+    assert len(reasons) > 3
+    for lang in ("fi", "hu", "de"):
+        for reason in reasons:
+            shown = training_data.reason_in(reason, lang)
+            assert shown != reason and "EQF level" not in shown and "no programme" not in shown, (lang, reason)
+            assert "production_operator" not in shown
+        assert training_data.reason_in("Jaccard 0.50 ≥ 0.50", lang) == "Jaccard 0.50 ≥ 0.50"  # unknown: unchanged
+    assert training_data.reason_in(next(iter(reasons)), "en") == next(iter(reasons))
+    ws = training_data.reason_in("no programme for production_operator located in HU32 (nearest P1, 12 km from the "
+                                 "region centre)", "de")
+    assert ws == (i18n.t("training.reason.ws_in_region", "de", role=i18n.role_label("production_operator", "de"),
+                         region="HU32") + " (" + i18n.t("training.reason.ws_nearest_centre", "de", programme="P1",
+                                                        km="12") + ")")

@@ -10,15 +10,19 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workforce.charts import map_layout
+from workforce.i18n import fmt_number, role_label, t
 from workforce.text import html_text
+from workforce.training import role_set
 
 MODE_COLORS = {"initial_vet": "#0072B2", "higher_education": "#D55E00", "continuous_learning": "#009E73"}
 MODE_SYMBOLS = {"initial_vet": "circle", "higher_education": "circle", "continuous_learning": "circle"}
 NODE_COLORS = {"company": "#E69F00", "region": "#56B4E9", "hub": "#D55E00", "school": "#009E73"}
 
 
-def _fmt(v, digits: int = 0) -> str:
-    return "unknown" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else f"{v:,.{digits}f}"
+def _fmt(v, digits: int = 0, lang: str = "en") -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        return t("present.unknown", lang)
+    return fmt_number(v, lang, digits)
 
 
 def _context(fig: go.Figure, context: dict | None) -> None:
@@ -31,8 +35,9 @@ def _context(fig: go.Figure, context: dict | None) -> None:
                               hoverinfo="skip", name="context", showlegend=False)
 
 
-def providers_map(df: pd.DataFrame, view: dict | None = None, height: int = 480, context: dict | None = None) -> go.Figure:
-    """Programmes as points, one trace per mode (colour + legend text)."""
+def providers_map(df: pd.DataFrame, view: dict | None = None, height: int = 480, context: dict | None = None,
+                  lang: str = "en") -> go.Figure:
+    """Programmes as points, one trace per mode (colour + legend text in `lang`)."""
     fig = go.Figure()
     _context(fig, context)
     pts = df.dropna(subset=["lat", "lon"])
@@ -40,48 +45,62 @@ def providers_map(df: pd.DataFrame, view: dict | None = None, height: int = 480,
         part = pts[pts["mode"] == mode]
         if part.empty:
             continue
+        label = t(f"present.mode.{mode}", lang)
         hover = ["<br>".join([
             f"<b>{html_text(r.provider)}</b>",
             html_text(r.programme),
-            f"{html_text(r.city)} ({html_text(r.nuts2)}) · EQF {_fmt(r.eqf_level)} · {html_text(mode.replace('_', ' '))}",
-            f"Roles: {html_text(r.role_ids or 'not stated')}",
-            f"Capacity/year: {_fmt(r.capacity_per_year)}",
-            f"Source: {html_text(r.source_title)}",
+            f"{html_text(r.city)} ({html_text(r.nuts2)}) · {t('training.eqf_n', lang, n=_fmt(r.eqf_level, lang=lang))} · {html_text(label)}",
+            f"{t('training.hover_roles', lang)}: {html_text(_roles_text(r.role_ids, lang))}",
+            f"{t('training.hover_capacity', lang)}: {_fmt(r.capacity_per_year, lang=lang)}",
+            f"{t('training.hover_source', lang)}: {html_text(r.source_title)}",
         ]) for r in part.itertuples(index=False)]
-        fig.add_scattermap(lat=part["lat"], lon=part["lon"], mode="markers", name=mode.replace("_", " "),
+        fig.add_scattermap(lat=part["lat"], lon=part["lon"], mode="markers", name=label,
                            marker=dict(size=11, color=color, opacity=0.85), text=hover,
                            hovertemplate="%{text}<extra></extra>")
     return map_layout(fig, view, height)
 
 
+def _roles_text(role_ids, lang: str = "en") -> str:
+    """'a;b' role ids -> their names in `lang` ("not stated" when none)."""
+    ids = sorted(role_set(role_ids))
+    return ", ".join(role_label(r, lang) for r in ids) if ids else t("training.not_stated", lang)
+
+
 def white_spots_map(ws: pd.DataFrame, centroids: pd.DataFrame, view: dict | None = None, height: int = 420,
-                    context: dict | None = None) -> go.Figure:
-    """One point per region with white spots, sized by unmet need, hover lists the roles."""
+                    context: dict | None = None, lang: str = "en") -> go.Figure:
+    """One point per region with white spots, sized by unmet need, hover lists the roles (in `lang`)."""
     fig = go.Figure()
     _context(fig, context)
     if not ws.empty:
         g = ws.groupby("nuts_id", as_index=False).agg(need=("need", "sum"),
-                                                       roles=("role_id", lambda s: ", ".join(sorted(s))))
+                                                       roles=("role_id", lambda s: ";".join(sorted(s))))
         g = g.merge(centroids[["nuts_id", "name", "lat", "lon"]], on="nuts_id", how="inner")
-        hover = [f"<b>{html_text(r.name)}</b> ({html_text(r.nuts_id)})<br>Need without a local programme: "
-                 f"{r.need:,.0f}<br>Roles: {html_text(r.roles)}" for r in g.itertuples(index=False)]
-        fig.add_scattermap(lat=g["lat"], lon=g["lon"], mode="markers", name="white spot",
+        hover = [f"<b>{html_text(r.name)}</b> ({html_text(r.nuts_id)})<br>{t('training.hover_need_no_programme', lang)}: "
+                 f"{_fmt(r.need, lang=lang)}<br>{t('training.hover_roles', lang)}: {html_text(_roles_text(r.roles, lang))}"
+                 for r in g.itertuples(index=False)]
+        fig.add_scattermap(lat=g["lat"], lon=g["lon"], mode="markers", name=t("training.legend_white_spot", lang),
                            marker=dict(size=(8 + g["need"].clip(lower=0) ** 0.5 * 0.6).clip(upper=40), color="#CC79A7",
                                        opacity=0.8),
                            text=hover, hovertemplate="%{text}<extra></extra>")
     return map_layout(fig, view, height)
 
 
-def pathways_sankey(links: pd.DataFrame, height: int = 600) -> go.Figure:
+def pathways_sankey(links: pd.DataFrame, height: int = 600, lang: str = "en",
+                    labels: dict[str, str] | None = None) -> go.Figure:
+    """Sankey of the pathways; `labels` maps a node name of `links` to its text on screen
+    (`training_data.pathway_labels`: names in `lang`), hover text in `lang`."""
+    labels = labels or {}
     nodes = list(dict.fromkeys([*links["source"], *links["target"]]))
     index = {n: i for i, n in enumerate(nodes)}
     roles = set(links.loc[links["kind"] == "programme_to_role", "target"])  # long role names: shorten for display
+    shown = [labels.get(n, n) for n in nodes]
     fig = go.Figure(go.Sankey(
         arrangement="snap",
-        node=dict(label=[html_text(_short(n if n not in roles else (re.sub(r"\s*\(.*?\)", "", n) or n), 48))
-                         for n in nodes], pad=10, thickness=14,
-                  customdata=[html_text(n) for n in nodes],
-                  hovertemplate="%{customdata}: %{value:.1f} programmes<extra></extra>"),
+        node=dict(label=[html_text(_short(s if n not in roles else (re.sub(r"\s*\(.*?\)", "", s) or s), 48))
+                         for n, s in zip(nodes, shown, strict=True)], pad=10, thickness=14,
+                  customdata=[html_text(s) for s in shown],
+                  hovertemplate="%{customdata}: %{value:.1f} " + html_text(t("training.hover_programmes", lang))
+                  + "<extra></extra>"),
         link=dict(source=[index[s] for s in links["source"]], target=[index[t] for t in links["target"]],
                   value=links["value"],
                   hovertemplate="%{source.customdata} → %{target.customdata}: %{value:.1f}<extra></extra>"),
@@ -90,8 +109,10 @@ def pathways_sankey(links: pd.DataFrame, height: int = 600) -> go.Figure:
     return fig
 
 
-def gap_heatmap(pivot_gap: pd.DataFrame, pivot_text: pd.DataFrame, height: int | None = None) -> go.Figure:
-    """Region × role heat map of the gap; unknown capacity cells are blank and say 'unknown'."""
+def gap_heatmap(pivot_gap: pd.DataFrame, pivot_text: pd.DataFrame, height: int | None = None,
+                lang: str = "en") -> go.Figure:
+    """Region × role heat map of the gap; unknown capacity cells are blank and say 'unknown' (the pivots come
+    labelled for the screen: `training_data.gap_pivots_in`); colour-bar title in `lang`."""
     z = pivot_gap.astype(float)
     bound = float(z.abs().max().max()) if z.notna().any().any() else 1.0
     finite = pd.Series(z.to_numpy().ravel()).dropna()
@@ -99,7 +120,7 @@ def gap_heatmap(pivot_gap: pd.DataFrame, pivot_text: pd.DataFrame, height: int |
     fig = go.Figure(go.Heatmap(
         z=z.to_numpy(), x=[html_text(c) for c in z.columns], y=[html_text(i) for i in z.index],
         text=pivot_text.map(html_text).to_numpy(), texttemplate="%{text}", colorscale="RdBu_r",
-        zmin=-bound or -1, zmax=bound or 1, zmid=0, colorbar=dict(title=dict(text="gap (need − capacity)")), showscale=not one_value,
+        zmin=-bound or -1, zmax=bound or 1, zmid=0, colorbar=dict(title=dict(text=t("training.gap_colorbar", lang))), showscale=not one_value,
         hovertemplate="%{y} · %{x}: %{text}<extra></extra>", hoverongaps=False,
     ))
     fig.update_layout(height=height or max(320, 180 + 34 * len(z.index)), margin=dict(l=10, r=10, t=10, b=10),
@@ -134,13 +155,15 @@ def _attribute_lines(e: pd.DataFrame, key: str, column: str, label: str, limit: 
     return out
 
 
-def network_figure(edges: pd.DataFrame, hub_ids: set[str] | None = None, height: int = 560) -> go.Figure:
+def network_figure(edges: pd.DataFrame, hub_ids: set[str] | None = None, height: int = 560,
+                   lang: str = "en") -> go.Figure:
     """Three columns: companies/plants → regions → schools; lines are partnerships (through their region).
     One node per company (the query's `company`); its sites and the names as stated are hover attributes.
     Labels never overlap: each column gets NODE_GAP_PX per node (the figure grows), company labels sit left of
-    their node, school labels right, region labels above (regions get the taller slot)."""
+    their node, school labels right, region labels above (regions get the taller slot). Legend and hover text
+    in `lang`."""
     hub_ids = hub_ids or set()
-    e = edges.assign(region=edges["nuts2"].astype("string").fillna("region not stated"),
+    e = edges.assign(region=edges["nuts2"].astype("string").fillna(t("partnerships.region_not_stated", lang)),
                      company=edges["company"].astype("string").fillna("?"),
                      education_party=edges["education_party"].astype("string").fillna("?"))
     e = e.sort_values(["region", "company", "education_party"])
@@ -162,11 +185,15 @@ def network_figure(edges: pd.DataFrame, hub_ids: set[str] | None = None, height:
     counts = {k: e.groupby(k if k != "school" else "education_party").size().to_dict() for k in ("company", "region", "school")}
     region_names = dict(zip(e["region"], e.get("region_name", e["region"]).fillna(""), strict=False))
     extra = {"company": {}, "region": {}, "school": {}}
-    for column, label in (("site_name", "Site"), ("industry_party", "Named as")):
+    for column, label in (("site_name", t("partnerships.hover_site", lang)),
+                          ("industry_party", t("partnerships.hover_named_as", lang))):
         for name, line in _attribute_lines(e, "company", column, label).items():
             extra["company"][name] = extra["company"].get(name, "") + line
-    extra["school"] = _attribute_lines(e, "education_party", "education_party_as_stated", "Named as")
-    for kind, label in (("company", "company / plant"), ("region", "region"), ("school", "school / university")):
+    extra["school"] = _attribute_lines(e, "education_party", "education_party_as_stated",
+                                       t("partnerships.hover_named_as", lang))
+    hub = t("partnerships.hub", lang)
+    for kind in ("company", "region", "school"):
+        label = t(f"partnerships.legend_{kind}", lang)
         names = cols[kind]
         if not names:
             continue
@@ -174,7 +201,7 @@ def network_figure(edges: pd.DataFrame, hub_ids: set[str] | None = None, height:
         colors = [NODE_COLORS["hub"] if h else NODE_COLORS[kind] for h in is_hub]
         n_of = counts[kind]
         full = [(f"{n} — {region_names.get(n, '')}" if kind == "region" and region_names.get(n) else n)
-                + (" ★ hub" if h else "") for n, h in zip(names, is_hub, strict=False)]
+                + (f" ★ {hub}" if h else "") for n, h in zip(names, is_hub, strict=False)]
         text = [html_text(_short(x)) for x in full]
         fig.add_scatter(
             x=[pos[(kind, n)][0] for n in names], y=[pos[(kind, n)][1] for n in names], mode="markers+text",
@@ -185,7 +212,8 @@ def network_figure(edges: pd.DataFrame, hub_ids: set[str] | None = None, height:
                         color=colors, symbol="diamond" if kind == "region" else "circle",
                         line=dict(width=2 if kind == "region" else 0, color="#333")),
             customdata=[[html_text(x), n_of.get(n, 0), extra[kind].get(n, "")] for x, n in zip(full, names, strict=False)],
-            hovertemplate="%{customdata[0]}<br>%{customdata[1]} partnership(s)%{customdata[2]}<extra></extra>",
+            hovertemplate="%{customdata[0]}<br>" + html_text(t("partnerships.hover_partnerships", lang))
+            + ": %{customdata[1]}%{customdata[2]}<extra></extra>",
         )
     fig.update_layout(height=plot_px + 2 * NETWORK_MARGIN + 30,
                       margin=dict(l=NETWORK_MARGIN, r=NETWORK_MARGIN, t=30 + NETWORK_MARGIN, b=NETWORK_MARGIN),

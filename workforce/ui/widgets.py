@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -36,23 +38,50 @@ def source_columns(lang: str | None = None) -> dict:
 
 
 
-ENUM_COLUMNS = {"status": "present.status.", "plant_status": "present.status.", "mode": "present.mode.",
-                "gap_class": "gap_class.", "segment": "segment."}
+PROVENANCE = ("value.provenance.",)
+# column: catalogue prefixes of its values, tried in order (a status is a plant lifecycle or a provenance)
+ENUM_COLUMNS = {"status": ("present.status.", *PROVENANCE), "plant_status": ("present.status.",),
+                "mode": ("present.mode.",), "gap_class": ("gap_class.",), "supply_status": PROVENANCE,
+                "supply_modelled_status": PROVENANCE, "population_status": PROVENANCE, "provenance": PROVENANCE,
+                "evidence": PROVENANCE, "basis": ("value.basis.",), "measure": ("value.measure.",),
+                "capacity_scope": ("value.scope.",), "jobs_scope": ("value.scope.",),
+                "jobs_target_scope": ("value.scope.",), "unit": ("value.unit.",), "segment": ("segment.",)}
 UNCERTAINTY = {"announced plans only": "uncertainty.announced_only", "small numbers": "uncertainty.small"}
+# units of the headline figures (data/headlines) -> their value.unit.* key suffix
+UNITS = {"jobs (high end)": "jobs_high", "jobs (low end)": "jobs_low", "people (total target)": "people_target",
+         "workers (total target)": "workers_target", "learners (cumulative)": "learners_cumulative",
+         "share of the 800000 workers": "share_of_800k"}
+_DATED = re.compile(r"(.+?) (\(\d{4}-\d{2}(?:-\d{2})?\))")
+
+
+def enum_text(value, prefixes: tuple[str, ...], lang: str):
+    """A machine value of an ENUM_COLUMNS column in `lang` ("under construction" and "under_construction" alike;
+    a dated value "operating (2025-09-26)" keeps its date); the value itself when no key knows it."""
+    from workforce import i18n
+
+    if not isinstance(value, str) or not value:
+        return value
+    known = i18n.catalogue("en")
+    for v in (value, value.replace(" ", "_"), UNITS.get(value, "")):
+        for prefix in prefixes:
+            if prefix + v in known:
+                return t(prefix + v, lang)
+    if m := _DATED.fullmatch(value):
+        head = enum_text(m[1], prefixes, lang)
+        return f"{head} {m[2]}" if head != m[1] else value
+    return value
 
 
 def display_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """On-screen copy of a table: plant status and mode values in `lang`, the English freshness label translated
-    (downloads keep the machine values)."""
-    from workforce import i18n
+    """On-screen copy of a table: plant status, provenance, mode, model basis and measure values in `lang`, the
+    English freshness label translated (downloads keep the machine values)."""
     from workforce.views import pipeline_view
 
-    known = i18n.catalogue("en")
     out = None
-    for col, prefix in ENUM_COLUMNS.items():
+    for col, prefixes in ENUM_COLUMNS.items():
         if col in df.columns and df[col].map(lambda v: isinstance(v, str)).any():
             out = df.copy() if out is None else out
-            out[col] = out[col].map(lambda v, p=prefix: t(p + v, lang) if isinstance(v, str) and p + v in known else v)
+            out[col] = out[col].map(lambda v, p=prefixes: enum_text(v, p, lang))
     if "uncertainty" in df.columns and lang != "en":
         out = df.copy() if out is None else out
         out["uncertainty"] = out["uncertainty"].map(

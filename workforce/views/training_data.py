@@ -3,6 +3,8 @@ them to the pure functions in `workforce.training` (no Streamlit widgets here)."
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -217,6 +219,128 @@ def _gap_view(country, region, scenario, year) -> dict[str, pd.DataFrame]:
             "pivot_text": pivot_text}
 
 
+def gap_pivots_in(view: dict[str, pd.DataFrame], lang: str = "en") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The heat-map pivots of `gap_view` for the screen in `lang`: role columns named by `i18n.role_label` and
+    "unknown" cell text translated (the view keeps its machine text)."""
+    from workforce.i18n import role_label, t
+
+    pivot_gap, pivot_text = view["pivot_gap"], view["pivot_text"]
+    if pivot_text.empty:
+        return pivot_gap, pivot_text
+    ids = _pivot_role_ids(view)
+    names = {c: role_label(ids.get(c, c), lang) for c in pivot_text.columns}
+    unknown = t("present.unknown", lang)
+    text = pivot_text.map(lambda v: unknown if v == "unknown" else v)
+    return pivot_gap.rename(columns=names), text.rename(columns=names)
+
+
+def gap_table_in(view: dict[str, pd.DataFrame], lang: str = "en") -> tuple[pd.DataFrame, dict[str, str]]:
+    """The heat table under the gap heat map: (frame with a "region" column and one column per role_id, cell
+    text with "unknown" in `lang`; {column: header in `lang`}). The frame keeps machine column names."""
+    from workforce.i18n import column_label, role_label, t
+
+    pivot_text = view["pivot_text"]
+    ids = _pivot_role_ids(view)
+    unknown = t("present.unknown", lang)
+    frame = (pivot_text.map(lambda v: unknown if v == "unknown" else v)
+             .rename(columns=lambda c: ids.get(c, c)).rename_axis(index="region", columns=None).reset_index())
+    labels = {c: role_label(c, lang) for c in frame.columns if c != "region"}
+    return frame, {"region": column_label("region", lang), **labels}
+
+
+def _pivot_role_ids(view: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """{pivot column (short English role label): role_id} of a `gap_view`."""
+    win = view["window"]
+    return dict(zip(win["role"], win["role_id"], strict=False)) if not win.empty else {}
+
+
+ORIGIN_KEYS = ("automotive", "mechanical", "electrical", "chemical")  # training.INCUMBENT_ORIGINS, in its order
+
+
+def pathway_labels(links: pd.DataFrame, lang: str = "en") -> dict[str, str]:
+    """{node name of `pathways` links: its text in `lang`}: entry points, 'mode · EQF n' and roles."""
+    from workforce.i18n import role_label, t
+
+    out = {}
+    entries = {label: f"training.entry.{mode}" for mode, label in training.MODE_ENTRY.items()}
+    entries.update({label: f"training.entry.{key}"
+                    for key, (_, label) in zip(ORIGIN_KEYS, training.INCUMBENT_ORIGINS, strict=True)})
+    entries["Entry point not stated"] = "training.entry.not_stated"
+    modes = {label: f"present.mode.{mode}" for mode, label in training.MODE_LABEL.items()}
+    modes["Mode not stated"] = "training.mode_not_stated"
+    role_ids = {name: rid for rid, name in zip(roles()["role_id"], roles()["role"], strict=False)}
+    for node in dict.fromkeys([*links["source"], *links["target"]]):
+        if node in entries:
+            out[node] = t(entries[node], lang)
+        elif node in role_ids:
+            out[node] = role_label(role_ids[node], lang)
+        elif " · " in node and node.split(" · ")[0] in modes:
+            mode, eqf = node.split(" · ", 1)
+            eqf = t("training.eqf_unknown", lang) if eqf == "EQF unknown" else t("training.eqf_n", lang,
+                                                                                 n=eqf.removeprefix("EQF "))
+            out[node] = f"{t(modes[mode], lang)} · {eqf}"
+    return out
+
+
+def role_names_in(role_ids, lang: str = "en") -> list[str]:
+    """Role ids -> their names on screen in `lang` (`i18n.role_label`)."""
+    from workforce.i18n import role_label
+
+    return [role_label(str(r), lang) for r in role_ids]
+
+
+_NUM = r"[\d.,]+"
+_SIMS = rf"(?P<k>\d+) of (?P<n>\d+) roles shared \(Jaccard (?P<sim>{_NUM}) ≥ (?P<thr>{_NUM})\)"
+_WHERE = rf"(?:in (?P<in>\S+)|(?P<apart>{_NUM}) km apart \(≤ (?P<max>{_NUM}) km\))"
+_REASONS = (  # the English reasons of training.white_spots / training.overlaps, parsed back into their parts
+    ("ws_none", re.compile(r"no programme in the catalogue prepares for (?P<role>\S+)")),
+    ("ws_within", re.compile(rf"no programme for (?P<role>\S+) in (?P<region>\S+) or within (?P<km>{_NUM}) km of its "
+                             rf"centre(?: \(nearest (?P<programme>.+), (?P<dist>{_NUM}) km\))?")),
+    ("ws_in_region", re.compile(rf"no programme for (?P<role>\S+) located in (?P<region>\S+)(?: \(nearest "
+                                rf"(?P<programme>.+), (?P<dist>{_NUM}) km from the region centre\))?")),
+    ("ov_same", re.compile(rf"same EQF level (?P<eqf>\d+), {_WHERE}; {_SIMS}")),
+    ("ov_unknown", re.compile(rf"EQF level unknown for (?P<ids>.+?): not comparable; {_SIMS}, {_WHERE}")),
+)
+
+
+def reason_in(reason, lang: str = "en"):
+    """A white-spot or overlap reason (English, from `training`) in `lang`: role ids named by `i18n.role_label`,
+    numbers in the locale's format. English and any text not recognised come back unchanged."""
+    from workforce.i18n import fmt_number, role_label, t
+
+    if lang == "en" or not isinstance(reason, str):
+        return reason
+    for kind, pattern in _REASONS:
+        m = pattern.fullmatch(reason)
+        if not m:
+            continue
+        g = m.groupdict()
+
+        def num(v, digits=None):  # as many decimals as the English text shows
+            return fmt_number(float(v), lang, len(v.partition(".")[2]) if digits is None else digits)
+
+        if kind.startswith("ws_"):
+            text = t(f"training.reason.{kind}", lang, role=role_label(g["role"], lang), region=g.get("region"),
+                     km=num(g["km"]) if g.get("km") else "")
+            if g.get("programme"):
+                near = "ws_nearest" if kind == "ws_within" else "ws_nearest_centre"
+                text += " (" + t(f"training.reason.{near}", lang, programme=g["programme"], km=num(g["dist"])) + ")"
+            return text
+        where = (t("training.reason.ov_in", lang, region=g["in"]) if g.get("in") else
+                 t("training.reason.ov_apart", lang, km=num(g["apart"]), max_km=num(g["max"])))
+        sims = t("training.reason.ov_sims", lang, k=g["k"], n=g["n"], sim=num(g["sim"]), threshold=num(g["thr"]))
+        ids = f" {t('training.reason.and', lang)} ".join(g.get("ids", "").split(" and "))
+        return t(f"training.reason.{kind}", lang, eqf=g.get("eqf"), where=where, sims=sims, ids=ids)
+    return reason
+
+
+def reasons_in(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """`df` with its `reason` column in `lang` (`reason_in`), for the screen; the frame given is not changed."""
+    if "reason" not in df or lang == "en" or df.empty:
+        return df
+    return df.assign(reason=df["reason"].map(lambda r: reason_in(r, lang)))
+
+
 def brief_view(area: str | None, scenario: str = "base", year: int | None = None) -> dict:
     """brief() for the /partnerships page, cached per (area, scenario, year) unless the session has uploads."""
     return _per_view(_brief_view, area, scenario, year)
@@ -229,6 +353,7 @@ def _brief_view(area, scenario, year) -> dict:
 
 # ---------------------------------------------------------------- page helpers (pages import views, not the domain)
 MODE_LABEL = training.MODE_LABEL
+COVERED_BY = {"partnership": "partnership", "other local programme": "other", "none": "none"}  # value: key suffix
 FORECAST_YEARS = (model.YEARS[0], model.YEARS[-1])  # the years the white-spot need sums over
 
 
