@@ -247,3 +247,29 @@ def test_outlines_are_simplified_for_the_zoom():
         {"type": "Feature", "id": "AA", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}]}
     coarse = charts.simplified(jagged, 0.25 * charts._px_degrees(charts.EUROPE_VIEW))
     assert len(coarse["features"][0]["geometry"]["coordinates"][0]) < 20
+
+
+def test_uncertain_regions_are_washed_in_their_own_class_trace_and_shapes_are_sent_once():
+    """Issue 19: the uncertain regions' shapes are not repeated in a second trace; they are drawn lighter with a
+    darker border inside their class (or no-data) trace, and one legend entry says why."""
+    df = frame([1, 2, 3, 40, None, 6])
+    fig = charts.choropleth(squares(df["nuts_id"].tolist()), df, "v", "Jobs", uncertain=["AA01", "AA03", "AA04"],
+                            uncertain_label="Greyed: small numbers")
+    (legend,) = by_role(fig, "uncertain")
+    assert legend.showlegend and legend.name == "Greyed: small numbers" and legend.hoverinfo == "skip"
+    sent = [f["id"] for t in fig.data if t.type == "choroplethmap" for f in t.geojson["features"]]
+    assert len(sent) == len(set(sent)) + 1  # only the legend's one region is drawn twice (its white overlay)
+    assert list(legend.locations) == [legend.geojson["features"][0]["id"]] and legend.locations[0] in {"AA01", "AA03", "AA04"}
+    washed = {}
+    for t in by_role(fig, "class") + by_role(fig, "no_data"):
+        opacity = t.marker.opacity if isinstance(t.marker.opacity, (list, tuple)) else [t.marker.opacity] * len(t.locations)
+        widths = t.marker.line.width if isinstance(t.marker.line.width, (list, tuple)) else [t.marker.line.width] * len(t.locations)
+        for loc, o, w in zip(t.locations, opacity, widths):
+            washed[loc] = (o, w)
+    for loc in ("AA00", "AA02", "AA05"):
+        assert washed[loc] == (1.0, 0.5)
+    for loc in {"AA01", "AA03", "AA04"} - {legend.locations[0]}:
+        assert washed[loc] == (charts.UNCERTAIN_OPACITY, charts.UNCERTAIN_LINE[0])
+    assert washed[legend.locations[0]] == (1.0, 0.5)  # washed by the overlay instead, never twice
+    plain = charts.choropleth(squares(df["nuts_id"].tolist()), df, "v", "Jobs")
+    assert not by_role(plain, "uncertain") and all(t.marker.opacity == 1.0 for t in by_role(plain, "class"))

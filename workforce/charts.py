@@ -545,7 +545,8 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
     titled `label`; a diverging scale centred on 0 when `diverging`; `gap_class` = a column of `df` with
     shortage|balanced|surplus|unknown that drives the colours when it has any class (else the numbers do);
     no data light grey and hatched; outliers outlined and named. `context` = faded geometry of the rest of
-    Europe; `uncertain` = region ids washed out with a legend entry saying why; `notes` = one extra hover line
+    Europe; `uncertain` = region ids washed out (in their class trace: lighter, darker border) with a
+    legend entry saying why; `notes` = one extra hover line
     per row; `outlines` = country borders drawn on top; `labels` writes the region codes (country zoom)."""
     fig = go.Figure()
     if context and context.get("features"):
@@ -572,6 +573,11 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
     if notes is not None:
         hover = [h + (f"<br>{html_text(x)}" if x else "") for h, x in zip(hover, notes, strict=True)]
     line = dict(width=0.5, color=BORDER)
+    # Uncertain regions are washed out inside their own class traces (no second copy of their shapes); one of
+    # them, the one with the smallest shape, keeps the white overlay trace that carries the legend entry.
+    washed = set(uncertain or ()) & set(df["nuts_id"])
+    overlay = min(washed, key=lambda i: (len(str(subset_features(geojson, [i])["features"])), i)) if washed else None
+    washed.discard(overlay)
     for rank, cls in enumerate(classes):
         rows = (keys == cls.key).to_numpy()
         ids = df.loc[rows, "nuts_id"].tolist()
@@ -580,7 +586,7 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
         z = values[rows].fillna(0.0).tolist()
         fig.add_choroplethmap(
             geojson=subset_features(geojson, ids), locations=ids, z=z, featureidkey="id",
-            colorscale=_solid(cls.colour), showscale=False, marker=dict(opacity=1.0, line=line),
+            colorscale=_solid(cls.colour), showscale=False, marker=_washed_marker(ids, washed, line),
             text=[h for h, r in zip(hover, rows) if r], hovertemplate="%{text}<extra></extra>",
             name=html_text(cls.label), showlegend=True, legendgroup="classes", legendrank=100 + rank,
             legendgrouptitle=dict(text=html_text(label)), meta={"map": "class", "class": cls.key, "colour": cls.colour},
@@ -591,7 +597,7 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
         fig.add_choroplethmap(geojson=subset_features(geojson, missing), locations=missing, z=[0] * len(missing),
                               featureidkey="id", colorscale=_solid(NO_DATA_FILL), showscale=False,
                               name=html_text(no_data_label), legendgroup="classes", legendrank=100 + len(classes),
-                              marker=dict(opacity=1.0, line=line), showlegend=True,
+                              marker=_washed_marker(missing, washed, line), showlegend=True,
                               text=[h for h, k in zip(hover, has_class) if not k], hovertemplate="%{text}<extra></extra>",
                               meta={"map": "no_data", "colour": NO_DATA_FILL})
         lats, lons = hatch_lines(geojson, missing, view)
@@ -599,10 +605,11 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
             fig.add_scattermap(lat=lats, lon=lons, mode="lines", line=dict(width=1.0, color=NO_DATA_HATCH),
                                hoverinfo="skip", showlegend=False, name="no data hatch",
                                meta={"map": "hatch"})
-    if uncertain:
-        fig.add_choroplethmap(geojson=subset_features(geojson, uncertain), locations=uncertain,
-                              z=[0] * len(uncertain), featureidkey="id", colorscale=_solid("#ffffff"),
-                              showscale=False, marker=dict(opacity=0.45, line=dict(width=1.5, color="#595959")),
+    if overlay:  # the legend entry, drawn over one small uncertain region (the others are washed in place)
+        fig.add_choroplethmap(geojson=subset_features(geojson, [overlay]), locations=[overlay], z=[0],
+                              featureidkey="id", colorscale=_solid("#ffffff"), showscale=False,
+                              marker=dict(opacity=1 - UNCERTAIN_OPACITY,
+                                          line=dict(width=UNCERTAIN_LINE[0], color=UNCERTAIN_LINE[1])),
                               name=html_text(uncertain_label), showlegend=True, hoverinfo="skip",
                               legendgroup="notes", legendrank=300, meta={"map": "uncertain"})
     if len(outliers):
@@ -623,6 +630,22 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
                                   bgcolor="rgba(255,255,255,0.88)", font=dict(size=12), groupclick="toggleitem",
                                   tracegroupgap=6, maxheight=0.97))  # a long legend scrolls inside the map area
     return fig
+
+
+UNCERTAIN_OPACITY = 0.55  # an uncertain region's class colour at 55 % on the white base (= white at 45 % over it)
+UNCERTAIN_LINE = (2.0, "#4d4d4d")  # and a darker, thicker border (neighbours drawn later cover part of it)
+
+
+def _washed_marker(ids: list, washed: set, line: dict) -> dict:
+    """Marker of a class / no-data trace: uncertain regions (`washed`) drawn at UNCERTAIN_OPACITY with a darker
+    border in the same trace (per-region arrays), so their geometry is never sent twice (issue 19: the
+    separate overlay of the uncertain regions repeated 43 KB of shapes). Scalars when none is uncertain."""
+    flags = [i in washed for i in ids]
+    if not any(flags):
+        return dict(opacity=1.0, line=line)
+    return dict(opacity=[UNCERTAIN_OPACITY if f else 1.0 for f in flags],
+                line=dict(width=[UNCERTAIN_LINE[0] if f else line["width"] for f in flags],
+                          color=[UNCERTAIN_LINE[1] if f else line["color"] for f in flags]))
 
 
 def subset_features(geojson: dict, ids) -> dict:
