@@ -115,49 +115,55 @@ def plant_marker_sizes(sizes: pd.Series, size_by: str = "jobs_announced") -> pd.
 
 def add_plants(fig: go.Figure, df: pd.DataFrame, size_by: str = "jobs_announced", lang: str = "en",
                compact: bool = False) -> go.Figure:
-    """Per plant status one hoverable scattermap trace (colour + glyph-prefixed legend name; the hover states
-    the status too) and its pattern overlays (STATUS_RINGS): same points, smaller discs, hoverinfo "skip"
-    (no hover, no click/selection events), no legend entry, same legendgroup (the legend toggles the shape).
-    `meta` = {"status", "layer"} (0 = the hoverable disc) lets tests and the browser find the layers.
-    `compact` (over a choropleth): markers COMPACT_SCALE as large, each on a dark outline disc
-    (meta {"outline": status}, no hover) so a plant never hides its region's colour and never blends into it."""
+    """Plants as concentric-disc status shapes in few traces (issue 19: a trace per status and ring made the
+    /regions map's plants 17 traces, and MapLibre gets four sources and layers per trace on every repaint):
+
+    - per status present, one trace of the shapes (meta {"plants": "shapes", "status"}): for each plant, in
+      turn, its status disc then its pattern overlays (STATUS_RINGS: smaller discs, white or the status colour),
+      so every plant's shape is complete before the next (smaller) plant is drawn over it; with `compact` (over
+      a choropleth) a dark outline disc first and everything COMPACT_SCALE as large, so a plant never hides its
+      region's colour and never blends into it. The trace is the status's legend entry (glyph-prefixed name;
+      its first point has no position and sets the legend swatch to the status colour) and has no hover;
+    - one hoverable trace over them of every plant (meta {"plants": "hover", "layer": 0}): invisible discs of
+      the plant's size, carrying the hover text (status included) and the click/selection events.
+    Small sites are drawn over big ones."""
     pts = pipeline.with_freshness(df.dropna(subset=["lat", "lon"]), lang=lang)
+    pts = pts[pts["status"].isin(STATUS_ORDER)] if "status" in pts else pts.iloc[0:0]
+    if pts.empty:
+        return fig
     size_col = pts[size_by] if size_by in pts else pd.Series(0.0, index=pts.index)
+    sizes = plant_marker_sizes(size_col.reindex(pts.index), size_by) * (COMPACT_SCALE if compact else 1.0)
+    order = sizes.sort_values(ascending=False, kind="stable").index  # small sites drawn over big ones
+    pts, sizes = pts.loc[order], sizes.loc[order].round(1)
     for status in STATUS_ORDER:
-        part = pts[pts["status"] == status]
-        if part.empty:
+        rows = (pts["status"] == status).to_numpy()
+        if not rows.any():
             continue
-        marker_size = plant_marker_sizes(size_col.reindex(part.index), size_by)
-        if compact:
-            marker_size = marker_size * COMPACT_SCALE
-        order = marker_size.sort_values(ascending=False, kind="stable").index  # small sites drawn over big ones
-        part, marker_size = part.loc[order], marker_size.loc[order]
         colour = STATUS_COLORS[status]
-        hover = [_plant_hover(r) for r in part.itertuples(index=False)]
-        if compact:
-            fig.add_scattermap(
-                lat=part["lat"], lon=part["lon"], mode="markers", name=f"{status} outline", legendgroup=status,
-                showlegend=False, hoverinfo="skip", meta={"outline": status},
-                marker=dict(size=(marker_size + OUTLINE_PX).round(1), color="#1a1a1a", opacity=1.0),
-                unselected=dict(marker=dict(opacity=1.0)),
-            )
-        fig.add_scattermap(
-            lat=part["lat"], lon=part["lon"], mode="markers", name=status_label(status, lang),
-            legendgroup=status, meta={"status": status, "layer": 0},
-            marker=dict(size=marker_size.round(1), color=colour, opacity=0.9),
-            text=hover, hovertemplate="%{text}<extra></extra>",
-        )
-        for layer, (fraction, fill) in enumerate(STATUS_RINGS[status], start=1):
-            white = fill == "white"
-            opacity = 1.0 if white else 0.9
-            fig.add_scattermap(
-                lat=part["lat"], lon=part["lon"], mode="markers", name=f"{status} pattern {layer}",
-                legendgroup=status, showlegend=False, hoverinfo="skip", meta={"status": status, "layer": layer},
-                marker=dict(size=(marker_size * fraction).round(1), color="#ffffff" if white else colour,
-                            opacity=opacity),
-                # a selection elsewhere dims unselected points; the white holes stay so the shape survives
-                unselected=dict(marker=dict(opacity=1.0)) if white else None,
-            )
+        lat, lon, size, fill, opacity = [None], [None], [10.0], [colour], [0.9]  # the legend swatch
+        for la, lo, outer in zip(pts.loc[rows, "lat"], pts.loc[rows, "lon"], sizes[rows]):
+            layers = [(outer + OUTLINE_PX, "#1a1a1a", 1.0)] if compact else []
+            layers.append((outer, colour, 0.9))
+            layers += [(outer * fraction, "#ffffff" if f == "white" else colour, 1.0 if f == "white" else 0.9)
+                       for fraction, f in STATUS_RINGS[status]]
+            for diameter, c, o in layers:
+                lat.append(la)
+                lon.append(lo)
+                size.append(round(float(diameter), 1))
+                fill.append(c)
+                opacity.append(o)
+        fig.add_scattermap(lat=lat, lon=lon, mode="markers", name=status_label(status, lang), legendgroup=status,
+                           hoverinfo="skip", meta={"plants": "shapes", "status": status},
+                           marker=dict(size=size, color=fill, opacity=opacity),
+                           unselected=dict(marker=dict(opacity=1.0)))  # a selection elsewhere never dims a shape
+    hidden = dict(marker=dict(opacity=0.0))
+    fig.add_scattermap(lat=pts["lat"].tolist(), lon=pts["lon"].tolist(), mode="markers", name="plants",
+                       showlegend=False, meta={"plants": "hover", "layer": 0},
+                       marker=dict(size=(sizes + (OUTLINE_PX if compact else 0.0)).round(1).tolist(),
+                                   color=[STATUS_COLORS[s] for s in pts["status"]], opacity=0.0),
+                       selected=hidden, unselected=hidden,
+                       text=[_plant_hover(r) for r in pts.itertuples(index=False)],
+                       hovertemplate="%{text}<extra></extra>")
     return fig
 
 
