@@ -4,6 +4,7 @@ page (a full rerun: region panel, sidebar, `region=` in the URL)."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -89,3 +90,29 @@ def test_metric_and_layers_rerun_only_the_map_and_a_click_selects_the_region(app
     page.locator('[data-testid="stMain"] h4').filter(has_text=f"({region})").first.wait_for(timeout=30_000)
     assert SIDEBAR in _delta_roots(frames)  # the whole app reran
     assert re.search(r"metric=jobs(&|$)", page.url)
+
+
+def test_hovering_a_plant_shows_its_card_through_the_invisible_hover_trace(app_server, browser_page):
+    """The shapes traces have no hover; the invisible hover trace on top carries every plant's card."""
+    page = browser_page
+    page.goto(app_server + "/regions?country=HU", wait_until="domcontentloaded")
+    wait_ready(page)
+    point = page.wait_for_function("""() => {
+      const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => (g.data || []).some(t => t.meta && t.meta.plants));
+      const map = gd && gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
+      if (!map || !map.loaded()) return null;
+      const t = gd._fullData.find(t => t.meta && t.meta.plants === 'hover');
+      const box = gd.querySelector('.mapboxgl-canvas, .maplibregl-canvas, canvas').getBoundingClientRect();
+      const px = t.lat.map((la, i) => map.project([t.lon[i], la]));
+      const alone = px.findIndex((p, i) => p.x > 40 && p.y > 40 && p.x < box.width - 40 && p.y < box.height - 40
+        && px.every((q, j) => j === i || Math.hypot(p.x - q.x, p.y - q.y) > t.marker.size[i] + t.marker.size[j]));
+      if (alone < 0) return null;  // a plant with no neighbour within reach, inside the map
+      return {x: box.left + px[alone].x, y: box.top + px[alone].y, text: t.text[alone]};
+    }""", timeout=60_000, polling=500).json_value()
+    page.mouse.move(point["x"] - 20, point["y"] - 20)
+    page.mouse.move(point["x"], point["y"], steps=4)
+    label = page.locator(".hoverlayer .hovertext").first
+    label.wait_for(timeout=15_000)
+    name = html.unescape(re.sub(r"<[^>]+>", "", point["text"].split("<br>")[0]))
+    shown = label.text_content()
+    assert name and name in shown, (name, shown)
