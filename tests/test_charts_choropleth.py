@@ -159,20 +159,22 @@ def test_plants_on_a_choropleth_are_small_and_outlined():
                            "status": ["operating", "announced"], "lat": [45.5, 46.5], "lon": [5.5, 7.5],
                            "capacity_value": [1, 2], "capacity_unit": ["GWh", "GWh"], "jobs_announced": [4000, None],
                            "source_title": ["s", "s"], "as_of": ["2025", "2025"]})
+    from tests.test_charts_status_shapes import shapes, stacks
+
     full = charts.plants_map(plants)
     fig = charts.add_plants(draw(frame([1, 2])), plants, compact=True)
-    base = {t.meta["status"]: t for t in fig.data if isinstance(t.meta, dict) and t.meta.get("layer") == 0}
-    outline = {t.meta["outline"]: t for t in fig.data if isinstance(t.meta, dict) and "outline" in t.meta}
-    full_base = {t.meta["status"]: t for t in full.data if t.meta.get("layer") == 0}
-    assert set(outline) == set(base) == {"operating", "announced"}
-    for status, t in base.items():
-        assert max(t.marker.size) <= charts.PLANT_MAX_SIZE * charts.COMPACT_SCALE
-        assert max(t.marker.size) < max(full_base[status].marker.size)  # smaller than on the plants map
-        o = outline[status]
-        assert o.hoverinfo == "skip" and o.showlegend is False and o.marker.color == "#1a1a1a"
-        assert all(a > b for a, b in zip(o.marker.size, t.marker.size))  # a dark ring around each marker
-        assert fig.data.index(o) < fig.data.index(t)  # drawn below the disc
-    assert not any("outline" in (t.meta or {}) for t in full.data)  # the plain plants map is unchanged
+    compact, plain = shapes(fig), shapes(full)
+    assert set(compact) == set(plain) == {"operating", "announced"}
+    for status, trace in compact.items():
+        assert trace.hoverinfo == "skip"
+        full_discs = [stack[0][2] for stack in stacks(plain[status])]
+        for stack, full_disc in zip(stacks(trace, compact=True), full_discs):
+            (_, _, outline, outline_colour, _), (_, _, disc, colour, _) = stack[:2]
+            assert outline_colour == "#1a1a1a" and colour == charts.STATUS_COLORS[status]
+            assert outline > disc  # a dark ring around each marker, drawn below its disc
+            assert disc <= charts.PLANT_MAX_SIZE * charts.COMPACT_SCALE
+            assert disc < full_disc  # smaller than on the plants map
+    assert all("#1a1a1a" not in t.marker.color for t in plain.values())  # the plain plants map has no outline
 
 
 def test_plants_are_off_by_default_on_gap_maps_only():
@@ -247,3 +249,29 @@ def test_outlines_are_simplified_for_the_zoom():
         {"type": "Feature", "id": "AA", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}]}
     coarse = charts.simplified(jagged, 0.25 * charts._px_degrees(charts.EUROPE_VIEW))
     assert len(coarse["features"][0]["geometry"]["coordinates"][0]) < 20
+
+
+def test_uncertain_regions_are_washed_in_their_own_class_trace_and_shapes_are_sent_once():
+    """Issue 19: the uncertain regions' shapes are not repeated in a second trace; they are drawn lighter with a
+    darker border inside their class (or no-data) trace, and one legend entry says why."""
+    df = frame([1, 2, 3, 40, None, 6])
+    fig = charts.choropleth(squares(df["nuts_id"].tolist()), df, "v", "Jobs", uncertain=["AA01", "AA03", "AA04"],
+                            uncertain_label="Greyed: small numbers")
+    (legend,) = by_role(fig, "uncertain")
+    assert legend.showlegend and legend.name == "Greyed: small numbers" and legend.hoverinfo == "skip"
+    sent = [f["id"] for t in fig.data if t.type == "choroplethmap" for f in t.geojson["features"]]
+    assert len(sent) == len(set(sent)) + 1  # only the legend's one region is drawn twice (its white overlay)
+    assert list(legend.locations) == [legend.geojson["features"][0]["id"]] and legend.locations[0] in {"AA01", "AA03", "AA04"}
+    washed = {}
+    for t in by_role(fig, "class") + by_role(fig, "no_data"):
+        opacity = t.marker.opacity if isinstance(t.marker.opacity, (list, tuple)) else [t.marker.opacity] * len(t.locations)
+        widths = t.marker.line.width if isinstance(t.marker.line.width, (list, tuple)) else [t.marker.line.width] * len(t.locations)
+        for loc, o, w in zip(t.locations, opacity, widths):
+            washed[loc] = (o, w)
+    for loc in ("AA00", "AA02", "AA05"):
+        assert washed[loc] == (1.0, 0.5)
+    for loc in {"AA01", "AA03", "AA04"} - {legend.locations[0]}:
+        assert washed[loc] == (charts.UNCERTAIN_OPACITY, charts.UNCERTAIN_LINE[0])
+    assert washed[legend.locations[0]] == (1.0, 0.5)  # washed by the overlay instead, never twice
+    plain = charts.choropleth(squares(df["nuts_id"].tolist()), df, "v", "Jobs")
+    assert not by_role(plain, "uncertain") and all(t.marker.opacity == 1.0 for t in by_role(plain, "class"))

@@ -25,12 +25,26 @@ def plants(jobs_by_status: dict[str, list[float | None]]) -> pd.DataFrame:
 ALL = plants({s: [0, 400, 5000] for s in charts.STATUS_ORDER})
 
 
-def by_layer(fig):
-    out: dict[str, dict[int, object]] = {}
-    for trace in fig.data:
-        meta = trace.meta
-        out.setdefault(meta["status"], {})[meta["layer"]] = trace
-    return out
+def shapes(fig) -> dict:
+    """{status: its shapes trace} (one per status present, the legend entry)."""
+    return {t.meta["status"]: t for t in fig.data if t.meta.get("plants") == "shapes"}
+
+
+def hover_trace(fig):
+    (trace,) = [t for t in fig.data if t.meta.get("plants") == "hover"]
+    return trace
+
+
+def stacks(trace, compact: bool = False) -> list[list[tuple]]:
+    """The shapes trace cut into one list per plant of (lat, lon, size, colour, opacity), bottom first (the
+    first point is the legend swatch, without a position)."""
+    status = trace.meta["status"]
+    per_plant = (2 if compact else 1) + len(charts.STATUS_RINGS[status])
+    points = list(zip(trace.lat, trace.lon, trace.marker.size, trace.marker.color, trace.marker.opacity))
+    assert points[0][0] is None and points[0][3] == charts.STATUS_COLORS[status]  # the swatch
+    points = points[1:]
+    assert len(points) % per_plant == 0
+    return [points[i:i + per_plant] for i in range(0, len(points), per_plant)]
 
 
 def test_every_status_has_a_distinct_shape_glyph_and_colour():
@@ -64,69 +78,84 @@ def test_shapes_differ_in_greyscale_by_structure():
         assert thick >= 2 * thin
 
 
-def test_add_plants_base_trace_carries_hover_and_legend_overlays_do_not():
+def test_add_plants_draws_each_plant_as_a_stack_per_status_and_one_hover_trace():
     fig = charts.plants_map(ALL)
-    layers = by_layer(fig)
-    assert list(layers) == charts.STATUS_ORDER
-    for status, traces in layers.items():
-        base = traces[0]
-        assert base.type == "scattermap" and base.mode == "markers"
-        assert base.showlegend is not False and base.hoverinfo != "skip" and "%{text}" in base.hovertemplate
-        assert base.name == charts.status_label(status) and base.name.startswith(charts.STATUS_GLYPHS[status])
-        assert base.marker.color == charts.STATUS_COLORS[status] and base.legendgroup == status
-        assert len(traces) == 1 + len(charts.STATUS_RINGS[status])
-        for layer, (fraction, fill) in enumerate(charts.STATUS_RINGS[status], start=1):
-            over = traces[layer]
-            assert over.hoverinfo == "skip" and over.showlegend is False and over.legendgroup == status
-            assert over.text is None and over.hovertemplate is None
-            assert list(over.lat) == list(base.lat) and list(over.lon) == list(base.lon)
-            assert over.marker.color == ("#ffffff" if fill == "white" else charts.STATUS_COLORS[status])
-            for outer, inner in zip(base.marker.size, over.marker.size):
-                assert inner == pytest.approx(outer * fraction, abs=0.11)  # both rounded to 0.1 px
+    by_status = shapes(fig)
+    assert list(by_status) == charts.STATUS_ORDER
+    assert len(fig.data) == len(charts.STATUS_ORDER) + 1  # issue 19: a trace per status + one hover trace
+    for status, trace in by_status.items():
+        assert trace.type == "scattermap" and trace.mode == "markers"
+        assert trace.hoverinfo == "skip" and trace.text is None and trace.hovertemplate is None
+        assert trace.showlegend is not False and trace.legendgroup == status
+        assert trace.name == charts.status_label(status) and trace.name.startswith(charts.STATUS_GLYPHS[status])
+        plants_drawn = stacks(trace)
+        assert len(plants_drawn) == 3
+        for stack in plants_drawn:
+            (lat, lon, outer, colour, _), *rings = stack
+            assert colour == charts.STATUS_COLORS[status]  # the status disc first, then its pattern overlays
+            assert len(rings) == len(charts.STATUS_RINGS[status])
+            for (la, lo, size, c, _), (fraction, fill) in zip(rings, charts.STATUS_RINGS[status]):
+                assert (la, lo) == (lat, lon)
+                assert c == ("#ffffff" if fill == "white" else charts.STATUS_COLORS[status])
+                assert size == pytest.approx(outer * fraction, abs=0.11)  # both rounded to 0.1 px
+    hover = hover_trace(fig)
+    assert hover.hoverinfo != "skip" and "%{text}" in hover.hovertemplate and hover.showlegend is False
+    assert hover.marker.opacity == 0 and hover.selected.marker.opacity == 0 and hover.unselected.marker.opacity == 0
+    assert len(hover.lat) == len(ALL)
+    drawn = {(st[0][0], st[0][1], st[0][2], st[0][3]) for t in by_status.values() for st in stacks(t)}
+    assert drawn == set(zip(hover.lat, hover.lon, hover.marker.size, hover.marker.color))  # same plants, same discs
     legend = [t.name for t in fig.data if t.showlegend is not False]
     assert legend == [charts.status_label(s) for s in charts.STATUS_ORDER]  # one entry per status, no extras
 
 
+def test_hover_names_each_plant_and_its_status():
+    fig = charts.plants_map(ALL)
+    hover = hover_trace(fig)
+    for status in charts.STATUS_ORDER:
+        texts = [h for h, c in zip(hover.text, hover.marker.color) if c == charts.STATUS_COLORS[status]]
+        assert len(texts) == 3 and all(status.replace("_", " ") in h for h in texts)
+
+
 def test_marker_sizes_scale_with_jobs_and_overlays_follow():
     fig = charts.plants_map(plants({"paused": [None, 0, 400, 5000, 10**7]}))
-    traces = by_layer(fig)["paused"]
-    base = traces[0]
-    sizes = dict(zip(base.text, base.marker.size))
+    hover = hover_trace(fig)
+    sizes = dict(zip(hover.text, hover.marker.size))
     size = [sizes[next(h for h in sizes if f"paused {i}" in h)] for i in range(5)]
     assert size[0] == size[1] == charts.PLANT_MIN_SIZE  # unknown jobs = smallest marker
     assert size[1] < size[2] < size[3] <= size[4] == charts.PLANT_MAX_SIZE
-    for layer in traces.values():
-        assert list(layer.marker.size) == sorted(layer.marker.size, reverse=True)  # small sites drawn last
+    assert list(hover.marker.size) == sorted(hover.marker.size, reverse=True)  # small sites drawn last
+    discs = [stack[0][2] for stack in stacks(shapes(fig)["paused"])]
+    assert discs == sorted(size, reverse=True)
 
 
 def test_capacity_sizing_and_missing_size_column():
     s = charts.plant_marker_sizes(pd.Series([None, 4.0, 100.0]), "capacity_value")
     assert list(s) == [charts.PLANT_MIN_SIZE, charts.PLANT_MIN_SIZE + 4.0, charts.PLANT_MIN_SIZE + 20.0]
     fig = charts.plants_map(ALL, size_by="no_such_column")
-    assert {float(x) for t in fig.data if t.meta["layer"] == 0 for x in t.marker.size} == {charts.PLANT_MIN_SIZE}
+    assert {float(x) for x in hover_trace(fig).marker.size} == {charts.PLANT_MIN_SIZE}
 
 
 def test_empty_statuses_and_rows_without_coordinates_add_nothing():
     df = plants({"operating": [10], "cancelled": [10]})
     df.loc[df["status"] == "cancelled", "lat"] = None
     fig = charts.plants_map(df)
-    assert [t.meta["status"] for t in fig.data] == ["operating"]
+    assert list(shapes(fig)) == ["operating"] and len(hover_trace(fig).lat) == 1
     assert len(charts.plants_map(df.iloc[0:0]).data) == 0
 
 
-def test_overlays_keep_white_holes_when_a_selection_dims_the_map():
+def test_shapes_keep_their_white_holes_when_a_selection_dims_the_map():
     fig = charts.plants_map(ALL)
-    for trace in fig.data:
-        if trace.meta["layer"] and trace.marker.color == "#ffffff":
-            assert trace.unselected.marker.opacity == 1.0
+    for trace in shapes(fig).values():
+        assert trace.unselected.marker.opacity == 1.0
+    assert hover_trace(fig).unselected.marker.opacity == 0  # the invisible hover discs stay invisible
 
 
-def test_overlays_add_little_to_the_payload():
+def test_shapes_add_little_to_the_payload():
     df = plants({s: [1000] * 13 for s in charts.STATUS_ORDER})  # ~64 real plants
     fig = charts.plants_map(df)
-    base_only = sum(len(json.dumps(t.to_plotly_json(), default=str)) for t in fig.data if t.meta["layer"] == 0)
-    overlays = sum(len(json.dumps(t.to_plotly_json(), default=str)) for t in fig.data if t.meta["layer"] > 0)
-    assert overlays < 12_000 and overlays < base_only
+    hover = len(json.dumps(hover_trace(fig).to_plotly_json(), default=str))
+    drawn = sum(len(json.dumps(t.to_plotly_json(), default=str)) for t in shapes(fig).values())
+    assert drawn < 12_000 and drawn < hover
 
 
 def test_legend_names_follow_the_language():
@@ -160,7 +189,7 @@ def test_glyphs_exist_in_dejavu_sans():
 
 
 def test_click_on_a_plant_point_never_selects_a_region():
-    """On /regions a click on a plant (base trace; overlays emit no events) carries no `location`."""
+    """On /regions a click on a plant (hover trace; the shapes emit no events) carries no `location`."""
     class Event:
         class selection:  # noqa: N801 - mimics streamlit's event object
             points = [{"curve_number": 3, "point_index": 0, "lat": 47.5, "lon": 21.6}]

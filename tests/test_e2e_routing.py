@@ -38,43 +38,50 @@ def test_regions_map_renders_with_every_outside_request_blocked(app_server, brow
 
 STATUS_LAYERS_JS = """() => {
   const gd = [...document.querySelectorAll('.js-plotly-plot')]
-    .find(g => (g.data || []).some(t => t.meta && t.meta.status));
+    .find(g => (g.data || []).some(t => t.meta && t.meta.plants));
   const map = gd && gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
   if (!map || !map.loaded()) return null;
-  return gd._fullData.filter(t => t.meta && t.meta.status).map(t => {
+  return gd._fullData.filter(t => t.meta && t.meta.plants).map(t => {
     const id = `plotly-trace-layer-${t.uid}-circle`;
-    return {status: t.meta.status, layer: t.meta.layer, hoverinfo: t.hoverinfo, showlegend: t.showlegend,
-            name: t.name, points: t.lat.length, has_layer: !!map.getLayer(id),
+    return {plants: t.meta.plants, status: t.meta.status || null, hoverinfo: t.hoverinfo, showlegend: t.showlegend,
+            name: t.name, points: t.lat.length, colours: [...new Set(t.marker.color)], has_layer: !!map.getLayer(id),
             drawn: map.getLayer(id) ? map.queryRenderedFeatures({layers: [id]}).length : 0};
   });
 }"""
 
 
 def assert_status_shapes_rendered(page) -> None:
-    """Every plant status on the map has its hoverable disc (a glyph-prefixed legend entry) and its pattern
-    overlays (no hover, no legend), each a MapLibre circle layer with features actually drawn, plus the caption."""
+    """Every plant status on the map has its shapes trace (a glyph-prefixed legend entry, no hover) holding the
+    status discs and their pattern overlays, a MapLibre circle layer with features actually drawn; one hover trace
+    over them carries every plant's hover; plus the caption."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     from workforce import charts
 
     try:  # MapLibre draws asynchronously (and again after a rerun): poll until every layer has drawn features
         traces = page.wait_for_function(
-            f"() => {{ const t = ({STATUS_LAYERS_JS})(); return t && t.length && t.every(x => x.drawn > 0) && t; }}",
+            f"() => {{ const t = ({STATUS_LAYERS_JS})(); return t && t.length"
+            " && t.filter(x => x.plants === 'shapes').every(x => x.drawn > 0) && t; }",
             timeout=90_000, polling=500).json_value()
     except PlaywrightTimeout:
         traces = page.evaluate(STATUS_LAYERS_JS)
-    statuses = {t["status"] for t in traces}
-    assert len(statuses) >= 3, traces  # the real pipeline has operating, building, announced, ... sites
-    for status in statuses:
-        layers = sorted((t for t in traces if t["status"] == status), key=lambda t: t["layer"])
-        assert [t["layer"] for t in layers] == list(range(1 + len(charts.STATUS_RINGS[status]))), layers
-        base, *overlays = layers
-        assert base["showlegend"] and base["hoverinfo"] != "skip"
-        assert base["name"].startswith(charts.STATUS_GLYPHS[status])
-        for t in overlays:
-            assert t["hoverinfo"] == "skip" and t["showlegend"] is False and t["points"] == base["points"]
-        for t in layers:
-            assert t["has_layer"] and t["drawn"] > 0, t  # MapLibre drew it, offline (no sprite, no glyphs)
+    by_status = {t["status"]: t for t in traces if t["plants"] == "shapes"}
+    assert len(by_status) >= 3, traces  # the real pipeline has operating, building, announced, ... sites
+    (hover,) = [t for t in traces if t["plants"] == "hover"]
+    assert hover["hoverinfo"] != "skip" and hover["showlegend"] is False
+    plants = 0
+    for status, t in by_status.items():
+        assert t["showlegend"] and t["hoverinfo"] == "skip", t
+        assert t["name"].startswith(charts.STATUS_GLYPHS[status])
+        fills = {"#ffffff" if fill == "white" else charts.STATUS_COLORS[status] for _, fill in charts.STATUS_RINGS[status]}
+        assert {charts.STATUS_COLORS[status], *fills} <= set(t["colours"]), t  # the discs and their overlays
+        outlined = "#1a1a1a" in t["colours"]
+        per_plant = 1 + len(charts.STATUS_RINGS[status]) + outlined
+        assert (t["points"] - 1) % per_plant == 0, t  # the legend swatch, then one full stack per plant
+        plants += (t["points"] - 1) // per_plant
+        assert t["has_layer"] and t["drawn"] > 0, t  # MapLibre drew it, offline (no sprite, no glyphs)
+    assert hover["points"] == plants
+    statuses = set(by_status)
     legend = page.locator(".js-plotly-plot .legendtext").all_text_contents()
     assert sum(text[:1] in charts.STATUS_GLYPHS.values() for text in legend) == len(statuses), legend
     page.get_by_text("Plant status is shown by shape as well as colour").first.wait_for()

@@ -115,49 +115,55 @@ def plant_marker_sizes(sizes: pd.Series, size_by: str = "jobs_announced") -> pd.
 
 def add_plants(fig: go.Figure, df: pd.DataFrame, size_by: str = "jobs_announced", lang: str = "en",
                compact: bool = False) -> go.Figure:
-    """Per plant status one hoverable scattermap trace (colour + glyph-prefixed legend name; the hover states
-    the status too) and its pattern overlays (STATUS_RINGS): same points, smaller discs, hoverinfo "skip"
-    (no hover, no click/selection events), no legend entry, same legendgroup (the legend toggles the shape).
-    `meta` = {"status", "layer"} (0 = the hoverable disc) lets tests and the browser find the layers.
-    `compact` (over a choropleth): markers COMPACT_SCALE as large, each on a dark outline disc
-    (meta {"outline": status}, no hover) so a plant never hides its region's colour and never blends into it."""
+    """Plants as concentric-disc status shapes in few traces (issue 19: a trace per status and ring made the
+    /regions map's plants 17 traces, and MapLibre gets four sources and layers per trace on every repaint):
+
+    - per status present, one trace of the shapes (meta {"plants": "shapes", "status"}): for each plant, in
+      turn, its status disc then its pattern overlays (STATUS_RINGS: smaller discs, white or the status colour),
+      so every plant's shape is complete before the next (smaller) plant is drawn over it; with `compact` (over
+      a choropleth) a dark outline disc first and everything COMPACT_SCALE as large, so a plant never hides its
+      region's colour and never blends into it. The trace is the status's legend entry (glyph-prefixed name;
+      its first point has no position and sets the legend swatch to the status colour) and has no hover;
+    - one hoverable trace over them of every plant (meta {"plants": "hover", "layer": 0}): invisible discs of
+      the plant's size, carrying the hover text (status included) and the click/selection events.
+    Small sites are drawn over big ones."""
     pts = pipeline.with_freshness(df.dropna(subset=["lat", "lon"]), lang=lang)
+    pts = pts[pts["status"].isin(STATUS_ORDER)] if "status" in pts else pts.iloc[0:0]
+    if pts.empty:
+        return fig
     size_col = pts[size_by] if size_by in pts else pd.Series(0.0, index=pts.index)
+    sizes = plant_marker_sizes(size_col.reindex(pts.index), size_by) * (COMPACT_SCALE if compact else 1.0)
+    order = sizes.sort_values(ascending=False, kind="stable").index  # small sites drawn over big ones
+    pts, sizes = pts.loc[order], sizes.loc[order].round(1)
     for status in STATUS_ORDER:
-        part = pts[pts["status"] == status]
-        if part.empty:
+        rows = (pts["status"] == status).to_numpy()
+        if not rows.any():
             continue
-        marker_size = plant_marker_sizes(size_col.reindex(part.index), size_by)
-        if compact:
-            marker_size = marker_size * COMPACT_SCALE
-        order = marker_size.sort_values(ascending=False, kind="stable").index  # small sites drawn over big ones
-        part, marker_size = part.loc[order], marker_size.loc[order]
         colour = STATUS_COLORS[status]
-        hover = [_plant_hover(r) for r in part.itertuples(index=False)]
-        if compact:
-            fig.add_scattermap(
-                lat=part["lat"], lon=part["lon"], mode="markers", name=f"{status} outline", legendgroup=status,
-                showlegend=False, hoverinfo="skip", meta={"outline": status},
-                marker=dict(size=(marker_size + OUTLINE_PX).round(1), color="#1a1a1a", opacity=1.0),
-                unselected=dict(marker=dict(opacity=1.0)),
-            )
-        fig.add_scattermap(
-            lat=part["lat"], lon=part["lon"], mode="markers", name=status_label(status, lang),
-            legendgroup=status, meta={"status": status, "layer": 0},
-            marker=dict(size=marker_size.round(1), color=colour, opacity=0.9),
-            text=hover, hovertemplate="%{text}<extra></extra>",
-        )
-        for layer, (fraction, fill) in enumerate(STATUS_RINGS[status], start=1):
-            white = fill == "white"
-            opacity = 1.0 if white else 0.9
-            fig.add_scattermap(
-                lat=part["lat"], lon=part["lon"], mode="markers", name=f"{status} pattern {layer}",
-                legendgroup=status, showlegend=False, hoverinfo="skip", meta={"status": status, "layer": layer},
-                marker=dict(size=(marker_size * fraction).round(1), color="#ffffff" if white else colour,
-                            opacity=opacity),
-                # a selection elsewhere dims unselected points; the white holes stay so the shape survives
-                unselected=dict(marker=dict(opacity=1.0)) if white else None,
-            )
+        lat, lon, size, fill, opacity = [None], [None], [10.0], [colour], [0.9]  # the legend swatch
+        for la, lo, outer in zip(pts.loc[rows, "lat"], pts.loc[rows, "lon"], sizes[rows]):
+            layers = [(outer + OUTLINE_PX, "#1a1a1a", 1.0)] if compact else []
+            layers.append((outer, colour, 0.9))
+            layers += [(outer * fraction, "#ffffff" if f == "white" else colour, 1.0 if f == "white" else 0.9)
+                       for fraction, f in STATUS_RINGS[status]]
+            for diameter, c, o in layers:
+                lat.append(la)
+                lon.append(lo)
+                size.append(round(float(diameter), 1))
+                fill.append(c)
+                opacity.append(o)
+        fig.add_scattermap(lat=lat, lon=lon, mode="markers", name=status_label(status, lang), legendgroup=status,
+                           hoverinfo="skip", meta={"plants": "shapes", "status": status},
+                           marker=dict(size=size, color=fill, opacity=opacity),
+                           unselected=dict(marker=dict(opacity=1.0)))  # a selection elsewhere never dims a shape
+    hidden = dict(marker=dict(opacity=0.0))
+    fig.add_scattermap(lat=pts["lat"].tolist(), lon=pts["lon"].tolist(), mode="markers", name="plants",
+                       showlegend=False, meta={"plants": "hover", "layer": 0},
+                       marker=dict(size=(sizes + (OUTLINE_PX if compact else 0.0)).round(1).tolist(),
+                                   color=[STATUS_COLORS[s] for s in pts["status"]], opacity=0.0),
+                       selected=hidden, unselected=hidden,
+                       text=[_plant_hover(r) for r in pts.itertuples(index=False)],
+                       hovertemplate="%{text}<extra></extra>")
     return fig
 
 
@@ -545,7 +551,8 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
     titled `label`; a diverging scale centred on 0 when `diverging`; `gap_class` = a column of `df` with
     shortage|balanced|surplus|unknown that drives the colours when it has any class (else the numbers do);
     no data light grey and hatched; outliers outlined and named. `context` = faded geometry of the rest of
-    Europe; `uncertain` = region ids washed out with a legend entry saying why; `notes` = one extra hover line
+    Europe; `uncertain` = region ids washed out (in their class trace: lighter, darker border) with a
+    legend entry saying why; `notes` = one extra hover line
     per row; `outlines` = country borders drawn on top; `labels` writes the region codes (country zoom)."""
     fig = go.Figure()
     if context and context.get("features"):
@@ -572,6 +579,11 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
     if notes is not None:
         hover = [h + (f"<br>{html_text(x)}" if x else "") for h, x in zip(hover, notes, strict=True)]
     line = dict(width=0.5, color=BORDER)
+    # Uncertain regions are washed out inside their own class traces (no second copy of their shapes); one of
+    # them, the one with the smallest shape, keeps the white overlay trace that carries the legend entry.
+    washed = set(uncertain or ()) & set(df["nuts_id"])
+    overlay = min(washed, key=lambda i: (len(str(subset_features(geojson, [i])["features"])), i)) if washed else None
+    washed.discard(overlay)
     for rank, cls in enumerate(classes):
         rows = (keys == cls.key).to_numpy()
         ids = df.loc[rows, "nuts_id"].tolist()
@@ -580,7 +592,7 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
         z = values[rows].fillna(0.0).tolist()
         fig.add_choroplethmap(
             geojson=subset_features(geojson, ids), locations=ids, z=z, featureidkey="id",
-            colorscale=_solid(cls.colour), showscale=False, marker=dict(opacity=1.0, line=line),
+            colorscale=_solid(cls.colour), showscale=False, marker=_washed_marker(ids, washed, line),
             text=[h for h, r in zip(hover, rows) if r], hovertemplate="%{text}<extra></extra>",
             name=html_text(cls.label), showlegend=True, legendgroup="classes", legendrank=100 + rank,
             legendgrouptitle=dict(text=html_text(label)), meta={"map": "class", "class": cls.key, "colour": cls.colour},
@@ -591,7 +603,7 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
         fig.add_choroplethmap(geojson=subset_features(geojson, missing), locations=missing, z=[0] * len(missing),
                               featureidkey="id", colorscale=_solid(NO_DATA_FILL), showscale=False,
                               name=html_text(no_data_label), legendgroup="classes", legendrank=100 + len(classes),
-                              marker=dict(opacity=1.0, line=line), showlegend=True,
+                              marker=_washed_marker(missing, washed, line), showlegend=True,
                               text=[h for h, k in zip(hover, has_class) if not k], hovertemplate="%{text}<extra></extra>",
                               meta={"map": "no_data", "colour": NO_DATA_FILL})
         lats, lons = hatch_lines(geojson, missing, view)
@@ -599,10 +611,11 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
             fig.add_scattermap(lat=lats, lon=lons, mode="lines", line=dict(width=1.0, color=NO_DATA_HATCH),
                                hoverinfo="skip", showlegend=False, name="no data hatch",
                                meta={"map": "hatch"})
-    if uncertain:
-        fig.add_choroplethmap(geojson=subset_features(geojson, uncertain), locations=uncertain,
-                              z=[0] * len(uncertain), featureidkey="id", colorscale=_solid("#ffffff"),
-                              showscale=False, marker=dict(opacity=0.45, line=dict(width=1.5, color="#595959")),
+    if overlay:  # the legend entry, drawn over one small uncertain region (the others are washed in place)
+        fig.add_choroplethmap(geojson=subset_features(geojson, [overlay]), locations=[overlay], z=[0],
+                              featureidkey="id", colorscale=_solid("#ffffff"), showscale=False,
+                              marker=dict(opacity=1 - UNCERTAIN_OPACITY,
+                                          line=dict(width=UNCERTAIN_LINE[0], color=UNCERTAIN_LINE[1])),
                               name=html_text(uncertain_label), showlegend=True, hoverinfo="skip",
                               legendgroup="notes", legendrank=300, meta={"map": "uncertain"})
     if len(outliers):
@@ -623,6 +636,22 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
                                   bgcolor="rgba(255,255,255,0.88)", font=dict(size=12), groupclick="toggleitem",
                                   tracegroupgap=6, maxheight=0.97))  # a long legend scrolls inside the map area
     return fig
+
+
+UNCERTAIN_OPACITY = 0.55  # an uncertain region's class colour at 55 % on the white base (= white at 45 % over it)
+UNCERTAIN_LINE = (2.0, "#4d4d4d")  # and a darker, thicker border (neighbours drawn later cover part of it)
+
+
+def _washed_marker(ids: list, washed: set, line: dict) -> dict:
+    """Marker of a class / no-data trace: uncertain regions (`washed`) drawn at UNCERTAIN_OPACITY with a darker
+    border in the same trace (per-region arrays), so their geometry is never sent twice (issue 19: the
+    separate overlay of the uncertain regions repeated 43 KB of shapes). Scalars when none is uncertain."""
+    flags = [i in washed for i in ids]
+    if not any(flags):
+        return dict(opacity=1.0, line=line)
+    return dict(opacity=[UNCERTAIN_OPACITY if f else 1.0 for f in flags],
+                line=dict(width=[UNCERTAIN_LINE[0] if f else line["width"] for f in flags],
+                          color=[UNCERTAIN_LINE[1] if f else line["color"] for f in flags]))
 
 
 def subset_features(geojson: dict, ids) -> dict:

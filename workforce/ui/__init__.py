@@ -37,6 +37,7 @@ from workforce.ui.filters import (  # noqa: F401
     current,
     current_page_path,
     permalink,
+    permalink_open,
     permalink_url,
     set_region,
     sidebar,

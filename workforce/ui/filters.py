@@ -162,6 +162,12 @@ def permalink_url() -> str:
     return f"{base}/{path}".rstrip("/") + (f"?{qs}" if qs else "")
 
 
+def permalink_open() -> bool:
+    """Whether "Link to this view" is open (its code block shows the URL). A fragment that changes a page
+    parameter then reruns the whole app so the link in the sidebar follows (issue 19)."""
+    return bool(st.session_state.get(PERMALINK_KEY))
+
+
 def permalink(lang: str = "en") -> None:
     """A 'link to this view' box with a copy button (st.code), no external requests. The code block is drawn only
     once the box is opened: st.code pulls Streamlit's 1.56 MB syntax-highlighter bundle into every first visit

@@ -1,0 +1,118 @@
+"""/regions in Chromium (issue 19): the metric and the layers rerun only the map fragment (no sidebar delta on
+the wire), the URL keeps the metric (permalink), and a click on a map region still selects it for the whole
+page (a full rerun: region panel, sidebar, `region=` in the URL)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from tests.test_e2e_journeys import wait_ready
+
+pytestmark = pytest.mark.e2e
+
+SIDEBAR = 1  # RootContainer.SIDEBAR: the first element of a delta's path
+
+
+def _delta_roots(frames: list[bytes]) -> list[int]:
+    """Root container (0 main, 1 sidebar, …) of every element delta among Streamlit's ForwardMsgs."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    roots = []
+    for payload in frames:
+        msg = ForwardMsg()
+        try:
+            msg.ParseFromString(payload)
+        except Exception:  # noqa: BLE001 - not a ForwardMsg
+            continue
+        if msg.WhichOneof("type") == "delta" and msg.metadata.delta_path:
+            roots.append(msg.metadata.delta_path[0])
+    return roots
+
+
+def test_metric_and_layers_rerun_only_the_map_and_a_click_selects_the_region(app_server, browser_page):
+    page = browser_page
+    frames: list[bytes] = []
+    page.on("websocket", lambda ws: ws.on("framereceived",
+                                          lambda p: frames.append(p) if isinstance(p, bytes) else None))
+    page.goto(app_server + "/regions?country=HU", wait_until="domcontentloaded")
+    wait_ready(page)
+    page.locator(".js-plotly-plot").first.wait_for()
+    assert SIDEBAR in _delta_roots(frames)  # a full run draws the sidebar
+
+    frames.clear()
+    box = page.locator('[data-testid="stSelectbox"]', has_text="Metric").first
+    box.click()
+    page.get_by_role("option", name=re.compile("Training need, cumulative")).first.click()
+    page.wait_for_url(re.compile(r"metric=need"), timeout=30_000)
+    wait_ready(page)
+    roots = _delta_roots(frames)
+    assert roots and SIDEBAR not in roots, roots  # the fragment only: nothing redrawn in the sidebar
+    assert "country=HU" in page.url
+
+    frames.clear()
+    page.get_by_role("button", name="Training providers").first.click()  # a layer on
+    wait_ready(page)
+    roots = _delta_roots(frames)
+    assert roots and SIDEBAR not in roots, roots
+    assert "metric=need" in page.url
+
+    # with "Link to this view" open, a metric change reruns the whole app so the link in the sidebar follows
+    page.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary').filter(
+        has_text="Link to this view").first.click()
+    wait_ready(page)
+    code = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').first
+    code.wait_for()
+    assert "metric=need" in code.inner_text()
+    box.click()
+    page.get_by_role("option", name="Forecast battery jobs", exact=True).first.click()
+    page.wait_for_url(re.compile(r"metric=jobs(&|$)"), timeout=30_000)
+    wait_ready(page)
+    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"stSidebar\"] [data-testid=\"stCode\"]')]"
+                           ".some(c => /metric=jobs(&|$|\\s)/.test(c.innerText))", timeout=30_000)
+
+    plot = page.locator(".js-plotly-plot").first
+    bounds = plot.bounding_box()
+    frames.clear()
+    for fx, fy in ((0.55, 0.45), (0.45, 0.55), (0.6, 0.6), (0.4, 0.4), (0.5, 0.35)):  # some point inside a region
+        page.mouse.click(bounds["x"] + bounds["width"] * fx, bounds["y"] + bounds["height"] * fy)
+        try:
+            page.wait_for_url(re.compile(r"region=[A-Z]{2}\w+"), timeout=15_000)
+            break
+        except Exception:  # noqa: BLE001 - hit a plant or the sea: try another point
+            continue
+    else:
+        pytest.fail("no click on the map selected a region")
+    wait_ready(page)
+    region = re.search(r"region=([A-Z]{2}\w+)", page.url).group(1)
+    page.locator('[data-testid="stMain"] h4').filter(has_text=f"({region})").first.wait_for(timeout=30_000)
+    assert SIDEBAR in _delta_roots(frames)  # the whole app reran
+    assert re.search(r"metric=jobs(&|$)", page.url)
+
+
+def test_hovering_a_plant_shows_its_card_through_the_invisible_hover_trace(app_server, browser_page):
+    """The shapes traces have no hover; the invisible hover trace on top carries every plant's card."""
+    page = browser_page
+    page.goto(app_server + "/regions?country=HU", wait_until="domcontentloaded")
+    wait_ready(page)
+    point = page.wait_for_function("""() => {
+      const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => (g.data || []).some(t => t.meta && t.meta.plants));
+      const map = gd && gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
+      if (!map || !map.loaded()) return null;
+      const t = gd._fullData.find(t => t.meta && t.meta.plants === 'hover');
+      const box = gd.querySelector('.mapboxgl-canvas, .maplibregl-canvas, canvas').getBoundingClientRect();
+      const px = t.lat.map((la, i) => map.project([t.lon[i], la]));
+      const alone = px.findIndex((p, i) => p.x > 40 && p.y > 40 && p.x < box.width - 40 && p.y < box.height - 40
+        && px.every((q, j) => j === i || Math.hypot(p.x - q.x, p.y - q.y) > t.marker.size[i] + t.marker.size[j]));
+      if (alone < 0) return null;  // a plant with no neighbour within reach, inside the map
+      return {x: box.left + px[alone].x, y: box.top + px[alone].y, text: t.text[alone]};
+    }""", timeout=60_000, polling=500).json_value()
+    page.mouse.move(point["x"] - 20, point["y"] - 20)
+    page.mouse.move(point["x"], point["y"], steps=4)
+    label = page.locator(".hoverlayer .hovertext").first
+    label.wait_for(timeout=15_000)
+    name = html.unescape(re.sub(r"<[^>]+>", "", point["text"].split("<br>")[0]))
+    shown = label.text_content()
+    assert name and name in shown, (name, shown)
