@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -47,6 +48,12 @@ _SITE = re.compile(r"^[a-z]{2}-[a-z0-9-]+$")
 def parse_date(value) -> dt.date | None:
     """'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' -> the first day it can mean; None when empty or malformed."""
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+    return _parse_text(text)
+
+
+@lru_cache(maxsize=8192)
+def _parse_text(text: str) -> dt.date | None:
+    """parse_date of a stripped text (memoised: a pipeline repeats a few hundred dates in every forecast)."""
     if not _DATE.match(text):
         return None
     parts = [int(p) for p in text.split("-")] + [1, 1]
