@@ -21,12 +21,12 @@ ui.upload_section(lang, tables=("plants",), key="fc_up", compact=True)
 ui.assumption_badge(lang)
 
 raw = st.query_params.to_dict()
-overrides, warnings = fv.parse_what_if(raw)
-by, w_by = fv.parse_choice(raw, "by", fv.BY_CHOICES, "role")
+overrides, warnings = fv.parse_what_if(raw, lang)
+by, w_by = fv.parse_choice(raw, "by", fv.BY_CHOICES, "role", lang)
 scenarios = fv.scenarios()
-cmp, w_cmp = fv.parse_choice(raw, "cmp", (*scenarios, "none"), "none")
+cmp, w_cmp = fv.parse_choice(raw, "cmp", (*scenarios, "none"), "none", lang)
 cmp = "none" if cmp == f.scenario else cmp
-alloc_key, w_key = fv.parse_choice(raw, "key", fv.KEY_CHOICES, "capacity")
+alloc_key, w_key = fv.parse_choice(raw, "key", fv.KEY_CHOICES, "capacity", lang)
 for warning in [*warnings, *(w for w in (w_by, w_cmp, w_key) if w)]:
     st.warning(text.md(warning))  # echoes URL text: escaped
 

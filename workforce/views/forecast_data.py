@@ -54,8 +54,10 @@ BAND = "rgba(0,114,178,0.22)"
 BAND_CMP = "rgba(230,159,0,0.25)"
 
 
-def parse_what_if(raw: dict) -> tuple[dict[str, float], list[str]]:
-    """Page query params -> (overrides, warnings). Never raises; invalid values are dropped."""
+def parse_what_if(raw: dict, lang: str = "en") -> tuple[dict[str, float], list[str]]:
+    """Page query params -> (overrides, warnings in `lang`). Never raises; invalid values are dropped."""
+    from workforce.i18n import fmt_number, t
+
     out, warnings = {}, []
     for spec in WHAT_IF:
         value = raw.get(spec.key)
@@ -68,14 +70,23 @@ def parse_what_if(raw: dict) -> tuple[dict[str, float], list[str]]:
         except ValueError:
             number = math.nan
         if not math.isfinite(number) or not spec.lo <= number <= spec.hi:
-            warnings.append(f"Invalid what-if value {spec.key}={str(value)[:40]!r} "
-                            f"(allowed {spec.lo:g}–{spec.hi:g}): using the scenario value.")
+            bound = (f"{spec.lo:g}–{spec.hi:g}" if lang == "en" else
+                     f"{fmt_number(spec.lo, lang, _decimals(spec.lo))}–{fmt_number(spec.hi, lang, _decimals(spec.hi))}")
+            warnings.append(t("forecast.invalid_what_if", lang, name=spec.key, value=repr(str(value)[:40]),
+                              allowed=bound))
             continue
         out[spec.key] = number
     return out, warnings
 
 
-def parse_choice(raw: dict, key: str, allowed: tuple, default):
+def _decimals(x: float) -> int:
+    return len(f"{x:g}".partition(".")[2])
+
+
+def parse_choice(raw: dict, key: str, allowed: tuple, default, lang: str = "en"):
+    """A page's own URL choice (`by`, `cmp`, `key`) -> (value, warning in `lang` or None)."""
+    from workforce.i18n import t
+
     value = raw.get(key)
     if isinstance(value, (list, tuple)):
         value = value[0] if value else None
@@ -83,7 +94,8 @@ def parse_choice(raw: dict, key: str, allowed: tuple, default):
         return default, None
     if value in allowed:
         return value, None
-    return default, f"Invalid {key} {str(value)[:40]!r} (allowed: {', '.join(allowed)}): using {default}."
+    return default, t("url.invalid_choice", lang, param=key, value=repr(str(value)[:40]), allowed=", ".join(allowed),
+                      default=default)
 
 
 def scenario_defaults(params: model.Params) -> dict[str, float | None]:
