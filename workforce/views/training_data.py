@@ -282,6 +282,14 @@ def pathway_labels(links: pd.DataFrame, lang: str = "en") -> dict[str, str]:
     return out
 
 
+def role_lists_in(values, lang: str = "en") -> list:
+    """'a;b' role-id lists (programmes' role_ids) -> 'name a; name b' in `lang`; empty values stay as they are."""
+    from workforce.i18n import role_label
+
+    return [("; ".join(role_label(r, lang) for r in sorted(training.role_set(v))) or v) if isinstance(v, str) else v
+            for v in values]
+
+
 def role_names_in(role_ids, lang: str = "en") -> list[str]:
     """Role ids -> their names on screen in `lang` (`i18n.role_label`)."""
     from workforce.i18n import role_label
