@@ -6,7 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from workforce import text, ui
-from workforce.i18n import role_label, t
+from workforce.i18n import role_label, t, value_label
 from workforce.views import bridge as bv
 from workforce.views import forecast_data as fv
 from workforce.views import track_record as tr
@@ -98,10 +98,10 @@ if not row.empty:
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(fv.fan_chart(total, "jobs", t("forecast.fan_jobs", lang), compare, (label, cmp_name)),
+    st.plotly_chart(fv.fan_chart(total, "jobs", t("forecast.fan_jobs", lang), compare, (label, cmp_name), lang),
                     key="fc_fan_jobs")
 with right:
-    st.plotly_chart(fv.fan_chart(total, "training", t("forecast.fan_training", lang), compare, (label, cmp_name)),
+    st.plotly_chart(fv.fan_chart(total, "training", t("forecast.fan_training", lang), compare, (label, cmp_name), lang),
                     key="fc_fan_training")
 st.caption(t("forecast.fan_caption", lang))
 
@@ -119,8 +119,10 @@ with c_cmp:
 parts = res["by_role"] if by == "role" else res["by_segment"]
 column = "role_id" if by == "role" else "segment"
 if not parts.empty:
-    names = ({r: role_label(r, lang) for r in parts[column].unique()} if by == "role" else None)
-    st.plotly_chart(fv.stacked_chart(parts, column, t(f"forecast.stacked_{by}", lang), labels=names), key="fc_stacked")
+    names = ({r: role_label(r, lang) for r in parts[column].unique()} if by == "role" else
+             {s: value_label("segment", s, lang) for s in parts[column].unique()})
+    st.plotly_chart(fv.stacked_chart(parts, column, t(f"forecast.stacked_{by}", lang), labels=names, lang=lang),
+                    key="fc_stacked")
     st.caption(t("forecast.stacked_caption", lang))
 
 if compare is not None:

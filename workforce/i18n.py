@@ -84,6 +84,15 @@ def fmt_number(value, lang: str = DEFAULT, digits: int = 0) -> str:
     return format_decimal(round(number, digits) if digits > 0 else round(number), format=pattern, locale=_locale(lang))
 
 
+def plotly_separators(lang: str = DEFAULT) -> str:
+    """Plotly's `layout.separators` (decimal sign, then group sign) for `lang`, from Babel: ".," in English,
+    ",." in German, "," + no-break space in Finnish and Hungarian — so hover and tick numbers read like the
+    tables' (fmt_number)."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    return get_decimal_symbol(_locale(lang)) + get_group_symbol(_locale(lang))
+
+
 def fmt_date(value, lang: str = DEFAULT) -> str:
     """A date (date/datetime or ISO text 'YYYY-MM-DD', 'YYYY-MM', 'YYYY') in the locale's medium form."""
     import datetime as dt
@@ -141,6 +150,15 @@ def role_label(role_id: str, lang: str = DEFAULT) -> str:
     esco = _esco_roles(lang) if lang in _known_languages() else {}
     return esco.get(role_id) or catalogue(lang).get(f"role.{role_id}") or catalogue(DEFAULT).get(
         f"role.{role_id}") or str(role_id)
+
+
+def value_label(kind: str, value, lang: str = DEFAULT):
+    """A machine value's text on screen: `value.<kind>.<value>` in `lang` (e.g. kind "segment": "cell" ->
+    "kenno"), English fallback; the value itself when no key exists (never a raw key)."""
+    if not isinstance(value, str) or not value:
+        return value
+    key = f"value.{kind}.{value}"
+    return catalogue(lang).get(key) or catalogue(DEFAULT).get(key) or value
 
 
 @lru_cache(maxsize=8)

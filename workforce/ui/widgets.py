@@ -45,7 +45,7 @@ ENUM_COLUMNS = {"status": ("present.status.", *PROVENANCE), "plant_status": ("pr
                 "supply_modelled_status": PROVENANCE, "population_status": PROVENANCE, "provenance": PROVENANCE,
                 "evidence": PROVENANCE, "basis": ("value.basis.",), "measure": ("value.measure.",),
                 "capacity_scope": ("value.scope.",), "jobs_scope": ("value.scope.",),
-                "jobs_target_scope": ("value.scope.",), "unit": ("value.unit.",)}
+                "jobs_target_scope": ("value.scope.",), "unit": ("value.unit.",), "segment": ("value.segment.",)}
 UNCERTAINTY = {"announced plans only": "uncertainty.announced_only", "small numbers": "uncertainty.small"}
 # units of the headline figures (data/headlines) -> their value.unit.* key suffix
 UNITS = {"jobs (high end)": "jobs_high", "jobs (low end)": "jobs_low", "people (total target)": "people_target",

@@ -280,8 +280,10 @@ def _bottom_up_level(scenario, overrides, level, year, runner) -> pd.DataFrame:
 # ---------------------------------------------------------------- figures
 
 def fan_chart(total: pd.DataFrame, measure: str, title: str, compare: pd.DataFrame | None = None,
-              names: tuple[str, str] = ("", "")) -> go.Figure:
-    """P10–P90 band and P50 line per year (optionally a second scenario)."""
+              names: tuple[str, str] = ("", ""), lang: str = "en") -> go.Figure:
+    """P10–P90 band and P50 line per year (optionally a second scenario); numbers with `lang`'s separators."""
+    from workforce.i18n import plotly_separators
+
     data = []
     for df, name, band, colour in ((total, names[0], BAND, "#0072B2"), (compare, names[1], BAND_CMP, "#E69F00")):
         if df is None or df.empty:
@@ -302,12 +304,15 @@ def fan_chart(total: pd.DataFrame, measure: str, title: str, compare: pd.DataFra
     layout = dict(title=dict(text=html_text(title), font=dict(size=15)), height=430,
                   margin=dict(l=10, r=10, t=40, b=10),
                   xaxis=dict(dtick=2, tickformat="d"), legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
-                  hovermode="x unified")
+                  hovermode="x unified", separators=plotly_separators(lang))
     return charts.unvalidated_figure(data, layout)
 
 
-def stacked_chart(parts: pd.DataFrame, column: str, title: str, labels: dict | None = None) -> go.Figure:
-    """P50 jobs per year stacked by role or segment (parts add up to the total P50)."""
+def stacked_chart(parts: pd.DataFrame, column: str, title: str, labels: dict | None = None,
+                  lang: str = "en") -> go.Figure:
+    """P50 jobs per year stacked by role or segment (parts add up to the total P50); `lang`'s number signs."""
+    from workforce.i18n import plotly_separators
+
     data = []
     if not parts.empty:
         groups = dict(tuple(parts.groupby(column, sort=False)))
@@ -321,7 +326,8 @@ def stacked_chart(parts: pd.DataFrame, column: str, title: str, labels: dict | N
                              mode="lines", stackgroup="one", name=name,
                              hovertemplate=f"{name} %{{x}}: %{{y:,.0f}}<extra></extra>"))
     layout = dict(title=dict(text=html_text(title), font=dict(size=15)), height=440,
-                  margin=dict(l=10, r=10, t=40, b=10), xaxis=dict(dtick=2, tickformat="d"), legend=dict(orientation="v"))
+                  margin=dict(l=10, r=10, t=40, b=10), xaxis=dict(dtick=2, tickformat="d"), legend=dict(orientation="v"),
+                  separators=plotly_separators(lang))
     return charts.unvalidated_figure(data, layout)
 
 
