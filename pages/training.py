@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from workforce import training_charts, ui
-from workforce.i18n import role_label, t
+from workforce.i18n import language_names, role_label, t
 from workforce.views import training_data
 
 ui.ensure_router()
@@ -36,7 +36,7 @@ eqf = c2.multiselect(t("training.filter_eqf", lang), [*eqf_opts, "unknown"], key
 modes = c3.multiselect(t("training.filter_mode", lang), list(training_data.MODE_LABEL), key="tr_mode",
                        format_func=lambda m: t(f"present.mode.{m}", lang))
 langs = c4.multiselect(t("training.filter_language", lang), sorted(programmes["language"].dropna().unique()),
-                       key="tr_lang")
+                       key="tr_lang", format_func=lambda v: language_names(v, lang))
 role_filter = c5.multiselect(t("training.filter_role", lang), sorted(role_names), key="tr_role",
                              format_func=lambda r: role_label(r, lang))
 

@@ -78,3 +78,12 @@ def test_table_values_in_the_viewers_language(lang):
     assert shown["basis"].tolist() == [i18n.t(f"value.basis.{v}", lang) for v in df["basis"]]
     assert shown["measure"].tolist() == [i18n.t(f"value.measure.{v}", lang) for v in df["measure"]]
     assert df["basis"].iloc[0] == "no_capacity_or_jobs"  # the frame itself (downloads) keeps machine values
+
+
+def test_language_codes_named():
+    """Programme languages ("de", "de;en", "multi (10 languages)") are named in the viewer's language."""
+    assert i18n.language_names("de;en", "fi") == "saksa; englanti"
+    assert i18n.language_names("hu", "de") == "Ungarisch"
+    assert i18n.language_names("multi (10 languages)", "hu") == i18n.t("value.languages_multi", "hu", n="10")
+    assert i18n.language_names("multi (10 languages)", "en") == "multi (10 languages)"
+    assert i18n.language_names("not a code", "fi") == "not a code" and i18n.language_names(None, "fi") is None

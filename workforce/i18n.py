@@ -125,6 +125,21 @@ def country_name(code: str | None, lang: str = DEFAULT) -> str:
 
 
 
+def language_names(value, lang: str = DEFAULT):
+    """Language codes as stated in the data ("de", "de;en") -> their names in `lang` ("saksa; englanti");
+    "multi (10 languages)" in `lang`; anything else comes back unchanged."""
+    import re
+
+    from babel import Locale
+
+    if isinstance(value, str) and (m := re.fullmatch(r"multi \((\d+) languages\)", value.strip())):
+        return t("value.languages_multi", lang, n=m[1])
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z]{2,3}(?:\s*;\s*[a-z]{2,3})*", value.strip()):
+        return value
+    names = Locale.parse(_locale(lang)).languages
+    return "; ".join(names.get(code.strip(), code.strip()) for code in value.split(";"))
+
+
 # ---------------------------------------------------------------- display names of columns (issue 21)
 
 

@@ -82,6 +82,11 @@ def display_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
         if col in df.columns and df[col].map(lambda v: isinstance(v, str)).any():
             out = df.copy() if out is None else out
             out[col] = out[col].map(lambda v, p=prefixes: enum_text(v, p, lang))
+    if "language" in df.columns:
+        from workforce.i18n import language_names
+
+        out = df.copy() if out is None else out
+        out["language"] = out["language"].map(lambda v: language_names(v, lang))
     if "uncertainty" in df.columns and lang != "en":
         out = df.copy() if out is None else out
         out["uncertainty"] = out["uncertainty"].map(
