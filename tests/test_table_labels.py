@@ -87,3 +87,18 @@ def test_language_codes_named():
     assert i18n.language_names("multi (10 languages)", "hu") == i18n.t("value.languages_multi", "hu", n="10")
     assert i18n.language_names("multi (10 languages)", "en") == "multi (10 languages)"
     assert i18n.language_names("not a code", "fi") == "not a code" and i18n.language_names(None, "fi") is None
+
+
+def test_indicators_flags_and_risk_measures_in_language():
+    import pandas as pd
+
+    from workforce.ui.widgets import display_frame
+
+    df = pd.DataFrame({"indicators": ["employment_industry, employment_total", ""],
+                       "flag": ["over_cap", ""], "measure": ["cell capacity (GWh/yr)", "sites"]})
+    shown = display_frame(df, "fi")
+    assert shown["indicators"].iloc[0] == ", ".join(i18n.t(f"value.indicator.{k}", "fi")
+                                                    for k in ("employment_industry", "employment_total"))
+    assert shown["flag"].tolist() == [i18n.t("value.flag.over_cap", "fi"), ""]
+    assert shown["measure"].tolist() == [i18n.t("value.measure.cell_gwh", "fi"), i18n.t("value.measure.sites", "fi")]
+    assert display_frame(df, "en")["indicators"].iloc[0] == "employment_industry, employment_total"  # ids in English
