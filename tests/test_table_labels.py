@@ -102,3 +102,15 @@ def test_indicators_flags_and_risk_measures_in_language():
     assert shown["flag"].tolist() == [i18n.t("value.flag.over_cap", "fi"), ""]
     assert shown["measure"].tolist() == [i18n.t("value.measure.cell_gwh", "fi"), i18n.t("value.measure.sites", "fi")]
     assert display_frame(df, "en")["indicators"].iloc[0] == "employment_industry, employment_total"  # ids in English
+
+
+@pytest.mark.parametrize("lang", ["fi", "hu", "de"])
+def test_every_metric_unit_in_language(lang):
+    """The /regions map legend and hover name the metric's unit in `lang` (region_table.unit_text); English keeps
+    Metric.unit word for word."""
+    from workforce.views import region_table
+
+    for metric, spec in region_table.METRICS.items():
+        assert region_table.unit_text(metric, "en") == spec.unit
+        shown = region_table.unit_text(metric, lang)
+        assert shown != spec.unit and "inhabitants" not in shown and "people" not in shown, (metric, shown)
