@@ -83,9 +83,8 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
         gap = gap[(gap["nuts_id"] == region) & (gap["year"] == int(year))]
         if not gap.empty:
             st.markdown(f"**{t('panel.gap_by_role', lang, year=year)}**")
-            roles = run("roles")[["role_id", "role"]]
-            table(gap.merge(roles, on="role_id", how="left")[["role", "need", "capacity", "gap", "capacity_known"]]
-                  .sort_values("need", ascending=False))
+            table(gap.assign(role=training_data.role_names_in(gap["role_id"], lang))[
+                ["role", "need", "capacity", "gap", "capacity_known"]].sort_values("need", ascending=False))
 
     supply = run("supply_baseline", level=len(region) - 2, country=region[:2], year=int(year), nuts_id=region) \
         if len(region) - 2 in (0, 1, 2) else pd.DataFrame()

@@ -81,8 +81,10 @@ def enum_text(value, prefixes: tuple[str, ...], lang: str):
 def display_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """On-screen copy of a table: plant status, provenance, mode, model basis and measure values in `lang`, the
     English freshness label translated (downloads keep the machine values)."""
+    from workforce import i18n
     from workforce.views import pipeline_view
 
+    known = i18n.catalogue("en")
     out = None
     for col, prefixes in ENUM_COLUMNS.items():
         if col in df.columns and df[col].map(lambda v: isinstance(v, str)).any():
@@ -93,6 +95,10 @@ def display_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
             out = df.copy() if out is None else out
             out[col] = out[col].map(lambda v: ", ".join(enum_text(x, ("value.indicator.",), lang) for x in v.split(", "))
                                     if isinstance(v, str) and v else v)
+    if "dataset" in df.columns and lang != "en":  # catalog tables named, their SQL name kept: "Kohteet (plants)"
+        out = df.copy() if out is None else out
+        out["dataset"] = out["dataset"].map(lambda v: f"{t('value.dataset.' + v, lang)} ({v})"
+                                            if isinstance(v, str) and "value.dataset." + v in known else v)
     if "language" in df.columns:
         from workforce.i18n import language_names
 
