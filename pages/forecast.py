@@ -6,7 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from workforce import text, ui
-from workforce.i18n import role_label, t
+from workforce.i18n import role_label, t, value_label
 from workforce.views import bridge as bv
 from workforce.views import forecast_data as fv
 from workforce.views import track_record as tr
@@ -21,12 +21,12 @@ ui.upload_section(lang, tables=("plants",), key="fc_up", compact=True)
 ui.assumption_badge(lang)
 
 raw = st.query_params.to_dict()
-overrides, warnings = fv.parse_what_if(raw)
-by, w_by = fv.parse_choice(raw, "by", fv.BY_CHOICES, "role")
+overrides, warnings = fv.parse_what_if(raw, lang)
+by, w_by = fv.parse_choice(raw, "by", fv.BY_CHOICES, "role", lang)
 scenarios = fv.scenarios()
-cmp, w_cmp = fv.parse_choice(raw, "cmp", (*scenarios, "none"), "none")
+cmp, w_cmp = fv.parse_choice(raw, "cmp", (*scenarios, "none"), "none", lang)
 cmp = "none" if cmp == f.scenario else cmp
-alloc_key, w_key = fv.parse_choice(raw, "key", fv.KEY_CHOICES, "capacity")
+alloc_key, w_key = fv.parse_choice(raw, "key", fv.KEY_CHOICES, "capacity", lang)
 for warning in [*warnings, *(w for w in (w_by, w_cmp, w_key) if w)]:
     st.warning(text.md(warning))  # echoes URL text: escaped
 
@@ -98,10 +98,10 @@ if not row.empty:
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(fv.fan_chart(total, "jobs", t("forecast.fan_jobs", lang), compare, (label, cmp_name)),
+    st.plotly_chart(fv.fan_chart(total, "jobs", t("forecast.fan_jobs", lang), compare, (label, cmp_name), lang),
                     key="fc_fan_jobs")
 with right:
-    st.plotly_chart(fv.fan_chart(total, "training", t("forecast.fan_training", lang), compare, (label, cmp_name)),
+    st.plotly_chart(fv.fan_chart(total, "training", t("forecast.fan_training", lang), compare, (label, cmp_name), lang),
                     key="fc_fan_training")
 st.caption(t("forecast.fan_caption", lang))
 
@@ -119,8 +119,10 @@ with c_cmp:
 parts = res["by_role"] if by == "role" else res["by_segment"]
 column = "role_id" if by == "role" else "segment"
 if not parts.empty:
-    names = ({r: role_label(r, lang) for r in parts[column].unique()} if by == "role" else None)
-    st.plotly_chart(fv.stacked_chart(parts, column, t(f"forecast.stacked_{by}", lang), labels=names), key="fc_stacked")
+    names = ({r: role_label(r, lang) for r in parts[column].unique()} if by == "role" else
+             {s: value_label("segment", s, lang) for s in parts[column].unique()})
+    st.plotly_chart(fv.stacked_chart(parts, column, t(f"forecast.stacked_{by}", lang), labels=names, lang=lang),
+                    key="fc_stacked")
     st.caption(t("forecast.stacked_caption", lang))
 
 if compare is not None:

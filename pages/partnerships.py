@@ -109,7 +109,8 @@ if region:
                  need=st.column_config.NumberColumn(format="%.0f"))
 
     st.markdown("**" + t("partnerships.story_supply", lang) + "**")
-    ui.table(pd.concat([partner_programmes, local_programmes]).drop_duplicates("programme_id"),
+    supply = pd.concat([partner_programmes, local_programmes]).drop_duplicates("programme_id")
+    ui.table(supply.assign(role_ids=training_data.role_lists_in(supply["role_ids"], lang)),
              ["programme_id", "provider", "programme", "mode", "eqf_level", "role_ids", "capacity_per_year",
               "source_title", "source_url"])
 

@@ -48,7 +48,7 @@ def map_and_ranking() -> None:
         if ui.permalink_open():  # the open "Link to this view" box (sidebar, outside this fragment) must follow
             st.rerun(scope="app")
     spec = region_view.METRICS[metric]
-    label = f"{t(f'metric.{metric}', lang)} · {region_view.unit_label(metric, lang)}"
+    label = f"{t(f'metric.{metric}', lang)} · {region_view.unit_text(metric, lang)}"
 
     data = ui.region_metrics(f.level, f.country, f.year, f.scenario)
     fig = ui.region_map(f, metric, layers, data)

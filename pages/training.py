@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from workforce import training_charts, ui
-from workforce.i18n import role_label, t
+from workforce.i18n import language_names, role_label, t
 from workforce.views import training_data
 
 ui.ensure_router()
@@ -36,7 +36,7 @@ eqf = c2.multiselect(t("training.filter_eqf", lang), [*eqf_opts, "unknown"], key
 modes = c3.multiselect(t("training.filter_mode", lang), list(training_data.MODE_LABEL), key="tr_mode",
                        format_func=lambda m: t(f"present.mode.{m}", lang))
 langs = c4.multiselect(t("training.filter_language", lang), sorted(programmes["language"].dropna().unique()),
-                       key="tr_lang")
+                       key="tr_lang", format_func=lambda v: language_names(v, lang))
 role_filter = c5.multiselect(t("training.filter_role", lang), sorted(role_names), key="tr_role",
                              format_func=lambda r: role_label(r, lang))
 
@@ -61,8 +61,9 @@ providers_fig = ui.shared_figure(("providers_map", f.country, region, tuple(eqf)
 st.plotly_chart(providers_fig, width="stretch", key="tr_map")
 located = int(shown[["lat", "lon"]].notna().all(axis=1).sum())
 st.caption(t("training.map_alt", lang, n=located, total=len(shown), providers=shown["provider"].nunique()))
-ui.table(shown, ["programme_id", "provider", "programme", "country", "city", "nuts2", "eqf_level", "mode", "language",
-                 "role_ids", "capacity_per_year", "status", "source_title", "source_url", "as_of"])
+ui.table(shown.assign(role_ids=training_data.role_lists_in(shown["role_ids"], lang)),
+         ["programme_id", "provider", "programme", "country", "city", "nuts2", "eqf_level", "mode", "language",
+          "role_ids", "capacity_per_year", "status", "source_title", "source_url", "as_of"])
 ui.csv_download(shown, "programmes", lang)
 ui.sources_footnote(shown, lang)
 
@@ -92,8 +93,10 @@ st.caption(t("training.overlaps_alt", lang, n=len(comparable), unknown=len(ov) -
 if ov.empty:
     st.info(t("training.no_overlaps", lang))
 else:
-    ui.table(training_data.reasons_in(ov, lang), ["programme_a", "provider_a", "programme_b", "provider_b", "nuts2", "distance_km", "eqf_level",
-                  "similarity", "shared_roles", "comparable", "reason"])
+    ov_shown = training_data.reasons_in(ov, lang)
+    ui.table(ov_shown.assign(shared_roles=training_data.role_lists_in(ov["shared_roles"], lang)),
+             ["programme_a", "provider_a", "programme_b", "provider_b", "nuts2", "distance_km", "eqf_level",
+              "similarity", "shared_roles", "comparable", "reason"])
 
 # ---------------------------------------------------------------- demand: white spots and gap
 _, need_source = training_data.need(f.country, 2, f.scenario)

@@ -5,7 +5,9 @@ Fails on (per page, per language):
   translation differs;
 - a table header that is snake_case or equals an English catalogue value whose translation differs;
 - figure text (title, axis titles, legend entries, colour-bar titles) that is snake_case, equal to an English
-  catalogue value whose translation differs, or a raw column name written with spaces ("jobs p50").
+  catalogue value whose translation differs, or a raw column name written with spaces ("jobs p50");
+- a table cell equal to an English catalogue value whose translation differs (a status, a role name, a
+  segment, a dataset shown in English).
 
 The helpers (`english_leftovers`, `table_headers`, `figure_texts`, `leftovers_in`) take plain strings/frames so the
 PDF and PPTX checks (tests/test_i18n_exports.py) can reuse them.
@@ -102,6 +104,17 @@ def table_headers(at: AppTest) -> list[str]:
     return headers
 
 
+def table_cells(at: AppTest) -> set[str]:
+    """Every distinct text cell of the shown tables (numbers, dates and booleans left out)."""
+    cells = set()
+    for frame in at.dataframe:
+        df = frame.value
+        for col in df.columns:
+            if df[col].dtype.kind not in "iufMmb":
+                cells |= {str(v) for v in df[col].dropna().unique()}
+    return cells
+
+
 def figure_texts(figure: dict) -> list[str]:
     """Title, axis titles, legend entries (trace names shown in the legend) and colour-bar titles of a Plotly
     figure dict (plotly JSON)."""
@@ -138,7 +151,8 @@ def walk(at: AppTest, lang: str) -> dict[str, list[str]]:
     figures = [t for fig in page_figures(at) for t in figure_texts(fig)]
     return {"text": leftovers_in(shown_texts(at), lang),
             "headers": leftovers_in(table_headers(at), lang, headers=True),
-            "figures": leftovers_in(figures, lang, headers=True)}
+            "figures": leftovers_in(figures, lang, headers=True),
+            "cells": english_leftovers(table_cells(at), lang)}
 
 
 def test_helpers_find_leftovers():
@@ -159,6 +173,19 @@ def test_no_english_leftovers_on_page(page, lang):
     at = open_page(page, lang=lang)
     found = {kind: items for kind, items in walk(at, lang).items() if items}
     assert not found, f"{page} in {lang} shows English: {found}"
+
+
+# page states beyond the first view: a region's story, the regional filter, the stacked-by-segment chart
+STATES = [("training", {"region": "HU32"}), ("partnerships", {"region": "HU32"}),
+          ("forecast", {"by": "segment", "country": "HU"}), ("regions", {"metric": "gap_per_100k", "country": "HU"})]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page,query", STATES, ids=[f"{p}-{'-'.join(q.values())}" for p, q in STATES])
+def test_no_english_leftovers_in_page_states(page, query, lang):
+    at = open_page(page, lang=lang, **query)
+    found = {kind: items for kind, items in walk(at, lang).items() if items}
+    assert not found, f"{page}?{query} in {lang} shows English: {found}"
 
 
 @pytest.mark.parametrize("lang", LANGS)

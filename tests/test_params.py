@@ -39,3 +39,27 @@ def test_parse_never_raises(raw):
     f, warnings = params.parse(raw, {"HU", "FI"})
     assert f.level in params.LEVELS and f.year in params.YEARS and f.lang in params.LANGS
     assert isinstance(warnings, list)
+
+
+def test_link_warnings_in_the_links_language():
+    """Screen warnings about a bad link speak the link's language (issue 21); CLI/export callers keep English."""
+    from workforce import i18n
+
+    raw = {"country": "XX", "year": "1999", "region": "??", "lang": "fi"}
+    _, english = params.parse(raw, {"HU"})
+    assert english[0] == "Unknown country code 'XX': showing all of Europe." and len(english) == 3
+    f, finnish = params.parse(raw, {"HU"}, localise=True)
+    assert f.lang == "fi" and len(finnish) == 3
+    assert finnish[0] == i18n.t("url.unknown_country", "fi", code="'XX'")
+    assert not set(finnish) & set(english)
+
+
+def test_forecast_link_warnings_in_language():
+    from workforce import i18n
+    from workforce.views import forecast_data as fv
+
+    _, warning = fv.parse_choice({"by": "x"}, "by", fv.BY_CHOICES, "role", "de")
+    assert warning == i18n.t("url.invalid_choice", "de", param="by", value="'x'", allowed="role, segment",
+                             default="role")
+    _, warnings = fv.parse_what_if({"train_eqf24": "9"}, "hu")
+    assert len(warnings) == 1 and "Invalid" not in warnings[0] and "train_eqf24='9'" in warnings[0]

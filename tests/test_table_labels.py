@@ -78,3 +78,39 @@ def test_table_values_in_the_viewers_language(lang):
     assert shown["basis"].tolist() == [i18n.t(f"value.basis.{v}", lang) for v in df["basis"]]
     assert shown["measure"].tolist() == [i18n.t(f"value.measure.{v}", lang) for v in df["measure"]]
     assert df["basis"].iloc[0] == "no_capacity_or_jobs"  # the frame itself (downloads) keeps machine values
+
+
+def test_language_codes_named():
+    """Programme languages ("de", "de;en", "multi (10 languages)") are named in the viewer's language."""
+    assert i18n.language_names("de;en", "fi") == "saksa; englanti"
+    assert i18n.language_names("hu", "de") == "Ungarisch"
+    assert i18n.language_names("multi (10 languages)", "hu") == i18n.t("value.languages_multi", "hu", n="10")
+    assert i18n.language_names("multi (10 languages)", "en") == "multi (10 languages)"
+    assert i18n.language_names("not a code", "fi") == "not a code" and i18n.language_names(None, "fi") is None
+
+
+def test_indicators_flags_and_risk_measures_in_language():
+    import pandas as pd
+
+    from workforce.ui.widgets import display_frame
+
+    df = pd.DataFrame({"indicators": ["employment_industry, employment_total", ""],
+                       "flag": ["over_cap", ""], "measure": ["cell capacity (GWh/yr)", "sites"]})
+    shown = display_frame(df, "fi")
+    assert shown["indicators"].iloc[0] == ", ".join(i18n.t(f"value.indicator.{k}", "fi")
+                                                    for k in ("employment_industry", "employment_total"))
+    assert shown["flag"].tolist() == [i18n.t("value.flag.over_cap", "fi"), ""]
+    assert shown["measure"].tolist() == [i18n.t("value.measure.cell_gwh", "fi"), i18n.t("value.measure.sites", "fi")]
+    assert display_frame(df, "en")["indicators"].iloc[0] == "employment_industry, employment_total"  # ids in English
+
+
+@pytest.mark.parametrize("lang", ["fi", "hu", "de"])
+def test_every_metric_unit_in_language(lang):
+    """The /regions map legend and hover name the metric's unit in `lang` (region_table.unit_text); English keeps
+    Metric.unit word for word."""
+    from workforce.views import region_table
+
+    for metric, spec in region_table.METRICS.items():
+        assert region_table.unit_text(metric, "en") == spec.unit
+        shown = region_table.unit_text(metric, lang)
+        assert shown != spec.unit and "inhabitants" not in shown and "people" not in shown, (metric, shown)

@@ -58,3 +58,18 @@ def test_reasons_in_every_language():
     assert ws == (i18n.t("training.reason.ws_in_region", "de", role=i18n.role_label("production_operator", "de"),
                          region="HU32") + " (" + i18n.t("training.reason.ws_nearest_centre", "de", programme="P1",
                                                         km="12") + ")")
+
+
+def test_heat_map_text_in_language():
+    """The gap heat map and its table: role names by i18n.role_label, "unknown" and numbers in the viewer's
+    language; the table keeps machine column names (region + role ids) with labels."""
+    from workforce import i18n
+
+    view = training_data.gap_view("HU", "HU32", "base", 2030)
+    _, text = training_data.gap_pivots_in(view, "de")
+    assert set(text.columns) <= {i18n.role_label(r, "de") for r in view["window"]["role_id"]}
+    assert (text == i18n.t("present.unknown", "de")).any().any() and not (text == "unknown").any().any()
+    frame, labels = training_data.gap_table_in(view, "fi")
+    assert frame.columns[0] == "region" and set(frame.columns[1:]) <= set(view["window"]["role_id"])
+    assert labels["region"] == i18n.column_label("region", "fi")
+    assert i18n.plotly_separators("de") == ",." and i18n.plotly_separators("en") == ".,"

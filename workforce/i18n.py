@@ -84,6 +84,15 @@ def fmt_number(value, lang: str = DEFAULT, digits: int = 0) -> str:
     return format_decimal(round(number, digits) if digits > 0 else round(number), format=pattern, locale=_locale(lang))
 
 
+def plotly_separators(lang: str = DEFAULT) -> str:
+    """Plotly's `layout.separators` (decimal sign, then group sign) for `lang`, from Babel: ".," in English,
+    ",." in German, "," + no-break space in Finnish and Hungarian — so hover and tick numbers read like the
+    tables' (fmt_number)."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    return get_decimal_symbol(_locale(lang)) + get_group_symbol(_locale(lang))
+
+
 def fmt_date(value, lang: str = DEFAULT) -> str:
     """A date (date/datetime or ISO text 'YYYY-MM-DD', 'YYYY-MM', 'YYYY') in the locale's medium form."""
     import datetime as dt
@@ -116,6 +125,21 @@ def country_name(code: str | None, lang: str = DEFAULT) -> str:
 
 
 
+def language_names(value, lang: str = DEFAULT):
+    """Language codes as stated in the data ("de", "de;en") -> their names in `lang` ("saksa; englanti");
+    "multi (10 languages)" in `lang`; anything else comes back unchanged."""
+    import re
+
+    from babel import Locale
+
+    if isinstance(value, str) and (m := re.fullmatch(r"multi \((\d+) languages\)", value.strip())):
+        return t("value.languages_multi", lang, n=m[1])
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z]{2,3}(?:\s*;\s*[a-z]{2,3})*", value.strip()):
+        return value
+    names = Locale.parse(_locale(lang)).languages
+    return "; ".join(names.get(code.strip(), code.strip()) for code in value.split(";"))
+
+
 # ---------------------------------------------------------------- display names of columns (issue 21)
 
 
@@ -130,13 +154,16 @@ def column_label(name: str, lang: str = DEFAULT) -> str:
     return str(name)
 
 
-def value_label(prefix: str, value, lang: str = DEFAULT):
-    """A coded value shown to people (plant status, pathway, segment, …): the catalogue text of `prefix` + value
-    in `lang`; an uncatalogued code with spaces instead of underscores; anything else (missing, numbers) as is."""
+def code_label(prefix: str, value, lang: str = DEFAULT, spaced: bool = True):
+    """A coded value shown to people (plant status `present.status.`, pathway `present.mode.`, `value.<kind>.` …):
+    the catalogue text of `prefix` + value in `lang` (English fallback); an uncatalogued code as is (`spaced`: with
+    spaces for underscores); anything else (missing, numbers) unchanged."""
     if not isinstance(value, str) or not value:
         return value
     key = prefix + value
-    return t(key, lang) if key in catalogue(DEFAULT) else value.replace("_", " ")
+    if key in catalogue(DEFAULT):
+        return t(key, lang)
+    return value.replace("_", " ") if spaced else value
 
 
 def column_labels(columns, lang: str = DEFAULT) -> dict[str, str]:
@@ -150,6 +177,12 @@ def role_label(role_id: str, lang: str = DEFAULT) -> str:
     esco = _esco_roles(lang) if lang in _known_languages() else {}
     return esco.get(role_id) or catalogue(lang).get(f"role.{role_id}") or catalogue(DEFAULT).get(
         f"role.{role_id}") or str(role_id)
+
+
+def value_label(kind: str, value, lang: str = DEFAULT):
+    """A machine value's text on screen: `value.<kind>.<value>` in `lang` (e.g. kind "segment": "cell" ->
+    "kenno"), English fallback; the value itself when no key exists (never a raw key)."""
+    return code_label(f"value.{kind}.", value, lang, spaced=False)
 
 
 @lru_cache(maxsize=8)

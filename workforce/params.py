@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, replace
 
+from workforce.i18n import t
+
 YEARS = tuple(range(2024, 2036))
 LEVELS = (0, 1, 2)
 LANGS = ("en", "fi", "hu", "de")
@@ -46,17 +48,19 @@ def _first(raw, key):
     return None if value is None else str(value).strip()
 
 
-def parse(raw: dict, countries: set[str] | None = None) -> tuple[Filters, list[str]]:
-    """Query params (dict of str or list[str]) -> (Filters, warnings)."""
-    f, warnings = Filters(), []
+def parse(raw: dict, countries: set[str] | None = None, localise: bool = False) -> tuple[Filters, list[str]]:
+    """Query params (dict of str or list[str]) -> (Filters, warnings). Warnings are English (CLI, exports) unless
+    `localise`: then in the link's own language (`lang`, the screen's)."""
+    f, notes = Filters(), []
+    warnings = _Notes(notes)
 
     country = _first(raw, "country")
     if country:
         code = COUNTRY_ALIASES.get(country.upper(), country.upper())
         if countries is not None and code not in countries:
-            warnings.append(f"Unknown country code {country!r}: showing all of Europe.")
+            warnings.add("url.unknown_country", code=repr(country))
         elif not re.fullmatch(r"[A-Z]{2}", code):
-            warnings.append(f"Invalid country code {country!r}: showing all of Europe.")
+            warnings.add("url.invalid_country", code=repr(country))
         else:
             f = replace(f, country=code)
 
@@ -71,11 +75,22 @@ def parse(raw: dict, countries: set[str] | None = None) -> tuple[Filters, list[s
         if _REGION_RE.match(code):
             f = replace(f, region=code)
         else:
-            warnings.append(f"Invalid region code {region!r}: ignored.")
-    return f, warnings
+            warnings.add("url.invalid_region", code=repr(region))
+    lang = f.lang if localise else "en"
+    return f, [t(key, lang, **values) for key, values in notes]
 
 
-def _choice(f: Filters, warnings: list[str], raw: dict, key: str, allowed: tuple, cast) -> Filters:
+class _Notes:
+    """Warnings as (catalogue key, values), written out in one language at the end of `parse`."""
+
+    def __init__(self, notes: list):
+        self.notes = notes
+
+    def add(self, message: str, /, **values) -> None:
+        self.notes.append((message, values))
+
+
+def _choice(f: Filters, warnings: _Notes, raw: dict, key: str, allowed: tuple, cast) -> Filters:
     value = _first(raw, key)
     if value in (None, ""):
         return f
@@ -85,7 +100,7 @@ def _choice(f: Filters, warnings: list[str], raw: dict, key: str, allowed: tuple
         parsed = None
     if parsed not in allowed:
         shown = ", ".join(str(a) for a in allowed) if len(allowed) < 6 else f"{allowed[0]}–{allowed[-1]}"
-        warnings.append(f"Invalid {key} {value!r} (allowed: {shown}): using {getattr(f, key)}.")
+        warnings.add("url.invalid_choice", param=key, value=repr(value), allowed=shown, default=getattr(f, key))
         return f
     return replace(f, **{key: parsed})
 

@@ -82,9 +82,9 @@ def label_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
         if pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]) \
                 and not any(k in col for k in NOT_QUANTITIES):
             out[col] = out[col].map(lambda v: i18n.fmt_number(v, lang))
-    for col, prefix in (("status", "present.status."), ("mode", "present.mode."), ("segment", "segment.")):
+    for col, prefix in (("status", "present.status."), ("mode", "present.mode."), ("segment", "value.segment.")):
         if col in out.columns:
-            out[col] = out[col].map(lambda v, p=prefix: i18n.value_label(p, v, lang))
+            out[col] = out[col].map(lambda v, p=prefix: i18n.code_label(p, v, lang))
     for col in out.columns:  # dates in the locale's form ("2022. nov. 27."); undated cells stay as they are
         if col in DATE_COLUMNS:
             out[col] = out[col].map(lambda v: i18n.fmt_date(v, lang) if isinstance(v, str) and v[:1].isdigit() else v)

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workforce.charts import map_layout
-from workforce.i18n import fmt_number, role_label, t
+from workforce.i18n import fmt_number, plotly_separators, role_label, t
 from workforce.text import html_text
 from workforce.training import role_set
 
@@ -105,7 +105,8 @@ def pathways_sankey(links: pd.DataFrame, height: int = 600, lang: str = "en",
                   value=links["value"],
                   hovertemplate="%{source.customdata} → %{target.customdata}: %{value:.1f}<extra></extra>"),
     ))
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), font=dict(size=13))
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), font=dict(size=13),
+                      separators=plotly_separators(lang))
     return fig
 
 
@@ -124,6 +125,7 @@ def gap_heatmap(pivot_gap: pd.DataFrame, pivot_text: pd.DataFrame, height: int |
         hovertemplate="%{y} · %{x}: %{text}<extra></extra>", hoverongaps=False,
     ))
     fig.update_layout(height=height or max(320, 180 + 34 * len(z.index)), margin=dict(l=10, r=10, t=10, b=10),
+                      separators=plotly_separators(lang),
                       xaxis=dict(side="top", tickangle=-35), font=dict(size=13))
     return fig
 

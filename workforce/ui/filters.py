@@ -27,7 +27,7 @@ def sidebar() -> params.Filters:
     names = dict(zip(country_df["country"], country_df["name"]))
     if "filters" not in st.session_state:
         raw = {k: st.query_params.get_all(k) for k in st.query_params}
-        parsed, warnings = params.parse(raw, set(names))
+        parsed, warnings = params.parse(raw, set(names), localise=True)
         parsed = _region_2024(parsed, warnings)
         st.session_state["filters"] = parsed
         st.session_state["flt_warnings"] = warnings
@@ -76,14 +76,15 @@ def _region_2024(f: params.Filters, warnings: list[str]) -> params.Filters:
     target = str(row["nuts_id_2024"] or "")
     if target == f.region:
         return f
+    lang = f.lang
     if target:
-        warnings.append(f"Region code {f.region} ({row['source'] or 'older NUTS'}) is {target} in NUTS 2024; "
-                        f"showing {target}.")
+        warnings.append(t("url.region_mapped", lang, code=f.region, target=target,
+                          source=row["source"] or t("url.older_nuts", lang)))
         return replace(f, region=target)
-    reason = {"split": "was split in NUTS 2024", "boundary_change": "changed its boundary in NUTS 2024",
-              "unknown": "is not a NUTS code of 2010–2024"}.get(str(row["relation"]), "has no single NUTS 2024 region")
+    reason = {"split": "split", "boundary_change": "boundary", "unknown": "unknown"}.get(str(row["relation"]),
+                                                                                      "no_single")
     note = f" ({row['note']})" if row["note"] else ""
-    warnings.append(f"Region code {f.region} {reason}{note}; pick a region on the map.")
+    warnings.append(t(f"url.region_{reason}", lang, code=f.region, note=note))
     return replace(f, region=None)
 
 

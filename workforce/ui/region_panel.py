@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from workforce import charts, db, params, text
-from workforce.i18n import t, value_label
+from workforce.i18n import code_label, t
 from workforce.session import run, session_frames
 from workforce.ui.downloads import brief_download
 from workforce.ui.figures import geometry_for, shared_figure, view_for
@@ -49,8 +49,8 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
         st.caption(t("panel.no_forecast", lang))
 
     st.markdown(f"**{t('panel.plants', lang)}** ({len(plants)})")
-    bullet_list([f"{r.site_name} — {value_label('segment.', r.segment, lang)}, "
-                 f"{value_label('present.status.', r.status, lang)}"
+    bullet_list([f"{r.site_name} — {code_label('value.segment.', r.segment, lang)}, "
+                 f"{code_label('present.status.', r.status, lang)}"
                  + (f" ({r.freshness})" if r.freshness else "")
                  for r in plants.head(12).itertuples()], more=len(plants) - 12)
     table(plants, pipeline_view.PLANT_TABLE_COLUMNS)
@@ -84,9 +84,8 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
         gap = gap[(gap["nuts_id"] == region) & (gap["year"] == int(year))]
         if not gap.empty:
             st.markdown(f"**{t('panel.gap_by_role', lang, year=year)}**")
-            roles = run("roles")[["role_id", "role"]]
-            table(gap.merge(roles, on="role_id", how="left")[["role", "need", "capacity", "gap", "capacity_known"]]
-                  .sort_values("need", ascending=False))
+            table(gap.assign(role=training_data.role_names_in(gap["role_id"], lang))[
+                ["role", "need", "capacity", "gap", "capacity_known"]].sort_values("need", ascending=False))
 
     supply = run("supply_baseline", level=len(region) - 2, country=region[:2], year=int(year), nuts_id=region) \
         if len(region) - 2 in (0, 1, 2) else pd.DataFrame()

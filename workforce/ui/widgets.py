@@ -45,12 +45,18 @@ ENUM_COLUMNS = {"status": ("present.status.", *PROVENANCE), "plant_status": ("pr
                 "supply_modelled_status": PROVENANCE, "population_status": PROVENANCE, "provenance": PROVENANCE,
                 "evidence": PROVENANCE, "basis": ("value.basis.",), "measure": ("value.measure.",),
                 "capacity_scope": ("value.scope.",), "jobs_scope": ("value.scope.",),
-                "jobs_target_scope": ("value.scope.",), "unit": ("value.unit.",), "segment": ("segment.",)}
+                "jobs_target_scope": ("value.scope.",), "unit": ("value.unit.",), "segment": ("value.segment.",),
+                "flag": ("value.flag.",)}
+# columns of Eurostat indicator ids (one, or a ", " list): named in fi/hu/de; English keeps the ids
+INDICATOR_COLUMNS = ("indicator", "indicators", "bundled_indicators", "refreshed_indicators")
 UNCERTAINTY = {"announced plans only": "uncertainty.announced_only", "small numbers": "uncertainty.small"}
-# units of the headline figures (data/headlines) -> their value.unit.* key suffix
-UNITS = {"jobs (high end)": "jobs_high", "jobs (low end)": "jobs_low", "people (total target)": "people_target",
-         "workers (total target)": "workers_target", "learners (cumulative)": "learners_cumulative",
-         "share of the 800000 workers": "share_of_800k"}
+# values written as prose in the data/model -> their key suffix: headline units (data/headlines) and the
+# measures of model.risk
+ALIASES = {"jobs (high end)": "jobs_high", "jobs (low end)": "jobs_low", "people (total target)": "people_target",
+           "workers (total target)": "workers_target", "learners (cumulative)": "learners_cumulative",
+           "share of the 800000 workers": "share_of_800k", "cell capacity (GWh/yr)": "cell_gwh",
+           "all capacity in GWh/yr": "all_gwh", "all capacity in kt/yr": "all_kt",
+           "full-output jobs (announced or modelled, central)": "full_output_jobs"}
 _DATED = re.compile(r"(.+?) (\(\d{4}-\d{2}(?:-\d{2})?\))")
 
 
@@ -62,7 +68,7 @@ def enum_text(value, prefixes: tuple[str, ...], lang: str):
     if not isinstance(value, str) or not value:
         return value
     known = i18n.catalogue("en")
-    for v in (value, value.replace(" ", "_"), UNITS.get(value, "")):
+    for v in (value, value.replace(" ", "_"), ALIASES.get(value, "")):
         for prefix in prefixes:
             if prefix + v in known:
                 return t(prefix + v, lang)
@@ -75,13 +81,29 @@ def enum_text(value, prefixes: tuple[str, ...], lang: str):
 def display_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """On-screen copy of a table: plant status, provenance, mode, model basis and measure values in `lang`, the
     English freshness label translated (downloads keep the machine values)."""
+    from workforce import i18n
     from workforce.views import pipeline_view
 
+    known = i18n.catalogue("en")
     out = None
     for col, prefixes in ENUM_COLUMNS.items():
         if col in df.columns and df[col].map(lambda v: isinstance(v, str)).any():
             out = df.copy() if out is None else out
             out[col] = out[col].map(lambda v, p=prefixes: enum_text(v, p, lang))
+    for col in INDICATOR_COLUMNS if lang != "en" else ():
+        if col in df.columns:
+            out = df.copy() if out is None else out
+            out[col] = out[col].map(lambda v: ", ".join(enum_text(x, ("value.indicator.",), lang) for x in v.split(", "))
+                                    if isinstance(v, str) and v else v)
+    if "dataset" in df.columns and lang != "en":  # catalog tables named, their SQL name kept: "Kohteet (plants)"
+        out = df.copy() if out is None else out
+        out["dataset"] = out["dataset"].map(lambda v: f"{t('value.dataset.' + v, lang)} ({v})"
+                                            if isinstance(v, str) and "value.dataset." + v in known else v)
+    if "language" in df.columns:
+        from workforce.i18n import language_names
+
+        out = df.copy() if out is None else out
+        out["language"] = out["language"].map(lambda v: language_names(v, lang))
     if "uncertainty" in df.columns and lang != "en":
         out = df.copy() if out is None else out
         out["uncertainty"] = out["uncertainty"].map(

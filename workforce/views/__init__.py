@@ -139,7 +139,7 @@ def region_data(filters: params.Filters, run: Callable) -> tuple[pd.DataFrame, d
         return summary, {k: (c, False, lab) for k, (c, lab) in REGION_METRICS.items()}
     from workforce.i18n import t
 
-    metrics = {k: (m.column, m.diverging, f"{t(f'metric.{k}', filters.lang)} ({region_view.unit_label(k, filters.lang)})")
+    metrics = {k: (m.column, m.diverging, f"{t(f'metric.{k}', filters.lang)} ({region_view.unit_text(k, filters.lang)})")
                for k, m in region_view.METRICS.items()}
     return data, metrics
 

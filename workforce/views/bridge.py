@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workforce import model
-from workforce.i18n import fmt_number, t
+from workforce.i18n import fmt_number, plotly_separators, t
 from workforce.text import html_text
 
 CLAIM_DATE = "2022-11-21"  # ASA–EBAA memorandum signed in Brussels (CLEPA news item, seeds/001)
@@ -127,6 +127,7 @@ def bridge_figure(steps: pd.DataFrame, lang: str, title: str = "") -> object:
                          marker=dict(color=COLOURS["gap"], pattern=dict(shape="/", fgcolor="#777777",
                                                                         bgcolor=COLOURS["gap"]))))
     layout = dict(title=dict(text=html_text(title), font=dict(size=15)), height=440, showlegend=False,
+                  separators=plotly_separators(lang),
                   margin=dict(l=10, r=40, t=50 if title else 20, b=10), xaxis=dict(tickformat="~s"),
                   barmode="overlay", yaxis=dict(autorange="reversed", automargin=True))
     return go.Figure(data=data, layout=layout)  # validated: a small figure

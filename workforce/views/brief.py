@@ -42,7 +42,7 @@ def _num(value, lang: str) -> str:
 
 
 def _label(prefix: str, value, lang: str) -> str:
-    label = i18n.value_label(prefix, value, lang)
+    label = i18n.code_label(prefix, value, lang)
     return label if isinstance(label, str) else ""
 
 
@@ -66,7 +66,7 @@ def demand(plants: pd.DataFrame, lang: str) -> tuple[str, list[str]]:
         job = t("brief.jobs_none", lang) if pd.isna(r.jobs_announced) else \
             t("brief.jobs_n", lang, n=i18n.fmt_number(r.jobs_announced, lang))
         lines.append(t("brief.plant", lang, site=r.site_name, company=r.company, status=status,
-                       segment=_label("segment.", r.segment, lang), jobs=job, source=r.source_title or ""))
+                       segment=_label("value.segment.", r.segment, lang), jobs=job, source=r.source_title or ""))
     return t("brief.demand", lang), lines
 
 
@@ -152,8 +152,9 @@ def baseline(area: str, run: Callable, lang: str = "en") -> tuple[str, list[str]
         if is_old(r.year, today):
             notes.append(t("brief.old", lang))
         digits = 0 if float(r.value).is_integer() or abs(r.value) >= 1000 else 1
-        lines.append(f"• {_label('indicator.', r.indicator, lang)} {r.year}: {i18n.fmt_number(r.value, lang, digits)} "
-                     f"{_label('unit.', UNITS.get(r.unit, r.unit), lang)} ({', '.join(notes)})")
+        lines.append(f"• {i18n.value_label('indicator', r.indicator, lang)} {r.year}: "
+                     f"{i18n.fmt_number(r.value, lang, digits)} {_label('value.unit.', UNITS.get(r.unit, r.unit), lang)} "
+                     f"({', '.join(notes)})")
     return t("brief.baseline", lang), lines
 
 

@@ -54,8 +54,10 @@ BAND = "rgba(0,114,178,0.22)"
 BAND_CMP = "rgba(230,159,0,0.25)"
 
 
-def parse_what_if(raw: dict) -> tuple[dict[str, float], list[str]]:
-    """Page query params -> (overrides, warnings). Never raises; invalid values are dropped."""
+def parse_what_if(raw: dict, lang: str = "en") -> tuple[dict[str, float], list[str]]:
+    """Page query params -> (overrides, warnings in `lang`). Never raises; invalid values are dropped."""
+    from workforce.i18n import fmt_number, t
+
     out, warnings = {}, []
     for spec in WHAT_IF:
         value = raw.get(spec.key)
@@ -68,14 +70,23 @@ def parse_what_if(raw: dict) -> tuple[dict[str, float], list[str]]:
         except ValueError:
             number = math.nan
         if not math.isfinite(number) or not spec.lo <= number <= spec.hi:
-            warnings.append(f"Invalid what-if value {spec.key}={str(value)[:40]!r} "
-                            f"(allowed {spec.lo:g}–{spec.hi:g}): using the scenario value.")
+            bound = (f"{spec.lo:g}–{spec.hi:g}" if lang == "en" else
+                     f"{fmt_number(spec.lo, lang, _decimals(spec.lo))}–{fmt_number(spec.hi, lang, _decimals(spec.hi))}")
+            warnings.append(t("forecast.invalid_what_if", lang, name=spec.key, value=repr(str(value)[:40]),
+                              allowed=bound))
             continue
         out[spec.key] = number
     return out, warnings
 
 
-def parse_choice(raw: dict, key: str, allowed: tuple, default):
+def _decimals(x: float) -> int:
+    return len(f"{x:g}".partition(".")[2])
+
+
+def parse_choice(raw: dict, key: str, allowed: tuple, default, lang: str = "en"):
+    """A page's own URL choice (`by`, `cmp`, `key`) -> (value, warning in `lang` or None)."""
+    from workforce.i18n import t
+
     value = raw.get(key)
     if isinstance(value, (list, tuple)):
         value = value[0] if value else None
@@ -83,7 +94,8 @@ def parse_choice(raw: dict, key: str, allowed: tuple, default):
         return default, None
     if value in allowed:
         return value, None
-    return default, f"Invalid {key} {str(value)[:40]!r} (allowed: {', '.join(allowed)}): using {default}."
+    return default, t("url.invalid_choice", lang, param=key, value=repr(str(value)[:40]), allowed=", ".join(allowed),
+                      default=default)
 
 
 def scenario_defaults(params: model.Params) -> dict[str, float | None]:
@@ -268,8 +280,10 @@ def _bottom_up_level(scenario, overrides, level, year, runner) -> pd.DataFrame:
 # ---------------------------------------------------------------- figures
 
 def fan_chart(total: pd.DataFrame, measure: str, title: str, compare: pd.DataFrame | None = None,
-              names: tuple[str, str] = ("", "")) -> go.Figure:
-    """P10–P90 band and P50 line per year (optionally a second scenario)."""
+              names: tuple[str, str] = ("", ""), lang: str = "en") -> go.Figure:
+    """P10–P90 band and P50 line per year (optionally a second scenario); numbers with `lang`'s separators."""
+    from workforce.i18n import plotly_separators
+
     data = []
     for df, name, band, colour in ((total, names[0], BAND, "#0072B2"), (compare, names[1], BAND_CMP, "#E69F00")):
         if df is None or df.empty:
@@ -290,12 +304,15 @@ def fan_chart(total: pd.DataFrame, measure: str, title: str, compare: pd.DataFra
     layout = dict(title=dict(text=html_text(title), font=dict(size=15)), height=430,
                   margin=dict(l=10, r=10, t=40, b=10),
                   xaxis=dict(dtick=2, tickformat="d"), legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
-                  hovermode="x unified")
+                  hovermode="x unified", separators=plotly_separators(lang))
     return charts.unvalidated_figure(data, layout)
 
 
-def stacked_chart(parts: pd.DataFrame, column: str, title: str, labels: dict | None = None) -> go.Figure:
-    """P50 jobs per year stacked by role or segment (parts add up to the total P50)."""
+def stacked_chart(parts: pd.DataFrame, column: str, title: str, labels: dict | None = None,
+                  lang: str = "en") -> go.Figure:
+    """P50 jobs per year stacked by role or segment (parts add up to the total P50); `lang`'s number signs."""
+    from workforce.i18n import plotly_separators
+
     data = []
     if not parts.empty:
         groups = dict(tuple(parts.groupby(column, sort=False)))
@@ -309,7 +326,8 @@ def stacked_chart(parts: pd.DataFrame, column: str, title: str, labels: dict | N
                              mode="lines", stackgroup="one", name=name,
                              hovertemplate=f"{name} %{{x}}: %{{y:,.0f}}<extra></extra>"))
     layout = dict(title=dict(text=html_text(title), font=dict(size=15)), height=440,
-                  margin=dict(l=10, r=10, t=40, b=10), xaxis=dict(dtick=2, tickformat="d"), legend=dict(orientation="v"))
+                  margin=dict(l=10, r=10, t=40, b=10), xaxis=dict(dtick=2, tickformat="d"), legend=dict(orientation="v"),
+                  separators=plotly_separators(lang))
     return charts.unvalidated_figure(data, layout)
 
 

@@ -244,16 +244,18 @@ def latest_indicators(indicators: pd.DataFrame, today, lang: str = "en") -> pd.D
     return latest.assign(age=[t("age.old_data", lang) if is_old(y, today) else "" for y in latest["year"]])
 
 
-def unit_label(metric: str, lang: str = "en") -> str:
-    """The unit of a metric in `lang` (`metric_unit.<metric>`; per-capita variants compose their base's unit)."""
+def unit_text(metric: str, lang: str = "en") -> str:
+    """The unit of a metric on screen: `Metric.unit` in English; in other languages `unit.<base metric>`, and
+    for per-capita metrics `unit.per_100k` / `unit.per_1000` around it."""
     from workforce.i18n import catalogue, t
 
-    if f"metric_unit.{metric}" in catalogue("en"):
-        return t(f"metric_unit.{metric}", lang)
-    for suffix, key in (("_per_100k", "metric_unit.per_100k"), ("_per_1000", "metric_unit.per_1000")):
-        if metric.endswith(suffix) and metric[: -len(suffix)] in METRICS:
-            return t(key, lang, unit=unit_label(metric[: -len(suffix)], lang))
-    return METRICS[metric].unit
+    if lang == "en" or metric not in METRICS:
+        return METRICS[metric].unit if metric in METRICS else metric
+    base, _, per = metric.partition("_per_")
+    if f"unit.{base}" not in catalogue("en") or (per and f"unit.per_{per}" not in catalogue("en")):
+        return METRICS[metric].unit
+    unit = t(f"unit.{base}", lang)
+    return t(f"unit.per_{per}", lang, unit=unit) if per else unit
 
 
 def metric_label(metric: str, df: pd.DataFrame, lang: str, today) -> str:
@@ -262,7 +264,7 @@ def metric_label(metric: str, df: pd.DataFrame, lang: str, today) -> str:
     from workforce.i18n import t
 
     spec = METRICS[metric]
-    label = f"{t(f'metric.{metric}', lang)} · {unit_label(metric, lang)}"
+    label = f"{t(f'metric.{metric}', lang)} · {unit_text(metric, lang)}"
     if spec.baseline_year and spec.baseline_year in df:
         label += " · " + t(f"age.base.{spec.baseline_year}", lang, years=year_text(_years_with_value(df, metric),
                                                                                    today, lang))

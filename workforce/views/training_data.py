@@ -222,30 +222,41 @@ def _gap_view(country, region, scenario, year) -> dict[str, pd.DataFrame]:
 def gap_pivots_in(view: dict[str, pd.DataFrame], lang: str = "en") -> tuple[pd.DataFrame, pd.DataFrame]:
     """The heat-map pivots of `gap_view` for the screen in `lang`: role columns named by `i18n.role_label` and
     "unknown" cell text translated (the view keeps its machine text)."""
-    from workforce.i18n import role_label, t
+    from workforce.i18n import role_label
 
     pivot_gap, pivot_text = view["pivot_gap"], view["pivot_text"]
     if pivot_text.empty:
         return pivot_gap, pivot_text
     ids = _pivot_role_ids(view)
     names = {c: role_label(ids.get(c, c), lang) for c in pivot_text.columns}
-    unknown = t("present.unknown", lang)
-    text = pivot_text.map(lambda v: unknown if v == "unknown" else v)
-    return pivot_gap.rename(columns=names), text.rename(columns=names)
+    return pivot_gap.rename(columns=names), _cell_texts(view, lang).rename(columns=names)
 
 
 def gap_table_in(view: dict[str, pd.DataFrame], lang: str = "en") -> tuple[pd.DataFrame, dict[str, str]]:
     """The heat table under the gap heat map: (frame with a "region" column and one column per role_id, cell
     text with "unknown" in `lang`; {column: header in `lang`}). The frame keeps machine column names."""
-    from workforce.i18n import column_label, role_label, t
+    from workforce.i18n import column_label, role_label
 
-    pivot_text = view["pivot_text"]
     ids = _pivot_role_ids(view)
-    unknown = t("present.unknown", lang)
-    frame = (pivot_text.map(lambda v: unknown if v == "unknown" else v)
-             .rename(columns=lambda c: ids.get(c, c)).rename_axis(index="region", columns=None).reset_index())
+    frame = (_cell_texts(view, lang).rename(columns=lambda c: ids.get(c, c))
+             .rename_axis(index="region", columns=None).reset_index())
     labels = {c: role_label(c, lang) for c in frame.columns if c != "region"}
     return frame, {"region": column_label("region", lang), **labels}
+
+
+def _cell_texts(view: dict[str, pd.DataFrame], lang: str) -> pd.DataFrame:
+    """The heat-map cell texts in `lang`: "unknown" translated, gaps with the locale's number signs."""
+    from workforce.i18n import fmt_number, t
+
+    text, gap = view["pivot_text"], view["pivot_gap"]
+    if lang == "en" or text.empty:
+        return text
+    unknown = t("present.unknown", lang)
+    out = text.copy()
+    for col in text.columns:
+        out[col] = [unknown if v == "unknown" else (fmt_number(g, lang) if v and pd.notna(g) else v)
+                    for v, g in zip(text[col], gap[col], strict=True)]
+    return out
 
 
 def _pivot_role_ids(view: dict[str, pd.DataFrame]) -> dict[str, str]:
@@ -280,6 +291,14 @@ def pathway_labels(links: pd.DataFrame, lang: str = "en") -> dict[str, str]:
                                                                                  n=eqf.removeprefix("EQF "))
             out[node] = f"{t(modes[mode], lang)} · {eqf}"
     return out
+
+
+def role_lists_in(values, lang: str = "en") -> list:
+    """'a;b' role-id lists (programmes' role_ids) -> 'name a; name b' in `lang`; empty values stay as they are."""
+    from workforce.i18n import role_label
+
+    return [("; ".join(role_label(r, lang) for r in sorted(training.role_set(v))) or v) if isinstance(v, str) else v
+            for v in values]
 
 
 def role_names_in(role_ids, lang: str = "en") -> list[str]:
