@@ -62,7 +62,7 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
                       "capacity_full_as_of", "jobs_target", "jobs_target_scope", "jobs_target_as_of",
                       "jobs_target_source_url", "headcount", "headcount_date", "headcount_counts",
                       "headcount_source_url", "freshness"])
-    timelines = pipeline_view.region_timelines(run, region)
+    timelines = pipeline_view.region_timelines(run, region, lang)
     if timelines:
         st.markdown(f"**{t('panel.timelines', lang)}**")
         names = dict(zip(plants["site_id"], plants["site_name"], strict=False))

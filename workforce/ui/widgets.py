@@ -10,6 +10,8 @@ import streamlit as st
 from workforce import text
 from workforce.i18n import t
 from workforce.ui.filters import current
+from workforce.views.pipeline_view import JOBS_SCOPE_TEXT
+from workforce.views.region_table import EUROSTAT_UNITS
 
 
 def sources_footnote(df: pd.DataFrame, lang: str = "en", limit: int = 12) -> None:
@@ -56,7 +58,9 @@ ALIASES = {"jobs (high end)": "jobs_high", "jobs (low end)": "jobs_low", "people
            "workers (total target)": "workers_target", "learners (cumulative)": "learners_cumulative",
            "share of the 800000 workers": "share_of_800k", "cell capacity (GWh/yr)": "cell_gwh",
            "all capacity in GWh/yr": "all_gwh", "all capacity in kt/yr": "all_kt",
-           "full-output jobs (announced or modelled, central)": "full_output_jobs"}
+           "full-output jobs (announced or modelled, central)": "full_output_jobs",
+           # jobs scopes in words (pipeline_view.JOBS_SCOPE_TEXT: /sources "what changed") and Eurostat units
+           **{text: scope for scope, text in JOBS_SCOPE_TEXT.items()}, **EUROSTAT_UNITS}
 _DATED = re.compile(r"(.+?) (\(\d{4}-\d{2}(?:-\d{2})?\))")
 
 

@@ -138,7 +138,7 @@ def need(area: str, run: Callable, scenario: str = "base", year: int = 2030, lev
 
 def baseline(area: str, run: Callable, lang: str = "en") -> tuple[str, list[str]] | None:
     """The newest Eurostat value of each indicator of a NUTS region (labelled when modelled or old)."""
-    from workforce.views.region_table import is_old
+    from workforce.views.region_table import EUROSTAT_UNITS, is_old
 
     latest = run("region_baselines", level=len(area) - 2, country=None, nuts_id=area, indicator=None)
     if latest.empty:
@@ -153,13 +153,10 @@ def baseline(area: str, run: Callable, lang: str = "en") -> tuple[str, list[str]
             notes.append(t("brief.old", lang))
         digits = 0 if float(r.value).is_integer() or abs(r.value) >= 1000 else 1
         lines.append(f"• {i18n.value_label('indicator', r.indicator, lang)} {r.year}: "
-                     f"{i18n.fmt_number(r.value, lang, digits)} {_label('value.unit.', UNITS.get(r.unit, r.unit), lang)} "
+                     f"{i18n.fmt_number(r.value, lang, digits)} {_label('value.unit.', EUROSTAT_UNITS.get(r.unit, r.unit), lang)} "
                      f"({', '.join(notes)})")
     return t("brief.baseline", lang), lines
 
-
-UNITS = {"thousand persons": "thousand_persons", "million EUR": "million_eur", "persons": "persons",
-         "PPS (EU27 from 2020) per inhabitant": "pps_per_inhabitant"}
 
 
 def document(area: str, run: Callable, lang: str = "en", scenario: str | None = None, level: int = 2,

@@ -75,35 +75,39 @@ def basis_text(basis: str, lang: str = "en") -> str:
 TIMELINE_COLUMNS = ["date", "phase", "status", "capacity", "jobs", "plan", "source_title", "source_url", "basis"]
 
 
-def site_timeline(run, site_id: str, evidence: pd.DataFrame | None = None) -> pd.DataFrame:
+def site_timeline(run, site_id: str, evidence: pd.DataFrame | None = None, lang: str = "en") -> pd.DataFrame:
     """One site's dated events, oldest first (query plant_evidence, or the site's rows of `evidence`):
-    status, capacity (with its scope) and jobs (target or headcount, never merged), each with its source.
-    Undated source pages say so."""
+    status, capacity (with its scope) and jobs (target or headcount, never merged), each with its source, in
+    `lang`. Undated source pages say so."""
+    from workforce.i18n import code_label, fmt_number, t
+
     ev = _strings(run("plant_evidence", site_id=site_id, country=None) if evidence is None else evidence)
     if ev.empty:
         return pd.DataFrame(columns=TIMELINE_COLUMNS)
     rows = []
     for r in ev.to_dict("records"):
-        cap = (f"{r['capacity_value']} {r['capacity_unit']} ({CAPACITY_SCOPE_TEXT.get(r['capacity_scope'], '?')})"
-               if r["capacity_value"] else "")
-        jobs = (f"{int(float(r['jobs_announced'])):,} ({JOBS_SCOPE_TEXT.get(r['jobs_scope'], r['jobs_scope'])})"
+        scope = (code_label("value.scope.", r["capacity_scope"], lang) if lang != "en"
+                 else CAPACITY_SCOPE_TEXT.get(r["capacity_scope"], "?")) or "?"
+        cap = f"{r['capacity_value']} {r['capacity_unit']} ({scope})" if r["capacity_value"] else ""
+        jobs = (f"{fmt_number(float(r['jobs_announced']), lang)} ({scope_text(r['jobs_scope'], lang) or r['jobs_scope']})"
                 if r["jobs_announced"] else "")
-        status = r["status"].replace("_", " ")
+        status = code_label("present.status.", r["status"], lang)
         if status and r["status_date"] and r["status_date"] != r["as_of"]:
             status += f" ({r['status_date']})"
         basis = r["scope_basis"]
-        rows.append({"date": r["as_of"] or "undated source", "phase": r["phase"], "status": status, "capacity": cap,
+        rows.append({"date": r["as_of"] or t("jobs_facts.undated", lang), "phase": r["phase"], "status": status,
+                     "capacity": cap,
                      "jobs": jobs, "plan": r["plan"], "source_title": r["source_title"],
                      "source_url": r["source_url"],
                      "basis": basis.removeprefix("curation: ") if basis.startswith("curation: ") else ""})
     return pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
 
 
-def region_timelines(run, region: str) -> dict[str, pd.DataFrame]:
-    """site_id -> site_timeline for every site of a NUTS region with evidence (the region panel's per-site
-    expanders); one query (region_evidence)."""
+def region_timelines(run, region: str, lang: str = "en") -> dict[str, pd.DataFrame]:
+    """site_id -> site_timeline (in `lang`) for every site of a NUTS region with evidence (the region panel's
+    per-site expanders); one query (region_evidence)."""
     ev = run("region_evidence", region=region)
-    return {sid: site_timeline(run, sid, rows) for sid, rows in ev.groupby("site_id", sort=False)}
+    return {sid: site_timeline(run, sid, rows, lang) for sid, rows in ev.groupby("site_id", sort=False)}
 
 
 def default_since(today=None) -> dt.date:

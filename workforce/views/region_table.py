@@ -27,6 +27,9 @@ import pandas as pd
 
 from workforce import training
 
+# units of the Eurostat indicators as written in the data -> their value.unit.* key suffix
+EUROSTAT_UNITS = {"thousand persons": "thousand_persons", "million EUR": "million_eur", "persons": "persons",
+                  "PPS (EU27 from 2020) per inhabitant": "pps_per_inhabitant"}
 GAP_CLASS_COLUMN = "gap_class"  # shortage|balanced|surplus|unknown (from the supply baseline); drives the gap map
 SMALL_NUMBER = 100  # forecast jobs below this are flagged as small numbers (volatile, rounding-sensitive)
 
