@@ -49,9 +49,9 @@ if result and result["error"]:
     st.error(text.md(result["error"]))
 elif result:
     df: pd.DataFrame = result["df"]
-    st.caption(t("explorer.rows", lang, n=f"{len(df):,}"))
+    st.caption(t("explorer.rows", lang, n=ui.fmt_number(len(df))))
     if result["truncated"]:
-        st.warning(t("explorer.truncated", lang, n=f"{SHOW_ROWS:,}"))
+        st.warning(t("explorer.truncated", lang, n=ui.fmt_number(SHOW_ROWS)))
     st.dataframe(df, hide_index=True, width="stretch")
     numeric = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])]
     if len(df.columns) >= 2 and numeric and not df.empty:
@@ -75,7 +75,7 @@ elif result:
             full = pd.DataFrame({"error": [str(exc)]})
         return export.to_csv_bytes(full)
 
-    st.download_button(t("explorer.download", lang, n=f"{explorer.EXPORT_MAX_ROWS:,}"), _export,
+    st.download_button(t("explorer.download", lang, n=ui.fmt_number(explorer.EXPORT_MAX_ROWS)), _export,
                        file_name="query.csv", mime="text/csv", key="sql_download")
 
 if state["sql_history"]:

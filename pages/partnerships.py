@@ -18,10 +18,10 @@ st.markdown(t("partnerships.intro", lang))
 edges = training_data.network(f.country)
 hubs = training_data.hubs(edges)
 m1, m2, m3, m4 = st.columns(4)
-m1.metric(t("partnerships.count", lang), f"{len(edges):,}")
-m2.metric(t("partnerships.companies", lang), f"{edges['company'].nunique():,}")
-m3.metric(t("partnerships.schools", lang), f"{edges['education_party'].nunique():,}")
-m4.metric(t("partnerships.regions", lang), f"{edges['nuts2'].nunique():,}")
+m1.metric(t("partnerships.count", lang), ui.fmt_number(len(edges)))
+m2.metric(t("partnerships.companies", lang), ui.fmt_number(edges['company'].nunique()))
+m3.metric(t("partnerships.schools", lang), ui.fmt_number(edges['education_party'].nunique()))
+m4.metric(t("partnerships.regions", lang), ui.fmt_number(edges['nuts2'].nunique()))
 
 # ---------------------------------------------------------------- network
 st.subheader(t("partnerships.network", lang))
@@ -73,11 +73,11 @@ if region:
     local_edges, partner_programmes = story["edges"], story["partner_programmes"]
 
     s1, s2, s3, s4 = st.columns(4)
-    s1.metric(t("partnerships.story_plants", lang), f"{len(local_plants):,}")
+    s1.metric(t("partnerships.story_plants", lang), ui.fmt_number(len(local_plants)))
     s2.metric(t("partnerships.story_jobs", lang), ui.fmt_number(
         pd.to_numeric(local_plants.loc[local_plants["status"] != "cancelled", "jobs_announced"], errors="coerce").sum()))
-    s3.metric(t("partnerships.story_partnerships", lang), f"{len(local_edges):,}")
-    s4.metric(t("partnerships.story_programmes", lang), f"{len(local_programmes):,}")
+    s3.metric(t("partnerships.story_partnerships", lang), ui.fmt_number(len(local_edges)))
+    s4.metric(t("partnerships.story_programmes", lang), ui.fmt_number(len(local_programmes)))
 
     st.markdown("**" + t("partnerships.story_demand", lang) + "**")
     ui.table(local_plants, ["company", "site_name", "segment", "status", "freshness", "jobs_announced", "start_year",

@@ -43,10 +43,10 @@ role_filter = c5.multiselect(t("training.filter_role", lang), sorted(role_names)
 shown = training_data.filter_programmes(programmes, prog_roles, region, eqf, modes, langs, role_filter)
 
 m1, m2, m3, m4 = st.columns(4)
-m1.metric(t("training.programmes", lang), f"{len(shown):,}")
-m2.metric(t("training.providers", lang), f"{shown['provider'].nunique():,}")
-m3.metric(t("training.countries", lang), f"{shown['country'].nunique():,}")
-m4.metric(t("training.with_capacity", lang), f"{int(shown['capacity_per_year'].notna().sum()):,}")
+m1.metric(t("training.programmes", lang), ui.fmt_number(len(shown)))
+m2.metric(t("training.providers", lang), ui.fmt_number(shown['provider'].nunique()))
+m3.metric(t("training.countries", lang), ui.fmt_number(shown['country'].nunique()))
+m4.metric(t("training.with_capacity", lang), ui.fmt_number(int(shown['capacity_per_year'].notna().sum())))
 
 with st.expander(t("training.by_country_mode", lang)):
     ui.table(training_data.programme_counts(f.country))

@@ -7,7 +7,8 @@ Fails on (per page, per language):
 - figure text (title, axis titles, legend entries, colour-bar titles) that is snake_case, equal to an English
   catalogue value whose translation differs, or a raw column name written with spaces ("jobs p50");
 - a table cell equal to an English catalogue value whose translation differs (a status, a role name, a
-  segment, a dataset shown in English).
+  segment, a dataset shown in English);
+- a widget option (select box, multiselect, radio, pills) shown in English the same way.
 
 The helpers (`english_leftovers`, `table_headers`, `figure_texts`, `leftovers_in`) take plain strings/frames so the
 PDF and PPTX checks (tests/test_i18n_exports.py) can reuse them.
@@ -115,6 +116,15 @@ def table_cells(at: AppTest) -> set[str]:
     return cells
 
 
+def widget_options(at: AppTest) -> set[str]:
+    """The options shown by select boxes, multiselects, radios, select sliders and button groups."""
+    options = set()
+    for kind in ("selectbox", "multiselect", "radio", "select_slider", "button_group"):
+        for widget in at.get(kind):
+            options |= {str(o) for o in (getattr(widget, "options", None) or [])}
+    return options
+
+
 def figure_texts(figure: dict) -> list[str]:
     """Title, axis titles, legend entries (trace names shown in the legend) and colour-bar titles of a Plotly
     figure dict (plotly JSON)."""
@@ -152,7 +162,8 @@ def walk(at: AppTest, lang: str) -> dict[str, list[str]]:
     return {"text": leftovers_in(shown_texts(at), lang),
             "headers": leftovers_in(table_headers(at), lang, headers=True),
             "figures": leftovers_in(figures, lang, headers=True),
-            "cells": english_leftovers(table_cells(at), lang)}
+            "cells": english_leftovers(table_cells(at), lang),
+            "options": english_leftovers(widget_options(at), lang)}
 
 
 def test_helpers_find_leftovers():

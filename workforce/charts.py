@@ -679,15 +679,18 @@ def view_from_bounds(minx: float, miny: float, maxx: float, maxy: float, width_p
     return {"lat": centre_lat, "lon": (minx + maxx) / 2, "zoom": round(zoom, 2)}
 
 
-def sparkline(total: pd.DataFrame, height: int = 160) -> go.Figure:
-    """Small P10–P90 band + P50 line of forecast jobs per year."""
+def sparkline(total: pd.DataFrame, height: int = 160, lang: str = "en") -> go.Figure:
+    """Small P10–P90 band + P50 line of forecast jobs per year (hover and number signs in `lang`)."""
+    from workforce.i18n import column_label, plotly_separators
+
     fig = go.Figure()
     fig.add_scatter(x=total["year"], y=total["jobs_p90"], mode="lines", line=dict(width=0), showlegend=False,
                     hoverinfo="skip")
     fig.add_scatter(x=total["year"], y=total["jobs_p10"], mode="lines", line=dict(width=0), fill="tonexty",
                     fillcolor="rgba(0,114,178,0.25)", name="P10–P90", hoverinfo="skip")
     fig.add_scatter(x=total["year"], y=total["jobs_p50"], mode="lines+markers", line=dict(color="#0072B2", width=2),
-                    name="P50", hovertemplate="%{x}: %{y:,.0f} jobs (P50)<extra></extra>")
+                    name="P50", hovertemplate="%{x}: %{y:,.0f} jobs (P50)<extra></extra>" if lang == "en" else
+                    "%{x}: " + html_text(column_label("jobs_p50", lang)) + " %{y:,.0f}<extra></extra>")
     fig.update_layout(height=height, margin=dict(l=0, r=0, t=5, b=0), showlegend=False,
-                      yaxis=dict(rangemode="tozero"))
+                      yaxis=dict(rangemode="tozero"), separators=plotly_separators(lang))
     return fig

@@ -43,7 +43,7 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
     total = fc["total"]
     if total["jobs_p50"].sum() > 0:
         st.caption(t("panel.forecast", lang, scenario=t(f"scenario.{scenario}", lang)))
-        st.plotly_chart(charts.sparkline(total), key=f"spark_{region}", config={"displayModeBar": False})
+        st.plotly_chart(charts.sparkline(total, lang=lang), key=f"spark_{region}", config={"displayModeBar": False})
         assumption_badge(lang)
     else:
         st.caption(t("panel.no_forecast", lang))

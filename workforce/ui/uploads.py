@@ -8,7 +8,7 @@ import streamlit as st
 from workforce import text
 from workforce.i18n import t
 from workforce.session import UPLOADS_KEY, catalog_table, uploads
-from workforce.ui.widgets import table
+from workforce.ui.widgets import fmt_number, table
 
 UPLOAD_RESULTS = "upload_results"  # st.session_state[UPLOAD_RESULTS][box key] = last result shown by that box
 
@@ -39,7 +39,7 @@ def upload_section(lang: str = "en", tables: tuple[str, ...] | None = None, key:
 def _upload_box(lang: str, tables: tuple[str, ...], key: str, help_key: str = "upload.help") -> None:
     from workforce import upload
 
-    st.caption(t(help_key, lang, mb=upload.MAX_BYTES // (1024 * 1024), rows=f"{upload.MAX_ROWS:,}"))
+    st.caption(t(help_key, lang, mb=upload.MAX_BYTES // (1024 * 1024), rows=fmt_number(upload.MAX_ROWS, lang=lang)))
     kind = tables[0]
     if len(tables) > 1:
         kind = st.selectbox(t("upload.kind", lang), tables, key=f"{key}_kind",
