@@ -3,7 +3,7 @@
 For every page: a fresh browser context (no HTTP cache), navigation → first Plotly chart painted (the first
 `.js-plotly-plot` with a drawn `.main-svg`, or a map canvas) → script idle (Streamlit's status widget gone),
 bytes received (HTTP + websocket frames, from the DevTools protocol); then a returning visitor (same context,
-warm HTTP cache); then interactions (country, year, metric) → chart repainted (the last mutation inside a
+warm HTTP cache); then interactions (country, year, metric, layers) → chart repainted (the last mutation inside a
 chart once the DOM has been quiet for 150 ms). Each figure is p50/p95 over --runs, also at a 4× CPU throttle
 (`Emulation.setCPUThrottlingRate`, a policymaker's laptop). The floor — a bare Streamlit page with one Plotly
 chart (`bench/floor_app.py`) — is served and measured in the same run. A cold figure starts a new server
@@ -148,8 +148,12 @@ def _metric(page) -> None:
     page.keyboard.press("Enter")
 
 
+def _layers(page) -> None:
+    page.get_by_role("button", name="Training providers").first.click()  # the providers layer on
+
+
 INTERACTIONS = {"country": ("/regions", _select_country), "year": ("/regions", _year_right),
-                "metric": ("/regions", _metric)}
+                "metric": ("/regions", _metric), "layers": ("/regions", _layers)}
 
 
 def _emit_series(name: str, values: list[float], unit: str, **extra) -> None:
