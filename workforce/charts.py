@@ -162,13 +162,16 @@ def add_plants(fig: go.Figure, df: pd.DataFrame, size_by: str = "jobs_announced"
                        marker=dict(size=(sizes + (OUTLINE_PX if compact else 0.0)).round(1).tolist(),
                                    color=[STATUS_COLORS[s] for s in pts["status"]], opacity=0.0),
                        selected=hidden, unselected=hidden,
-                       text=[_plant_hover(r) for r in pts.itertuples(index=False)],
+                       text=[_plant_hover(r, lang) for r in pts.itertuples(index=False)],
                        hovertemplate="%{text}<extra></extra>")
     return fig
 
 
-def add_providers(fig: go.Figure, df: pd.DataFrame, name: str = "training providers") -> go.Figure:
-    """Training programmes as small dark squares-like markers (one trace; hover names provider and source)."""
+def add_providers(fig: go.Figure, df: pd.DataFrame, name: str = "training providers", lang: str = "en") -> go.Figure:
+    """Training programmes as small dark squares-like markers (one trace; hover names provider and source, in
+    `lang`)."""
+    from workforce import i18n
+
     pts = df.dropna(subset=["lat", "lon"])
     if pts.empty:
         return fig
@@ -176,9 +179,11 @@ def add_providers(fig: go.Figure, df: pd.DataFrame, name: str = "training provid
         "<br>".join([
             f"<b>{html_text(r.provider)}</b>",
             html_text(r.programme),
-            f"EQF {html_text('' if pd.isna(r.eqf_level) else int(r.eqf_level)) or 'n/a'} · "
-            f"{html_text(str(r.mode or '').replace('_', ' '))}",
-            f"Source: {html_text(r.source_title)} ({html_text(r.as_of or 'undated')})",
+            " · ".join(p for p in (
+                "" if pd.isna(r.eqf_level) else html_text(t("training.eqf_n", lang, n=int(r.eqf_level))),
+                html_text(i18n.code_label("present.mode.", r.mode, lang) or "")) if p) or t("brief.na", lang),
+            f"{t('training.hover_source', lang)}: {html_text(r.source_title)} "
+            f"({html_text(r.as_of or t('value.undated', lang))})",
         ])
         for r in pts.itertuples(index=False)
     ]
@@ -188,17 +193,22 @@ def add_providers(fig: go.Figure, df: pd.DataFrame, name: str = "training provid
     return fig
 
 
-def _plant_hover(r) -> str:
+def _plant_hover(r, lang: str = "en") -> str:
+    """A site's hover card in `lang`: name, company · segment · status, capacity, jobs, source (date)."""
+    from workforce import i18n
+
     def fmt(v, unit=""):
-        return "n/a" if v is None or pd.isna(v) else f"{v:,.0f}{unit}"
+        return t("brief.na", lang) if v is None or pd.isna(v) else f"{i18n.fmt_number(v, lang)}{unit}"
 
     cap_unit = f" {getattr(r, 'capacity_unit', '') or ''}"
     return "<br>".join([
         f"<b>{html_text(r.site_name)}</b>",
-        f"{html_text(r.company)} · {html_text(r.segment)} · {html_text(str(r.status).replace('_', ' '))}",
-        f"Capacity: {fmt(r.capacity_value, cap_unit)}",
-        f"Jobs announced: {fmt(r.jobs_announced)}",
-        f"Source: {html_text(r.source_title)} ({html_text(r.as_of or 'undated')})",
+        f"{html_text(r.company)} · {html_text(i18n.value_label('segment', r.segment, lang))} · "
+        f"{html_text(i18n.code_label('present.status.', r.status, lang))}",
+        f"{i18n.column_label('capacity_value', lang)}: {html_text(fmt(r.capacity_value, cap_unit))}",
+        f"{i18n.column_label('jobs_announced', lang)}: {html_text(fmt(r.jobs_announced))}",
+        f"{t('training.hover_source', lang)}: {html_text(r.source_title)} "
+        f"({html_text(r.as_of or t('value.undated', lang))})",
         *([f"<i>{html_text(r.freshness)}</i>"] if getattr(r, "freshness", "") else []),
     ])
 

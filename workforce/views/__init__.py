@@ -204,7 +204,8 @@ def region_map(filters: params.Filters, metric: str, data: pd.DataFrame, run: Ca
     if "plants" in layers:
         charts.add_plants(fig, run("plants", country=filters.country), lang=lang, compact=True)
     if "providers" in layers:
-        charts.add_providers(fig, run("programmes", country=filters.country), name=t("regions.layer_providers", lang))
+        charts.add_providers(fig, run("programmes", country=filters.country), name=t("regions.layer_providers", lang),
+                             lang=lang)
     return fig
 
 
