@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from workforce import ui
-from workforce.i18n import t
+from workforce.i18n import fmt_date, t
 from workforce.views import pipeline_view, region_table
 
 ui.ensure_router()
@@ -41,12 +41,16 @@ try:
 except ValueError as exc:
     st.warning(str(exc))
 else:
-    st.caption(t("sources.changes_caption", lang, n=len(changes), since=since,
+    st.caption(t("sources.changes_caption", lang, n=len(changes), since=fmt_date(since, lang),
                  scope=f.country or t("filter.all_europe", lang)))
     ui.table(changes)
     ui.csv_download(changes, f"pipeline_changes_since_{since}", lang)
 
-st.markdown(ui.sources_markdown("body"))
+if lang == "en":
+    st.markdown(ui.sources_markdown("body"))
+else:  # the maintainers' notes on each dataset are written in English: say so, do not mix them into the page
+    with st.expander(t("sources.notes_english", lang)):
+        st.markdown(ui.sources_markdown("body"))
 with st.expander(t("sources.build_notes", lang)):
     st.markdown(ui.sources_markdown("build"))
 
