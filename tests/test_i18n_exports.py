@@ -224,3 +224,18 @@ def test_every_slide_figure_and_table_in_language(lang):
             if bad:
                 found[f"{story}/{n} {spec.view}"] = sorted(set(bad))
     assert found == {}
+
+
+# ---------------------------------------------------------------- which area a brief is for
+
+def test_brief_of_an_old_or_unknown_code(tmp_path, capsys, font_ok):
+    """A recoded region is briefed under its NUTS 2024 code with a note; a split or unknown one is refused (exit 2,
+    no file) — never a brief of a region that no longer exists with zero sites."""
+    out = tmp_path / "b.pdf"
+    assert main(["export", "--view", "brief", "--region", "EL12", "--lang", "de", "--format", "pdf",
+                 "--out", str(out)]) == 0
+    assert "EL12" in capsys.readouterr().err and "(EL52)" in re.sub(r"\s+", " ", pdf_text(out.read_bytes()))
+    for code in ("HU10", "LT00", "XX99"):
+        out = tmp_path / f"{code}.pdf"
+        assert main(["export", "--view", "brief", "--region", code, "--format", "pdf", "--out", str(out)]) == 2
+        assert code in capsys.readouterr().err and not out.exists()

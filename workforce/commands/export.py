@@ -142,7 +142,14 @@ def _brief(raw: dict, fmt: str, base_url: str | None) -> bytes:
     if not area:
         raise CliError("--view brief needs --region NUTS_ID or --country CODE")
     filters, _, _ = views.parse_params(raw)
-    area = area.upper()
+    try:
+        area, note = brief.resolve_area(area)
+    except brief.AreaError as exc:
+        raise CliError(str(exc)) from None
+    if note:
+        import sys
+
+        print(f"note: {note}", file=sys.stderr)
     query = {"region": area} if len(area) > 2 else {"country": area}
     url = views.view_url("regions", {**query, "lang": filters.lang}, base_url)
     return brief.pdf(area, db.run, filters.lang, scenario=filters.scenario, level=filters.level, year=filters.year,

@@ -21,6 +21,26 @@ SECURE = ("operating", "under_construction")
 BULLETS = 25  # sites / programmes / partnerships listed by name (the counts cover all)
 
 
+class AreaError(ValueError):
+    """An area code the brief cannot be written for (unknown, or split between NUTS versions)."""
+
+
+def resolve_area(area: str) -> tuple[str, str]:
+    """(NUTS 2024 code, note) of a country or region code of any NUTS version 2010–2024: a renamed or merged code
+    is mapped with a note saying so; a split or unknown code raises AreaError with the reason (never a brief of a
+    region that no longer exists)."""
+    from workforce import geo
+
+    mapping, _ = geo.to_nuts2024([str(area)])
+    row = mapping.iloc[0]
+    target, code = str(row["nuts_id_2024"] or ""), str(row["normalised"])
+    if not target:
+        note = f" ({row['note']})" if row["note"] else ""
+        raise AreaError(f"{code[:12]!r}: {row['relation']}{note}; no brief for a region that is not one NUTS "
+                        "2024 region (use a current code)")
+    return target, ("" if target == code else f"{code} is a {row['source']} code: brief for {target}")
+
+
 def area_name(area: str, run: Callable, lang: str = "en") -> str:
     """A country's name in `lang` (Babel) or a NUTS region's own name (GISCO); the code when unknown."""
     area = area.upper()
