@@ -16,10 +16,10 @@ from workforce.cli import CliError
 
 FORMATS = ("png", "svg", "pdf", "pptx", "csv", "xlsx", "parquet", "json")
 SHORTCUTS = ("country", "level", "year", "metric", "region", "scenario", "lang")
-LANGS = ("en", "fi", "hu", "de")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from workforce.params import LANGS
     from workforce.views import VIEWS
 
     parser.add_argument("--view", required=True, choices=[*VIEWS, "brief", "deck"])

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from workforce.cli import CliError
 
-LANGS = ("en", "fi", "hu", "de")
-
 
 def add_arguments(parser) -> None:
+    from workforce.params import LANGS
+
     parser.add_argument("--story", required=True, help="built-in storyline id (stories/<id>.yaml) or a .yaml path")
     parser.add_argument("--format", choices=["pptx", "pdf"], default="pptx")
     parser.add_argument("--out", required=True, help="output file")
