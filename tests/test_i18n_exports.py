@@ -22,7 +22,7 @@ LANGS = ("fi", "hu", "de")
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 EMPTY_SLOT = re.compile(r"\(\s*,|,\s*\)|,\s*,|\w\s+,")  # "(EQF , initial_vet)", "( , x)", "a, , b"
 # catalogue families whose text can end up in a document
-FAMILIES = ("brief.", "prov.", "value.", "present.", "role.", "unit.", "scenario.", "jobs_scope.",
+FAMILIES = ("brief.", "prov.", "value.", "present.", "role.", "unit.", "scenario.",
             "jobs_facts.", "view.", "deck.", "metric.", "freshness.", "sources.", "col.", "need.",
             "assumption.", "gap_class.")
 WORD = re.compile(r"[A-Za-zÀ-ž][A-Za-zÀ-ž'-]{3,}")

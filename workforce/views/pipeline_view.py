@@ -53,18 +53,21 @@ def _strings(df: pd.DataFrame) -> pd.DataFrame:
     return df.astype(object).map(_text) if len(df) else df.astype(object)
 
 
-JOBS_SCOPE_TEXT = {"phase_target": "target, this phase", "full_target": "target, full build-out",
-                   "headcount": "reported headcount (on the ramp, not the full workforce)"}
-CAPACITY_SCOPE_TEXT = {"phase": "phase", "full_buildout": "full build-out"}
+JOBS_SCOPES = ("phase_target", "full_target", "headcount")
+CAPACITY_SCOPES = ("phase", "full_buildout")
 BASIS_KEYS = {"research file": "jobs_facts.basis_research_file",
               "default rule (unclassified: capacity = phase, jobs = phase target)": "jobs_facts.basis_default_rule"}
 
 
 def scope_text(scope, lang: str = "en") -> str:
-    """What a jobs figure covers (JOBS_SCOPE_TEXT in English; `jobs_scope.<scope>` in `lang`); '' if unknown."""
+    """What a jobs or capacity figure covers, in `lang` (`value.scope.<scope>`, the keys every table uses too);
+    '' if the scope is not one of JOBS_SCOPES / CAPACITY_SCOPES."""
     from workforce.i18n import t
 
-    return t(f"jobs_scope.{scope}", lang) if scope in JOBS_SCOPE_TEXT else ""
+    return t(f"value.scope.{scope}", lang) if scope in JOBS_SCOPES + CAPACITY_SCOPES else ""
+
+
+JOBS_SCOPE_TEXT = {s: scope_text(s) for s in JOBS_SCOPES}  # English words, e.g. "target, full build-out"
 
 
 def basis_text(basis: str, lang: str = "en") -> str:
@@ -86,8 +89,7 @@ def site_timeline(run, site_id: str, evidence: pd.DataFrame | None = None, lang:
         return pd.DataFrame(columns=TIMELINE_COLUMNS)
     rows = []
     for r in ev.to_dict("records"):
-        scope = (code_label("value.scope.", r["capacity_scope"], lang) if lang != "en"
-                 else CAPACITY_SCOPE_TEXT.get(r["capacity_scope"], "?")) or "?"
+        scope = scope_text(r["capacity_scope"], lang) or "?"
         cap = f"{r['capacity_value']} {r['capacity_unit']} ({scope})" if r["capacity_value"] else ""
         jobs = (f"{fmt_number(float(r['jobs_announced']), lang)} ({scope_text(r['jobs_scope'], lang) or r['jobs_scope']})"
                 if r["jobs_announced"] else "")
