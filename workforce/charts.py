@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workforce import pipeline
-from workforce.i18n import fmt_number, t
+from workforce.i18n import code_label, fmt_number, t
 from workforce.text import html_text
 
 ATTRIBUTION = "© EuroGeographics for the administrative boundaries"
@@ -90,9 +90,7 @@ def plants_map(df: pd.DataFrame, view: dict | None = None, size_by: str = "jobs_
 
 def _status_text(status: str, lang: str = "en") -> str:
     """A plant status in the UI language ("under construction"); unknown statuses with spaces."""
-    key = f"present.status.{status}"
-    label = t(key, lang)
-    return status.replace("_", " ") if label == key else label
+    return code_label("present.status.", status, lang)
 
 
 def status_label(status: str, lang: str = "en") -> str:

@@ -275,7 +275,7 @@ def forecast(filters: params.Filters, extras: dict, run: Callable) -> View:
 
 
 def training(filters: params.Filters, extras: dict, run: Callable) -> View:
-    from workforce.i18n import catalogue, column_label, fmt_number, t
+    from workforce.i18n import code_label, column_label, fmt_number, t
 
     lang = filters.lang
     counts = run("programme_counts", country=filters.country)
@@ -283,9 +283,8 @@ def training(filters: params.Filters, extras: dict, run: Callable) -> View:
     fig = go.Figure()
     for mode in sorted(counts["mode"].dropna().unique()):
         part = counts[counts["mode"] == mode]
-        key = f"present.mode.{mode}"
-        name = t(key, lang) if key in catalogue("en") else str(mode).replace("_", " ")
-        fig.add_bar(x=part["country"].map(html_text), y=part["programmes"], name=html_text(name))
+        fig.add_bar(x=part["country"].map(html_text), y=part["programmes"],
+                    name=html_text(code_label("present.mode.", str(mode), lang)))
     fig.update_layout(barmode="stack", yaxis_title=column_label("programmes", lang))
     title = t("view.training_title", lang)
     charts._layout(fig, title)
