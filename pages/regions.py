@@ -18,6 +18,7 @@ ui.ensure_router()
 
 f = ui.current()
 lang = f.lang
+ui.preload_live_chart("rg_map_preload")  # plotly.js for the map below starts loading now
 st.title(t("regions.title", lang))
 st.markdown(t("regions.intro", lang))
 ui.upload_section(lang, tables=("regions", "plants"), key="rg_up", compact=True)
@@ -52,8 +53,8 @@ def map_and_ranking() -> None:
 
     data = ui.region_metrics(f.level, f.country, f.year, f.scenario)
     fig = ui.region_map(f, metric, layers, data)
-    event = st.plotly_chart(fig, key="rg_map", config={"scrollZoom": False}, on_select="rerun",
-                            selection_mode="points")
+    event = ui.live_chart(fig, key="rg_map", label=label, config={"scrollZoom": False},
+                          error_text=t("regions.map_failed", lang))
     clicked = ui.clicked_region(event, data["nuts_id"])
     if clicked and clicked != f.region:  # the region panel, the sidebar and the URL follow: the whole page reruns
         ui.set_region(clicked)

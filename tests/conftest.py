@@ -294,3 +294,23 @@ def postgres_cluster(tmp_path_factory):
     finally:
         subprocess.run([*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
+
+
+def chart_specs(at) -> list[dict]:
+    """Every figure an AppTest page drew: `st.plotly_chart` specs, then the figures of charts that stay mounted
+    (`ui.live_chart`, the /regions map: a v2 component whose data carries the figure JSON)."""
+    import json
+
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    for element in at.get("bidi_component"):
+        data = json.loads(element.proto.json) if element.proto.json else {}
+        if element.proto.component_name.endswith("atlas_live_chart") and "spec" in data:  # not the preloader
+            specs.append(json.loads(data["spec"]))
+    return specs
+
+
+def map_spec(at) -> dict:
+    """The first map figure of a page (a chart with a `map` subplot)."""
+    maps = [s for s in chart_specs(at) if "map" in s.get("layout", {})]
+    assert maps, "the page draws a map"
+    return maps[0]

@@ -116,3 +116,41 @@ def test_hovering_a_plant_shows_its_card_through_the_invisible_hover_trace(app_s
     name = html.unescape(re.sub(r"<[^>]+>", "", point["text"].split("<br>")[0]))
     shown = label.text_content()
     assert name and name in shown, (name, shown)
+
+
+MAP_STATE = """() => { const gd = [...document.querySelectorAll('.atlas-live-chart.js-plotly-plot')][0];
+  return gd ? {mark: gd.__testMark || null, traces: gd.data.length,
+               names: gd.data.map(t => t.name || '').join('|'), canvases: gd.querySelectorAll('canvas').length} : null; }"""
+
+
+def test_the_map_stays_mounted_and_is_updated_in_place(app_server, browser_page):
+    """A metric, year or country change redraws the same Plotly graph and MapLibre map (`ui.live_chart`), not a
+    new one: what made every interaction on /regions cost ≈ 1.5 s (issue 19). plotly.js is the app's own copy."""
+    page = browser_page
+    scripts: list[str] = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
+    page.goto(app_server + "/regions", wait_until="domcontentloaded")
+    wait_ready(page)
+    page.locator(".atlas-live-chart.js-plotly-plot canvas").first.wait_for()
+    assert any(u.startswith(app_server + "/app/static/plotly") for u in scripts), scripts[-5:]
+    assert all(u.startswith(app_server) for u in scripts)  # never a CDN
+    before = page.evaluate(MAP_STATE)
+    assert before and before["traces"] > 1
+    page.evaluate("() => { document.querySelector('.atlas-live-chart.js-plotly-plot').__testMark = 'kept'; }")
+
+    box = page.locator('[data-testid="stSelectbox"]', has_text="Metric").first
+    box.click()
+    page.get_by_role("option", name=re.compile("Training need, cumulative")).first.click()
+    page.wait_for_url(re.compile(r"metric=need"), timeout=30_000)
+    wait_ready(page)
+    page.wait_for_function(f"() => {{ const s = ({MAP_STATE})(); return s && s.names !== {before['names']!r}; }}",
+                           timeout=30_000)
+    after = page.evaluate(MAP_STATE)
+    assert after["mark"] == "kept", after  # the same element: updated in place
+    assert len(page.locator(".atlas-live-chart.js-plotly-plot").all()) == 1
+
+    page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] [tabindex="0"]').first.focus()
+    page.keyboard.press("ArrowRight")  # year 2031: a full app rerun
+    page.wait_for_url(re.compile(r"year=2031"), timeout=30_000)
+    wait_ready(page)
+    assert page.evaluate(MAP_STATE)["mark"] == "kept"

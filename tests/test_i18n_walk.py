@@ -22,6 +22,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import chart_specs
 from tests.test_no_raw_keys import PAGES, shown_texts
 from tests.test_pages import open_page
 from workforce import i18n
@@ -153,7 +154,7 @@ def figure_texts(figure: dict) -> list[str]:
 
 
 def page_figures(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return chart_specs(at)
 
 
 def walk(at: AppTest, lang: str) -> dict[str, list[str]]:

@@ -9,6 +9,7 @@ import json
 import pandas as pd
 import pytest
 
+from tests.conftest import chart_specs
 from workforce import charts, db, training_charts, views
 from workforce.views import pipeline_view
 
@@ -160,7 +161,7 @@ def test_point_maps_on_pages_draw_country_outlines_underneath(page):
     if page != "overview":
         at.switch_page(f"pages/{page}.py").run()
     assert not at.exception
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    specs = chart_specs(at)
     points = [s for s in specs if _is_point_map(s)]
     assert points, "the page has a point map"
     for spec in points:

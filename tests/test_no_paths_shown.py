@@ -11,6 +11,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import chart_specs
 from workforce import ROOT, charts, db, training_charts, views
 from workforce.i18n import languages, t
 from workforce.views import pipeline_view, region_table, training_data
@@ -94,8 +95,8 @@ def test_page_captions_and_figures_show_no_path(page):
     if page == "sources":  # the data documentation (data/SOURCES.md) names curated files on purpose
         markdown = [m for m in markdown if not m.lstrip().startswith("#") and len(m) < 500]
     found = [m.group(0) for s in texts + markdown if (m := PATH.search(str(s)))]
-    for chart in at.get("plotly_chart"):
-        found += paths_in(json.loads(chart.proto.spec))
+    for spec in chart_specs(at):
+        found += paths_in(spec)
     assert not found, found[:5]
 
 

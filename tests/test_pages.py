@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import chart_specs
 from workforce import ROOT
 
 TIMEOUT = 60
@@ -30,7 +31,7 @@ def all_text(at: AppTest) -> str:
 
 PAGES = {
     "overview": lambda at: ("4,000,000" in all_text(at) and "800,000" in all_text(at)),
-    "regions": lambda at: len(at.get("plotly_chart")) >= 1,
+    "regions": lambda at: len(chart_specs(at)) >= 1,
     "forecast": lambda at: len(at.get("plotly_chart")) >= 1,
     "training": lambda at: len(at.dataframe) >= 1,
     "partnerships": lambda at: len(at.dataframe) >= 1,

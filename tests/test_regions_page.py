@@ -7,6 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import map_spec
 from workforce import ROOT
 from workforce.views import region_table as region_view
 
@@ -23,9 +24,6 @@ def regions(**query) -> AppTest:
     return at
 
 
-def map_spec(at: AppTest) -> dict:
-    chart = at.get("plotly_chart")[0]
-    return json.loads(chart.proto.spec)
 
 
 def choropleth_ids(spec: dict) -> set[str]:
@@ -357,3 +355,23 @@ def test_region_panel_and_gap_map_show_the_modelled_supply_with_its_key():
     captions = "\n".join(c.value for c in at.caption)
     assert "modelled (8 regions)" in captions and "lfst_r_lfe2eedu" in captions
     assert not at.exception
+
+
+def test_map_is_a_live_chart_and_falls_back_to_plotly_chart_without_static_serving():
+    """The map stays mounted between reruns (`ui.live_chart`, plotly.js from app/static/); with static serving
+    off (or a read-only install) the page falls back to `st.plotly_chart` with the same figure."""
+    from streamlit import config
+
+    at = regions()
+    live = [e for e in at.get("bidi_component") if e.proto.component_name.endswith("atlas_live_chart")]
+    assert [json.loads(e.proto.json).get("preload") for e in live] == [True, None]  # preloader, then the map
+    assert json.loads(live[1].proto.json)["src"] == "app/static/plotly.min.js"
+    assert (ROOT / "static" / "plotly.min.js").is_file()
+    spec = map_spec(at)
+    config.set_option("server.enableStaticServing", False)
+    try:
+        fallback = regions()
+        assert not fallback.get("bidi_component")
+        assert json.loads(fallback.get("plotly_chart")[0].proto.spec)["data"] == spec["data"]
+    finally:
+        config.set_option("server.enableStaticServing", True)

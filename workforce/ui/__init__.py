@@ -3,6 +3,7 @@
 - `filters`: sidebar filters, canonical `Filters`, URL sync, permalinks
 - `widgets`: tables with source links, source footnotes, badges, lists, numbers
 - `figures`: NUTS geometry cache, map views, figures shared between viewers
+- `live_chart`: a Plotly chart that stays mounted while its figure changes (the /regions map)
 - `region_panel`: /regions choropleth, clicked region, region panel
 - `uploads`: upload boxes and the Eurostat refresh
 - `headline`: the dated 2022 claim, what the pipeline supports, the bridge, T&E measured
@@ -48,6 +49,10 @@ from workforce.ui.headline import (  # noqa: F401
     claim_panel,
     te_measured,
 )
+from workforce.ui.live_chart import (  # noqa: F401
+    live_chart,
+)
+from workforce.ui.live_chart import preload as preload_live_chart  # noqa: F401
 from workforce.ui.presenter import (  # noqa: F401
     PRESENT_CSS,
     PRESENT_KEYS_JS,

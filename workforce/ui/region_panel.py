@@ -14,12 +14,15 @@ from workforce.ui.widgets import assumption_badge, bullet_list, fmt_number, sour
 
 
 def clicked_region(event, known) -> str | None:
-    """The NUTS id of a clicked map shape (plotly selection event), if it is a known region."""
+    """The NUTS id of a clicked map shape (a location from `ui.live_chart` or a plotly selection event), if it is
+    a known region (a click is browser input: anything else is ignored)."""
+    ids = set(known)
+    if isinstance(event, str):
+        return event if event in ids else None
     try:
         points = event.selection.points if event else []
     except AttributeError:
         points = []
-    ids = set(known)
     for point in points or []:
         location = point.get("location") if isinstance(point, dict) else None
         if location in ids:

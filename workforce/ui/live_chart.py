@@ -1,0 +1,110 @@
+"""A chart that stays mounted while its figure changes (issue 19).
+
+`st.plotly_chart` derives its element id from the figure, so every new figure (another metric, year or country)
+mounts a new Plotly graph and, for a map, a new MapLibre map: ≈ 1.5 s before the map is drawn again. This
+Streamlit v2 component is keyed: the same graph receives the new figure and `Plotly.react` updates it in place.
+
+Plotly comes from the installed Python package (`plotly/package_data/plotly.min.js`, the plotly.js its figures
+are written for), copied once into the app's static folder (`static/`, served by `server.enableStaticServing`;
+never a CDN). Where that is not possible (static serving off, a read-only install) `live_chart` falls back to
+`st.plotly_chart`, so the page still works, only slower.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from workforce import ROOT
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = ROOT / "static"  # beside app.py: Streamlit serves it at app/static/ (enableStaticServing)
+ASSET = "plotly.min.js"
+_JS = (Path(__file__).with_name("live_chart.js")).read_text(encoding="utf-8")
+_HTML = '<div class="atlas-live-chart" role="figure"></div>'
+
+
+def _plotly_js() -> Path:
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / ASSET
+
+
+@functools.cache
+def asset_ready() -> bool:
+    """plotly.min.js in the static folder, the same bytes as the installed package's (copied atomically once per
+    process; replicas starting together each write a temporary file and rename it)."""
+    try:
+        source = _plotly_js()
+        target = STATIC_DIR / ASSET
+        if target.is_file() and target.stat().st_size == source.stat().st_size \
+                and target.read_bytes() == source.read_bytes():
+            return True
+        STATIC_DIR.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=STATIC_DIR, suffix=".tmp")
+        os.close(fd)
+        shutil.copyfile(source, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+        return True
+    except OSError as exc:
+        log.warning("live charts fall back to st.plotly_chart: %s", exc)
+        return False
+
+
+@functools.cache
+def _component():
+    return st.components.v2.component("atlas_live_chart", html=_HTML, js=_JS, isolate_styles=False)
+
+
+def enabled() -> bool:
+    return bool(st.get_option("server.enableStaticServing")) and asset_ready()
+
+
+def figure_json(fig) -> str:
+    """The figure's JSON, computed once per figure object (shared figures are reused between reruns and
+    viewers: the same string makes the same message, which Streamlit then sends as a reference)."""
+    cached = getattr(fig, "_atlas_json", None)
+    if cached is None:
+        cached = fig.to_json(validate=False)
+        try:
+            fig._atlas_json = cached
+        except (AttributeError, ValueError):
+            pass
+    return cached
+
+
+def preload(key: str) -> None:
+    """Start loading plotly.js at the top of a page whose live chart comes further down (the chart's own
+    element arrives only once its figure is built). Draws nothing."""
+    if enabled():
+        st.html(f"<style>.st-key-{key} {{display: none}}</style>")
+        _component()(key=key, data={"preload": True, "src": "app/static/" + ASSET})
+
+
+def live_chart(fig, *, key: str, label: str = "", config: dict | None = None, error_text: str = "") -> str | None:
+    """Draw `fig` in a graph that stays mounted under `key`; returns the location (NUTS id) of a shape the viewer
+    clicked in this run, else None. `label` is the chart's accessible name."""
+    config = {"displaylogo": False, **(config or {})}
+    if not enabled():
+        event = st.plotly_chart(fig, key=key, config=config, on_select="rerun", selection_mode="points")
+        try:
+            points = event.selection.points if event else []
+        except AttributeError:
+            points = []
+        for point in points or []:
+            if isinstance(point, dict) and point.get("location"):
+                return str(point["location"])
+        return None
+    data = {"spec": figure_json(fig), "config": config, "src": "app/static/" + ASSET, "label": label,
+            "text_color": st.get_option("theme.textColor") or "#31333F", "error_text": error_text}
+    result = _component()(key=key, data=data, on_click_change=lambda: None)
+    clicked = getattr(result, "click", None)
+    return str(clicked) if clicked else None
