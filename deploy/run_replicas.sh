@@ -105,11 +105,14 @@ for ((i = 0; i < N; i++)); do
     [[ -n "$ok" ]] || { echo "replica $i (port $port) not healthy within 60 s; see $STATE/replica-$i.log" >&2; stop_all; exit 1; }
 done
 
-export TPL_SERVERS="$SERVERS" TPL_PREFIX="$STATE" TPL_LISTEN="127.0.0.1:$LISTEN_PORT"
+# Streamlit's bundle and app/static/ straight from disk, pre-compressed (deploy/static_www.sh; issue 19)
+STATIC="$(PYTHON="$PYTHON" bash "$ROOT/deploy/static_www.sh" "$STATE/www")"
+
+export TPL_SERVERS="$SERVERS" TPL_PREFIX="$STATE" TPL_LISTEN="127.0.0.1:$LISTEN_PORT" TPL_STATIC="$STATIC"
 "$PYTHON" - "$ROOT/deploy/nginx.conf.template" "$STATE/nginx.conf" <<'PY'
 import os, sys
 text = open(sys.argv[1]).read()
-for key in ("SERVERS", "PREFIX", "LISTEN"):
+for key in ("SERVERS", "PREFIX", "LISTEN", "STATIC"):
     text = text.replace("{{%s}}" % key, os.environ["TPL_" + key].rstrip("\n"))
 open(sys.argv[2], "w").write(text)
 PY

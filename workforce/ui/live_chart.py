@@ -5,8 +5,8 @@ mounts a new Plotly graph and, for a map, a new MapLibre map: ≈ 1.5 s before t
 Streamlit v2 component is keyed: the same graph receives the new figure and `Plotly.react` updates it in place.
 
 Plotly comes from the installed Python package (`plotly/package_data/plotly.min.js`, the plotly.js its figures
-are written for), copied once into the app's static folder (`static/`, served by `server.enableStaticServing`;
-never a CDN). Where that is not possible (static serving off, a read-only install) `live_chart` falls back to
+are written for), copied once into the app's static folder as `static/plotly-<version>.min.js` (served by
+`server.enableStaticServing` at `app/static/`, or by nginx from disk; never a CDN). Where that is not possible (static serving off, a read-only install) `live_chart` falls back to
 `st.plotly_chart`, so the page still works, only slower.
 """
 
@@ -26,7 +26,6 @@ from workforce import ROOT
 log = logging.getLogger(__name__)
 
 STATIC_DIR = ROOT / "static"  # beside app.py: Streamlit serves it at app/static/ (enableStaticServing)
-ASSET = "plotly.min.js"
 _JS = (Path(__file__).with_name("live_chart.js")).read_text(encoding="utf-8")
 _HTML = '<div class="atlas-live-chart" role="figure"></div>'
 
@@ -34,16 +33,24 @@ _HTML = '<div class="atlas-live-chart" role="figure"></div>'
 def _plotly_js() -> Path:
     import plotly
 
-    return Path(plotly.__file__).parent / "package_data" / ASSET
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+@functools.cache
+def asset_name() -> str:
+    """plotly-<version>.min.js: a new plotly gives a new URL, so the file can be cached for good (nginx)."""
+    import plotly
+
+    return f"plotly-{plotly.__version__}.min.js"
 
 
 @functools.cache
 def asset_ready() -> bool:
-    """plotly.min.js in the static folder, the same bytes as the installed package's (copied atomically once per
+    """plotly.js in the static folder, the same bytes as the installed package's (copied atomically once per
     process; replicas starting together each write a temporary file and rename it)."""
     try:
         source = _plotly_js()
-        target = STATIC_DIR / ASSET
+        target = STATIC_DIR / asset_name()
         if target.is_file() and target.stat().st_size == source.stat().st_size \
                 and target.read_bytes() == source.read_bytes():
             return True
@@ -53,6 +60,9 @@ def asset_ready() -> bool:
         shutil.copyfile(source, tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
+        for old in STATIC_DIR.glob("plotly-*.min.js"):  # an earlier plotly's copy
+            if old != target:
+                old.unlink(missing_ok=True)
         return True
     except OSError as exc:
         log.warning("live charts fall back to st.plotly_chart: %s", exc)
@@ -86,7 +96,7 @@ def preload(key: str) -> None:
     element arrives only once its figure is built). Draws nothing."""
     if enabled():
         st.html(f"<style>.st-key-{key} {{display: none}}</style>")
-        _component()(key=key, data={"preload": True, "src": "app/static/" + ASSET})
+        _component()(key=key, data={"preload": True, "src": "app/static/" + asset_name()})
 
 
 def live_chart(fig, *, key: str, label: str = "", config: dict | None = None, error_text: str = "") -> str | None:
@@ -103,7 +113,7 @@ def live_chart(fig, *, key: str, label: str = "", config: dict | None = None, er
             if isinstance(point, dict) and point.get("location"):
                 return str(point["location"])
         return None
-    data = {"spec": figure_json(fig), "config": config, "src": "app/static/" + ASSET, "label": label,
+    data = {"spec": figure_json(fig), "config": config, "src": "app/static/" + asset_name(), "label": label,
             "text_color": st.get_option("theme.textColor") or "#31333F", "error_text": error_text}
     result = _component()(key=key, data=data, on_click_change=lambda: None)
     clicked = getattr(result, "click", None)
