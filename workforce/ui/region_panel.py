@@ -10,6 +10,7 @@ from workforce.i18n import code_label, t
 from workforce.session import run, session_frames
 from workforce.ui.downloads import brief_download
 from workforce.ui.figures import geometry_for, shared_figure, view_for
+from workforce.ui.live_chart import live_chart
 from workforce.ui.widgets import assumption_badge, bullet_list, fmt_number, sources_footnote, table
 
 
@@ -46,7 +47,9 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
     total = fc["total"]
     if total["jobs_p50"].sum() > 0:
         st.caption(t("panel.forecast", lang, scenario=t(f"scenario.{scenario}", lang)))
-        st.plotly_chart(charts.sparkline(total, lang=lang), key=f"spark_{region}", config={"displayModeBar": False})
+        # the page's map already loaded plotly.js for live charts: the sparkline uses it too (no second bundle)
+        live_chart(charts.sparkline(total, lang=lang), key="rg_spark", config={"displayModeBar": False},
+                   label=t("panel.forecast", lang, scenario=t(f"scenario.{scenario}", lang)))
         assumption_badge(lang)
     else:
         st.caption(t("panel.no_forecast", lang))
