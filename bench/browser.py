@@ -4,7 +4,8 @@ For every page: a fresh browser context (no HTTP cache), navigation → first Pl
 `.js-plotly-plot` with a drawn `.main-svg`, or a map canvas) → script idle (Streamlit's status widget gone),
 bytes received (HTTP + websocket frames, from the DevTools protocol); then a returning visitor (same context,
 warm HTTP cache); then interactions (country, year, metric, layers) → chart repainted (the last mutation inside a
-chart once the DOM has been quiet for 150 ms). Each figure is p50/p95 over --runs, also at a 4× CPU throttle
+chart once the DOM has been quiet for 150 ms; the page is first left to settle: 300 ms without a DOM change).
+Each figure is p50/p95 over --runs, also at a 4× CPU throttle
 (`Emulation.setCPUThrottlingRate`, a policymaker's laptop). The floor — a bare Streamlit page with one Plotly
 chart (`bench/floor_app.py`) — is served and measured in the same run. A cold figure starts a new server
 process: server start → first chart painted. Loopback only; never `playwright install`.
@@ -46,6 +47,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--throttle", type=float, nargs="*", default=[1.0, 4.0], help="CPU throttle rates")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per navigation")
     parser.add_argument("--no-cold", action="store_true", help="skip the new-server-process figures")
+    parser.add_argument("--nginx", action="store_true",
+                        help="measure floor and atlas behind the production nginx recipe (deploy/nginx.conf.template "
+                             "with the static bundle from disk, deploy/static_www.sh) instead of the bare server")
 
 
 def _free_port() -> int:
@@ -74,6 +78,36 @@ def start(script, port: int) -> tuple[subprocess.Popen, float]:
             time.sleep(0.1)
     proc.terminate()
     raise SystemExit(f"streamlit {script} did not become healthy within 90 s")
+
+
+def nginx_front(backend_port: int):
+    """nginx from the deploy recipe in front of one server on loopback: (port, stop). The static bundle is
+    copied afresh (it must match the installed Streamlit's index.html)."""
+    import shutil
+
+    if not shutil.which("nginx"):
+        raise SystemExit("--nginx needs nginx (Debian package nginx or nginx-light)")
+    www = ROOT / ".cache" / "bench-www"
+    if not getattr(nginx_front, "prepared", False):
+        out = subprocess.run(["bash", str(ROOT / "deploy" / "static_www.sh"), str(www)], cwd=ROOT, check=True,
+                             capture_output=True, text=True, env={**os.environ, "PYTHON": sys.executable}).stdout
+        (www / "locations.conf").write_text(out)
+        nginx_front.prepared = True
+    port = _free_port()
+    prefix = ROOT / ".cache" / f"bench-nginx-{port}"
+    (prefix / "tmp").mkdir(parents=True, exist_ok=True)
+    text = (ROOT / "deploy" / "nginx.conf.template").read_text()
+    for key, value in (("SERVERS", f"        server 127.0.0.1:{backend_port};"), ("PREFIX", str(prefix)),
+                       ("LISTEN", f"127.0.0.1:{port}"), ("STATIC", (www / "locations.conf").read_text().rstrip("\n"))):
+        text = text.replace("{{" + key + "}}", value)
+    conf = prefix / "nginx.conf"
+    conf.write_text(text)
+    subprocess.run(["nginx", "-c", str(conf), "-p", str(prefix)], check=True)
+
+    def stop() -> None:
+        subprocess.run(["nginx", "-c", str(conf), "-p", str(prefix), "-s", "quit"], check=False)
+
+    return port, stop
 
 
 class Meter:
@@ -109,8 +143,21 @@ class Meter:
         idle = (time.perf_counter() - t0) * 1000
         return {"painted_ms": painted, "idle_ms": idle, "bytes": self.bytes}
 
+    def settle(self, quiet_ms: float = 300, limit_s: float = 10) -> float:
+        """Wait until nothing in the DOM has changed for `quiet_ms` (a person acts on a page that has finished
+        drawing, not between two of its frames); returns the ms waited."""
+        self.page.evaluate(OBSERVER)
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < limit_s:
+            if self.page.evaluate("performance.now() - window.__lastMutation") > quiet_ms:
+                break
+            self.page.wait_for_timeout(50)
+        return (time.perf_counter() - t0) * 1000
+
     def repaint(self, action, timeout: float) -> float | None:
-        """ms from the action to the chart's last mutation once the page is quiet (None: nothing repainted)."""
+        """ms from the action to the chart's last mutation once the page is quiet (None: nothing repainted).
+        The page is settled first (`settle`): a mutation left over from the first paint is not the action's."""
+        self.settle()
         self.page.evaluate(OBSERVER)
         start = self.page.evaluate("performance.now()")
         action(self.page)
@@ -169,7 +216,7 @@ def run(args) -> int:
 
     (ROOT / ".cache").mkdir(exist_ok=True)
     floor_port, app_port = _free_port(), _free_port()
-    servers = []
+    servers, stops = [], []
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
@@ -189,6 +236,10 @@ def run(args) -> int:
             else:
                 for script, port in ((ROOT / "bench" / "floor_app.py", floor_port), (ROOT / "app.py", app_port)):
                     servers.append(start(script, port)[0])
+            if args.nginx:  # the production shape: the static bundle from disk, the rest proxied
+                (floor_port, stop_floor), (app_port, stop_app) = nginx_front(floor_port), nginx_front(app_port)
+                stops += [stop_floor, stop_app]
+                emit("browser.served_via", None, "nginx", None, note="deploy/nginx.conf.template + static_www.sh")
             for rate in args.throttle:
                 tag = f"cpu{rate:g}x"
                 targets = [("floor", f"http://127.0.0.1:{floor_port}/", "chart", CHART)]
@@ -230,6 +281,8 @@ def run(args) -> int:
                     _emit_series(f"browser.interaction.{name}.{tag}.chart_repainted_ms", times, "ms", page=path)
             browser.close()
     finally:
+        for stop in stops:
+            stop()
         for proc in servers:
             proc.terminate()
             try:
