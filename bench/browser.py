@@ -3,8 +3,9 @@
 For every page: a fresh browser context (no HTTP cache), navigation → first Plotly chart painted (the first
 `.js-plotly-plot` with a drawn `.main-svg`, or a map canvas) → script idle (Streamlit's status widget gone),
 bytes received (HTTP + websocket frames, from the DevTools protocol); then a returning visitor (same context,
-warm HTTP cache); then interactions (country, year, metric, layers) → chart repainted (the last mutation inside a
-chart once the DOM has been quiet for 150 ms; the page is first left to settle: 300 ms without a DOM change).
+warm HTTP cache); then interactions (country, year, metric, layers) → chart repainted (the last change inside a
+chart — a DOM mutation or a frame MapLibre renders into a map's canvas — once the page has been quiet for 150 ms;
+the page is first left to settle: 300 ms without a change).
 Each figure is p50/p95 over --runs, also at a 4× CPU throttle
 (`Emulation.setCPUThrottlingRate`, a policymaker's laptop). The floor — a bare Streamlit page with one Plotly
 chart (`bench/floor_app.py`) — is served and measured in the same run. A cold figure starts a new server
@@ -29,15 +30,25 @@ CHART = "document.querySelector('.js-plotly-plot .main-svg, .js-plotly-plot canv
 FIRST = {"/sources": ("table", "document.querySelector('[data-testid=\"stDataFrame\"] canvas')"),
          "/explorer": ("query_box", "document.querySelector('[data-testid=\"stMain\"] textarea')")}
 IDLE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
-# Records the last DOM change inside a chart (a mutation under .js-plotly-plot or an added chart) and the
-# last change anywhere (for "quiet").
+# Records the last change inside a chart (a mutation under .js-plotly-plot, an added chart, a map frame rendered)
+# and the last change anywhere (for "quiet").
 OBSERVER = """
 () => { window.__lastMutation = performance.now(); window.__lastChart = 0; window.__mutations = 0;
   const inChart = (n) => n && n.nodeType === 1 && (n.closest('.js-plotly-plot') || n.querySelector('.js-plotly-plot'));
   new MutationObserver((records) => { const now = performance.now(); window.__lastMutation = now;
     for (const r of records) {
       if (inChart(r.target) || [...r.addedNodes].some(inChart)) { window.__lastChart = now; window.__mutations++; break; }
-    } }).observe(document.body, {subtree: true, childList: true, attributes: true}); }
+    } }).observe(document.body, {subtree: true, childList: true, attributes: true});
+  // A map draws into a WebGL canvas without DOM changes: every frame MapLibre renders counts as a chart change
+  // (maps mounted later, e.g. a remounted chart, are hooked as they appear).
+  if (!window.__mapHook) window.__mapHook = setInterval(() => {
+    document.querySelectorAll('.js-plotly-plot').forEach((gd) => {
+      const sub = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+      const map = sub && sub.map;
+      if (map && !map.__benchHooked) { map.__benchHooked = true;
+        map.on('render', () => { const now = performance.now(); window.__lastChart = now; window.__lastMutation = now;
+                                 window.__mutations++; }); }
+    }); }, 20); }
 """
 
 
