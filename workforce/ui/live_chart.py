@@ -99,22 +99,31 @@ def preload(key: str) -> None:
         _component()(key=key, data={"preload": True, "src": "app/static/" + asset_name()})
 
 
-def live_chart(fig, *, key: str, label: str = "", config: dict | None = None, error_text: str = "") -> str | None:
+def event_locations(event) -> list[str]:
+    """The locations (NUTS ids) of the selected shapes in an `st.plotly_chart` selection event, in order."""
+    try:
+        points = event.selection.points if event else []
+    except AttributeError:
+        points = []
+    return [str(p["location"]) for p in points or [] if isinstance(p, dict) and p.get("location")]
+
+
+def live_chart(fig, *, key: str, label: str = "", config: dict | None = None, error_text: str = "",
+               clickable: bool = True) -> str | None:
     """Draw `fig` in a graph that stays mounted under `key`; returns the location (NUTS id) of a shape the viewer
-    clicked in this run, else None. `label` is the chart's accessible name."""
+    clicked in this run, else None (always None unless `clickable`). `label` is the chart's accessible name."""
     config = {"displaylogo": False, **(config or {})}
     if not enabled():
+        if not clickable:
+            st.plotly_chart(fig, key=key, config=config)
+            return None
         event = st.plotly_chart(fig, key=key, config=config, on_select="rerun", selection_mode="points")
-        try:
-            points = event.selection.points if event else []
-        except AttributeError:
-            points = []
-        for point in points or []:
-            if isinstance(point, dict) and point.get("location"):
-                return str(point["location"])
-        return None
+        return next(iter(event_locations(event)), None)
     data = {"spec": figure_json(fig), "config": config, "src": "app/static/" + asset_name(), "label": label,
             "text_color": st.get_option("theme.textColor") or "#31333F", "error_text": error_text}
+    if not clickable:
+        _component()(key=key, data=data)
+        return None
     result = _component()(key=key, data=data, on_click_change=lambda: None)
     clicked = getattr(result, "click", None)
     return str(clicked) if clicked else None

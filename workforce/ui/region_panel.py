@@ -10,7 +10,7 @@ from workforce.i18n import code_label, t
 from workforce.session import run, session_frames
 from workforce.ui.downloads import brief_download
 from workforce.ui.figures import geometry_for, shared_figure, view_for
-from workforce.ui.live_chart import live_chart
+from workforce.ui.live_chart import event_locations, live_chart
 from workforce.ui.widgets import assumption_badge, bullet_list, fmt_number, sources_footnote, table
 
 
@@ -18,17 +18,8 @@ def clicked_region(event, known) -> str | None:
     """The NUTS id of a clicked map shape (a location from `ui.live_chart` or a plotly selection event), if it is
     a known region (a click is browser input: anything else is ignored)."""
     ids = set(known)
-    if isinstance(event, str):
-        return event if event in ids else None
-    try:
-        points = event.selection.points if event else []
-    except AttributeError:
-        points = []
-    for point in points or []:
-        location = point.get("location") if isinstance(point, dict) else None
-        if location in ids:
-            return location
-    return None
+    locations = [event] if isinstance(event, str) else event_locations(event)
+    return next((location for location in locations if location in ids), None)
 
 
 def region_panel(region: str, lang: str = "en", scenario: str = "base", year: int = 2030) -> None:
@@ -48,7 +39,7 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
     if total["jobs_p50"].sum() > 0:
         st.caption(t("panel.forecast", lang, scenario=t(f"scenario.{scenario}", lang)))
         # the page's map already loaded plotly.js for live charts: the sparkline uses it too (no second bundle)
-        live_chart(charts.sparkline(total, lang=lang), key="rg_spark", config={"displayModeBar": False},
+        live_chart(charts.sparkline(total, lang=lang), key="rg_spark", config={"displayModeBar": False}, clickable=False,
                    label=t("panel.forecast", lang, scenario=t(f"scenario.{scenario}", lang)))
         assumption_badge(lang)
     else:
