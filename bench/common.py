@@ -75,3 +75,15 @@ def run_optional(name: str) -> list[dict]:
     for rec in records:
         print(json.dumps(rec), flush=True)
     return records
+
+
+def figure_specs(at) -> list[str]:
+    """The JSON of every figure an AppTest page drew: `st.plotly_chart` specs, then the figures of charts that stay
+    mounted (`ui.live_chart`, e.g. the /regions map: a v2 component whose data carries the figure JSON; its
+    preloader carries none). What the browser receives for each figure, byte for byte."""
+    specs = [el.proto.spec for el in at.get("plotly_chart")]
+    for el in at.get("bidi_component"):
+        data = json.loads(el.proto.json) if el.proto.json else {}
+        if el.proto.component_name.endswith("atlas_live_chart") and "spec" in data:
+            specs.append(data["spec"])
+    return specs

@@ -12,7 +12,7 @@ import time
 
 import plotly.io as pio
 
-from bench.common import emit, note, peak_rss_mb, percentile, run_optional
+from bench.common import emit, figure_specs, note, peak_rss_mb, percentile, run_optional
 from workforce import ROOT
 
 TIMEOUT = 60
@@ -59,7 +59,7 @@ def bench_page(page: str, repeat: int) -> None:
             _clear_caches()
             at.switch_page(f"pages/{page}.py")
             cold = _run_ms(at)
-        charts = len(at.get("plotly_chart"))
+        charts = len(figure_specs(at))
         emit(f"page.{page}.cold_first_chart_ms", cold, "ms", None, charts=charts)
         warm = [_run_ms(at) for _ in range(repeat)]
         emit(f"page.{page}.rerun_warm_ms", percentile(warm, 50), "ms", None, p95=round(percentile(warm, 95), 3))
@@ -112,12 +112,12 @@ def map_figure() -> None:
         at.run()
         at.switch_page("pages/regions.py")
         at.run()
-        specs = [el.proto.spec for el in at.get("plotly_chart")]
+        specs = figure_specs(at)
         if not specs:
             raise RuntimeError("no plotly chart on /regions")
         spec = max(specs, key=len)
         emit("map.nuts2.figure_bytes", len(spec.encode()), "bytes", None,
-             gzip_bytes=len(gzip.compress(spec.encode(), 6)), source="/regions plotly_chart spec")
+             gzip_bytes=len(gzip.compress(spec.encode(), 6)), source="/regions map figure (live chart)")
     except Exception as exc:
         emit("map.nuts2.error", f"{type(exc).__name__}: {exc}"[:300], "text")
     con = db.build_catalog()

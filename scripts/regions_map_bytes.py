@@ -25,6 +25,8 @@ def role(trace: dict) -> str:
 def main() -> int:
     from streamlit.testing.v1 import AppTest
 
+    from bench.common import figure_specs
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--metric", default="jobs")
     args = parser.parse_args()
@@ -34,7 +36,7 @@ def main() -> int:
     at.switch_page("pages/regions.py")
     at.query_params["metric"] = args.metric
     at.run()
-    spec = max((el.proto.spec for el in at.get("plotly_chart")), key=len)
+    spec = max(figure_specs(at), key=len)
     fig = json.loads(spec)
     sizes, counts = Counter(), Counter()
     for trace in fig["data"]:

@@ -298,15 +298,12 @@ def postgres_cluster(tmp_path_factory):
 
 def chart_specs(at) -> list[dict]:
     """Every figure an AppTest page drew: `st.plotly_chart` specs, then the figures of charts that stay mounted
-    (`ui.live_chart`, the /regions map: a v2 component whose data carries the figure JSON)."""
+    (`ui.live_chart`, the /regions map) — `bench.common.figure_specs`, parsed."""
     import json
 
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    for element in at.get("bidi_component"):
-        data = json.loads(element.proto.json) if element.proto.json else {}
-        if element.proto.component_name.endswith("atlas_live_chart") and "spec" in data:  # not the preloader
-            specs.append(json.loads(data["spec"]))
-    return specs
+    from bench.common import figure_specs
+
+    return [json.loads(spec) for spec in figure_specs(at)]
 
 
 def map_spec(at) -> dict:

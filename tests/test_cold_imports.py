@@ -20,13 +20,14 @@ from pathlib import Path
 import workforce
 workforce.STORE_PATH = Path(sys.argv[1]) / "no-store.sqlite"  # a read-only atlas: no contributions store
 from streamlit.testing.v1 import AppTest
+from bench.common import figure_specs
 at = AppTest.from_file(str(workforce.ROOT / "app.py"), default_timeout=60)
 at.run()
-seen = {"overview": [len(at.get("plotly_chart")), [e.message for e in at.exception]]}
+seen = {"overview": [len(figure_specs(at)), [e.message for e in at.exception]]}
 for page in ("regions", "forecast"):
     at.switch_page(f"pages/{page}.py")
     at.run()
-    seen[page] = [len(at.get("plotly_chart")), [e.message for e in at.exception]]
+    seen[page] = [len(figure_specs(at)), [e.message for e in at.exception]]
 heavy = json.loads(sys.argv[2])
 print(json.dumps({"pages": seen, "loaded": [m for m in heavy if m in sys.modules]}))
 """
