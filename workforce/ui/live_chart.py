@@ -1,13 +1,15 @@
 """A chart that stays mounted while its figure changes (issue 19).
 
 `st.plotly_chart` derives its element id from the figure, so every new figure (another metric, year or country)
-mounts a new Plotly graph and, for a map, a new MapLibre map: ≈ 1.5 s before the map is drawn again. This
-Streamlit v2 component is keyed: the same graph receives the new figure and `Plotly.react` updates it in place.
+mounts a new Plotly graph and, for a map, a new MapLibre map (≈ 1 s p50 per change on /regions). This Streamlit v2
+component is keyed: the same graph receives the new figure and `Plotly.react` updates it in place (≈ 0.5–0.7 s;
+docs/PERFORMANCE.md, "Third cut").
 
 Plotly comes from the installed Python package (`plotly/package_data/plotly.min.js`, the plotly.js its figures
 are written for), copied once into the app's static folder as `static/plotly-<version>.min.js` (served by
-`server.enableStaticServing` at `app/static/`, or by nginx from disk; never a CDN). Where that is not possible (static serving off, a read-only install) `live_chart` falls back to
-`st.plotly_chart`, so the page still works, only slower.
+`server.enableStaticServing` at `app/static/`, or by nginx from disk; never a CDN). Where that is not possible
+(static serving off, a read-only install) `live_chart` falls back to `st.plotly_chart`: the page still works,
+only slower.
 """
 
 from __future__ import annotations
