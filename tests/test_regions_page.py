@@ -377,3 +377,22 @@ def test_map_is_a_live_chart_and_falls_back_to_plotly_chart_without_static_servi
         assert json.loads(fallback.get("plotly_chart")[0].proto.spec)["data"] == spec["data"]
     finally:
         config.set_option("server.enableStaticServing", True)
+
+
+def test_plotly_asset_is_copied_once_and_a_folder_that_cannot_be_written_means_fallback(tmp_path, monkeypatch):
+    import importlib
+
+    live_chart = importlib.import_module("workforce.ui.live_chart")  # the module (`ui.live_chart` is the function)
+    monkeypatch.setattr(live_chart, "STATIC_DIR", tmp_path / "static")
+    live_chart.asset_ready.cache_clear()
+    try:
+        assert live_chart.asset_ready()
+        copied = tmp_path / "static" / live_chart.asset_name()
+        assert copied.read_bytes() == live_chart._plotly_js().read_bytes()
+        assert [p.name for p in (tmp_path / "static").iterdir()] == [copied.name]  # no temporary file left
+        (tmp_path / "file").write_text("not a folder")
+        monkeypatch.setattr(live_chart, "STATIC_DIR", tmp_path / "file" / "static")
+        live_chart.asset_ready.cache_clear()
+        assert live_chart.asset_ready() is False  # -> st.plotly_chart
+    finally:
+        live_chart.asset_ready.cache_clear()

@@ -59,9 +59,12 @@ def asset_ready() -> bool:
         STATIC_DIR.mkdir(exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=STATIC_DIR, suffix=".tmp")
         os.close(fd)
-        shutil.copyfile(source, tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+        try:
+            shutil.copyfile(source, tmp)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)  # only left when the copy failed (a full disk)
         for old in STATIC_DIR.glob("plotly-*.min.js"):  # an earlier plotly's copy
             if old != target:
                 old.unlink(missing_ok=True)
