@@ -366,9 +366,11 @@ def test_map_is_a_live_chart_and_falls_back_to_plotly_chart_without_static_servi
     at = regions()
     live = [e for e in at.get("bidi_component") if e.proto.component_name.endswith("atlas_live_chart")]
     assert [json.loads(e.proto.json).get("preload") for e in live] == [True, None]  # preloader, then the map
-    src = json.loads(live[1].proto.json)["src"]
-    assert re.fullmatch(r"app/static/plotly-[0-9.]+\.min\.js", src), src  # versioned: cacheable for good
-    assert (ROOT / src.replace("app/", "", 1)).is_file()
+    srcs = [json.loads(e.proto.json)["src"] for e in live]
+    # versioned (cacheable for good); the map's traces are all in plotly.js's "map" partial bundle, which the
+    # preloader starts loading
+    assert len(set(srcs)) == 1 and re.fullmatch(r"app/static/plotly-map-[0-9.]+\.min\.js", srcs[0]), srcs
+    assert all((ROOT / s.replace("app/", "", 1)).is_file() for s in srcs)
     spec = map_spec(at)
     config.set_option("server.enableStaticServing", False)
     try:
@@ -386,13 +388,45 @@ def test_plotly_asset_is_copied_once_and_a_folder_that_cannot_be_written_means_f
     monkeypatch.setattr(live_chart, "STATIC_DIR", tmp_path / "static")
     live_chart.asset_ready.cache_clear()
     try:
+        (tmp_path / "static").mkdir()
+        (tmp_path / "static" / "plotly-0.0.1.min.js").write_text("an earlier plotly's copy")
         assert live_chart.asset_ready()
         copied = tmp_path / "static" / live_chart.asset_name()
         assert copied.read_bytes() == live_chart._plotly_js().read_bytes()
-        assert [p.name for p in (tmp_path / "static").iterdir()] == [copied.name]  # no temporary file left
+        map_copy = tmp_path / "static" / live_chart.map_asset_name()
+        assert map_copy.read_bytes() == live_chart.MAP_BUNDLE.read_bytes()
+        # no temporary file left, the earlier copy gone
+        assert sorted(p.name for p in (tmp_path / "static").iterdir()) == sorted([copied.name, map_copy.name])
         (tmp_path / "file").write_text("not a folder")
         monkeypatch.setattr(live_chart, "STATIC_DIR", tmp_path / "file" / "static")
         live_chart.asset_ready.cache_clear()
         assert live_chart.asset_ready() is False  # -> st.plotly_chart
     finally:
         live_chart.asset_ready.cache_clear()
+
+
+def test_the_map_bundle_is_plotly_js_own_and_used_only_where_it_draws_everything(monkeypatch):
+    """vendor/plotly-map.min.js is plotly.js's published partial bundle of the installed package's plotly.js
+    version (vendor/README.md names its sha256); a figure with any other trace type gets the full bundle, and so
+    does every figure once the versions differ (a plotly upgrade before scripts/vendor_plotly.sh)."""
+    import hashlib
+    import importlib
+
+    import plotly.graph_objects as go
+
+    live_chart = importlib.import_module("workforce.ui.live_chart")
+    digest = hashlib.sha256(live_chart.MAP_BUNDLE.read_bytes()).hexdigest()
+    assert digest in (live_chart.MAP_BUNDLE.parent / "README.md").read_text(encoding="utf-8")
+    assert live_chart.plotly_js_version(live_chart.MAP_BUNDLE) == live_chart.plotly_js_version(live_chart._plotly_js())
+    full, part = "app/static/" + live_chart.asset_name(), "app/static/" + live_chart.map_asset_name()
+    assert live_chart.bundle_src(go.Figure([go.Choroplethmap(), go.Scattermap(), go.Scatter()])) == part
+    assert live_chart.bundle_src(go.Figure([go.Choroplethmap(), go.Bar()])) == full
+    assert live_chart.bundle_src(go.Figure(go.Sankey())) == full
+    monkeypatch.setattr(live_chart, "plotly_js_version", lambda path: "9.9.9" if path == live_chart.MAP_BUNDLE else "4.1.1")
+    live_chart.map_asset_name.cache_clear()
+    try:
+        assert live_chart.map_asset_name() is None
+        assert live_chart.bundle_src(go.Figure(go.Choroplethmap())) == full
+        assert live_chart.bundle_src(map_only=True) == full
+    finally:
+        live_chart.map_asset_name.cache_clear()

@@ -1,18 +1,25 @@
 // A Plotly chart that stays mounted (issue 19): a Streamlit v2 component whose instance is keyed, so a new
 // figure updates the same graph in place (Plotly.react) instead of a new graph and a new MapLibre map.
-// Plotly itself is the plotly.js of the installed Python package, served by the app (`app/static/`, never a CDN).
+// Plotly is a plotly.js served by the app (`app/static/`, never a CDN): the installed Python package's full bundle,
+// or plotly.js's "map" partial bundle for a figure of map traces only (live_chart.py chooses `src`).
+// Each bundle defines the global `Plotly`; bundles load one after another and each is kept under its own URL, so
+// a graph is always updated by the bundle that drew it.
+window.__atlasPlotlyBundles = window.__atlasPlotlyBundles || {};
 function loadPlotly(src) {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!window.__atlasPlotly) {
-    window.__atlasPlotly = new Promise((resolve, reject) => {
+  const url = new URL(src, document.baseURI).href;
+  const bundles = window.__atlasPlotlyBundles;
+  if (!bundles[url]) {
+    const previous = window.__atlasPlotlyLoading || Promise.resolve();
+    bundles[url] = previous.catch(() => {}).then(() => new Promise((resolve, reject) => {
       const s = document.createElement('script');
-      s.src = new URL(src, document.baseURI).href;
-      s.onload = () => resolve(window.Plotly);
-      s.onerror = () => { window.__atlasPlotly = null; reject(new Error('plotly.js did not load')); };
+      s.src = url;
+      s.onload = () => resolve(window.Plotly);  // before any other bundle runs (loads are chained)
+      s.onerror = () => { delete bundles[url]; reject(new Error('plotly.js did not load')); };
       document.head.appendChild(s);
-    });
+    }));
+    window.__atlasPlotlyLoading = bundles[url];
   }
-  return window.__atlasPlotly;
+  return bundles[url];
 }
 
 export default function ({ data, parentElement, setTriggerValue }) {
@@ -34,6 +41,15 @@ export default function ({ data, parentElement, setTriggerValue }) {
   // Figures are drawn in the order they arrive; a newer figure waits for the one being drawn.
   el.__atlasQueue = (el.__atlasQueue || Promise.resolve())
     .then(() => loadPlotly(data.src))
+    .then((Plotly) => {
+      if (el.__atlasPlotly && el.__atlasPlotly !== Plotly) {  // another bundle drew it: start again with this one
+        if (el.__atlasResize) el.__atlasResize.disconnect();
+        el.__atlasPlotly.purge(el);
+        el.__atlasBound = false;
+      }
+      el.__atlasPlotly = Plotly;
+      return Plotly;
+    })
     .then((Plotly) => Plotly.react(el, fig.data || [], layout, data.config || {}).then(() => {
       if (el.__atlasBound) return;
       el.__atlasBound = true;
@@ -52,9 +68,9 @@ export default function ({ data, parentElement, setTriggerValue }) {
   return () => {
     // Called before a new render and on unmount: only an element that has left the page is released.
     setTimeout(() => {
-      if (!el.isConnected && window.Plotly) {
+      if (!el.isConnected && el.__atlasPlotly) {
         if (el.__atlasResize) el.__atlasResize.disconnect();
-        window.Plotly.purge(el);
+        el.__atlasPlotly.purge(el);
       }
     }, 0);
   };
