@@ -42,10 +42,10 @@ def test_static_www_holds_what_index_html_loads_and_plotly(www):
     index = (Path(streamlit.__file__).parent / "static" / "index.html").read_text()
     for asset in re.findall(r'\./static/([^"]+)', index):
         assert (out / "static" / asset).is_file(), asset
-    from workforce.ui.live_chart import asset_name, map_asset_name
+    from workforce.ui.live_chart import PARTIAL, asset_name, partial_asset_name
 
     plotly_js = sorted(p.name for p in (out / "app" / "static").glob("plotly-*.min.js"))
-    assert plotly_js == sorted([asset_name(), map_asset_name()])  # the full bundle and the map bundle
+    assert plotly_js == sorted([asset_name()] + [partial_asset_name(b) for b in PARTIAL])  # full and partial bundles
     assert all((out / "app" / "static" / (name + ".gz")).is_file() for name in plotly_js)
     assert (out / "static" / "js").is_dir() and list((out / "static" / "js").glob("*.js.gz"))  # gzip_static
     assert locations.count("location ^~") == 2 and "immutable" in locations and "gzip_static on" in locations

@@ -393,10 +393,11 @@ def test_plotly_asset_is_copied_once_and_a_folder_that_cannot_be_written_means_f
         assert live_chart.asset_ready()
         copied = tmp_path / "static" / live_chart.asset_name()
         assert copied.read_bytes() == live_chart._plotly_js().read_bytes()
-        map_copy = tmp_path / "static" / live_chart.map_asset_name()
-        assert map_copy.read_bytes() == live_chart.MAP_BUNDLE.read_bytes()
+        partial = {b: tmp_path / "static" / live_chart.partial_asset_name(b) for b in live_chart.PARTIAL}
+        assert all(path.read_bytes() == live_chart.bundle_path(b).read_bytes() for b, path in partial.items())
         # no temporary file left, the earlier copy gone
-        assert sorted(p.name for p in (tmp_path / "static").iterdir()) == sorted([copied.name, map_copy.name])
+        assert sorted(p.name for p in (tmp_path / "static").iterdir()) == sorted(
+            [copied.name] + [path.name for path in partial.values()])
         (tmp_path / "file").write_text("not a folder")
         monkeypatch.setattr(live_chart, "STATIC_DIR", tmp_path / "file" / "static")
         live_chart.asset_ready.cache_clear()
@@ -415,18 +416,26 @@ def test_the_map_bundle_is_plotly_js_own_and_used_only_where_it_draws_everything
     import plotly.graph_objects as go
 
     live_chart = importlib.import_module("workforce.ui.live_chart")
-    digest = hashlib.sha256(live_chart.MAP_BUNDLE.read_bytes()).hexdigest()
-    assert digest in (live_chart.MAP_BUNDLE.parent / "README.md").read_text(encoding="utf-8")
-    assert live_chart.plotly_js_version(live_chart.MAP_BUNDLE) == live_chart.plotly_js_version(live_chart._plotly_js())
-    full, part = "app/static/" + live_chart.asset_name(), "app/static/" + live_chart.map_asset_name()
-    assert live_chart.bundle_src(go.Figure([go.Choroplethmap(), go.Scattermap(), go.Scatter()])) == part
+    readme = (live_chart.VENDOR / "README.md").read_text(encoding="utf-8")
+    for bundle in live_chart.PARTIAL:
+        path = live_chart.bundle_path(bundle)
+        assert hashlib.sha256(path.read_bytes()).hexdigest() in readme
+        assert path.read_text(encoding="utf-8")[:200].count(f"plotly.js ({bundle} - minified) v") == 1
+        assert live_chart.plotly_js_version(path) == live_chart.plotly_js_version(live_chart._plotly_js())
+    full = "app/static/" + live_chart.asset_name()
+    part = {b: "app/static/" + live_chart.partial_asset_name(b) for b in live_chart.PARTIAL}
+    assert live_chart.bundle_src(go.Figure([go.Choroplethmap(), go.Scattermap(), go.Scatter()])) == part["map"]
+    assert live_chart.bundle_src(go.Figure(go.Scatter()), prefer="map") == part["map"]  # beside a map
+    assert live_chart.bundle_src(go.Figure([go.Bar(), go.Waterfall()])) == full
+    assert live_chart.bundle_src(prefer="map") == part["map"]  # a preloader
     assert live_chart.bundle_src(go.Figure([go.Choroplethmap(), go.Bar()])) == full
     assert live_chart.bundle_src(go.Figure(go.Sankey())) == full
-    monkeypatch.setattr(live_chart, "plotly_js_version", lambda path: "9.9.9" if path == live_chart.MAP_BUNDLE else "4.1.1")
-    live_chart.map_asset_name.cache_clear()
+    monkeypatch.setattr(live_chart, "plotly_js_version", lambda path: "4.1.1" if path == live_chart._plotly_js() else "9.9.9")
+    live_chart.partial_asset_name.cache_clear()
     try:
-        assert live_chart.map_asset_name() is None
+        assert live_chart.partial_asset_name("map") is None
         assert live_chart.bundle_src(go.Figure(go.Choroplethmap())) == full
-        assert live_chart.bundle_src(map_only=True) == full
+        assert live_chart.bundle_src(go.Figure(go.Bar())) == full
+        assert live_chart.bundle_src(prefer="map") == full
     finally:
-        live_chart.map_asset_name.cache_clear()
+        live_chart.partial_asset_name.cache_clear()

@@ -8,10 +8,9 @@ docs/PERFORMANCE.md, "Third cut").
 Plotly comes from the installed Python package (`plotly/package_data/plotly.min.js`, the plotly.js its figures
 are written for), copied once into the app's static folder as `static/plotly-<version>.min.js` (served by
 `server.enableStaticServing` at `app/static/`, or by nginx from disk; never a CDN). A figure whose traces are all
-of the types in plotly.js's published "map" partial bundle (`vendor/plotly-map.min.js`, see vendor/README.md:
-scatter, scattermap, choroplethmap, densitymap) gets that bundle instead — 2.96 MB that a browser evaluates in
-≈ 0.33 s rather than 4.82 MB in ≈ 0.85 s — as `static/plotly-map-<plotly.js version>.min.js`, but only while its
-plotly.js version is the package's. Where none of this is possible (static serving off, a read-only install)
+of the types in one of plotly.js's published partial bundles that we carry (`vendor/`, see vendor/README.md: "map"
+= scatter, scattermap, choroplethmap, densitymap) gets that bundle instead — the map bundle is 2.96 MB that a browser evaluates in ≈ 0.33 s rather than 4.82 MB in ≈ 0.85 s — as
+`static/plotly-<bundle>-<plotly.js version>.min.js`, but only while its plotly.js version is the package's. Where none of this is possible (static serving off, a read-only install)
 `live_chart` falls back to `st.plotly_chart`: the page still works, only slower.
 """
 
@@ -34,8 +33,16 @@ log = logging.getLogger(__name__)
 STATIC_DIR = ROOT / "static"  # beside app.py: Streamlit serves it at app/static/ (enableStaticServing)
 _JS = (Path(__file__).with_name("live_chart.js")).read_text(encoding="utf-8")
 _HTML = '<div class="atlas-live-chart" role="figure"></div>'
-MAP_BUNDLE = Path(__file__).with_name("vendor") / "plotly-map.min.js"
-MAP_TRACES = frozenset({"scatter", "scattermap", "choroplethmap", "densitymap"})  # plotly.js dist/README.md
+VENDOR = Path(__file__).with_name("vendor")
+# plotly.js's published partial bundles we carry (vendor/README.md), in the order they are tried, with the trace
+# types each holds (plotly.js dist/README.md)
+# (only "map" so far: the other pages' charts keep st.plotly_chart, whose Streamlit theme a live chart does not
+# reproduce beyond fonts and background; a map's colours are all its own)
+PARTIAL = {
+    "map": frozenset({"choroplethmap", "densitymap", "scatter", "scattermap"}),
+}
+MAP_BUNDLE = VENDOR / "plotly-map.min.js"
+MAP_TRACES = PARTIAL["map"]
 
 
 def _plotly_js() -> Path:
@@ -63,14 +70,22 @@ def asset_name() -> str:
     return f"plotly-{plotly.__version__}.min.js"
 
 
+def bundle_path(bundle: str) -> Path:
+    return VENDOR / f"plotly-{bundle}.min.js"
+
+
 @functools.cache
-def map_asset_name() -> str | None:
-    """plotly-map-<plotly.js version>.min.js, or None when the vendored map bundle is not the plotly.js of the
+def partial_asset_name(bundle: str) -> str | None:
+    """plotly-<bundle>-<plotly.js version>.min.js, or None when the vendored bundle is not the plotly.js of the
     installed package (after a plotly upgrade, until scripts/vendor_plotly.sh is run: the full bundle then)."""
-    version = plotly_js_version(MAP_BUNDLE)
+    version = plotly_js_version(bundle_path(bundle))
     if version is None or version != plotly_js_version(_plotly_js()):
         return None
-    return f"plotly-map-{version}.min.js"
+    return f"plotly-{bundle}-{version}.min.js"
+
+
+def map_asset_name() -> str | None:
+    return partial_asset_name("map")
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -96,8 +111,7 @@ def asset_ready() -> bool:
     when it matches (copied once per process)."""
     try:
         wanted = {asset_name(): _plotly_js()}
-        if map_asset_name():
-            wanted[map_asset_name()] = MAP_BUNDLE
+        wanted.update({partial_asset_name(b): bundle_path(b) for b in PARTIAL if partial_asset_name(b)})
         for name, source in wanted.items():
             _copy(source, STATIC_DIR / name)
         for old in STATIC_DIR.glob("plotly-*.min.js"):  # an earlier plotly's copies
@@ -109,12 +123,15 @@ def asset_ready() -> bool:
         return False
 
 
-def bundle_src(fig=None, *, map_only: bool = False) -> str:
-    """The URL of the smallest plotly.js that draws `fig` (every trace a type of the map bundle → the map bundle;
-    else the full one). `map_only`: the map bundle, for a preloader ahead of a map."""
+def bundle_src(fig=None, *, prefer: str | None = None) -> str:
+    """The URL of a plotly.js that draws `fig`: the first partial bundle (`prefer` first, e.g. "map" for a
+    sparkline beside a map: one bundle per page) that holds every trace type of `fig`, else the full one.
+    Without a figure: the `prefer` bundle (a preloader ahead of its chart)."""
     types = {getattr(trace, "type", None) or "scatter" for trace in (fig.data if fig is not None else ())}
-    if map_asset_name() and (map_only or types <= MAP_TRACES):
-        return "app/static/" + map_asset_name()
+    order = ([prefer] if prefer else []) + [b for b in PARTIAL if b != prefer]
+    for bundle in order:
+        if partial_asset_name(bundle) and (fig is None and bundle == prefer or fig is not None and types <= PARTIAL[bundle]):
+            return "app/static/" + partial_asset_name(bundle)
     return "app/static/" + asset_name()
 
 
@@ -140,13 +157,13 @@ def figure_json(fig) -> str:
     return cached
 
 
-def preload(key: str, *, maps: bool = True) -> None:
+def preload(key: str, bundle: str = "map") -> None:
     """Start loading plotly.js at the top of a page whose live chart comes further down (the chart's own
-    element arrives only once its figure is built): the map bundle (`maps`), else the full one. Draws nothing."""
+    element arrives only once its figure is built): the partial `bundle` (the full one if it is not available).
+    Draws nothing."""
     if enabled():
         st.html(f"<style>.st-key-{key} {{display: none}}</style>")
-        src = bundle_src(map_only=True) if maps else "app/static/" + asset_name()
-        _component()(key=key, data={"preload": True, "src": src})
+        _component()(key=key, data={"preload": True, "src": bundle_src(prefer=bundle)})
 
 
 def event_locations(event) -> list[str]:
@@ -159,9 +176,10 @@ def event_locations(event) -> list[str]:
 
 
 def live_chart(fig, *, key: str, label: str = "", config: dict | None = None, error_text: str = "",
-               clickable: bool = True) -> str | None:
+               clickable: bool = True, bundle: str | None = None) -> str | None:
     """Draw `fig` in a graph that stays mounted under `key`; returns the location (NUTS id) of a shape the viewer
-    clicked in this run, else None (always None unless `clickable`). `label` is the chart's accessible name."""
+    clicked in this run, else None (always None unless `clickable`). `label` is the chart's accessible name;
+    `bundle` the partial plotly.js to prefer (the one the page's other live charts use)."""
     config = {"displaylogo": False, **(config or {})}
     if not enabled():
         if not clickable:
@@ -169,7 +187,7 @@ def live_chart(fig, *, key: str, label: str = "", config: dict | None = None, er
             return None
         event = st.plotly_chart(fig, key=key, config=config, on_select="rerun", selection_mode="points")
         return next(iter(event_locations(event)), None)
-    data = {"spec": figure_json(fig), "config": config, "src": bundle_src(fig), "label": label,
+    data = {"spec": figure_json(fig), "config": config, "src": bundle_src(fig, prefer=bundle), "label": label,
             "text_color": st.get_option("theme.textColor") or "#31333F", "error_text": error_text}
     if not clickable:
         _component()(key=key, data=data)
