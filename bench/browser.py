@@ -3,7 +3,7 @@
 For every page: a fresh browser context (no HTTP cache), navigation → first Plotly chart painted (the first
 `.js-plotly-plot` with a drawn `.main-svg`, or a map canvas) → script idle (Streamlit's status widget gone),
 bytes received (HTTP + websocket frames, from the DevTools protocol); then a returning visitor (same context,
-warm HTTP cache); then interactions (country, year, metric, layers) → chart repainted: from the input that commits the choice (the
+warm HTTP cache — really warm since 2026-12-05: requests are no longer intercepted, see LAUNCH_ARGS); then interactions (country, year, metric, layers) → chart repainted: from the input that commits the choice (the
 Enter that picks an option, the arrow key that moves the year, the click on a layer button — stamped in the page
 by a capture listener, so the bench's own DevTools round trips are not counted; opening a list or typing a
 filter beforehand is not part of the wait) to the last change inside a chart — a DOM mutation or a frame MapLibre
@@ -27,6 +27,12 @@ from bench.common import emit, note, percentile
 from workforce import ROOT
 
 CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
+# Loopback only, enforced by Chromium itself: every other host goes to a proxy that does not exist (loopback is
+# never proxied). Not Playwright's `page.route`: intercepting requests turns Chromium's HTTP cache off (so a
+# "returning visitor" re-downloaded everything) and sends each request through the driver process and back.
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--proxy-server=http://127.0.0.1:9",
+               "--proxy-bypass-list=127.0.0.1;localhost;[::1]"]
 PAGES = ("/", "/regions", "/forecast", "/training", "/partnerships", "/present", "/sources", "/explorer")
 CHART = "document.querySelector('.js-plotly-plot .main-svg, .js-plotly-plot canvas')"
 # what "painted" means on a page without a chart: its first table / the query box
@@ -137,15 +143,17 @@ def nginx_front(backend_port: int):
 
 
 class Meter:
-    """One context + page with loopback-only routing and byte counting through the DevTools protocol."""
+    """One context + page (a browser launched with LAUNCH_ARGS: loopback only) and byte counting through the
+    DevTools protocol; `outside` lists any request that tried to leave the machine (refused by the dead proxy)."""
 
     def __init__(self, browser, throttle: float):
         from urllib.parse import urlparse
 
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
         self.page = self.context.new_page()
-        self.page.route("**/*", lambda r: r.continue_() if (urlparse(r.request.url).hostname or "") in
-                        ("127.0.0.1", "localhost") or r.request.url.startswith(("data:", "blob:")) else r.abort())
+        self.outside: list[str] = []
+        self.page.on("request", lambda r: self.outside.append(r.url) if urlparse(r.url).scheme in ("http", "https", "ws", "wss")
+                     and (urlparse(r.url).hostname or "") not in ("127.0.0.1", "localhost", "::1") else None)
         self.cdp = self.context.new_cdp_session(self.page)
         self.cdp.send("Network.enable")
         if throttle != 1.0:
@@ -271,9 +279,7 @@ def run(args) -> int:
     servers, stops = [], []
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                         args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                                               "--disable-background-networking", "--disable-component-update"])
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
             if not args.no_cold:  # a new server process: start → first chart painted (floor, then atlas)
                 for label, script, port in (("floor", ROOT / "bench" / "floor_app.py", floor_port),
                                             ("atlas", ROOT / "app.py", app_port)):
@@ -307,6 +313,8 @@ def run(args) -> int:
                             idle.append(r["idle_ms"])
                             sizes.append(r["bytes"])
                             returning.append(meter.visit(url, args.timeout, ready)["painted_ms"])  # warm HTTP cache
+                            if meter.outside:
+                                note(f"{label}: requests off the machine refused: {meter.outside[:3]}")
                         except Exception as exc:  # noqa: BLE001 - a failed run is a figure, not a crash
                             note(f"{label} {tag}: {type(exc).__name__}: {str(exc)[:120]}")
                         finally:

@@ -137,7 +137,7 @@ async def run_load(base: str, sessions: int, ramp: float, timeout: float, hold: 
 def browser_viewers(base: str, n: int, ramp: float, timeout: float, path: str, query: str, out: list) -> None:
     """n real Chromium viewers, one fresh context each, spread over `ramp` (runs in its own thread; Playwright's
     sync API stays inside it). Appends visit dicts (bench.browser.Meter.visit) or exceptions to `out`."""
-    from bench.browser import CHROMIUM, Meter
+    from bench.browser import CHROMIUM, LAUNCH_ARGS, Meter
 
     if not os.path.exists(CHROMIUM):
         out.extend([SessionError(f"chromium not found at {CHROMIUM}")] * n)
@@ -146,9 +146,7 @@ def browser_viewers(base: str, n: int, ramp: float, timeout: float, path: str, q
 
     url = base + "/" + path.lstrip("/") + (f"?{query}" if query else "")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                                           "--disable-background-networking", "--disable-component-update"])
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         try:
             t0 = time.perf_counter()
             for i in range(n):
