@@ -66,6 +66,8 @@ stop_all >/dev/null  # a previous run of this script
 CATALOG="$STATE/catalog.duckdb"
 cd "$ROOT"
 "$PYTHON" -m workforce build --out "$CATALOG" >/dev/null 2>&1
+# our modules' bytecode once, for every replica (PYTHONDONTWRITEBYTECODE would make each compile them again)
+"$PYTHON" -m compileall -q workforce >/dev/null 2>&1 || true
 
 # the shared contributions store (PostgreSQL), migrated once
 if [[ -z "${WORKFORCE_STORE_URL:-}" ]]; then
