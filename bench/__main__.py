@@ -1,4 +1,4 @@
-"""`python -m bench COMMAND …` — synth | queries | pages | load | browser | sandbox | cold | soak. Prints one JSON line per figure."""
+"""`python -m bench COMMAND …` — synth | queries | pages | load | browser | bundles | sandbox | cold | soak. Prints one JSON line per figure."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ COMMANDS = {
     "pages": ("bench.pages", "AppTest rerun per page (cold/warm), NUTS-2 map figure bytes, peak RSS"),
     "load": ("bench.load", "N concurrent Streamlit websocket sessions: time to first chart, errors"),
     "browser": ("bench.browser", "headless Chromium: first chart painted, script idle, bytes, repaint; 4x CPU throttle"),
+    "bundles": ("bench.bundles", "headless Chromium: fetch and evaluation time of each plotly.js the app serves"),
     "sandbox": ("bench.sandbox", "hostile explorer queries: worker wall time and peak RSS, viewers' query times"),
     "cold": ("bench.cold", "new server process -> first script run done (floor and atlas alternating)"),
     "soak": ("bench.soak", "N viewers cycling pages for M minutes: server RSS growth, sessions, errors"),

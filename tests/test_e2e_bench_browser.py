@@ -35,3 +35,15 @@ def test_bench_load_with_real_browser_viewers_prints_json_figures():
     assert figures["load.browsers.first_chart_painted_p95_ms"]["budget_ms"] == 2500
     assert figures["load.browsers.errors"]["value"] == 0
     assert figures["load.errors"]["value"] == 0
+
+
+def test_bench_bundles_measures_every_plotly_js_the_app_serves():
+    """The full bundle and each vendored partial bundle are loaded in fresh Chromium contexts (names and shape only;
+    no timing assertions); stdout stays JSON lines only."""
+    out = subprocess.run([sys.executable, "-m", "bench", "bundles", "--runs", "1", "--throttle", "1"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=600, check=True).stdout
+    figures = {r["figure"]: r for r in map(json.loads, out.splitlines())}
+    assert figures["bundles.map.bytes"]["value"] < figures["bundles.full.bytes"]["value"]
+    for name in ("full", "map"):
+        assert figures[f"bundles.{name}.cpu1x.eval_ms.p95"]["value"] > 0
+        assert figures[f"bundles.{name}.cpu1x.fetch_ms.p50"]["rows"] == 1
