@@ -8,9 +8,10 @@ docs/PERFORMANCE.md, "Third cut").
 Plotly comes from the installed Python package (`plotly/package_data/plotly.min.js`, the plotly.js its figures
 are written for), copied once into the app's static folder as `static/plotly-<version>.min.js` (served by
 `server.enableStaticServing` at `app/static/`, or by nginx from disk; never a CDN). A figure whose traces are all
-of the types in one of plotly.js's published partial bundles that we carry (`vendor/`, see vendor/README.md: "map"
-= scatter, scattermap, choroplethmap, densitymap) gets that bundle instead — the map bundle is 2.96 MB that a browser evaluates in ≈ 0.33 s rather than 4.82 MB in ≈ 0.85 s — as
-`static/plotly-<bundle>-<plotly.js version>.min.js`, but only while its plotly.js version is the package's. Where none of this is possible (static serving off, a read-only install)
+of the types of one of plotly.js's published partial bundles that we carry (`vendor/`, see vendor/README.md; "map"
+= scatter, scattermap, choroplethmap, densitymap: 2.96 MB that a browser evaluates in ≈ 0.3 s rather than 4.82 MB
+in ≈ 0.8 s) gets that bundle instead, as `static/plotly-<bundle>-<plotly.js version>.min.js`, but only while its
+plotly.js version is the package's. Where none of this is possible (static serving off, a read-only install)
 `live_chart` falls back to `st.plotly_chart`: the page still works, only slower.
 """
 
@@ -35,14 +36,11 @@ _JS = (Path(__file__).with_name("live_chart.js")).read_text(encoding="utf-8")
 _HTML = '<div class="atlas-live-chart" role="figure"></div>'
 VENDOR = Path(__file__).with_name("vendor")
 # plotly.js's published partial bundles we carry (vendor/README.md), in the order they are tried, with the trace
-# types each holds (plotly.js dist/README.md)
-# (only "map" so far: the other pages' charts keep st.plotly_chart, whose Streamlit theme a live chart does not
-# reproduce beyond fonts and background; a map's colours are all its own)
+# types each holds (plotly.js dist/README.md). Only "map" so far: the other pages' charts keep st.plotly_chart,
+# whose Streamlit theme a live chart does not reproduce beyond fonts and background; a map's colours are its own.
 PARTIAL = {
     "map": frozenset({"choroplethmap", "densitymap", "scatter", "scattermap"}),
 }
-MAP_BUNDLE = VENDOR / "plotly-map.min.js"
-MAP_TRACES = PARTIAL["map"]
 
 
 def _plotly_js() -> Path:
@@ -82,10 +80,6 @@ def partial_asset_name(bundle: str) -> str | None:
     if version is None or version != plotly_js_version(_plotly_js()):
         return None
     return f"plotly-{bundle}-{version}.min.js"
-
-
-def map_asset_name() -> str | None:
-    return partial_asset_name("map")
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -128,10 +122,11 @@ def bundle_src(fig=None, *, prefer: str | None = None) -> str:
     sparkline beside a map: one bundle per page) that holds every trace type of `fig`, else the full one.
     Without a figure: the `prefer` bundle (a preloader ahead of its chart)."""
     types = {getattr(trace, "type", None) or "scatter" for trace in (fig.data if fig is not None else ())}
-    order = ([prefer] if prefer else []) + [b for b in PARTIAL if b != prefer]
-    for bundle in order:
-        if partial_asset_name(bundle) and (fig is None and bundle == prefer or fig is not None and types <= PARTIAL[bundle]):
-            return "app/static/" + partial_asset_name(bundle)
+    for bundle in ([prefer] if prefer else []) + [b for b in PARTIAL if b != prefer]:
+        name = partial_asset_name(bundle)
+        fits = bundle == prefer if fig is None else types <= PARTIAL[bundle]
+        if name and fits:
+            return "app/static/" + name
     return "app/static/" + asset_name()
 
 
