@@ -3,7 +3,8 @@
 For every page: a fresh browser context (no HTTP cache), navigation → first Plotly chart painted (the first
 `.js-plotly-plot` with a drawn `.main-svg`, or a map canvas) → script idle (Streamlit's status widget gone),
 bytes received (HTTP + websocket frames, from the DevTools protocol); then a returning visitor (same context,
-warm HTTP cache — really warm since 2026-12-05: requests are no longer intercepted, see LAUNCH_ARGS); then interactions (country, year, metric, layers) → chart repainted: from the input that commits the choice (the
+warm HTTP cache — really warm since 2026-12-05: requests are no longer intercepted, see LAUNCH_ARGS); then
+interactions (country, year, metric, layers) → chart repainted: from the input that commits the choice (the
 Enter that picks an option, the arrow key that moves the year, the click on a layer button — stamped in the page
 by a capture listener, so the bench's own DevTools round trips are not counted; opening a list or typing a
 filter beforehand is not part of the wait) to the last change inside a chart — a DOM mutation or a frame MapLibre
@@ -22,6 +23,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
+from typing import NamedTuple
 
 from bench.common import emit, note, percentile
 from workforce import ROOT
@@ -46,9 +49,8 @@ COMMIT_STAMP = """
 }
 """
 # The script (or fragment) run is over: Streamlit's own run state on the app root, and its status widget gone.
-IDLE = ("!document.querySelector('[data-testid=\"stStatusWidget\"]') && "
-        "(document.querySelector('[data-testid=\"stApp\"]') || {dataset: {}}).dataset.testScriptState !== 'running' && "
-        "(document.querySelector('[data-testid=\"stApp\"]') || {dataset: {}}).dataset.testScriptState !== 'rerunRequested'")
+IDLE = ("!document.querySelector('[data-testid=\"stStatusWidget\"]') && !['running', 'rerunRequested'].includes("
+        "(document.querySelector('[data-testid=\"stApp\"]') || {dataset: {}}).dataset.testScriptState)")
 # Records the last change inside a chart (a mutation under .js-plotly-plot, an added chart, a map frame rendered)
 # and the last change anywhere (for "quiet").
 OBSERVER = """
@@ -215,20 +217,16 @@ class Meter:
         self.context.close()
 
 
-class Interaction:
+class Interaction(NamedTuple):
     """A person's choice in two parts: `prepare` (open the list, type a filter, focus the slider: not timed) and
     `commit` (the one input that makes the choice: its moment in the page starts the clock)."""
 
-    def __init__(self, prepare, commit):
-        self.prepare, self.commit = prepare, commit
-
-
-def _country_box(page):
-    return page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1)
+    prepare: Callable
+    commit: Callable
 
 
 def _open_country(page) -> None:
-    _country_box(page).click()
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).click()
     page.keyboard.type("Hungary")
 
 
