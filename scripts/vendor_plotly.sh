@@ -7,8 +7,6 @@ PYTHON="${PYTHON:-python}"
 VERSION="$(cd "$ROOT" && "$PYTHON" -c "from workforce.ui.live_chart import plotly_js_version, _plotly_js; print(plotly_js_version(_plotly_js()))")"
 WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
 (cd "$WORK" && npm pack --silent "plotly.js@$VERSION" >/dev/null && tar -xzf plotly.js-"$VERSION".tgz package/dist)
-for bundle in map; do
-    cp "$WORK/package/dist/plotly-$bundle.min.js" "$ROOT/workforce/ui/vendor/plotly-$bundle.min.js"
-    echo "plotly.js $VERSION $bundle bundle: $(sha256um "$ROOT/workforce/ui/vendor/plotly-$bundle.min.js" | cut -d' ' -f1)"
-done
+cp "$WORK/package/dist/plotly-map.min.js" "$ROOT/workforce/ui/vendor/plotly-map.min.js"
+echo "plotly.js $VERSION map bundle: $(sha256sum "$ROOT/workforce/ui/vendor/plotly-map.min.js" | cut -d' ' -f1)"
 echo "update the version and sha256 in workforce/ui/vendor/README.md"
