@@ -1,0 +1,80 @@
+"""Charts we draw ourselves (`ui.live_chart`, `ui.chart`) look as `st.plotly_chart` draws them (issue 19): the same
+figures drawn by Streamlit in Chromium and themed by workforce/ui/chart_theme.py give Plotly the same data and
+layout; and the stored theme is still what this Streamlit resolves for the app's [theme]."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import plotly.graph_objects as go
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from bench import chart_theme as probe
+from workforce import ROOT
+from workforce.ui import chart_theme
+
+pytestmark = pytest.mark.e2e
+
+# What Plotly computes into the layout it was given (axis ranges and types) and the size each graph was given.
+COMPUTED = {"width", "height", "autosize", "range", "autorange", "type"}
+
+
+def _same(ours, theirs, path="") -> list[str]:
+    """Where `theirs` differs from `ours` in what `ours` sets (compared both ways: the same)."""
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        return [d for key, value in ours.items() if key not in COMPUTED and key != "uid" and not key.startswith("_")
+                for d in _same(value, theirs.get(key), f"{path}.{key}")]
+    if isinstance(ours, list) and isinstance(theirs, list) and len(ours) == len(theirs):
+        return [d for i, (a, b) in enumerate(zip(ours, theirs, strict=True)) for d in _same(a, b, f"{path}[{i}]")]
+    if isinstance(ours, str) and isinstance(theirs, str):  # Streamlit may set a title in bold twice
+        ours, theirs = (re.sub(r"(<b>)+(.*?)(</b>)+", r"<b>\2</b>", x) for x in (ours, theirs))
+    if isinstance(ours, float) or isinstance(theirs, float):
+        return [] if ours == pytest.approx(theirs, rel=1e-9) else [f"{path}: {ours!r} != {theirs!r}"]
+    return [] if ours == theirs else [f"{path}: {ours!r} != {theirs!r}"]
+
+
+def _plain_specs() -> list[str]:
+    """The figures of the pages whose charts are live charts, as `st.plotly_chart` would receive them (static
+    serving off: every live chart falls back to st.plotly_chart)."""
+    from streamlit import config
+
+    specs = []
+    config.set_option("server.enableStaticServing", False)
+    try:
+        for page in ("overview", "forecast", "partnerships", "training"):
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+            at.run()
+            if page != "overview":
+                at.switch_page(f"pages/{page}.py").run()
+            assert not at.exception
+            specs += [el.proto.spec for el in at.get("plotly_chart")]
+    finally:
+        config.set_option("server.enableStaticServing", True)
+    return specs
+
+
+def test_the_stored_chart_theme_is_what_streamlit_resolves():
+    read = probe.read_theme()
+    stored = chart_theme.theme()
+    assert read["placeholders"] == stored["placeholders"]
+    assert read["layout"] == stored["layout"]
+
+
+def test_live_charts_give_plotly_what_st_plotly_chart_gives_it():
+    specs = _plain_specs()
+    types = {d.get("type", "scatter") for s in specs for d in json.loads(s)["data"]}
+    assert {"bar", "waterfall", "scatter", "scattermap", "choroplethmap", "sankey", "heatmap"} <= types
+    # as figures, as the pages hold them (the probe app makes a figure of each spec again: the same JSON)
+    figures = [go.Figure(json.loads(spec)) for spec in specs]
+    specs = [fig.to_json(validate=False) for fig in figures]
+    themed = [chart_theme.themed_json(fig) for fig in figures]
+    assert not any(re.search(r"#0000(0[1-9]|[12][0-9]|30|3[2-9]|40)", s) for s in themed)  # no placeholder left
+    streamlit_drawn, ours_drawn = probe.drawn(specs, themed)
+    assert len(streamlit_drawn) == len(ours_drawn) == len(specs)
+    for i, (ours, theirs) in enumerate(zip(ours_drawn, streamlit_drawn, strict=True)):
+        differences = (_same(ours["data"], theirs["data"], f"{i}.data") + _same(theirs["data"], ours["data"], f"{i}.data")
+                       + _same(ours["layout"], theirs["layout"], f"{i}.layout")
+                       + _same(theirs["layout"], ours["layout"], f"{i}.layout"))
+        assert not differences, differences[:10]
