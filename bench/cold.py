@@ -9,8 +9,8 @@ Plotly chart) and the atlas alternate, so both see the same background load. Fig
 - `cold.<floor|atlas>.first_script_run_done_ms`: the new process's first script run alone (websocket request →
   `script_finished`, through a rerun the app asks for itself; the server was already healthy). Budget for the
   atlas: < 1.5 s.
-- `cold.<floor|atlas>.first_chart_message_ms`: same start point → the first `plotly_chart` element sent (pages
-  with a chart only).
+- `cold.<floor|atlas>.first_chart_message_ms`: same start point → the first chart element sent (`plotly_chart` or
+  a live chart with its figure, `bench.common.is_chart`; pages with a chart only).
 - `cold.<floor|atlas>.server_healthy_ms`: process start → health check ok (Streamlit's own start-up).
 
 Nothing is painted here (no browser): `bench browser` has the painted figure
@@ -23,7 +23,7 @@ import asyncio
 import subprocess
 import time
 
-from bench.common import emit, note, percentile
+from bench.common import emit, is_chart, note, percentile
 from workforce import ROOT
 
 SCRIPTS = (("floor", ROOT / "bench" / "floor_app.py"), ("atlas", ROOT / "app.py"))
@@ -38,7 +38,7 @@ def add_arguments(parser) -> None:
 
 async def first_run(base: str, path: str, timeout: float) -> dict:
     """One viewer over the real wire protocol (`bench.load`): GET, websocket, `rerun_script`; ms since the GET of
-    the GET's end, the first `plotly_chart` element and the end of the run (a run the app ends early to rerun
+    the GET's end, the first chart element (`is_chart`) and the end of the run (a run the app ends early to rerun
     itself, e.g. to sync query parameters, continues into the next one)."""
     from urllib.parse import urlparse
 
@@ -62,7 +62,7 @@ async def first_run(base: str, path: str, timeout: float) -> dict:
                 element = fwd.delta.new_element.WhichOneof("type")
                 if element == "exception":
                     raise SessionError(f"exception element on /{path}")
-                if element == "plotly_chart" and out["first_chart"] is None:
+                if out["first_chart"] is None and is_chart(fwd.delta.new_element):
                     out["first_chart"] = now
             elif kind == "script_finished":
                 if fwd.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:

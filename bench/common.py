@@ -77,6 +77,18 @@ def run_optional(name: str) -> list[dict]:
     return records
 
 
+def is_chart(element) -> bool:
+    """Whether a new element (a ForwardMsg delta's `new_element`) is a chart with its figure: an `st.plotly_chart`,
+    or a chart that stays mounted (`ui.live_chart`: a v2 component whose data carries the figure; its preloader
+    carries none)."""
+    kind = element.WhichOneof("type")
+    if kind == "plotly_chart":
+        return True
+    if kind != "bidi_component" or not element.bidi_component.component_name.endswith("atlas_live_chart"):
+        return False
+    return '"spec"' in (element.bidi_component.json or "")
+
+
 def figure_specs(at) -> list[str]:
     """The JSON of every figure an AppTest page drew: `st.plotly_chart` specs, then the figures of charts that stay
     mounted (`ui.live_chart`, e.g. the /regions map: a v2 component whose data carries the figure JSON; its

@@ -3,9 +3,9 @@
 Each simulated viewer does what a browser does on the wire: GET / (keeps any Set-Cookie, e.g. the nginx
 sticky cookie), opens the websocket /_stcore/stream (subprotocol "streamlit"), sends a BackMsg
 `rerun_script` (ClientState for the default page), and reads ForwardMsgs until `script_finished`.
-Time to first chart = from the GET to the first ForwardMsg delta whose new element is a `plotly_chart`
-(the protobuf arrives at the browser; Plotly's own drawing in the browser is not included). An error is a
-session with no chart within --timeout (or a failed request/handshake, or an exception element); a session
+Time to first chart = from the GET to the first ForwardMsg delta whose new element is a chart with its figure
+(`plotly_chart` or a live chart, `bench.common.is_chart`; the protobuf arrives at the browser; Plotly's own
+drawing in the browser is not included). An error is a session with no chart within --timeout (or a failed request/handshake, or an exception element); a session
 that showed its chart but whose script did not finish in time counts as `load.incomplete`, not as an error.
 Arrivals are spread evenly over --ramp seconds; each session is bounded by --timeout, the whole run by
 ramp + timeout + hold + 30 s. Only loopback targets are accepted.
@@ -29,7 +29,7 @@ import time
 import urllib.request
 from urllib.parse import urlparse
 
-from bench.common import emit, note, percentile
+from bench.common import emit, is_chart, note, percentile
 from workforce import ROOT
 
 LOOPBACK = {"127.0.0.1", "localhost"}
@@ -100,7 +100,7 @@ async def one_session(base: str, path: str, query: str, timeout: float, hold: fl
             if kind == "delta":
                 out["first_delta"] = out["first_delta"] or now
                 element = fwd.delta.new_element.WhichOneof("type") if fwd.delta.HasField("new_element") else None
-                if element == "plotly_chart" and out["first_chart"] is None:
+                if element and out["first_chart"] is None and is_chart(fwd.delta.new_element):
                     out["first_chart"] = now
                 elif element == "exception":
                     out["exceptions"] += 1

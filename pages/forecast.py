@@ -15,6 +15,7 @@ ui.ensure_router()
 
 f = ui.current()
 lang = f.lang
+ui.preload_live_chart("fc_preload", "finance")  # plotly.js for the charts below starts loading now
 st.title(t("forecast.title", lang))
 st.markdown(t("forecast.engine_intro", lang))
 ui.upload_section(lang, tables=("plants",), key="fc_up", compact=True)
@@ -98,11 +99,11 @@ if not row.empty:
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(fv.fan_chart(total, "jobs", t("forecast.fan_jobs", lang), compare, (label, cmp_name), lang),
-                    key="fc_fan_jobs")
+    ui.chart(fv.fan_chart(total, "jobs", t("forecast.fan_jobs", lang), compare, (label, cmp_name), lang),
+             key="fc_fan_jobs", lang=lang)
 with right:
-    st.plotly_chart(fv.fan_chart(total, "training", t("forecast.fan_training", lang), compare, (label, cmp_name), lang),
-                    key="fc_fan_training")
+    ui.chart(fv.fan_chart(total, "training", t("forecast.fan_training", lang), compare, (label, cmp_name), lang),
+             key="fc_fan_training", lang=lang)
 st.caption(t("forecast.fan_caption", lang))
 
 c_by, c_cmp = st.columns(2)
@@ -121,8 +122,8 @@ column = "role_id" if by == "role" else "segment"
 if not parts.empty:
     names = ({r: role_label(r, lang) for r in parts[column].unique()} if by == "role" else
              {s: value_label("segment", s, lang) for s in parts[column].unique()})
-    st.plotly_chart(fv.stacked_chart(parts, column, t(f"forecast.stacked_{by}", lang), labels=names, lang=lang),
-                    key="fc_stacked")
+    ui.chart(fv.stacked_chart(parts, column, t(f"forecast.stacked_{by}", lang), labels=names, lang=lang),
+             key="fc_stacked", lang=lang)
     st.caption(t("forecast.stacked_caption", lang))
 
 if compare is not None:

@@ -12,6 +12,7 @@ ui.ensure_router()
 
 f = ui.current()
 lang = f.lang
+ui.preload_live_chart("ov_preload", "finance", "map")  # plotly.js for the charts below starts loading now
 
 st.title(t("overview.title", lang))
 st.markdown(t("overview.intro", lang))
@@ -46,7 +47,7 @@ else:
                                   default="sites", key="ov_metric", format_func=lambda m: column_label(m, lang))
     pipeline_fig = ui.shared_figure(("pipeline", f.country, metric or "sites", lang),
                                     lambda: charts.pipeline_bar(pipeline, metric or "sites", lang=lang))
-    st.plotly_chart(pipeline_fig, key="ov_pipeline")
+    ui.chart(pipeline_fig, key="ov_pipeline", lang=lang)
     ui.download_menu(fig=pipeline_fig, df=pipeline, name="pipeline", lang=lang)
     n = {k: ui.fmt_number(totals[k], lang=lang) for k in ("sites", "countries", "operating", "under_construction",
                                                            "announced", "paused", "cancelled")}  # 186, not 186.0
@@ -61,7 +62,7 @@ st.subheader(t("overview.map", lang))
 plants_fig = ui.shared_figure(("plants_map", f.country, lang),
                               lambda: charts.plants_map(plants, ui.view_for(f.country), lang=lang,
                                                         outlines=ui.country_outlines()))
-st.plotly_chart(plants_fig, key="ov_map", config={"scrollZoom": False})
+ui.chart(plants_fig, key="ov_map", lang=lang, config={"scrollZoom": False}, label=t("overview.map", lang))
 st.caption(charts.status_symbols_caption(lang))
 ui.download_menu(fig=plants_fig, df=plants, name="plants", lang=lang)
 ui.sources_footnote(plants, lang)

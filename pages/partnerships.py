@@ -12,6 +12,7 @@ ui.ensure_router()
 
 f = ui.current()
 lang = f.lang
+ui.preload_live_chart("pt_preload", "finance")  # plotly.js for the chart below starts loading now
 st.title(t("partnerships.title", lang))
 st.markdown(t("partnerships.intro", lang))
 
@@ -30,7 +31,7 @@ if edges.empty:
 else:
     network_fig = ui.shared_figure(("network", f.country, lang),
                                    lambda: training_charts.network_figure(edges, set(hubs["nuts2"]), lang=lang))
-    st.plotly_chart(network_fig, width="stretch", key="pt_network")
+    ui.chart(network_fig, key="pt_network", lang=lang)
     top = hubs.iloc[0] if not hubs.empty else None
     st.caption(t("partnerships.network_alt", lang, n=len(edges), companies=edges["company"].nunique(),
                  schools=edges["education_party"].nunique(), regions=edges["nuts2"].nunique(), hubs=len(hubs),

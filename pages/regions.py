@@ -54,7 +54,8 @@ def map_and_ranking() -> None:
     data = ui.region_metrics(f.level, f.country, f.year, f.scenario)
     fig = ui.region_map(f, metric, layers, data)
     event = ui.live_chart(fig, key="rg_map", label=label, config={"scrollZoom": False},
-                          error_text=t("regions.map_failed", lang))
+                          error_text=t("regions.map_failed", lang),
+                          fullscreen=(t("chart.fullscreen", lang), t("chart.fullscreen_close", lang)))
     clicked = ui.clicked_region(event, data["nuts_id"])
     if clicked and clicked != f.region:  # the region panel, the sidebar and the URL follow: the whole page reruns
         ui.set_region(clicked)

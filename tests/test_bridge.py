@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import chart_specs
 from workforce import db, model, params, slides, stories
 from workforce.views import bridge as bv
 from workforce.views import forecast_data as fv
@@ -172,7 +173,7 @@ def test_pages_show_claim_bridge_and_te():
     assert not at.exception
     body = " ".join(m.value for m in at.markdown)
     assert "2025 has passed" in body and "three to four million direct and indirect jobs" in body
-    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    charts = chart_specs(at)
     assert any(d.get("type") == "waterfall" for c in charts for d in c["data"])
     at.switch_page("pages/forecast.py").run()
     assert not at.exception

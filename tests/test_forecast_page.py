@@ -1,5 +1,6 @@
 """/forecast: what-if params round-trip through the URL; invalid values warn and fall back."""
 
+from tests.conftest import chart_specs
 from tests.test_pages import open_page
 
 
@@ -15,7 +16,7 @@ def test_what_if_round_trips_through_the_url():
     assert not at.exception
     assert at.query_params["auto"] == ["0.5"] or at.query_params["auto"] == "0.5"
     assert [m.value for m in at.metric] != before
-    assert len(at.get("plotly_chart")) >= 3
+    assert len(chart_specs(at)) >= 3
     at.button(key="wi_reset").click().run()
     assert "auto" not in at.query_params and "jpg" not in at.query_params
 
@@ -24,7 +25,7 @@ def test_invalid_what_if_warns_and_uses_default():
     at = open_page("forecast", jpg="abc", p_announced="7", by="<b>")
     text = " ".join(w.value for w in at.warning).replace("\\", "")  # URL text is markdown-escaped (issue 22)
     assert "jpg" in text and "p_announced" in text and "by" in text
-    assert len(at.get("plotly_chart")) >= 1
+    assert len(chart_specs(at)) >= 1
 
 
 def test_parse_what_if_is_defensive():

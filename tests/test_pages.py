@@ -32,11 +32,11 @@ def all_text(at: AppTest) -> str:
 PAGES = {
     "overview": lambda at: ("4,000,000" in all_text(at) and "800,000" in all_text(at)),
     "regions": lambda at: len(chart_specs(at)) >= 1,
-    "forecast": lambda at: len(at.get("plotly_chart")) >= 1,
+    "forecast": lambda at: len(chart_specs(at)) >= 1,
     "training": lambda at: len(at.dataframe) >= 1,
     "partnerships": lambda at: len(at.dataframe) >= 1,
     # a slide with its content; no QR without WORKFORCE_PUBLIC_URL (issue 21: a QR no phone can open is worse)
-    "present": lambda at: len(at.title) >= 1 and (len(at.get("plotly_chart")) >= 1 or len(at.metric) >= 1),
+    "present": lambda at: len(at.title) >= 1 and (len(chart_specs(at)) >= 1 or len(at.metric) >= 1),
     "sources": lambda at: len(at.dataframe) >= 2,
     "explorer": lambda at: len(at.text_area) == 1 and len(at.expander) >= 1,
     # read-only by default: no sign-in configured, so no form, and a note on how to enable contributions

@@ -366,10 +366,11 @@ def test_map_is_a_live_chart_and_falls_back_to_plotly_chart_without_static_servi
     at = regions()
     live = [e for e in at.get("bidi_component") if e.proto.component_name.endswith("atlas_live_chart")]
     assert [json.loads(e.proto.json).get("preload") for e in live] == [True, None]  # preloader, then the map
-    srcs = [json.loads(e.proto.json)["src"] for e in live]
+    preloaded, drawn = json.loads(live[0].proto.json)["srcs"], json.loads(live[1].proto.json)["src"]
+    srcs = [*preloaded, drawn]
     # versioned (cacheable for good); the map's traces are all in plotly.js's "map" partial bundle, which the
-    # preloader starts loading
-    assert len(set(srcs)) == 1 and re.fullmatch(r"app/static/plotly-map-[0-9.]+\.min\.js", srcs[0]), srcs
+    # preloader (and only it) starts loading
+    assert preloaded == [drawn] and re.fullmatch(r"app/static/plotly-map-[0-9.]+\.min\.js", drawn), srcs
     assert all((ROOT / s.replace("app/", "", 1)).is_file() for s in srcs)
     spec = map_spec(at)
     config.set_option("server.enableStaticServing", False)
@@ -407,7 +408,7 @@ def test_plotly_asset_is_copied_once_and_a_folder_that_cannot_be_written_means_f
 
 
 def test_the_map_bundle_is_plotly_js_own_and_used_only_where_it_draws_everything(monkeypatch):
-    """vendor/plotly-map.min.js is plotly.js's published partial bundle of the installed package's plotly.js
+    """vendor/plotly-map.min.js (and -finance) is plotly.js's published partial bundle of the installed package's plotly.js
     version (vendor/README.md names its sha256); a figure with any other trace type gets the full bundle, and so
     does every figure once the versions differ (a plotly upgrade before scripts/vendor_plotly.sh)."""
     import hashlib
@@ -426,7 +427,9 @@ def test_the_map_bundle_is_plotly_js_own_and_used_only_where_it_draws_everything
     part = {b: "app/static/" + live_chart.partial_asset_name(b) for b in live_chart.PARTIAL}
     assert live_chart.bundle_src(go.Figure([go.Choroplethmap(), go.Scattermap(), go.Scatter()])) == part["map"]
     assert live_chart.bundle_src(go.Figure(go.Scatter()), prefer="map") == part["map"]  # beside a map
-    assert live_chart.bundle_src(go.Figure([go.Bar(), go.Waterfall()])) == full
+    assert live_chart.bundle_src(go.Figure([go.Bar(), go.Waterfall()])) == part["finance"]
+    assert live_chart.bundle_src(go.Figure(go.Scatter())) == part["finance"]  # the smallest that holds it
+    assert live_chart.bundle_src(prefer="finance") == part["finance"]
     assert live_chart.bundle_src(prefer="map") == part["map"]  # a preloader
     assert live_chart.bundle_src(go.Figure([go.Choroplethmap(), go.Bar()])) == full
     assert live_chart.bundle_src(go.Figure(go.Sankey())) == full
@@ -436,6 +439,7 @@ def test_the_map_bundle_is_plotly_js_own_and_used_only_where_it_draws_everything
         assert live_chart.partial_asset_name("map") is None
         assert live_chart.bundle_src(go.Figure(go.Choroplethmap())) == full
         assert live_chart.bundle_src(go.Figure(go.Bar())) == full
+        assert live_chart.bundle_src(go.Figure(go.Scatter())) == full
         assert live_chart.bundle_src(prefer="map") == full
     finally:
         live_chart.partial_asset_name.cache_clear()

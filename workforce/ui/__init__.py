@@ -3,7 +3,8 @@
 - `filters`: sidebar filters, canonical `Filters`, URL sync, permalinks
 - `widgets`: tables with source links, source footnotes, badges, lists, numbers
 - `figures`: NUTS geometry cache, map views, figures shared between viewers
-- `live_chart`: a Plotly chart that stays mounted while its figure changes (the /regions map)
+- `live_chart`: Plotly charts drawn by the smallest plotly.js that holds their traces, with Streamlit's chart theme
+  (`chart_theme`), kept mounted while their figure changes (the /regions map, the other pages' charts)
 - `region_panel`: /regions choropleth, clicked region, region panel
 - `uploads`: upload boxes and the Eurostat refresh
 - `headline`: the dated 2022 claim, what the pipeline supports, the bridge, T&E measured
@@ -50,6 +51,7 @@ from workforce.ui.headline import (  # noqa: F401
     te_measured,
 )
 from workforce.ui.live_chart import (  # noqa: F401
+    chart,
     live_chart,
 )
 from workforce.ui.live_chart import preload as preload_live_chart  # noqa: F401

@@ -10,6 +10,7 @@ import streamlit as st
 from workforce import text
 from workforce.i18n import fmt_date, t
 from workforce.ui.downloads import download_menu
+from workforce.ui.live_chart import chart
 from workforce.ui.widgets import fmt_number, table
 from workforce.views import bridge as bv
 from workforce.views import forecast_data as fv
@@ -54,7 +55,7 @@ def bridge(hl: dict, scenario_label: str, lang: str, key: str, details: bool = T
     steps = hl["steps"]
     title = t("bridge.title", lang, year=hl["year"], scenario=scenario_label)
     fig = bv.bridge_figure(steps, lang, title)
-    st.plotly_chart(fig, key=key)
+    chart(fig, key=key, lang=lang)
     cap = hl["capacity"].get("cell", 0.0)
     intensity = (fv.assumptions().get("anchors") or {}).get("icct_components_recycling_jobs_per_gwh") or {}
     st.caption(t("bridge.caption", lang, icct=fmt_number(intensity.get("value"), lang=lang),

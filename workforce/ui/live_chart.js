@@ -1,7 +1,8 @@
 // A Plotly chart that stays mounted (issue 19): a Streamlit v2 component whose instance is keyed, so a new
 // figure updates the same graph in place (Plotly.react) instead of a new graph and a new MapLibre map.
 // Plotly is a plotly.js served by the app (`app/static/`, never a CDN): the installed Python package's full bundle,
-// or plotly.js's "map" partial bundle for a figure of map traces only (live_chart.py chooses `src`).
+// or one of plotly.js's partial bundles ("map", "finance") that holds every trace of the figure (live_chart.py
+// chooses `src`).
 // Each bundle defines the global `Plotly`; bundles load one after another and each is kept under its own URL, so
 // a graph is always updated by the bundle that drew it.
 window.__atlasPlotlyBundles = window.__atlasPlotlyBundles || {};
@@ -22,22 +23,50 @@ function loadPlotly(src) {
   return bundles[url];
 }
 
+// A full-screen button as st.plotly_chart has (shown on hover and keyboard focus): the chart fills the screen.
+function fullScreenButton(wrap, el, data) {
+  const button = wrap && wrap.querySelector('.atlas-live-chart-full');
+  if (!button) return;
+  if (!data.fullscreen || !document.fullscreenEnabled) { button.hidden = true; return; }
+  button.__atlasLabels = data.fullscreen;  // [open, close], in the page's language
+  const show = () => {
+    const full = document.fullscreenElement === wrap;
+    button.setAttribute('aria-label', button.__atlasLabels[full ? 1 : 0]);
+    button.title = button.getAttribute('aria-label');
+    button.setAttribute('aria-pressed', String(full));
+  };
+  button.hidden = false;
+  show();
+  if (button.__atlasBound) return;
+  button.__atlasBound = true;
+  button.addEventListener('click', () => {
+    if (document.fullscreenElement === wrap) document.exitFullscreen();
+    else wrap.requestFullscreen().catch(() => {});
+  });
+  wrap.addEventListener('fullscreenchange', () => {
+    // the chart's ResizeObserver redraws it at the new size
+    el.style.height = document.fullscreenElement === wrap ? '100vh' : el.__atlasHeight;
+    show();
+  });
+}
+
 export default function ({ data, parentElement, setTriggerValue }) {
   if (data && data.preload) {  // mounted at the top of the page: plotly.js loads while the rest arrives
-    loadPlotly(data.src).catch(() => {});
+    for (const src of data.srcs || []) loadPlotly(src).catch(() => {});
     return;
   }
   const el = parentElement.querySelector('.atlas-live-chart');
+  const wrap = parentElement.querySelector('.atlas-live-chart-wrap');
   if (!el || !data) return;
   el.style.width = '100%';
+  // The figure arrives with Streamlit's chart theme already applied (chart_theme.py): drawn as st.plotly_chart.
   const fig = JSON.parse(data.spec);
   const layout = fig.layout || {};
-  // Streamlit's chart theme, as st.plotly_chart draws it: the app's font and text colour, transparent paper.
-  layout.font = Object.assign({ family: '"Source Sans", sans-serif', color: data.text_color }, layout.font || {});
-  layout.paper_bgcolor = layout.paper_bgcolor || 'rgba(0,0,0,0)';
   layout.autosize = true;
-  el.style.height = (layout.height || 450) + 'px';
+  el.__atlasHeight = (layout.height >= 10 ? layout.height : 450) + 'px';  // st.plotly_chart's default height
+  if (document.fullscreenElement !== wrap) el.style.height = el.__atlasHeight;
   el.setAttribute('aria-label', data.label || '');
+  fullScreenButton(wrap, el, data);
   // Figures are drawn in the order they arrive; a newer figure waits for the one being drawn.
   el.__atlasQueue = (el.__atlasQueue || Promise.resolve())
     .then(() => loadPlotly(data.src))
