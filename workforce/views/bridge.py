@@ -128,7 +128,8 @@ def bridge_figure(steps: pd.DataFrame, lang: str, title: str = "") -> object:
                                                                         bgcolor=COLOURS["gap"]))))
     layout = dict(title=dict(text=html_text(title), font=dict(size=15)), height=440, showlegend=False,
                   separators=plotly_separators(lang),
-                  margin=dict(l=10, r=40, t=50 if title else 20, b=10), xaxis=dict(tickformat="~s"),
+                  # r: the outside label of the longest bar ("4,000,000") fits
+                  margin=dict(l=10, r=72, t=50 if title else 20, b=10), xaxis=dict(tickformat="~s"),
                   barmode="overlay", yaxis=dict(autorange="reversed", automargin=True))
     return go.Figure(data=data, layout=layout)  # validated: a small figure
 
