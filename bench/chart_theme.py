@@ -41,28 +41,27 @@ DRAW = """async (specs) => {
 }"""
 
 
-def drawn(specs: list[str], ours: list[str] | None = None) -> tuple[list[dict], list[dict]]:
+def drawn(specs: list[str], ours: list[str] | None = None, browser=None) -> tuple[list[dict], list[dict]]:
     """Each figure JSON of `specs` drawn by `st.plotly_chart` in Chromium, and each of `ours` drawn by
     `Plotly.newPlot` in the same page: the data and layout Plotly holds for each (in order; Plotly adds computed
-    values such as axis ranges and drops empty containers)."""
-    from playwright.sync_api import sync_playwright
-
+    values such as axis ranges and drops empty containers). `browser`: a Playwright browser to use (else one is
+    launched)."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
         json.dump(specs, fh)
     port = _free_port()
     os.environ["ATLAS_THEME_SPECS"] = fh.name
     proc, _ = start(ROOT / "bench" / "theme_app.py", port)
     try:
+        if browser is not None:
+            return _read(browser, port, specs, ours)
+        from playwright.sync_api import sync_playwright
+
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
-            page.wait_for_function(f"[...document.querySelectorAll('.js-plotly-plot')].filter((g) => g._fullLayout)"
-                                   f".length >= {len(specs)}", timeout=120_000)
-            result = page.evaluate(READ)
-            mine = page.evaluate(DRAW, ours) if ours else []
-            browser.close()
-        return result, mine
+            own = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+            try:
+                return _read(own, port, specs, ours)
+            finally:
+                own.close()
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -70,13 +69,25 @@ def drawn(specs: list[str], ours: list[str] | None = None) -> tuple[list[dict], 
         os.unlink(fh.name)
 
 
-def read_theme() -> dict:
+def _read(browser, port: int, specs: list[str], ours: list[str] | None) -> tuple[list[dict], list[dict]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
+        page.wait_for_function(f"[...document.querySelectorAll('.js-plotly-plot')].filter((g) => g._fullLayout)"
+                               f".length >= {len(specs)}", timeout=120_000)
+        return page.evaluate(READ), (page.evaluate(DRAW, ours) if ours else [])
+    finally:
+        context.close()
+
+
+def read_theme(browser=None) -> dict:
     """{"placeholders": {placeholder: colour}, "layout": the theme layout} as the front end resolves them."""
     import plotly.graph_objects as go
 
     probe = go.Figure(go.Scatter(x=list(range(40)), y=list(range(40)), marker={"color": PLACEHOLDERS}))
     empty = go.Figure(go.Bar(x=[1], y=[1]), layout={"template": {}})
-    (colours, bare), _ = drawn([probe.to_json(validate=False), empty.to_json(validate=False)])
+    (colours, bare), _ = drawn([probe.to_json(validate=False), empty.to_json(validate=False)], browser=browser)
     resolved = colours["data"][0]["marker"]["color"]
     import streamlit
 

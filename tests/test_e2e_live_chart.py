@@ -55,14 +55,14 @@ def _plain_specs() -> list[str]:
     return specs
 
 
-def test_the_stored_chart_theme_is_what_streamlit_resolves():
-    read = probe.read_theme()
+def test_the_stored_chart_theme_is_what_streamlit_resolves(_browser):
+    read = probe.read_theme(_browser)
     stored = chart_theme.theme()
     assert read["placeholders"] == stored["placeholders"]
     assert read["layout"] == stored["layout"]
 
 
-def test_live_charts_give_plotly_what_st_plotly_chart_gives_it():
+def test_live_charts_give_plotly_what_st_plotly_chart_gives_it(_browser):
     specs = _plain_specs()
     types = {d.get("type", "scatter") for s in specs for d in json.loads(s)["data"]}
     assert {"bar", "waterfall", "scatter", "scattermap", "choroplethmap", "sankey", "heatmap"} <= types
@@ -71,10 +71,43 @@ def test_live_charts_give_plotly_what_st_plotly_chart_gives_it():
     specs = [fig.to_json(validate=False) for fig in figures]
     themed = [chart_theme.themed_json(fig) for fig in figures]
     assert not any(re.search(r"#0000(0[1-9]|[12][0-9]|30|3[2-9]|40)", s) for s in themed)  # no placeholder left
-    streamlit_drawn, ours_drawn = probe.drawn(specs, themed)
+    streamlit_drawn, ours_drawn = probe.drawn(specs, themed, browser=_browser)
     assert len(streamlit_drawn) == len(ours_drawn) == len(specs)
     for i, (ours, theirs) in enumerate(zip(ours_drawn, streamlit_drawn, strict=True)):
         differences = (_same(ours["data"], theirs["data"], f"{i}.data") + _same(theirs["data"], ours["data"], f"{i}.data")
                        + _same(ours["layout"], theirs["layout"], f"{i}.layout")
                        + _same(theirs["layout"], ours["layout"], f"{i}.layout"))
         assert not differences, differences[:10]
+
+
+def test_pages_load_only_the_partial_bundles_and_charts_go_full_screen(app_server, browser_page):
+    """`/` draws its bridge, pipeline bars and plants map with the finance and map bundles, and neither
+    Streamlit's own plotly.js chunk nor the full bundle is loaded; a chart's full-screen button works by mouse and
+    keyboard and says what it does."""
+    page = browser_page
+    scripts = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
+    page.goto(app_server + "/", wait_until="domcontentloaded")
+    for key in ("ov_bridge", "ov_pipeline", "ov_map"):
+        page.locator(f".st-key-{key} .atlas-live-chart.js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+    plotly = sorted({u.rsplit("/", 1)[-1] for u in scripts if "plotly" in u.lower()})
+    assert [re.sub(r"-[0-9.]+\.min\.js$", "", name) for name in plotly] == ["plotly-finance", "plotly-map"], plotly
+    assert page.locator(".st-key-ov_bridge .ytick text").count() > 0  # axis labels in Streamlit's grey
+    fill = page.locator(".st-key-ov_bridge .ytick text").first.evaluate("e => getComputedStyle(e).fill")
+    assert fill == "rgb(128, 132, 149)", fill
+
+    page.goto(app_server + "/forecast", wait_until="domcontentloaded")
+    wrap = page.locator(".st-key-fc_fan_jobs .atlas-live-chart-wrap")
+    wrap.locator(".main-svg").first.wait_for(timeout=60_000)
+    button = wrap.locator(".atlas-live-chart-full")
+    wrap.hover()
+    assert button.is_visible() and button.get_attribute("aria-label") == "Full screen"
+    button.click()
+    page.wait_for_function("document.fullscreenElement && document.fullscreenElement.matches('.atlas-live-chart-wrap')")
+    assert button.get_attribute("aria-label") == "Close full screen"
+    assert wrap.locator(".atlas-live-chart").evaluate("e => e.style.height") == "100vh"
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("!document.fullscreenElement")
+    assert button.get_attribute("aria-label") == "Full screen"
+    assert wrap.locator(".atlas-live-chart").evaluate("e => e.style.height") != "100vh"
