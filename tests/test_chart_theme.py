@@ -47,3 +47,12 @@ def test_a_figure_without_template_or_layout_still_gets_the_theme():
     assert out["layout"]["template"]["layout"]["paper_bgcolor"] == chart_theme.theme()["layout"]["paper_bgcolor"]
     assert out["layout"]["title"] == {"text": "<b>T</b>"}
     assert json.loads(chart_theme.themed_json({"data": []}))["layout"]["template"]["layout"]
+
+
+def test_a_live_charts_accessible_name_is_its_title_as_plain_text():
+    import importlib
+
+    live_chart = importlib.import_module("workforce.ui.live_chart")
+    fig = go.Figure(layout={"title": {"text": "Jobs &amp; training<br>2030 <b>(P50)</b>"}})
+    assert live_chart._title(fig) == "Jobs & training 2030 (P50)"
+    assert live_chart._title(go.Figure()) == ""

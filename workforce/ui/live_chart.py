@@ -21,6 +21,7 @@ works, only slower.
 from __future__ import annotations
 
 import functools
+import html
 import logging
 import os
 import re
@@ -31,6 +32,7 @@ from pathlib import Path
 import streamlit as st
 
 from workforce import ROOT
+from workforce.i18n import t
 from workforce.ui import chart_theme
 
 log = logging.getLogger(__name__)
@@ -216,9 +218,9 @@ def live_chart(fig, *, key: str, label: str = "", config: dict | None = None, er
 
 
 def _title(fig) -> str:
-    """A figure's title as plain text (its accessible name)."""
+    """A figure's title as plain text (its accessible name): tags dropped, entities ("&amp;") as characters."""
     text = getattr(getattr(fig.layout, "title", None), "text", None) or ""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", str(text))).strip()
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", str(text))).strip())
 
 
 def chart(fig, *, key: str, lang: str, label: str = "", config: dict | None = None,
@@ -226,8 +228,6 @@ def chart(fig, *, key: str, lang: str, label: str = "", config: dict | None = No
     """A chart as `st.plotly_chart` draws it (Streamlit's theme, a full-screen button), kept mounted under `key`
     and drawn by the smallest plotly.js that holds its traces. `label` (default: the figure's title) is its
     accessible name."""
-    from workforce.i18n import t
-
     live_chart(fig, key=key, label=label or _title(fig), config=config, error_text=t("chart.failed", lang),
                clickable=False, bundle=bundle,
                fullscreen=(t("chart.fullscreen", lang), t("chart.fullscreen_close", lang)))
