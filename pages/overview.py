@@ -47,7 +47,7 @@ else:
                                   default="sites", key="ov_metric", format_func=lambda m: column_label(m, lang))
     pipeline_fig = ui.shared_figure(("pipeline", f.country, metric or "sites", lang),
                                     lambda: charts.pipeline_bar(pipeline, metric or "sites", lang=lang))
-    ui.chart(pipeline_fig, key="ov_pipeline", lang=lang)
+    ui.chart(pipeline_fig, key="ov_pipeline", lang=lang, label=t("overview.pipeline", lang))
     ui.download_menu(fig=pipeline_fig, df=pipeline, name="pipeline", lang=lang)
     n = {k: ui.fmt_number(totals[k], lang=lang) for k in ("sites", "countries", "operating", "under_construction",
                                                            "announced", "paused", "cancelled")}  # 186, not 186.0

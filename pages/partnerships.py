@@ -31,7 +31,7 @@ if edges.empty:
 else:
     network_fig = ui.shared_figure(("network", f.country, lang),
                                    lambda: training_charts.network_figure(edges, set(hubs["nuts2"]), lang=lang))
-    ui.chart(network_fig, key="pt_network", lang=lang)
+    ui.chart(network_fig, key="pt_network", lang=lang, label=t("partnerships.network", lang))
     top = hubs.iloc[0] if not hubs.empty else None
     st.caption(t("partnerships.network_alt", lang, n=len(edges), companies=edges["company"].nunique(),
                  schools=edges["education_party"].nunique(), regions=edges["nuts2"].nunique(), hubs=len(hubs),
