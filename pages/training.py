@@ -9,6 +9,7 @@ from workforce.i18n import language_names, role_label, t
 from workforce.views import training_data
 
 ui.ensure_router()
+ui.preload_live_chart("tr_preload", "atlas")  # plotly.js for the maps, Sankey and heat map below starts loading now
 
 f = ui.current()
 lang = f.lang
@@ -58,7 +59,7 @@ outlines = ui.country_outlines()  # NUTS-0 of 2024 plus the UK (2021): borders u
 providers_fig = ui.shared_figure(("providers_map", f.country, region, tuple(eqf), tuple(modes), tuple(langs),
                                   tuple(role_filter), lang),
                                  lambda: training_charts.providers_map(shown, view, context=outlines, lang=lang))
-st.plotly_chart(providers_fig, width="stretch", key="tr_map")
+ui.chart(providers_fig, key="tr_map", lang=lang, bundle="atlas", label=t("training.catalogue", lang))
 located = int(shown[["lat", "lon"]].notna().all(axis=1).sum())
 st.caption(t("training.map_alt", lang, n=located, total=len(shown), providers=shown["provider"].nunique()))
 ui.table(shown.assign(role_ids=training_data.role_lists_in(shown["role_ids"], lang)),
@@ -74,8 +75,8 @@ if links.empty:
     st.info(t("training.no_pathways", lang))
 else:
     node_labels = training_data.pathway_labels(links, lang)
-    st.plotly_chart(training_charts.pathways_sankey(links, lang=lang, labels=node_labels), width="stretch",
-                    key="tr_sankey")
+    ui.chart(training_charts.pathways_sankey(links, lang=lang, labels=node_labels), key="tr_sankey", lang=lang,
+             bundle="atlas", label=t("training.pathways", lang))
     entry = links[links["kind"] == "entry_to_programme"].groupby("source")["value"].sum().sort_values(ascending=False)
     to_role = links[links["kind"] == "programme_to_role"].groupby("target")["value"].sum().sort_values(ascending=False)
     st.caption(t("training.pathways_alt", lang, n=int(entry.sum()), entry=node_labels.get(entry.index[0], entry.index[0]),
@@ -116,7 +117,7 @@ else:
         ("white_spots_map", f.country, region, f.scenario, ws_km, lang),
         lambda: training_charts.white_spots_map(ws, training_data.centroids(2, f.country), view, context=outlines,
                                                 lang=lang))
-    st.plotly_chart(ws_map, width="stretch", key="tr_ws_map")
+    ui.chart(ws_map, key="tr_ws_map", lang=lang, bundle="atlas", label=t("training.white_spots", lang))
     ui.table(training_data.reasons_in(ws, lang).assign(role=training_data.role_names_in(ws["role_id"], lang)),
              ["nuts_id", "region_name", "role", "need", "nearest_programme", "nearest_km", "reason"],
              need=st.column_config.NumberColumn(format="%.0f"), nearest_km=st.column_config.NumberColumn(format="%.0f"))
@@ -133,7 +134,7 @@ else:
     pivot_gap, pivot_text = training_data.gap_pivots_in(gap_view, lang)
     gap_fig = ui.shared_figure(("gap_heatmap", f.country, region, f.scenario, f.year, lang),
                                lambda: training_charts.gap_heatmap(pivot_gap, pivot_text, lang=lang))
-    st.plotly_chart(gap_fig, width="stretch", key="tr_gap")
+    ui.chart(gap_fig, key="tr_gap", lang=lang, bundle="atlas", label=t("training.gap", lang, start=2024, end=f.year))
     known = win[win["capacity_known"]]
     short = known[known["gap"] > 0]
     st.caption(t("training.gap_alt", lang, cells=len(win), short=len(short), unknown=int((~win["capacity_known"]).sum()),

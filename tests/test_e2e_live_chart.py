@@ -81,9 +81,9 @@ def test_live_charts_give_plotly_what_st_plotly_chart_gives_it(_browser):
 
 
 def test_pages_load_only_the_partial_bundles_and_charts_go_full_screen(app_server, browser_page):
-    """`/` draws its bridge, pipeline bars and plants map with the finance and map bundles, and neither
-    Streamlit's own plotly.js chunk nor the full bundle is loaded; a chart's full-screen button works by mouse and
-    keyboard and says what it does."""
+    """`/` draws its bridge, pipeline bars and plants map with the finance and map bundles, /training its maps,
+    Sankey and heat map with the atlas bundle, and neither Streamlit's own plotly.js chunk nor the full bundle is
+    loaded; a chart's full-screen button works by mouse and keyboard and says what it does."""
     page = browser_page
     scripts = []
     page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
@@ -95,6 +95,14 @@ def test_pages_load_only_the_partial_bundles_and_charts_go_full_screen(app_serve
     assert page.locator(".st-key-ov_bridge .ytick text").count() > 0  # axis labels in Streamlit's grey
     fill = page.locator(".st-key-ov_bridge .ytick text").first.evaluate("e => getComputedStyle(e).fill")
     assert fill == "rgb(128, 132, 149)", fill
+
+    scripts.clear()
+    page.goto(app_server + "/training", wait_until="domcontentloaded")
+    for key, drawn in (("tr_map", ".maplibregl-canvas"), ("tr_sankey", ".sankey-node"), ("tr_gap", ".hm image")):
+        page.locator(f".st-key-{key} .atlas-live-chart.js-plotly-plot {drawn}").first.wait_for(timeout=60_000)
+    plotly = sorted({u.rsplit("/", 1)[-1] for u in scripts if "plotly" in u.lower()})
+    assert [re.sub(r"-[0-9.]+\.min\.js$", "", name) for name in plotly] == ["plotly-atlas"], plotly
+    assert page.locator(".st-key-tr_sankey .atlas-live-chart").get_attribute("aria-label")
 
     page.goto(app_server + "/forecast", wait_until="domcontentloaded")
     wrap = page.locator(".st-key-fc_fan_jobs .atlas-live-chart-wrap")

@@ -409,8 +409,9 @@ def test_plotly_asset_is_copied_once_and_a_folder_that_cannot_be_written_means_f
 
 def test_the_map_bundle_is_plotly_js_own_and_used_only_where_it_draws_everything(monkeypatch):
     """vendor/plotly-map.min.js (and -finance) is plotly.js's published partial bundle of the installed package's plotly.js
-    version (vendor/README.md names its sha256); a figure with any other trace type gets the full bundle, and so
-    does every figure once the versions differ (a plotly upgrade before scripts/vendor_plotly.sh)."""
+    version, -atlas our build of its sources (vendor/README.md names each sha256); a figure gets the smallest that
+    holds all its traces, one with any other trace type the full bundle, and so does every figure once the versions
+    differ (a plotly upgrade before scripts/vendor_plotly.sh)."""
     import hashlib
     import importlib
 
@@ -431,8 +432,12 @@ def test_the_map_bundle_is_plotly_js_own_and_used_only_where_it_draws_everything
     assert live_chart.bundle_src(go.Figure(go.Scatter())) == part["finance"]  # the smallest that holds it
     assert live_chart.bundle_src(prefer="finance") == part["finance"]
     assert live_chart.bundle_src(prefer="map") == part["map"]  # a preloader
-    assert live_chart.bundle_src(go.Figure([go.Choroplethmap(), go.Bar()])) == full
-    assert live_chart.bundle_src(go.Figure(go.Sankey())) == full
+    assert live_chart.bundle_src(go.Figure([go.Choroplethmap(), go.Bar()])) == part["atlas"]
+    assert live_chart.bundle_src(go.Figure(go.Sankey())) == part["atlas"]
+    assert live_chart.bundle_src(go.Figure(go.Heatmap())) == part["atlas"]
+    assert live_chart.bundle_src(go.Figure(go.Bar()), prefer="atlas") == part["atlas"]  # one bundle per page
+    assert live_chart.bundle_src(go.Figure([go.Scattermap(), go.Pie()])) == full
+    assert live_chart.bundle_src(go.Figure(go.Scattergeo())) == full
     monkeypatch.setattr(live_chart, "plotly_js_version", lambda path: "4.1.1" if path == live_chart._plotly_js() else "9.9.9")
     live_chart.partial_asset_name.cache_clear()
     try:
@@ -441,5 +446,6 @@ def test_the_map_bundle_is_plotly_js_own_and_used_only_where_it_draws_everything
         assert live_chart.bundle_src(go.Figure(go.Bar())) == full
         assert live_chart.bundle_src(go.Figure(go.Scatter())) == full
         assert live_chart.bundle_src(prefer="map") == full
+        assert live_chart.bundle_src(go.Figure(go.Sankey())) == full
     finally:
         live_chart.partial_asset_name.cache_clear()

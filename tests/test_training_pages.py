@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import chart_specs
 from tests.test_pages import open_page
 from workforce.i18n import t
 
@@ -27,7 +28,7 @@ def test_training_page_country(country):
     catalogue = frames_with(at, "programme_id", "provider", "programme")[0]
     assert len(catalogue) > 0 and set(catalogue["country"]) <= {country, "EU"}
     assert (catalogue["country"] == country).any(), f"{country} shows its own programmes"
-    assert len(at.get("plotly_chart")) >= 3  # providers map, Sankey, gap heat map (+ white spots map)
+    assert len(chart_specs(at)) >= 3  # providers map, Sankey, gap heat map (+ white spots map)
     text = captions(at)
     assert "Map:" in text and "Sankey:" in text and "Heat table" in text, "a text alternative under every chart"
     gap = frames_with(at, "region")
