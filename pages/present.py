@@ -11,6 +11,7 @@ from workforce import charts, params, slides, text, ui
 from workforce.i18n import fmt_date, t
 
 ui.ensure_router()
+ui.preload_live_chart("pr_preload", "atlas")  # plotly.js for the slide's chart starts loading now
 
 f = ui.current()
 # The page's own language box wins while it is on screen (it also updates the shared filter).
@@ -86,8 +87,8 @@ with main.container(key="pr_stage", gap="small"):
                 if note:
                     st.caption(text.md(note))
     if slide.figure is not None:
-        st.plotly_chart(slides.fit_figure(slide.figure), key=f"pr_fig_{story_id}_{number}", height="stretch",
-                        config={"scrollZoom": False, "responsive": True})
+        ui.chart(slides.fit_figure(slide.figure), key=f"pr_fig_{story_id}_{number}", lang=lang, bundle="atlas",
+                 stretch=True, label=slide.title or "", config={"scrollZoom": False, "responsive": True})
         if slide.view == "plants_map":
             st.caption(charts.status_symbols_caption(lang))
     if slide.table is not None and not slide.table.empty and slide.figure is None:

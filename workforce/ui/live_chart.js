@@ -63,7 +63,13 @@ export default function ({ data, parentElement, setTriggerValue }) {
   const fig = JSON.parse(data.spec);
   const layout = fig.layout || {};
   layout.autosize = true;
-  el.__atlasHeight = (layout.height >= 10 ? layout.height : 450) + 'px';  // st.plotly_chart's default height
+  if (data.stretch) {  // fill the container's height (st.plotly_chart's height="stretch"): the figure has none
+    el.__atlasHeight = '100%';
+    const box = wrap.closest('[data-testid="stElementContainer"]');
+    for (let e = wrap; e && e !== box; e = e.parentElement) e.style.height = '100%';
+  } else {
+    el.__atlasHeight = (layout.height >= 10 ? layout.height : 450) + 'px';  // st.plotly_chart's default height
+  }
   if (document.fullscreenElement !== wrap) el.style.height = el.__atlasHeight;
   el.setAttribute('aria-label', data.label || '');
   fullScreenButton(wrap, el, data);

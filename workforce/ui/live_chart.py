@@ -199,21 +199,23 @@ def event_locations(event) -> list[str]:
 
 
 def live_chart(fig, *, key: str, label: str = "", config: dict | None = None, error_text: str = "",
-               clickable: bool = True, bundle: str | None = None, fullscreen: tuple[str, str] | None = None
-               ) -> str | None:
+               clickable: bool = True, bundle: str | None = None, fullscreen: tuple[str, str] | None = None,
+               stretch: bool = False) -> str | None:
     """Draw `fig` in a graph that stays mounted under `key`; returns the location (NUTS id) of a shape the viewer
     clicked in this run, else None (always None unless `clickable`). `label` is the chart's accessible name;
     `bundle` the partial plotly.js to prefer (the one the page's other live charts use); `fullscreen` the
-    labels (open, close) of a full-screen button, none without."""
+    labels (open, close) of a full-screen button, none without; `stretch` fills the height its container gives
+    it (as st.plotly_chart's height="stretch": the presenter's stage) instead of the figure's height."""
     config = {"displaylogo": False, **(config or {})}
     if not enabled():
+        height = {"height": "stretch"} if stretch else {}
         if not clickable:
-            st.plotly_chart(fig, key=key, config=config)
+            st.plotly_chart(fig, key=key, config=config, **height)
             return None
-        event = st.plotly_chart(fig, key=key, config=config, on_select="rerun", selection_mode="points")
+        event = st.plotly_chart(fig, key=key, config=config, on_select="rerun", selection_mode="points", **height)
         return next(iter(event_locations(event)), None)
     data = {"spec": figure_json(fig), "config": config, "src": bundle_src(fig, prefer=bundle), "label": label,
-            "error_text": error_text, "fullscreen": list(fullscreen) if fullscreen else None}
+            "error_text": error_text, "fullscreen": list(fullscreen) if fullscreen else None, "stretch": stretch}
     if not clickable:
         _component()(key=key, data=data)
         return None
@@ -229,10 +231,10 @@ def _title(fig) -> str:
 
 
 def chart(fig, *, key: str, lang: str, label: str = "", config: dict | None = None,
-          bundle: str | None = None) -> None:
+          bundle: str | None = None, stretch: bool = False) -> None:
     """A chart as `st.plotly_chart` draws it (Streamlit's theme, a full-screen button), kept mounted under `key`
     and drawn by the smallest plotly.js that holds its traces. `label` (default: the figure's title) is its
-    accessible name."""
+    accessible name; `stretch` fills the height of its container."""
     live_chart(fig, key=key, label=label or _title(fig), config=config, error_text=t("chart.failed", lang),
-               clickable=False, bundle=bundle,
+               clickable=False, bundle=bundle, stretch=stretch,
                fullscreen=(t("chart.fullscreen", lang), t("chart.fullscreen_close", lang)))

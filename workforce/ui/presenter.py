@@ -17,7 +17,8 @@ header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !impor
 { margin-bottom: 0 !important; }
 .st-key-pr_stage [data-testid="stLayoutWrapper"], .st-key-pr_caption, .st-key-pr_caption_long, [class*="st-key-pr_metric"] { flex: none !important; }
 .st-key-pr_stage > div { flex-shrink: 0; }
-.st-key-pr_stage > div:has([data-testid="stPlotlyChart"]), .st-key-pr_stage > div:has([data-testid="stDataFrame"])
+.st-key-pr_stage > div:has([data-testid="stPlotlyChart"]), .st-key-pr_stage > div:has([data-testid="stDataFrame"]),
+.st-key-pr_stage > div:has(.atlas-live-chart)
 { flex: 1 1 0 !important; min-height: 8rem; }
 [class*="st-key-pr_metric"] { padding: 0.35rem 0.9rem !important; }
 .st-key-pr_stage [data-testid="stCaptionContainer"] p { font-size: clamp(0.75rem, 1.8vh, 0.95rem) !important; }
