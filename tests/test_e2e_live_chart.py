@@ -43,7 +43,7 @@ def _plain_specs() -> list[str]:
     specs = []
     config.set_option("server.enableStaticServing", False)
     try:
-        for page in ("overview", "forecast", "partnerships", "training"):
+        for page in ("overview", "forecast", "partnerships", "training", "present"):
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
             at.run()
             if page != "overview":
@@ -103,6 +103,13 @@ def test_pages_load_only_the_partial_bundles_and_charts_go_full_screen(app_serve
     plotly = sorted({u.rsplit("/", 1)[-1] for u in scripts if "plotly" in u.lower()})
     assert [re.sub(r"-[0-9.]+\.min\.js$", "", name) for name in plotly] == ["plotly-atlas"], plotly
     assert page.locator(".st-key-tr_sankey .atlas-live-chart").get_attribute("aria-label")
+
+    scripts.clear()  # a slide's map: the same bundle, the chart filling the stage below the metrics
+    page.goto(app_server + "/present?story=eu&slide=3", wait_until="domcontentloaded")
+    page.locator(".st-key-pr_stage .atlas-live-chart .maplibregl-canvas").first.wait_for(timeout=60_000)
+    plotly = sorted({u.rsplit("/", 1)[-1] for u in scripts if "plotly" in u.lower()})
+    assert [re.sub(r"-[0-9.]+\.min\.js$", "", name) for name in plotly] == ["plotly-atlas"], plotly
+    assert page.locator(".st-key-pr_stage .atlas-live-chart").evaluate("e => e.getBoundingClientRect().height") > 300
 
     page.goto(app_server + "/forecast", wait_until="domcontentloaded")
     wrap = page.locator(".st-key-fc_fan_jobs .atlas-live-chart-wrap")
