@@ -3,7 +3,7 @@
 # nginx locations for them on stdout (the template's STATIC placeholder):
 #   OUT/static/      Streamlit's hashed front-end bundle (immutable names: cached for a year)
 #   OUT/app/static/  app/static/ of the atlas: plotly-<version>.min.js and the partial bundles
-#                    plotly-<map|finance>-<plotly.js version>.min.js for the live charts (workforce/ui/live_chart.py)
+#                    plotly-<map|finance|atlas>-<plotly.js version>.min.js for the live charts (workforce/ui/live_chart.py)
 # Copied where nginx's workers may read them (not under /root) and pre-compressed (gzip_static), so no replica's
 # Python serves or compresses the 7-11 MB of a first visit. Used by deploy/run_replicas.sh and `python -m bench browser --nginx`.
 set -euo pipefail
