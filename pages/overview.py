@@ -12,7 +12,7 @@ ui.ensure_router()
 
 f = ui.current()
 lang = f.lang
-ui.preload_live_chart("ov_preload", "finance", "map")  # plotly.js for the charts below starts loading now
+ui.preload_live_chart("ov_preload", "finance", "atlas")  # plotly.js for the charts below starts loading now
 
 st.title(t("overview.title", lang))
 st.markdown(t("overview.intro", lang))

@@ -43,7 +43,8 @@ def test_bench_bundles_measures_every_plotly_js_the_app_serves():
     out = subprocess.run([sys.executable, "-m", "bench", "bundles", "--runs", "1", "--throttle", "1"], cwd=ROOT,
                          capture_output=True, text=True, timeout=600, check=True).stdout
     figures = {r["figure"]: r for r in map(json.loads, out.splitlines())}
-    assert figures["bundles.map.bytes"]["value"] < figures["bundles.full.bytes"]["value"]
-    for name in ("full", "map"):
+    assert figures["bundles.atlas.bytes"]["value"] < figures["bundles.full.bytes"]["value"]
+    assert figures["bundles.finance.bytes"]["value"] < figures["bundles.atlas.bytes"]["value"]
+    for name in ("full", "finance", "atlas"):
         assert figures[f"bundles.{name}.cpu1x.eval_ms.p95"]["value"] > 0
         assert figures[f"bundles.{name}.cpu1x.fetch_ms.p50"]["rows"] == 1

@@ -81,7 +81,7 @@ def test_live_charts_give_plotly_what_st_plotly_chart_gives_it(_browser):
 
 
 def test_pages_load_only_the_partial_bundles_and_charts_go_full_screen(app_server, browser_page):
-    """`/` draws its bridge, pipeline bars and plants map with the finance and map bundles, /training its maps,
+    """`/` draws its bridge and pipeline bars with the finance bundle and its plants map with the atlas bundle, /training its maps,
     Sankey and heat map with the atlas bundle, and neither Streamlit's own plotly.js chunk nor the full bundle is
     loaded; a chart's full-screen button works by mouse and keyboard and says what it does."""
     page = browser_page
@@ -91,7 +91,7 @@ def test_pages_load_only_the_partial_bundles_and_charts_go_full_screen(app_serve
     for key in ("ov_bridge", "ov_pipeline", "ov_map"):
         page.locator(f".st-key-{key} .atlas-live-chart.js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
     plotly = sorted({u.rsplit("/", 1)[-1] for u in scripts if "plotly" in u.lower()})
-    assert [re.sub(r"-[0-9.]+\.min\.js$", "", name) for name in plotly] == ["plotly-finance", "plotly-map"], plotly
+    assert [re.sub(r"-[0-9.]+\.min\.js$", "", name) for name in plotly] == ["plotly-atlas", "plotly-finance"], plotly
     assert page.locator(".st-key-ov_bridge .ytick text").count() > 0  # axis labels in Streamlit's grey
     fill = page.locator(".st-key-ov_bridge .ytick text").first.evaluate("e => getComputedStyle(e).fill")
     assert fill == "rgb(128, 132, 149)", fill

@@ -126,14 +126,14 @@ MAP_STATE = """() => { const gd = [...document.querySelectorAll('.atlas-live-cha
 def test_the_map_stays_mounted_and_is_updated_in_place(app_server, browser_page):
     """A metric, year or country change redraws the same Plotly graph and MapLibre map (`ui.live_chart`), not a
     new one: what made every interaction on /regions cost ≈ 1.5 s (issue 19). plotly.js is the app's own copy: the
-    "map" partial bundle (evaluated in a third of the full bundle's time), and no other plotly.js on the page."""
+    "atlas" partial bundle (evaluated in under a third of the full bundle's time), and no other plotly.js on the page."""
     page = browser_page
     scripts: list[str] = []
     page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
     page.goto(app_server + "/regions", wait_until="domcontentloaded")
     wait_ready(page)
     page.locator(".atlas-live-chart.js-plotly-plot canvas").first.wait_for()
-    assert any(u.startswith(app_server + "/app/static/plotly-map-") for u in scripts), scripts[-5:]
+    assert any(u.startswith(app_server + "/app/static/plotly-atlas-") for u in scripts), scripts[-5:]
     assert all(u.startswith(app_server) for u in scripts)  # never a CDN
     before = page.evaluate(MAP_STATE)
     assert before and before["traces"] > 1
@@ -156,4 +156,4 @@ def test_the_map_stays_mounted_and_is_updated_in_place(app_server, browser_page)
     wait_ready(page)
     assert page.evaluate(MAP_STATE)["mark"] == "kept"
     plotly_js = [u for u in scripts if "/app/static/plotly" in u]
-    assert len(plotly_js) == 1 and "/plotly-map-" in plotly_js[0], plotly_js  # loaded once, the map bundle only
+    assert len(plotly_js) == 1 and "/plotly-atlas-" in plotly_js[0], plotly_js  # loaded once, the atlas bundle only

@@ -1,4 +1,4 @@
-"""The "atlas" plotly.js bundle (workforce/ui/vendor/plotly-atlas.min.js, built by scripts/plotly_atlas) holds every
+"""The "atlas" plotly.js bundle (workforce/ui/vendor/plotly-atlas.min.js, built by scripts/plotly_bundles) holds every
 trace type the pages draw, and its build registers exactly the types live_chart.PARTIAL["atlas"] promises (issue 19):
 a new trace type fails here instead of silently falling back to the full 4.8 MB bundle."""
 
@@ -15,11 +15,11 @@ from workforce import ROOT, stories
 
 live_chart = importlib.import_module("workforce.ui.live_chart")  # the module (`ui.live_chart` is the function)
 
-ATLAS = ROOT / "scripts" / "plotly_atlas"
+ATLAS = ROOT / "scripts" / "plotly_bundles"
 
 
 def test_the_build_registers_what_partial_promises():
-    entry = (ATLAS / "entry.js").read_text(encoding="utf-8")
+    entry = (ATLAS / "atlas.js").read_text(encoding="utf-8")
     registered = set(re.findall(r"require\('plotly\.js/lib/([a-z0-9]+)'\)", entry)) - {"core", "calendars"}
     assert registered | {"scatter"} == set(live_chart.PARTIAL["atlas"])  # core holds scatter
     lock = (ATLAS / "package-lock.json").read_text(encoding="utf-8")

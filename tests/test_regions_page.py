@@ -368,9 +368,9 @@ def test_map_is_a_live_chart_and_falls_back_to_plotly_chart_without_static_servi
     assert [json.loads(e.proto.json).get("preload") for e in live] == [True, None]  # preloader, then the map
     preloaded, drawn = json.loads(live[0].proto.json)["srcs"], json.loads(live[1].proto.json)["src"]
     srcs = [*preloaded, drawn]
-    # versioned (cacheable for good); the map's traces are all in plotly.js's "map" partial bundle, which the
+    # versioned (cacheable for good); the map's traces are all in the "atlas" partial bundle, which the
     # preloader (and only it) starts loading
-    assert preloaded == [drawn] and re.fullmatch(r"app/static/plotly-map-[0-9.]+\.min\.js", drawn), srcs
+    assert preloaded == [drawn] and re.fullmatch(r"app/static/plotly-atlas-[0-9.]+\.min\.js", drawn), srcs
     assert all((ROOT / s.replace("app/", "", 1)).is_file() for s in srcs)
     spec = map_spec(at)
     config.set_option("server.enableStaticServing", False)
@@ -407,11 +407,11 @@ def test_plotly_asset_is_copied_once_and_a_folder_that_cannot_be_written_means_f
         live_chart.asset_ready.cache_clear()
 
 
-def test_the_map_bundle_is_plotly_js_own_and_used_only_where_it_draws_everything(monkeypatch):
-    """vendor/plotly-map.min.js (and -finance) is plotly.js's published partial bundle of the installed package's plotly.js
-    version, -atlas our build of its sources (vendor/README.md names each sha256); a figure gets the smallest that
-    holds all its traces, one with any other trace type the full bundle, and so does every figure once the versions
-    differ (a plotly upgrade before scripts/vendor_plotly.sh)."""
+def test_the_partial_bundles_are_our_builds_and_used_only_where_they_draw_everything(monkeypatch):
+    """vendor/plotly-finance.min.js and -atlas are built from the installed package's plotly.js version
+    (scripts/plotly_bundles; vendor/README.md names each sha256); a figure gets the smallest that holds all its
+    traces, one with any other trace type the full bundle, and so does every figure once the versions differ (a
+    plotly upgrade before scripts/vendor_plotly.sh)."""
     import hashlib
     import importlib
 
@@ -419,6 +419,8 @@ def test_the_map_bundle_is_plotly_js_own_and_used_only_where_it_draws_everything
 
     live_chart = importlib.import_module("workforce.ui.live_chart")
     readme = (live_chart.VENDOR / "README.md").read_text(encoding="utf-8")
+    assert sorted(live_chart.PARTIAL) == ["atlas", "finance"]
+    assert sorted(p.name for p in live_chart.VENDOR.glob("*.js")) == ["plotly-atlas.min.js", "plotly-finance.min.js"]
     for bundle in live_chart.PARTIAL:
         path = live_chart.bundle_path(bundle)
         assert hashlib.sha256(path.read_bytes()).hexdigest() in readme
@@ -426,12 +428,13 @@ def test_the_map_bundle_is_plotly_js_own_and_used_only_where_it_draws_everything
         assert live_chart.plotly_js_version(path) == live_chart.plotly_js_version(live_chart._plotly_js())
     full = "app/static/" + live_chart.asset_name()
     part = {b: "app/static/" + live_chart.partial_asset_name(b) for b in live_chart.PARTIAL}
-    assert live_chart.bundle_src(go.Figure([go.Choroplethmap(), go.Scattermap(), go.Scatter()])) == part["map"]
-    assert live_chart.bundle_src(go.Figure(go.Scatter()), prefer="map") == part["map"]  # beside a map
+    assert live_chart.bundle_src(go.Figure([go.Choroplethmap(), go.Scattermap(), go.Scatter()])) == part["atlas"]
+    assert live_chart.bundle_src(go.Figure(go.Scatter()), prefer="atlas") == part["atlas"]  # beside a map
     assert live_chart.bundle_src(go.Figure([go.Bar(), go.Waterfall()])) == part["finance"]
     assert live_chart.bundle_src(go.Figure(go.Scatter())) == part["finance"]  # the smallest that holds it
+    assert live_chart.bundle_src(go.Figure(go.Pie())) == part["finance"]
     assert live_chart.bundle_src(prefer="finance") == part["finance"]
-    assert live_chart.bundle_src(prefer="map") == part["map"]  # a preloader
+    assert live_chart.bundle_src(prefer="atlas") == part["atlas"]  # a preloader
     assert live_chart.bundle_src(go.Figure([go.Choroplethmap(), go.Bar()])) == part["atlas"]
     assert live_chart.bundle_src(go.Figure(go.Sankey())) == part["atlas"]
     assert live_chart.bundle_src(go.Figure(go.Heatmap())) == part["atlas"]
@@ -441,11 +444,11 @@ def test_the_map_bundle_is_plotly_js_own_and_used_only_where_it_draws_everything
     monkeypatch.setattr(live_chart, "plotly_js_version", lambda path: "4.1.1" if path == live_chart._plotly_js() else "9.9.9")
     live_chart.partial_asset_name.cache_clear()
     try:
-        assert live_chart.partial_asset_name("map") is None
+        assert live_chart.partial_asset_name("atlas") is None
         assert live_chart.bundle_src(go.Figure(go.Choroplethmap())) == full
         assert live_chart.bundle_src(go.Figure(go.Bar())) == full
         assert live_chart.bundle_src(go.Figure(go.Scatter())) == full
-        assert live_chart.bundle_src(prefer="map") == full
+        assert live_chart.bundle_src(prefer="atlas") == full
         assert live_chart.bundle_src(go.Figure(go.Sankey())) == full
     finally:
         live_chart.partial_asset_name.cache_clear()

@@ -1,7 +1,7 @@
 // A Plotly chart that stays mounted (issue 19): a Streamlit v2 component whose instance is keyed, so a new
 // figure updates the same graph in place (Plotly.react) instead of a new graph and a new MapLibre map.
 // Plotly is a plotly.js served by the app (`app/static/`, never a CDN): the installed Python package's full bundle,
-// or one of plotly.js's partial bundles ("map", "finance") that holds every trace of the figure (live_chart.py
+// or one of our partial bundles ("finance", "atlas") that holds every trace of the figure (live_chart.py
 // chooses `src`).
 // Each bundle defines the global `Plotly`; bundles load one after another and each is kept under its own URL, so
 // a graph is always updated by the bundle that drew it.

@@ -8,11 +8,11 @@ docs/PERFORMANCE.md, "Third cut").
 Plotly comes from the installed Python package (`plotly/package_data/plotly.min.js`, the plotly.js its figures
 are written for), copied once into the app's static folder as `static/plotly-<version>.min.js` (served by
 `server.enableStaticServing` at `app/static/`, or by nginx from disk; never a CDN). A figure whose traces are all
-of the types of one of the partial plotly.js bundles that we carry (`vendor/`, see vendor/README.md; "map"
-= scatter, scattermap, choroplethmap, densitymap: 2.96 MB that a browser evaluates in ≈ 0.3 s; "finance" = scatter,
-bar, waterfall, pie, …: 1.30 MB in ≈ 0.15 s; "atlas" = every trace type the atlas draws, built by us from plotly.js's
-sources: 3.35 MB; the full 4.82 MB take ≈ 0.8 s) gets that bundle instead, as
-`static/plotly-<bundle>-<plotly.js version>.min.js`, but only while its plotly.js version is the package's.
+of the types of one of the partial plotly.js bundles that we build from plotly.js's sources (`vendor/`, see
+vendor/README.md; "finance" = scatter, bar, waterfall, pie, …: 1.47 MB that a browser evaluates in ≈ 0.13 s;
+"atlas" = every trace type the atlas draws, maps included: 3.35 MB in ≈ 0.21–0.23 s; the full 4.82 MB take
+≈ 0.73 s) gets that bundle instead, as `static/plotly-<bundle>-<plotly.js version>.min.js`, but only while its
+plotly.js version is the package's.
 The figure is sent with Streamlit's chart theme applied (chart_theme.py: the colours, fonts and grid
 `st.plotly_chart` would give it) and gets a full-screen button like st.plotly_chart's. Where none of this is
 possible (static serving off, a read-only install) `live_chart` falls back to `st.plotly_chart`: the page still
@@ -55,15 +55,14 @@ _CSS = """
 .atlas-live-chart-wrap:fullscreen { padding: 1rem; overflow: auto; }
 """
 VENDOR = Path(__file__).with_name("vendor")
-# plotly.js's published partial bundles we carry (vendor/README.md), in the order they are tried, with the trace
-# types each holds (plotly.js dist/README.md). A figure is drawn with Streamlit's chart theme either way
-# (chart_theme.py), so a live chart looks as st.plotly_chart draws it.
-PARTIAL = {  # smallest first: a scatter-only figure gets the finance bundle unless a page prefers another
+# The partial plotly.js bundles we build (vendor/README.md, scripts/plotly_bundles), in the order they are tried,
+# with the trace types each holds. A figure is drawn with Streamlit's chart theme either way (chart_theme.py), so a
+# live chart looks as st.plotly_chart draws it.
+PARTIAL = {  # smallest first: a bar chart gets the finance bundle unless a page prefers another
+    # plotly.js's own "finance" partial bundle (its lib/index-finance.js)
     "finance": frozenset({"bar", "candlestick", "funnel", "funnelarea", "histogram", "indicator", "ohlc", "pie",
                           "scatter", "waterfall"}),
-    "map": frozenset({"choroplethmap", "densitymap", "scatter", "scattermap"}),
-    # our own build of plotly.js's sources (scripts/plotly_atlas): every trace type the atlas draws, for a page
-    # that mixes maps with a Sankey or a heat map (/training, /present): 3.35 MB instead of the full 4.82 MB
+    # every trace type the atlas draws: the maps, and pages that mix them with a Sankey or a heat map
     "atlas": frozenset({"bar", "choroplethmap", "densitymap", "heatmap", "sankey", "scatter", "scattermap",
                         "waterfall"}),
 }
@@ -144,7 +143,7 @@ def asset_ready() -> bool:
 
 
 def bundle_src(fig=None, *, prefer: str | None = None) -> str:
-    """The URL of a plotly.js that draws `fig`: the first partial bundle (`prefer` first, e.g. "map" for a
+    """The URL of a plotly.js that draws `fig`: the first partial bundle (`prefer` first, e.g. "atlas" for a
     sparkline beside a map: one bundle per page) that holds every trace type of `fig`, else the full one.
     Without a figure: the `prefer` bundle (a preloader ahead of its chart)."""
     types = {getattr(trace, "type", None) or "scatter" for trace in (fig.data if fig is not None else ())}
@@ -182,10 +181,10 @@ def figure_json(fig) -> str:
 def preload(key: str, *bundles: str) -> None:
     """Start loading plotly.js at the top of a page whose live charts come further down (a chart's own element
     arrives only once its figure is built): the partial `bundles` in the order the page's charts need them
-    (default "map"; the full bundle for one that is not available). Draws nothing."""
+    (default "atlas"; the full bundle for one that is not available). Draws nothing."""
     if enabled():
         st.html(f"<style>.st-key-{key} {{display: none}}</style>")
-        srcs = list(dict.fromkeys(bundle_src(prefer=b) for b in bundles or ("map",)))
+        srcs = list(dict.fromkeys(bundle_src(prefer=b) for b in bundles or ("atlas",)))
         _component()(key=key, data={"preload": True, "srcs": srcs})
 
 

@@ -38,9 +38,9 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
     total = fc["total"]
     if total["jobs_p50"].sum() > 0:
         st.caption(t("panel.forecast", lang, scenario=t(f"scenario.{scenario}", lang)))
-        # the page's map already loaded plotly.js's map bundle: the sparkline uses it too (no second bundle)
+        # the page's map already loaded the atlas bundle: the sparkline uses it too (no second bundle)
         live_chart(charts.sparkline(total, lang=lang), key="rg_spark", config={"displayModeBar": False}, clickable=False,
-                   bundle="map", label=t("panel.forecast", lang, scenario=t(f"scenario.{scenario}", lang)))
+                   bundle="atlas", label=t("panel.forecast", lang, scenario=t(f"scenario.{scenario}", lang)))
         assumption_badge(lang)
     else:
         st.caption(t("panel.no_forecast", lang))
