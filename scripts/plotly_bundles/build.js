@@ -4,8 +4,8 @@
 // plotly.js's own esbuild settings (its esbuild-config.js: iife with the global `Plotly`, the same aliases and
 // defines; its glsl and environment plugins change nothing for these traces), a licence header like its
 // published bundles' and the bundled packages' licence comments. Unlike plotly.js's published dist files, the
-// bundle is not wrapped in a UMD factory: Chromium then compiles it once, eagerly, ≈ 30 % faster
-// (docs/PERFORMANCE.md, "Sixth cut"). Run by scripts/vendor_plotly.sh after `npm ci` here.
+// bundle is not wrapped in a UMD factory; Chromium evaluates it ≈ 30 % faster (docs/PERFORMANCE.md, "Sixth
+// cut"). Run by scripts/vendor_plotly.sh after `npm ci` here.
 'use strict';
 const fs = require('fs');
 const path = require('path');

@@ -9,9 +9,9 @@ Plotly comes from the installed Python package (`plotly/package_data/plotly.min.
 are written for), copied once into the app's static folder as `static/plotly-<version>.min.js` (served by
 `server.enableStaticServing` at `app/static/`, or by nginx from disk; never a CDN). A figure whose traces are all
 of the types of one of the partial plotly.js bundles that we build from plotly.js's sources (`vendor/`, see
-vendor/README.md; "finance" = scatter, bar, waterfall, pie, …: 1.47 MB that a browser evaluates in ≈ 0.13 s;
-"atlas" = every trace type the atlas draws, maps included: 3.35 MB in ≈ 0.21–0.23 s; the full 4.82 MB take
-≈ 0.73 s) gets that bundle instead, as `static/plotly-<bundle>-<plotly.js version>.min.js`, but only while its
+vendor/README.md; "finance" = scatter, bar, waterfall, pie, …: 1.47 MB that a browser evaluates in ≈ 0.13–0.14 s;
+"atlas" = every trace type the atlas draws, maps included: 3.35 MB in ≈ 0.21–0.24 s; the full 4.82 MB take
+≈ 0.73–0.82 s) gets that bundle instead, as `static/plotly-<bundle>-<plotly.js version>.min.js`, but only while its
 plotly.js version is the package's.
 The figure is sent with Streamlit's chart theme applied (chart_theme.py: the colours, fonts and grid
 `st.plotly_chart` would give it) and gets a full-screen button like st.plotly_chart's. Where none of this is
