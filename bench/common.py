@@ -89,13 +89,15 @@ def is_chart(element) -> bool:
     return '"spec"' in (element.bidi_component.json or "")
 
 
+def live_chart_data(at) -> list[dict]:
+    """The data of every `ui.live_chart` element an AppTest page drew, in page order: preloaders ({"preload": True,
+    "srcs": …}) and charts ({"spec": figure JSON, "src": …, …})."""
+    return [json.loads(el.proto.json) if el.proto.json else {} for el in at.get("bidi_component")
+            if el.proto.component_name.endswith("atlas_live_chart")]
+
+
 def figure_specs(at) -> list[str]:
     """The JSON of every figure an AppTest page drew: `st.plotly_chart` specs, then the figures of charts that stay
     mounted (`ui.live_chart`, e.g. the /regions map: a v2 component whose data carries the figure JSON; its
     preloader carries none). What the browser receives for each figure, byte for byte."""
-    specs = [el.proto.spec for el in at.get("plotly_chart")]
-    for el in at.get("bidi_component"):
-        data = json.loads(el.proto.json) if el.proto.json else {}
-        if el.proto.component_name.endswith("atlas_live_chart") and "spec" in data:
-            specs.append(data["spec"])
-    return specs
+    return [el.proto.spec for el in at.get("plotly_chart")] + [d["spec"] for d in live_chart_data(at) if "spec" in d]

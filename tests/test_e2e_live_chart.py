@@ -80,6 +80,13 @@ def test_live_charts_give_plotly_what_st_plotly_chart_gives_it(_browser):
         assert not differences, differences[:10]
 
 
+def _plotly_files(urls) -> list[str]:
+    """The plotly.js files among script URLs, without their version ("plotly-atlas"; Streamlit's own chunk
+    "PlotlyChart.<hash>.js" is listed as it is)."""
+    names = sorted({u.rsplit("/", 1)[-1] for u in urls if "plotly" in u.lower()})
+    return [re.sub(r"-[0-9.]+\.min\.js$", "", name) for name in names]
+
+
 def test_pages_load_only_the_partial_bundles_and_charts_go_full_screen(app_server, browser_page):
     """`/` draws its bridge and pipeline bars with the finance bundle and its plants map with the atlas bundle, /training its maps,
     Sankey and heat map with the atlas bundle, and neither Streamlit's own plotly.js chunk nor the full bundle is
@@ -90,8 +97,7 @@ def test_pages_load_only_the_partial_bundles_and_charts_go_full_screen(app_serve
     page.goto(app_server + "/", wait_until="domcontentloaded")
     for key in ("ov_bridge", "ov_pipeline", "ov_map"):
         page.locator(f".st-key-{key} .atlas-live-chart.js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
-    plotly = sorted({u.rsplit("/", 1)[-1] for u in scripts if "plotly" in u.lower()})
-    assert [re.sub(r"-[0-9.]+\.min\.js$", "", name) for name in plotly] == ["plotly-atlas", "plotly-finance"], plotly
+    assert _plotly_files(scripts) == ["plotly-atlas", "plotly-finance"], scripts
     assert page.locator(".st-key-ov_bridge .ytick text").count() > 0  # axis labels in Streamlit's grey
     fill = page.locator(".st-key-ov_bridge .ytick text").first.evaluate("e => getComputedStyle(e).fill")
     assert fill == "rgb(128, 132, 149)", fill
@@ -100,15 +106,13 @@ def test_pages_load_only_the_partial_bundles_and_charts_go_full_screen(app_serve
     page.goto(app_server + "/training", wait_until="domcontentloaded")
     for key, drawn in (("tr_map", ".maplibregl-canvas"), ("tr_sankey", ".sankey-node"), ("tr_gap", ".hm image")):
         page.locator(f".st-key-{key} .atlas-live-chart.js-plotly-plot {drawn}").first.wait_for(timeout=60_000)
-    plotly = sorted({u.rsplit("/", 1)[-1] for u in scripts if "plotly" in u.lower()})
-    assert [re.sub(r"-[0-9.]+\.min\.js$", "", name) for name in plotly] == ["plotly-atlas"], plotly
+    assert _plotly_files(scripts) == ["plotly-atlas"], scripts
     assert page.locator(".st-key-tr_sankey .atlas-live-chart").get_attribute("aria-label")
 
     scripts.clear()  # a slide's map: the same bundle, the chart filling the stage below the metrics
     page.goto(app_server + "/present?story=eu&slide=3", wait_until="domcontentloaded")
     page.locator(".st-key-pr_stage .atlas-live-chart .maplibregl-canvas").first.wait_for(timeout=60_000)
-    plotly = sorted({u.rsplit("/", 1)[-1] for u in scripts if "plotly" in u.lower()})
-    assert [re.sub(r"-[0-9.]+\.min\.js$", "", name) for name in plotly] == ["plotly-atlas"], plotly
+    assert _plotly_files(scripts) == ["plotly-atlas"], scripts
     assert page.locator(".st-key-pr_stage .atlas-live-chart").evaluate("e => e.getBoundingClientRect().height") > 300
 
     page.goto(app_server + "/forecast", wait_until="domcontentloaded")

@@ -7,19 +7,15 @@ from __future__ import annotations
 import json
 import re
 
+from bench.common import live_chart_data
 from tests.test_pages import open_page
-
-
-def _live(at):
-    return [json.loads(e.proto.json) for e in at.get("bidi_component")
-            if e.proto.component_name.endswith("atlas_live_chart")]
 
 
 def test_a_slide_chart_is_a_stretching_live_chart_with_the_atlas_bundle():
     from streamlit import config
 
     at = open_page("present", story="eu", slide="3")  # the plants map
-    preload, chart = _live(at)
+    preload, chart = live_chart_data(at)
     assert preload["preload"] is True and chart.get("stretch") is True
     assert preload["srcs"] == [chart["src"]] and re.fullmatch(r"app/static/plotly-atlas-[0-9.]+\.min\.js", chart["src"])
     assert chart["label"] == at.title[0].value
@@ -29,7 +25,7 @@ def test_a_slide_chart_is_a_stretching_live_chart_with_the_atlas_bundle():
     config.set_option("server.enableStaticServing", False)
     try:
         fallback = open_page("present", story="eu", slide="3")
-        assert not _live(fallback)
+        assert not live_chart_data(fallback)
         (plain,) = fallback.get("plotly_chart")
         assert json.loads(plain.proto.spec)["data"] == spec["data"]
     finally:

@@ -8,6 +8,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from bench.common import live_chart_data
 from tests.conftest import map_spec
 from workforce import ROOT
 from workforce.views import region_table as region_view
@@ -364,9 +365,9 @@ def test_map_is_a_live_chart_and_falls_back_to_plotly_chart_without_static_servi
     from streamlit import config
 
     at = regions()
-    live = [e for e in at.get("bidi_component") if e.proto.component_name.endswith("atlas_live_chart")]
-    assert [json.loads(e.proto.json).get("preload") for e in live] == [True, None]  # preloader, then the map
-    preloaded, drawn = json.loads(live[0].proto.json)["srcs"], json.loads(live[1].proto.json)["src"]
+    live = live_chart_data(at)
+    assert [d.get("preload") for d in live] == [True, None]  # preloader, then the map
+    preloaded, drawn = live[0]["srcs"], live[1]["src"]
     srcs = [*preloaded, drawn]
     # versioned (cacheable for good); the map's traces are all in the "atlas" partial bundle, which the
     # preloader (and only it) starts loading
