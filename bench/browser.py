@@ -24,6 +24,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 from typing import NamedTuple
 
 from bench.common import emit, note, percentile
@@ -269,6 +270,32 @@ def _emit_series(name: str, values: list[float], unit: str, **extra) -> None:
     emit(name + ".p95", percentile(values, 95), unit, len(values), **extra)
 
 
+def small_static_file() -> str:
+    """The path of Streamlit's smallest JavaScript chunk (a response whose body is one small write)."""
+    import streamlit
+
+    js = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    return "/static/js/" + min(js.glob("*.js"), key=lambda p: (p.stat().st_size, p.name)).name
+
+
+def keepalive_request_ms(port: int, path: str, n: int = 21) -> list[float]:
+    """Request → response read, `n` times over one kept-alive connection; the first request is left out (TCP
+    acknowledges at once at a connection's start, so only later requests show Nagle's delay, ui/server.py)."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    times = []
+    try:
+        for _ in range(n):
+            t0 = time.perf_counter()
+            conn.request("GET", path)
+            conn.getresponse().read()
+            times.append((time.perf_counter() - t0) * 1000)
+    finally:
+        conn.close()
+    return times[1:]
+
+
 def run(args) -> int:
     from playwright.sync_api import sync_playwright
 
@@ -338,6 +365,13 @@ def run(args) -> int:
                             meter.close()
                     _emit_series(f"browser.interaction.{name}.{tag}.chart_repainted_ms", times, "ms", page=path)
             browser.close()
+            small = small_static_file()  # after the pages ran: the app has set its sockets up (ui.tcp_nodelay)
+            for label, port in (("floor", floor_port), ("atlas", app_port)):
+                try:
+                    _emit_series(f"browser.{label}.keepalive_small_file_request_ms", keepalive_request_ms(port, small),
+                                 "ms", path=small)
+                except OSError as exc:
+                    note(f"keep-alive {label}: {type(exc).__name__}: {exc}")
     finally:
         for stop in stops:
             stop()
