@@ -11,7 +11,7 @@
 - `downloads`: CSV / figure / table / brief downloads
 - `presenter`: presenter-mode chrome
 - `router`: running every page through app.py's navigation
-- `server`: socket settings of the Streamlit server process (TCP_NODELAY)
+- `server`: the Streamlit server process: TCP_NODELAY on its sockets, the warm-up of every chart page
 
 Pages use `from workforce import ui` and call `ui.<name>`; the names below are the public surface.
 Session data (uploads) lives in `workforce.session`; figures and tables come from `workforce.views`."""
@@ -74,7 +74,7 @@ from workforce.ui.region_panel import (  # noqa: F401
 from workforce.ui.router import (  # noqa: F401
     ensure_router,
 )
-from workforce.ui.server import tcp_nodelay  # noqa: F401
+from workforce.ui.server import tcp_nodelay, warm_up  # noqa: F401
 from workforce.ui.uploads import (  # noqa: F401
     EUROSTAT_RESULTS,
     UPLOAD_RESULTS,

@@ -6,6 +6,7 @@ import streamlit as st
 
 from workforce import params, text
 from workforce.i18n import t
+from workforce.ui.server import in_apptest
 
 
 def ensure_router() -> None:
@@ -28,20 +29,11 @@ def ensure_router() -> None:
     if not any(frame.function == "_mpa_v1" for frame in inspect.stack(context=0)):
         PagesManager.uses_pages_directory = False  # already routed by app.py's st.navigation
         return
-    if _in_apptest():
+    if in_apptest():
         drop_unknown_params(_lang())  # app.py's sidebar did not run: the page still reports unknown parameters
         return  # the session's filters (parsed on its first run) still apply; no sidebar widgets here
     PagesManager.uses_pages_directory = False
     st.rerun()
-
-
-def _in_apptest() -> bool:
-    """True inside streamlit.testing's AppTest, whose runtime is a MagicMock."""
-    from unittest.mock import MagicMock, NonCallableMagicMock
-
-    from streamlit.runtime import Runtime
-
-    return isinstance(getattr(Runtime, "_instance", None), (MagicMock, NonCallableMagicMock))
 
 
 def page_paths() -> tuple[str, set[str]]:

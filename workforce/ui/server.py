@@ -1,22 +1,33 @@
-"""The Streamlit server process this UI runs in: socket settings Streamlit leaves out (issue 19).
+"""The Streamlit server process this UI runs in (issue 19): socket settings Streamlit leaves out, and a warm-up.
 
-Streamlit 1.67 (uvicorn) listens on a socket made with `socket.socket(family)`, whose protocol number is 0, and
+**TCP_NODELAY.** Streamlit 1.67 (uvicorn) listens on a socket made with `socket.socket(family)`, whose protocol number is 0, and
 asyncio turns Nagle's algorithm off only for sockets whose protocol is `IPPROTO_TCP`. So every response written in
 two parts (headers, then body; a websocket frame after another) waits for the browser's delayed ACK: ≈ 40 ms per
 request on a kept-alive connection. A first visit fetches ~60–140 of Streamlit's JavaScript chunks over six such
 connections, so plotly.js queued ≈ 0.3–0.5 s behind them on /training and /forecast (docs/PERFORMANCE.md,
 "Seventh cut"). `tcp_nodelay` sets TCP_NODELAY on the process's TCP sockets: the listening socket (Linux copies
 it to every connection accepted later) and the connections already open.
+
+**Warm-up.** A page's first run in a process builds its data and figures (model percentiles, the map's figure:
+0.1–0.3 s on /forecast, /training, /regions), and every later viewer reuses them from Streamlit's caches. After the
+process's first page run, `warm_up` lets a headless visitor open every chart page once, with the default filters,
+over the loopback websocket exactly as a browser does (BackMsg `rerun_script`, read ForwardMsgs until the run is
+finished): the first *person* on each page finds it built. It waits `delay` seconds first, so it does not compete
+with the first visitor's own page load, and visits one page after another (one core at most). Nothing is
+duplicated: it runs the real page scripts. Off under AppTest and with `WORKFORCE_WARMUP=0`.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
+import threading
+import time
 from pathlib import Path
 
-log = logging.getLogger(__name__)
+from streamlit.logger import get_logger  # Streamlit's handler and level: the warm-up's line is in the server log
+
+log = get_logger(__name__)
 
 _done = False
 
@@ -46,3 +57,77 @@ def tcp_nodelay(fd_dir: Path = Path("/proc/self/fd")) -> int:
             sock.close()  # closes the duplicate only
     log.debug("TCP_NODELAY set on %d sockets", count)
     return count
+
+
+def in_apptest() -> bool:
+    """True inside streamlit.testing's AppTest, whose runtime is a MagicMock."""
+    from unittest.mock import MagicMock, NonCallableMagicMock
+
+    from streamlit.runtime import Runtime
+
+    return isinstance(getattr(Runtime, "_instance", None), (MagicMock, NonCallableMagicMock))
+
+
+_warm_lock = threading.Lock()
+_warm_started = False
+
+
+def stream_url() -> str | None:
+    """The loopback URL of this server's websocket (`/_stcore/stream`), or None where a headless visitor cannot
+    reach it (a Unix socket, TLS)."""
+    import streamlit as st
+
+    address = str(st.get_option("server.address") or "")
+    if address.startswith("unix:") or st.get_option("server.sslCertFile"):
+        return None
+    host = "[::1]" if address in ("::", "::1") else "127.0.0.1"
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"ws://{host}:{int(st.get_option('server.port'))}/{base + '/' if base else ''}_stcore/stream"
+
+
+def warm_up(pages: list[str], delay: float = 2.0) -> bool:
+    """Once per process: visit `pages` (url paths) in a background thread after `delay` seconds. True if started."""
+    global _warm_started
+    with _warm_lock:
+        if _warm_started:
+            return False
+        _warm_started = True
+    if os.environ.get("WORKFORCE_WARMUP", "1") == "0" or in_apptest():
+        return False
+    url = stream_url()
+    if url is None:
+        return False
+    threading.Thread(target=_warm, args=(url, tuple(pages), delay), name="atlas-warm-up", daemon=True).start()
+    return True
+
+
+def _warm(url: str, pages: tuple[str, ...], delay: float) -> None:
+    time.sleep(delay)
+    t0, done = time.perf_counter(), []
+    for page in pages:
+        try:
+            if visit(url, page):
+                done.append(page)
+        except Exception as exc:  # noqa: BLE001 - a warm-up that fails leaves the page to be built by its visitor
+            log.info("warm-up of %s failed: %s: %s", page, type(exc).__name__, exc)
+    log.info("warm-up: %d of %d pages in %.1f s", len(done), len(pages), time.perf_counter() - t0)
+
+
+def visit(url: str, page: str, timeout: float = 60.0) -> bool:
+    """One headless visit of `page` with the default filters: True once its script run has finished."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.sync.client import connect
+
+    msg = BackMsg()
+    msg.rerun_script.page_name = page
+    msg.rerun_script.query_string = ""
+    deadline = time.monotonic() + timeout
+    with connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout, proxy=None) as ws:
+        ws.send(msg.SerializeToString())
+        while (left := deadline - time.monotonic()) > 0:
+            fwd = ForwardMsg()
+            fwd.ParseFromString(ws.recv(timeout=left))
+            if fwd.WhichOneof("type") == "script_finished":
+                return True
+    return False

@@ -1,0 +1,154 @@
+"""The server process (workforce/ui/server.py, issue 19).
+
+ui.tcp_nodelay: Streamlit's listening socket has protocol number 0, so asyncio leaves Nagle's algorithm on
+and every response written in two parts waits ≈ 40 ms for the browser's delayed ACK on a kept-alive connection.
+The app turns TCP_NODELAY on for the process's TCP sockets: those open now and, through the listening socket,
+every connection accepted later.
+
+ui.warm_up: once per process, a headless visitor opens every chart page in a background thread (the real browser
+check is tests/test_e2e_warm_up.py)."""
+
+import socket
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from workforce.ui import server
+
+linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/fd")
+
+
+def _nodelay(sock: socket.socket) -> bool:
+    return bool(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+
+@pytest.fixture
+def fresh(monkeypatch):
+    monkeypatch.setattr(server, "_done", False)
+
+
+@linux
+def test_listener_and_open_connections_get_nodelay_and_later_connections_inherit_it(fresh):
+    listener = socket.socket(socket.AF_INET)  # as Streamlit makes it: protocol 0
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    early_client = socket.create_connection(listener.getsockname())
+    early, _ = listener.accept()
+    unix_a, unix_b = socket.socketpair()  # not TCP: left alone, no error
+    try:
+        assert listener.proto == 0 and not _nodelay(listener) and not _nodelay(early)
+        assert server.tcp_nodelay() >= 3  # listener, early, early_client (and any other TCP socket of pytest)
+        assert _nodelay(listener) and _nodelay(early)
+        late_client = socket.create_connection(listener.getsockname())
+        late, _ = listener.accept()
+        assert _nodelay(late)  # Linux copies the listening socket's option to accepted connections
+        # the descriptors we were given are untouched (tcp_nodelay worked on duplicates and closed only those)
+        early.sendall(b"ok")
+        assert early_client.recv(2) == b"ok"
+        unix_a.sendall(b"x")
+        assert unix_b.recv(1) == b"x"
+        late_client.close()
+        late.close()
+    finally:
+        for s in (listener, early_client, early, unix_a, unix_b):
+            s.close()
+
+
+@linux
+def test_once_per_process(fresh):
+    assert server.tcp_nodelay() >= 0
+    listener = socket.socket(socket.AF_INET)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    try:
+        assert server.tcp_nodelay() == 0 and not _nodelay(listener)  # the second call does nothing
+    finally:
+        listener.close()
+
+
+def test_without_proc_nothing_happens(fresh, tmp_path: Path):
+    assert server.tcp_nodelay(tmp_path / "missing") == 0
+    assert server._done is False  # a later call with /proc still works
+
+
+def test_app_turns_it_on_first():
+    """app.py calls it once per process, right after the page config (before any page's elements are sent)."""
+    lines = [ln.strip() for ln in (Path(server.__file__).parents[2] / "app.py").read_text().splitlines()]
+    config = next(i for i, ln in enumerate(lines) if ln.startswith("st.set_page_config("))
+    assert lines[config + 1].startswith("ui.tcp_nodelay()")
+
+
+# ---------------------------------------------------------------- warm-up
+
+
+@pytest.fixture
+def not_started(monkeypatch):
+    monkeypatch.setattr(server, "_warm_started", False)
+    monkeypatch.delenv("WORKFORCE_WARMUP", raising=False)
+
+
+def test_warm_up_visits_every_page_once_in_the_background(not_started, monkeypatch):
+    calls, threads = [], []
+    monkeypatch.setattr(server, "in_apptest", lambda: False)
+    monkeypatch.setattr(server, "stream_url", lambda: "ws://127.0.0.1:1/_stcore/stream")
+
+    def fake_visit(url, page, timeout=60.0):
+        calls.append((url, page))
+        threads.append(threading.current_thread().name)
+        if page == "broken":
+            raise ConnectionRefusedError("no server")  # a failed page does not stop the others
+        return True
+
+    monkeypatch.setattr(server, "visit", fake_visit)
+    assert server.warm_up(["home", "broken", "training"], delay=0) is True
+    thread = next(th for th in threading.enumerate() if th.name == "atlas-warm-up")
+    thread.join(10)
+    assert calls == [("ws://127.0.0.1:1/_stcore/stream", p) for p in ("home", "broken", "training")]
+    assert set(threads) == {"atlas-warm-up"}  # never in the script run that started it
+    assert server.warm_up(["home"], delay=0) is False and len(calls) == 3  # once per process
+
+
+def test_warm_up_is_off_under_apptest_and_when_switched_off(not_started, monkeypatch):
+    monkeypatch.setattr(server, "visit", lambda *a, **k: pytest.fail("no visit expected"))
+    monkeypatch.setattr(server, "in_apptest", lambda: True)
+    assert server.warm_up(["home"], delay=0) is False
+    monkeypatch.setattr(server, "_warm_started", False)
+    monkeypatch.setattr(server, "in_apptest", lambda: False)
+    monkeypatch.setenv("WORKFORCE_WARMUP", "0")
+    assert server.warm_up(["home"], delay=0) is False
+
+
+def test_app_pages_run_under_apptest_start_no_warm_up(not_started):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(server.__file__).parents[2] / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert not any(th.name == "atlas-warm-up" for th in threading.enumerate())
+
+
+@pytest.mark.parametrize(("options", "url"), [
+    ({}, "ws://127.0.0.1:8501/_stcore/stream"),
+    ({"server.port": 9000, "server.baseUrlPath": "/atlas/"}, "ws://127.0.0.1:9000/atlas/_stcore/stream"),
+    ({"server.address": "0.0.0.0"}, "ws://127.0.0.1:8501/_stcore/stream"),
+    ({"server.address": "::"}, "ws://[::1]:8501/_stcore/stream"),
+    ({"server.address": "unix:///tmp/atlas.sock"}, None),
+    ({"server.sslCertFile": "/etc/atlas.pem"}, None),
+])
+def test_stream_url(options, url):
+    from streamlit import config
+
+    keys = ("server.port", "server.baseUrlPath", "server.address", "server.sslCertFile")
+    saved = {k: config.get_option(k) for k in keys}
+    try:
+        config.set_option("server.port", 8501)
+        config.set_option("server.baseUrlPath", "")
+        config.set_option("server.address", None)
+        config.set_option("server.sslCertFile", None)
+        for key, value in options.items():
+            config.set_option(key, value)
+        assert server.stream_url() == url
+    finally:
+        for key, value in saved.items():
+            config.set_option(key, value)
