@@ -11,6 +11,7 @@ check is tests/test_e2e_warm_up.py)."""
 import socket
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,7 @@ def test_warm_up_visits_every_page_once_in_the_background(not_started, monkeypat
         return True
 
     monkeypatch.setattr(server, "visit", fake_visit)
+    monkeypatch.setattr(server, "quiet", lambda: True)
     assert server.warm_up(["home", "broken", "training"], delay=0) is True
     thread = next(th for th in threading.enumerate() if th.name == "atlas-warm-up")
     thread.join(10)
@@ -152,3 +154,26 @@ def test_stream_url(options, url):
     finally:
         for key, value in saved.items():
             config.set_option(key, value)
+
+
+def test_warm_up_gives_way_to_a_busy_server(not_started, monkeypatch):
+    """Before each page the warm-up waits until the process is quiet; a server that stays busy stops it."""
+    calls, answers = [], iter([True, False])
+    monkeypatch.setattr(server, "in_apptest", lambda: False)
+    monkeypatch.setattr(server, "stream_url", lambda: "ws://127.0.0.1:1/_stcore/stream")
+    monkeypatch.setattr(server, "visit", lambda url, page, timeout=60.0: calls.append(page) or True)
+    monkeypatch.setattr(server, "quiet", lambda: next(answers))
+    assert server.warm_up(["home", "regions", "training"], delay=0)
+    next(th for th in threading.enumerate() if th.name == "atlas-warm-up").join(10)
+    assert calls == ["home"]
+
+
+def test_quiet_measures_this_process():
+    assert server.quiet(limit=2, window=0.1) is True  # an idle test process
+    stop = time.monotonic() + 0.6
+    spin = threading.Thread(target=lambda: [None for _ in iter(lambda: time.monotonic() > stop, True)])
+    spin.start()
+    try:
+        assert server.quiet(limit=0.3, window=0.1, busy=0.5) is False  # one core busy the whole time
+    finally:
+        spin.join()

@@ -13,8 +13,9 @@ it to every connection accepted later) and the connections already open.
 process's first page run, `warm_up` lets a headless visitor open every chart page once, with the default filters,
 over the loopback websocket exactly as a browser does (BackMsg `rerun_script`, read ForwardMsgs until the run is
 finished): the first *person* on each page finds it built. It waits `delay` seconds first, so it does not compete
-with the first visitor's own page load, and visits one page after another (one core at most). Nothing is
-duplicated: it runs the real page scripts. Off under AppTest and with `WORKFORCE_WARMUP=0`.
+with the first visitor's own page load, visits one page after another (one core at most), and before each page
+waits until the process is quiet (`quiet`: a burst of viewers right after a start goes first; measured with 200
+viewers, docs/PERFORMANCE.md). Nothing is duplicated: it runs the real page scripts. Off under AppTest and with `WORKFORCE_WARMUP=0`.
 """
 
 from __future__ import annotations
@@ -101,10 +102,27 @@ def warm_up(pages: list[str], delay: float = 2.0) -> bool:
     return True
 
 
+def quiet(limit: float = 120.0, window: float = 2.0, busy: float = 0.05) -> bool:
+    """Wait (at most `limit` seconds) until this process used less than `busy` of one core over `window` seconds, i.e.
+    it is idle: the warm-up gives way to real visitors (a burst of 200 viewers right after a start took 0.9–1.4 s
+    instead of 0.2–0.5 s to their first chart message while the warm-up ran at 30 % of a core). False if the
+    process never got idle (then its visitors build the pages themselves)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        cpu0, t0 = time.process_time(), time.monotonic()
+        time.sleep(window)
+        if (time.process_time() - cpu0) / max(time.monotonic() - t0, 1e-6) < busy:
+            return True
+    return False
+
+
 def _warm(url: str, pages: tuple[str, ...], delay: float) -> None:
     time.sleep(delay)
     t0, done = time.perf_counter(), []
     for page in pages:
+        if not quiet():
+            log.info("warm-up stopped before %s: the server stayed busy", page)
+            break
         try:
             if visit(url, page):
                 done.append(page)
