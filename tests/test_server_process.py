@@ -135,6 +135,9 @@ def test_app_pages_run_under_apptest_start_no_warm_up(not_started):
     ({"server.port": 9000, "server.baseUrlPath": "/atlas/"}, "ws://127.0.0.1:9000/atlas/_stcore/stream"),
     ({"server.address": "0.0.0.0"}, "ws://127.0.0.1:8501/_stcore/stream"),
     ({"server.address": "::"}, "ws://[::1]:8501/_stcore/stream"),
+    ({"server.address": "10.1.2.3"}, "ws://10.1.2.3:8501/_stcore/stream"),  # listens on that address only
+    ({"server.address": "fd00::5"}, "ws://[fd00::5]:8501/_stcore/stream"),
+    ({"server.address": "atlas.example.org"}, None),  # a host name: not resolved from a warm-up
     ({"server.address": "unix:///tmp/atlas.sock"}, None),
     ({"server.sslCertFile": "/etc/atlas.pem"}, None),
 ])

@@ -74,14 +74,25 @@ _warm_started = False
 
 
 def stream_url() -> str | None:
-    """The loopback URL of this server's websocket (`/_stcore/stream`), or None where a headless visitor cannot
-    reach it (a Unix socket, TLS)."""
+    """The URL of this server's websocket (`/_stcore/stream`) as this process reaches it: loopback when the server
+    listens on every address (or on loopback), else the one address it listens on; None where a headless visitor
+    cannot reach it (a Unix socket, TLS, a host name)."""
+    import ipaddress
+
     import streamlit as st
 
     address = str(st.get_option("server.address") or "")
     if address.startswith("unix:") or st.get_option("server.sslCertFile"):
         return None
-    host = "[::1]" if address in ("::", "::1") else "127.0.0.1"
+    if address in ("", "0.0.0.0", "localhost", "127.0.0.1"):
+        host = "127.0.0.1"
+    else:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return None
+        ip = ipaddress.ip_address("::1") if ip == ipaddress.ip_address("::") else ip
+        host = f"[{ip}]" if ip.version == 6 else str(ip)
     base = str(st.get_option("server.baseUrlPath") or "").strip("/")
     return f"ws://{host}:{int(st.get_option('server.port'))}/{base + '/' if base else ''}_stcore/stream"
 
