@@ -81,6 +81,24 @@ def test_app_turns_it_on_first():
     assert lines[config + 1].startswith("ui.tcp_nodelay()")
 
 
+def test_app_warms_up_every_chart_page_by_its_url_path():
+    """The warm-up's list names real pages (a renamed page would silently warm the default page instead) and
+    every page that draws a chart (ui.chart / ui.live_chart / a region map / a slide)."""
+    import ast
+    import re
+
+    root = Path(server.__file__).parents[2]
+    source = (root / "app.py").read_text()
+    paths = dict(re.findall(r'st\.Page\("pages/(\w+)\.py".*?url_path="([\w-]+)"', source))
+    call = next(node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Call)
+                and getattr(node.func, "attr", "") == "warm_up")
+    warmed = [elt.value for elt in call.args[0].elts]
+    assert set(warmed) <= set(paths.values()) and len(warmed) == len(set(warmed))
+    charts = {paths[f.stem] for f in (root / "pages").glob("*.py") if f.stem in paths
+              and re.search(r"ui\.(chart|live_chart|region_map|preload_live_chart)\(", f.read_text())}
+    assert charts == set(warmed), (charts, warmed)
+
+
 # ---------------------------------------------------------------- warm-up
 
 

@@ -1,21 +1,21 @@
 """The Streamlit server process this UI runs in (issue 19): socket settings Streamlit leaves out, and a warm-up.
 
-**TCP_NODELAY.** Streamlit 1.67 (uvicorn) listens on a socket made with `socket.socket(family)`, whose protocol number is 0, and
-asyncio turns Nagle's algorithm off only for sockets whose protocol is `IPPROTO_TCP`. So every response written in
-two parts (headers, then body; a websocket frame after another) waits for the browser's delayed ACK: ≈ 40 ms per
-request on a kept-alive connection. A first visit fetches ~60–140 of Streamlit's JavaScript chunks over six such
-connections, so plotly.js queued ≈ 0.3–0.5 s behind them on /training and /forecast (docs/PERFORMANCE.md,
-"Seventh cut"). `tcp_nodelay` sets TCP_NODELAY on the process's TCP sockets: the listening socket (Linux copies
-it to every connection accepted later) and the connections already open.
+**TCP_NODELAY.** Streamlit 1.67 (uvicorn) listens on a socket made with `socket.socket(family)`, whose protocol
+number is 0, and asyncio turns Nagle's algorithm off only for sockets whose protocol is `IPPROTO_TCP`. So every
+response written in two parts (headers, then body; a websocket frame after another) waits for the browser's delayed
+ACK: ≈ 40 ms per request on a kept-alive connection. A first visit fetches ~60–140 of Streamlit's JavaScript chunks
+over six such connections, so plotly.js queued ≈ 0.3–0.5 s behind them on /training and /forecast
+(docs/PERFORMANCE.md, "Seventh cut"). `tcp_nodelay` sets TCP_NODELAY on the process's TCP sockets: the listening
+socket (Linux copies it to every connection accepted later) and the connections already open.
 
 **Warm-up.** A page's first run in a process builds its data and figures (model percentiles, the map's figure:
 0.1–0.3 s on /forecast, /training, /regions), and every later viewer reuses them from Streamlit's caches. After the
 process's first page run, `warm_up` lets a headless visitor open every chart page once, with the default filters,
-over the loopback websocket exactly as a browser does (BackMsg `rerun_script`, read ForwardMsgs until the run is
-finished): the first *person* on each page finds it built. It waits `delay` seconds first, so it does not compete
-with the first visitor's own page load, visits one page after another (one core at most), and before each page
-waits until the process is quiet (`quiet`: a burst of viewers right after a start goes first; measured with 200
-viewers, docs/PERFORMANCE.md). Nothing is duplicated: it runs the real page scripts. Off under AppTest and with `WORKFORCE_WARMUP=0`.
+over the server's own websocket exactly as a browser does (BackMsg `rerun_script`, then ForwardMsgs until the run
+is finished): the first *person* on each page finds it built. Nothing is duplicated: it runs the real page scripts.
+It waits `delay` seconds first, visits one page after another, and before each page waits until the process has
+been idle for 2 s (`quiet`): a burst of viewers right after a start goes first (measured with 200 viewers,
+docs/PERFORMANCE.md). Off under AppTest and with `WORKFORCE_WARMUP=0`.
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def warm_up(pages: list[str], delay: float = 2.0) -> bool:
 
 def quiet(limit: float = 120.0, window: float = 2.0, busy: float = 0.05) -> bool:
     """Wait (at most `limit` seconds) until this process used less than `busy` of one core over `window` seconds, i.e.
-    it is idle: the warm-up gives way to real visitors (a burst of 200 viewers right after a start took 0.9–1.4 s
+    it is idle: the warm-up gives way to real visitors (a burst of 200 viewers right after a start took 0.8–1.4 s
     instead of 0.2–0.5 s to their first chart message while the warm-up ran at 30 % of a core). False if the
     process never got idle (then its visitors build the pages themselves)."""
     deadline = time.monotonic() + limit
