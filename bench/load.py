@@ -59,13 +59,11 @@ async def forward_msgs(ws, path: str, query: str, deadline: float, t0: float):
     """Send a `rerun_script` BackMsg for (path, query) as the browser does, then yield (kind, ForwardMsg, ms
     since t0) for every message until `deadline` (perf_counter seconds); a script compilation exception
     raises SessionError. The caller decides when the run is over (break)."""
-    from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-    msg = BackMsg()
-    msg.rerun_script.query_string = query
-    msg.rerun_script.page_name = path
-    await ws.send(msg.SerializeToString())
+    from workforce.ui.server import rerun_request
+
+    await ws.send(rerun_request(path, query))
     for _ in range(1_000_000):  # bounded; the real bound is the deadline
         left = deadline - time.perf_counter()
         if left <= 0:

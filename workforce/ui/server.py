@@ -142,18 +142,25 @@ def _warm(url: str, pages: tuple[str, ...], delay: float) -> None:
     log.info("warm-up: %d of %d pages in %.1f s", len(done), len(pages), time.perf_counter() - t0)
 
 
+def rerun_request(page: str, query: str = "") -> bytes:
+    """The websocket message a browser sends to run `page` (a url path) with `query`: a BackMsg `rerun_script`
+    (also the bench's viewers: bench/load.py)."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    msg = BackMsg()
+    msg.rerun_script.query_string = query
+    msg.rerun_script.page_name = page
+    return msg.SerializeToString()
+
+
 def visit(url: str, page: str, timeout: float = 60.0) -> bool:
     """One headless visit of `page` with the default filters: True once its script run has finished."""
-    from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from websockets.sync.client import connect
 
-    msg = BackMsg()
-    msg.rerun_script.page_name = page
-    msg.rerun_script.query_string = ""
     deadline = time.monotonic() + timeout
     with connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout, proxy=None) as ws:
-        ws.send(msg.SerializeToString())
+        ws.send(rerun_request(page))
         while (left := deadline - time.monotonic()) > 0:
             fwd = ForwardMsg()
             fwd.ParseFromString(ws.recv(timeout=left))
