@@ -1,9 +1,10 @@
 """`python -m bench browser`: what a person waits for, measured in headless Debian Chromium (issue 19).
 
 For every page: a fresh browser context (no HTTP cache), navigation → first Plotly chart painted (the first
-`.js-plotly-plot` with a drawn `.main-svg`, or a map canvas) → script idle (Streamlit's status widget gone),
-bytes received (HTTP + websocket frames, from the DevTools protocol); then a returning visitor (same context,
-warm HTTP cache — really warm since 2026-12-05: requests are no longer intercepted, see LAUNCH_ARGS); then
+`.js-plotly-plot` with a drawn `.main-svg`, or a map canvas) → script idle (Streamlit's status widget gone, no table
+still waiting for the first chart), bytes received (HTTP + websocket frames, from the DevTools protocol); then a
+returning visitor (same context, warm HTTP cache — really warm since 2026-12-05: requests are no longer
+intercepted, see LAUNCH_ARGS); then
 interactions (country, year, metric, layers) → chart repainted: from the input that commits the choice (the
 Enter that picks an option, the arrow key that moves the year, the click on a layer button — stamped in the page
 by a capture listener, so the bench's own DevTools round trips are not counted; opening a list or typing a
@@ -49,9 +50,11 @@ COMMIT_STAMP = """
   for (const type of ['keydown', 'pointerdown', 'mousedown']) window.addEventListener(type, stamp, {capture: true, once: true});
 }
 """
-# The script (or fragment) run is over: Streamlit's own run state on the app root, and its status widget gone.
+# The script (or fragment) run is over: Streamlit's own run state on the app root, its status widget gone, and no
+# table still waiting for the first chart (workforce/ui/tables_later.py: the page runs once more to send them).
 IDLE = ("!document.querySelector('[data-testid=\"stStatusWidget\"]') && !['running', 'rerunRequested'].includes("
-        "(document.querySelector('[data-testid=\"stApp\"]') || {dataset: {}}).dataset.testScriptState)")
+        "(document.querySelector('[data-testid=\"stApp\"]') || {dataset: {}}).dataset.testScriptState)"
+        " && !document.querySelector('[class*=\"st-key-atlas_table_wait_\"]')")
 # Records the last change inside a chart (a mutation under .js-plotly-plot, an added chart, a map frame rendered)
 # and the last change anywhere (for "quiet").
 OBSERVER = """

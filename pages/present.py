@@ -11,7 +11,7 @@ from workforce import charts, params, slides, text, ui
 from workforce.i18n import fmt_date, t
 
 ui.ensure_router()
-ui.preload_live_chart("pr_preload", "atlas")  # plotly.js for the slide's chart starts loading now
+ui.preload_live_chart("pr_preload", "atlas", tables=False)  # plotly.js for the slide's chart starts loading now
 
 f = ui.current()
 # The page's own language box wins while it is on screen (it also updates the shared filter).

@@ -140,7 +140,8 @@ else:
     st.caption(t("training.gap_alt", lang, cells=len(win), short=len(short), unknown=int((~win["capacity_known"]).sum()),
                  need=ui.fmt_number(win["need"].sum())))
     heat_table, heat_labels = training_data.gap_table_in(gap_view, lang)
-    st.dataframe(heat_table, hide_index=True, width="stretch", column_config=heat_labels)
+    if not ui.hold_table(len(heat_table)):
+        st.dataframe(heat_table, hide_index=True, width="stretch", column_config=heat_labels)
     table = win[["nuts_id", "role", "gap_class", "need", "supply_low", "supply_high", "supply_status", "capacity",
                  "gap", "capacity_known", "programmes"]].assign(role=training_data.role_names_in(win["role_id"], lang))
     table["capacity"] = table["capacity"].map(lambda v: t("present.unknown", lang) if pd.isna(v) else ui.fmt_number(v))

@@ -155,3 +155,33 @@ def test_charts_are_drawn_one_per_frame_the_one_on_screen_first(app_server, brow
     assert min(drawn, key=drawn.get) == "st-key-tr_map", drawn  # the first one (at the top) first
     assert page.evaluate("window.scrollY") == 0 and page.evaluate(
         "document.querySelector('.st-key-tr_gap').getBoundingClientRect().top") > 1000  # drawn while off screen
+
+
+def test_a_sessions_first_tables_come_after_its_first_chart(app_server, browser_page):
+    """On a chart page a new session's tables wait until its first chart is painted (Streamlit's data grid is
+    ≈ 1.2 MB of JavaScript that held the chart back), in boxes of their height meanwhile, then every table comes;
+    the next page the session opens sends its tables at once (the browser has the grid)."""
+    page = browser_page
+    grids = []
+    page.on("request", lambda r: grids.append(r.url) if "/DataFrame." in r.url else None)
+    page.add_init_script("""
+      window.__atChart = null; window.__waits = 0;
+      new MutationObserver(() => {
+        const waits = document.querySelectorAll('[class*="st-key-atlas_table_wait_"]').length;
+        window.__waits = Math.max(window.__waits, waits);
+        if (window.__atChart === null && document.querySelector('.atlas-live-chart .main-svg'))
+          window.__atChart = [document.querySelectorAll('[data-testid="stDataFrame"]').length, waits];
+      }).observe(document, {subtree: true, childList: true});""")
+    page.goto(app_server + "/forecast", wait_until="domcontentloaded")
+    page.wait_for_function("window.__atChart !== null", timeout=60_000)
+    tables, waiting = page.evaluate("window.__atChart")
+    assert tables == 0 and waiting >= 5, (tables, waiting)
+    page.wait_for_function("document.querySelectorAll('[data-testid=\"stDataFrame\"]').length >= 5", timeout=60_000)
+    page.wait_for_function("!document.querySelector('[class*=\"st-key-atlas_table_wait_\"]')", timeout=30_000)
+    assert grids  # the grid's code came after the chart
+    page.evaluate("window.__waits = 0")
+    page.locator("[data-testid='stSidebarNav'] a[href$='/training']").first.click()
+    page.wait_for_function("location.pathname.endsWith('/training')", timeout=30_000)
+    page.locator(".st-key-tr_map .main-svg").first.wait_for(timeout=60_000)
+    page.locator("[data-testid='stDataFrame']").first.wait_for(state="attached", timeout=60_000)
+    assert page.evaluate("window.__waits") == 0  # no table waited on the session's second page

@@ -11,6 +11,7 @@
 - `downloads`: CSV / figure / table / brief downloads
 - `presenter`: presenter-mode chrome
 - `router`: running every page through app.py's navigation
+- `tables_later`: on a chart page, a session's first tables wait until its first chart is painted
 - `server`: the Streamlit server process: TCP_NODELAY on its sockets, the warm-up of every chart page
 
 Pages use `from workforce import ui` and call `ui.<name>`; the names below are the public surface.
@@ -75,6 +76,7 @@ from workforce.ui.router import (  # noqa: F401
     ensure_router,
 )
 from workforce.ui.server import tcp_nodelay, warm_up  # noqa: F401
+from workforce.ui.tables_later import hold as hold_table  # noqa: F401
 from workforce.ui.uploads import (  # noqa: F401
     EUROSTAT_RESULTS,
     UPLOAD_RESULTS,

@@ -90,7 +90,22 @@ function fullScreenButton(wrap, el, data) {
 export default function ({ data, parentElement, setTriggerValue }) {
   if (data && data.preload) {  // mounted at the top of the page: plotly.js loads while the rest arrives
     for (const src of data.srcs || []) loadPlotly(src).catch(() => {});
-    return;
+    if (!data.hold_tables) return;
+    // The page's tables wait for its first chart (tables_later.py): once one has been painted (the frame after it
+    // is drawn; or 5 s without one) and a table is waiting in its box, ask for them.
+    const started = performance.now();
+    let timer = 0;
+    let frame = 0;
+    const check = () => {
+      const chart = document.querySelector('.atlas-live-chart .main-svg') || performance.now() - started > 5000;
+      if (chart && document.querySelector('[class*="st-key-atlas_table_wait_"]')) {
+        frame = requestAnimationFrame(() => { timer = setTimeout(() => setTriggerValue('tables', true), 0); });
+      } else {
+        timer = setTimeout(check, chart ? 200 : 50);  // a page's tables may come after its chart, or later
+      }
+    };
+    check();
+    return () => { clearTimeout(timer); cancelAnimationFrame(frame); };
   }
   const el = parentElement.querySelector('.atlas-live-chart');
   const wrap = parentElement.querySelector('.atlas-live-chart-wrap');

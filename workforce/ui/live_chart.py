@@ -34,7 +34,7 @@ import streamlit as st
 
 from workforce import ROOT
 from workforce.i18n import t
-from workforce.ui import chart_theme
+from workforce.ui import chart_theme, tables_later
 
 log = logging.getLogger(__name__)
 
@@ -178,14 +178,17 @@ def figure_json(fig) -> str:
     return cached
 
 
-def preload(key: str, *bundles: str) -> None:
+def preload(key: str, *bundles: str, tables: bool = True) -> None:
     """Start loading plotly.js at the top of a page whose live charts come further down (a chart's own element
     arrives only once its figure is built): the partial `bundles` in the order the page's charts need them
-    (default "atlas"; the full bundle for one that is not available). Draws nothing."""
+    (default "atlas"; the full bundle for one that is not available). Draws nothing. With `tables`, a session's
+    first tables on this page wait until its first chart is painted (tables_later.py)."""
     if enabled():
         st.html(f"<style>.st-key-{key} {{display: none}}</style>")
         srcs = list(dict.fromkeys(bundle_src(prefer=b) for b in bundles or ("atlas",)))
-        _component()(key=key, data={"preload": True, "srcs": srcs})
+        hold = tables and tables_later.hold_here()
+        _component()(key=key, data={"preload": True, "srcs": srcs, "hold_tables": hold},
+                     on_tables_change=tables_later.painted)
 
 
 def event_locations(event) -> list[str]:

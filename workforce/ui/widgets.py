@@ -9,6 +9,7 @@ import streamlit as st
 
 from workforce import text
 from workforce.i18n import t
+from workforce.ui import tables_later
 from workforce.ui.filters import current
 from workforce.views.pipeline_view import JOBS_SCOPE_TEXT
 from workforce.views.region_table import EUROSTAT_UNITS
@@ -144,6 +145,8 @@ def table(df: pd.DataFrame, columns: list[str] | None = None, height: int | None
     the frame keeps its raw column names (downloads stay machine-readable)."""
     from workforce.i18n import column_label
 
+    if tables_later.hold(len(df), height):
+        return
     lang = current().lang
     shown = display_frame(whole_numbers(df[columns] if columns else df), lang)
     config = {name: ({**c, "label": label} if isinstance(c, dict) and not c.get("label")
