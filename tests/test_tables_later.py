@@ -58,3 +58,23 @@ def test_every_table_is_in_the_first_run_under_apptest():
     at.switch_page("pages/forecast.py").run()
     assert not at.exception
     assert len(at.dataframe) >= 5
+
+
+def test_the_tables_run_shows_the_first_runs_notices_about_the_link_again(monkeypatch):
+    """The first run cleans the URL (unknown or invalid parameters named in a notice); the run that sends the tables
+    follows it and shows those notices again, once; a later run does not."""
+    from workforce.ui import router
+
+    shown = []
+    fake = SimpleNamespace(session_state={}, warning=lambda md, icon=None: shown.append(md))
+    monkeypatch.setattr(router, "st", fake)
+    monkeypatch.setattr(tables_later, "st", fake)
+    router.begin_notices()  # the first run
+    router.url_notice("Ignored link parameter(s): zz.")
+    router.url_notice("Ignored link parameter(s): zz.")  # once per run
+    assert shown == ["Ignored link parameter(s): zz."]
+    tables_later.painted()
+    router.begin_notices()  # the tables' run: its URL is clean, the notice comes again
+    assert shown == ["Ignored link parameter(s): zz."] * 2
+    router.begin_notices()  # the visitor's next run: gone
+    assert len(shown) == 2

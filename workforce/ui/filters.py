@@ -51,8 +51,9 @@ def sidebar() -> params.Filters:
         st.select_slider(t("filter.year", lang), params.YEARS, key="flt_year", on_change=_store, args=("year",))
         st.selectbox(t("filter.scenario", lang), params.SCENARIOS, key="flt_scenario",
                      format_func=lambda s: t(f"scenario.{s}", lang), on_change=_store, args=("scenario",))
+    router.begin_notices()
     for warning in st.session_state.pop("flt_warnings", []):
-        st.warning(text.md(warning), icon=None)  # echoes URL text: escaped
+        router.url_notice(text.md(warning))  # echoes URL text: escaped
     router.drop_unknown_params(lang)
     filters = current()
     sync_url(filters)

@@ -60,6 +60,29 @@ def page_params() -> dict[str, tuple[str, ...]]:
     }
 
 
+NOTICES = "_atlas_url_notices"  # session: the notices about the link shown in the last run (escaped Markdown)
+REPEAT_NOTICES = "_atlas_repeat_notices"  # session: the next run shows them again (the run that sends the tables)
+
+
+def begin_notices() -> None:
+    """Start a run's notices about its link (filters.sidebar, every full run): the last run's are shown again when
+    this run is the one that sends a page's tables (tables_later.painted): it follows the first run, whose URL has
+    been cleaned meanwhile, and must not take its notices away."""
+    shown = st.session_state.pop(NOTICES, [])
+    st.session_state[NOTICES] = []
+    if st.session_state.pop(REPEAT_NOTICES, False):
+        for md in shown:
+            url_notice(md)
+
+
+def url_notice(md: str) -> None:
+    """A notice about the link (escaped Markdown: it echoes URL text), once per run, kept for the tables' run."""
+    shown = st.session_state.setdefault(NOTICES, [])
+    if md not in shown:
+        shown.append(md)
+        st.warning(md, icon=None)
+
+
 def drop_unknown_params(lang: str = "en") -> list[str]:
     """Unknown URL parameters are ignored with a notice on every page: named (escaped, cut short) in a
     warning and removed from the URL, so the permalink does not carry them on. Unknown = read by no page:
@@ -71,7 +94,7 @@ def drop_unknown_params(lang: str = "en") -> list[str]:
         return []
     for key in unknown:
         del st.query_params[key]
-    st.warning(t("url.unknown_params", lang, names=text.md(params.shown_names(unknown))), icon=None)
+    url_notice(t("url.unknown_params", lang, names=text.md(params.shown_names(unknown))))
     return unknown
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workforce.ui.router import REPEAT_NOTICES
 from workforce.ui.server import in_apptest
 
 READY = "_atlas_tables_ready"  # session: a table has been sent (its browser has the data grid) or the chart is painted
@@ -48,8 +49,10 @@ def hold_here() -> bool:
 
 
 def painted() -> None:
-    """The preloader's callback: the first chart is painted; the run it starts sends the tables."""
+    """The preloader's callback: the first chart is painted; the run it starts sends the tables (and shows the
+    first run's notices about the link again: router.begin_notices)."""
     st.session_state[READY] = True
+    st.session_state[REPEAT_NOTICES] = True
 
 
 def hold(rows: int, height: int | str | None = None) -> bool:
