@@ -8,9 +8,9 @@ them; /training 1.75–1.89 s against 1.45–1.51 s (docs/PERFORMANCE.md, "Eight
 
 So, until a session has been sent its first table, a table on a chart page (one that calls `ui.preload_live_chart`)
 is held: a blank box of the table's height takes its place. The page's preloader (live_chart.js) tells the server
-once the first chart has been painted (or after 3 s without one) and the page runs again with its tables (one more
-run per session, on the first chart page it opens). Once a session has been sent a table, its browser has the grid
-and nothing is held again. Never held under AppTest (tests see every table in the first run), nor on pages without
+once the first chart has been painted and a box is on the page (or after 5 s without a chart), and the page runs
+again with its tables (one more run per session, on the first chart page it opens). Once a session has been sent a
+table, its browser has the grid and nothing is held again. Never held under AppTest (tests see every table in the first run), nor on pages without
 a preloader, nor where live charts are off.
 """
 
@@ -61,7 +61,7 @@ def hold(rows: int, height: int | str | None = None) -> bool:
     sent: its browser will have the data grid)."""
     if not waiting():
         return False
-    if st.session_state.get(HOLD_PAGE) is None or st.session_state.get(HOLD_PAGE) != _page():
+    if st.session_state.get(HOLD_PAGE) != _page():  # a page without a preloader: sent now
         st.session_state[READY] = True
         return False
     px = height if isinstance(height, int) else HEADER_PX + ROW_PX * min(max(int(rows), 1), MAX_ROWS)
