@@ -30,6 +30,7 @@ from typing import NamedTuple
 
 from bench.common import emit, note, percentile
 from workforce import ROOT
+from workforce.ui.tables_later import BOX_SELECTOR
 
 CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
 # Loopback only, enforced by Chromium itself: every other host goes to a proxy that does not exist (loopback is
@@ -54,7 +55,7 @@ COMMIT_STAMP = """
 # table still waiting for the first chart (workforce/ui/tables_later.py: the page runs once more to send them).
 IDLE = ("!document.querySelector('[data-testid=\"stStatusWidget\"]') && !['running', 'rerunRequested'].includes("
         "(document.querySelector('[data-testid=\"stApp\"]') || {dataset: {}}).dataset.testScriptState)"
-        " && !document.querySelector('[class*=\"st-key-atlas_table_wait_\"]')")
+        " && !document.querySelector('" + BOX_SELECTOR + "')")
 # Records the last change inside a chart (a mutation under .js-plotly-plot, an added chart, a map frame rendered)
 # and the last change anywhere (for "quiet").
 OBSERVER = """

@@ -14,15 +14,16 @@ PAGES = ["", "regions", "forecast", "training", "partnerships", "explorer", "sou
 def wait_ready(page, timeout=90_000):
     """A page is ready when its title is shown, Streamlit no longer reports a running script and no table waits
     for the page's first chart (workforce/ui/tables_later.py: the page then runs once more to send its tables)."""
-    idle = ("() => (!document.querySelector('[data-testid=\"stStatusWidget\"]')"
-            " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running'))"
-            " && !['running', 'rerunRequested'].includes(document.querySelector('[data-testid=\"stApp\"]')"
-            ".dataset.testScriptState)")
+    from workforce.ui.tables_later import BOX_SELECTOR
+
+    # once the first run is over its boxes are on the page until the run that sends the tables is over too
+    ready = ("() => (!document.querySelector('[data-testid=\"stStatusWidget\"]')"
+             " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running'))"
+             " && !['running', 'rerunRequested'].includes(document.querySelector('[data-testid=\"stApp\"]')"
+             f".dataset.testScriptState) && !document.querySelector('{BOX_SELECTOR}')")
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=timeout)
-    page.wait_for_function(idle, timeout=timeout)
-    page.wait_for_function("() => !document.querySelector('[class*=\"st-key-atlas_table_wait_\"]')", timeout=timeout)
-    page.wait_for_function(idle, timeout=timeout)
+    page.wait_for_function(ready, timeout=timeout)
     page.wait_for_timeout(700)
 
 

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from bench import chart_theme as probe
 from workforce import ROOT
 from workforce.ui import chart_theme
+from workforce.ui.tables_later import BOX_SELECTOR
 
 pytestmark = pytest.mark.e2e
 
@@ -167,17 +168,17 @@ def test_a_sessions_first_tables_come_after_its_first_chart(app_server, browser_
     page.add_init_script("""
       window.__atChart = null; window.__waits = 0;
       new MutationObserver(() => {
-        const waits = document.querySelectorAll('[class*="st-key-atlas_table_wait_"]').length;
+        const waits = document.querySelectorAll('BOX').length;
         window.__waits = Math.max(window.__waits, waits);
         if (window.__atChart === null && document.querySelector('.atlas-live-chart .main-svg'))
           window.__atChart = [document.querySelectorAll('[data-testid="stDataFrame"]').length, waits];
-      }).observe(document, {subtree: true, childList: true});""")
+      }).observe(document, {subtree: true, childList: true});""".replace("BOX", BOX_SELECTOR))
     page.goto(app_server + "/forecast", wait_until="domcontentloaded")
     page.wait_for_function("window.__atChart !== null", timeout=60_000)
     tables, waiting = page.evaluate("window.__atChart")
     assert tables == 0 and waiting >= 5, (tables, waiting)
     page.wait_for_function("document.querySelectorAll('[data-testid=\"stDataFrame\"]').length >= 5", timeout=60_000)
-    page.wait_for_function("!document.querySelector('[class*=\"st-key-atlas_table_wait_\"]')", timeout=30_000)
+    page.wait_for_function(f"!document.querySelector('{BOX_SELECTOR}')", timeout=30_000)
     assert grids  # the grid's code came after the chart
     page.evaluate("window.__waits = 0")
     page.locator("[data-testid='stSidebarNav'] a[href$='/training']").first.click()

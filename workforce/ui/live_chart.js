@@ -98,7 +98,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
     let frame = 0;
     const check = () => {
       const chart = document.querySelector('.atlas-live-chart .main-svg') || performance.now() - started > 5000;
-      if (chart && document.querySelector('[class*="st-key-atlas_table_wait_"]')) {
+      if (chart && document.querySelector(data.box_selector)) {
         frame = requestAnimationFrame(() => { timer = setTimeout(() => setTriggerValue('tables', true), 0); });
       } else {
         timer = setTimeout(check, chart ? 200 : 50);  // a page's tables may come after its chart, or later

@@ -187,7 +187,8 @@ def preload(key: str, *bundles: str, tables: bool = True) -> None:
         st.html(f"<style>.st-key-{key} {{display: none}}</style>")
         srcs = list(dict.fromkeys(bundle_src(prefer=b) for b in bundles or ("atlas",)))
         hold = tables and tables_later.hold_here()
-        _component()(key=key, data={"preload": True, "srcs": srcs, "hold_tables": hold},
+        _component()(key=key, data={"preload": True, "srcs": srcs, "hold_tables": hold,
+                                    "box_selector": tables_later.BOX_SELECTOR},
                      on_tables_change=tables_later.painted)
 
 

@@ -18,20 +18,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workforce.ui.router import REPEAT_NOTICES
+from workforce.ui import router
 from workforce.ui.server import in_apptest
 
 READY = "_atlas_tables_ready"  # session: a table has been sent (its browser has the data grid) or the chart is painted
 HOLD_PAGE = "_atlas_tables_hold_page"  # session: the page whose tables wait for its first chart
 WAITING = "_atlas_tables_waiting"  # session: how many boxes have stood in for a table (each box's key)
+BOX = "atlas_table_wait_"  # key prefix of the box that stands in for a held table
+BOX_SELECTOR = f'[class*="st-key-{BOX}"]'  # such a box on the page (live_chart.js, bench browser, e2e tests)
 ROW_PX, HEADER_PX, MAX_ROWS = 35, 38, 10  # st.dataframe's rows and header; "auto" height shows up to 10 rows
 
 
-def _page() -> str | None:
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx(suppress_warning=True)
-    return getattr(ctx, "page_script_hash", None) if ctx is not None else None
+def _page() -> str:
+    return router.page_paths()[0]  # the url path of the page being run
 
 
 def waiting() -> bool:
@@ -52,7 +51,7 @@ def painted() -> None:
     """The preloader's callback: the first chart is painted; the run it starts sends the tables (and shows the
     first run's notices about the link again: router.begin_notices)."""
     st.session_state[READY] = True
-    st.session_state[REPEAT_NOTICES] = True
+    st.session_state[router.REPEAT_NOTICES] = True
 
 
 def hold(rows: int, height: int | str | None = None) -> bool:
@@ -65,6 +64,6 @@ def hold(rows: int, height: int | str | None = None) -> bool:
         st.session_state[READY] = True
         return False
     px = height if isinstance(height, int) else HEADER_PX + ROW_PX * min(max(int(rows), 1), MAX_ROWS)
-    n = st.session_state[WAITING] = st.session_state.get(WAITING, 0) + 1  # a key of its own: .st-key-atlas_table_wait_<n>
-    st.container(height=px, border=False, key=f"atlas_table_wait_{n}")
+    n = st.session_state[WAITING] = st.session_state.get(WAITING, 0) + 1  # a key of its own
+    st.container(height=px, border=False, key=f"{BOX}{n}")
     return True
