@@ -65,6 +65,36 @@ def load_regions(version: int = 2024, level: int = 2, geo_dir: Path | None = Non
     return json.loads(_read_bytes(str(path)))
 
 
+def merged_regions(level: int = 2, geo_dir: Path | None = None) -> dict:
+    """Every region of `level` a map of the atlas can draw: the 2024 shapes, then the 2021 shapes whose code
+    2024 does not have (the UK), in file order (a fresh dict on every call)."""
+    seen: set = set()
+    features = []
+    for version in (2024, 2021):
+        for ft in load_regions(version, level, geo_dir)["features"]:
+            if ft["id"] not in seen:
+                seen.add(ft["id"])
+                features.append(ft)
+    return {"type": "FeatureCollection", "features": features}
+
+
+def merged_regions_digest(level: int = 2, geo_dir: Path | None = None) -> str:
+    """A sha256 that changes whenever `merged_regions(level)` would (its files' bytes and the merge rule), without
+    parsing them (raises OSError like load_regions)."""
+    _check(2024, level)
+    return _digest(level, str(geo_dir or GEO_DIR))
+
+
+@functools.lru_cache(maxsize=16)
+def _digest(level: int, geo_dir: str) -> str:
+    import hashlib
+
+    digest = hashlib.sha256(b"merged_regions v1: 2024, then 2021 codes that 2024 lacks\n")
+    for version in (2024, 2021):
+        digest.update(_read_bytes(str(Path(geo_dir) / f"nuts{version}_l{level}.geojson")))
+    return digest.hexdigest()
+
+
 @functools.lru_cache(maxsize=4)
 def _region_csv(path: str) -> pd.DataFrame:
     return pd.read_csv(path, dtype={"nuts_id": str, "parent": str, "country": str, "name": str}, keep_default_na=False)

@@ -108,13 +108,7 @@ def overview(filters: params.Filters, extras: dict, run: Callable) -> View:
 def region_geometry(level: int, ids: list[str]) -> dict:
     from workforce import geo
 
-    wanted, seen, features = set(ids), set(), []
-    for version in (2024, 2021):
-        for ft in geo.load_regions(version=version, level=level)["features"]:
-            if ft["id"] in wanted and ft["id"] not in seen:
-                seen.add(ft["id"])
-                features.append(ft)
-    return {"type": "FeatureCollection", "features": features}
+    return geo.subset(geo.merged_regions(level), ids)
 
 
 def country_view(country: str | None, run: Callable) -> dict | None:
