@@ -4,6 +4,7 @@
 #   OUT/static/      Streamlit's hashed front-end bundle (immutable names: cached for a year)
 #   OUT/app/static/  app/static/ of the atlas: plotly-<version>.min.js and the partial bundles
 #                    plotly-<map|finance|atlas>-<plotly.js version>.min.js for the live charts (workforce/ui/live_chart.py)
+#                    and nuts-l<level>-<digest>.json, the NUTS shapes the live maps fetch
 # Copied where nginx's workers may read them (not under /root) and pre-compressed (gzip_static), so no replica's
 # Python serves or compresses the 7-11 MB of a first visit. Used by deploy/run_replicas.sh and `python -m bench browser --nginx`.
 set -euo pipefail
@@ -11,10 +12,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${1:?usage: deploy/static_www.sh OUT}"
 PYTHON="${PYTHON:-python}"
 rm -rf "$OUT" && mkdir -p "$OUT/static" "$OUT/app/static"
-(cd "$ROOT" && "$PYTHON" -c "from workforce.ui.live_chart import asset_ready; assert asset_ready()" 2>/dev/null)
+(cd "$ROOT" && "$PYTHON" -c "from workforce.ui.live_chart import asset_ready, shape_url; assert asset_ready() and all(shape_url(level) for level in (0, 1, 2))" 2>/dev/null)
 ST_STATIC="$("$PYTHON" -c 'import os, streamlit; print(os.path.join(os.path.dirname(streamlit.__file__), "static", "static"))')"
 cp -r "$ST_STATIC/." "$OUT/static/"
-cp "$ROOT"/static/plotly-*.min.js "$OUT/app/static/"
+cp "$ROOT"/static/plotly-*.min.js "$ROOT"/static/nuts-l*-*.json "$OUT/app/static/"
 find "$OUT" -type f \( -name '*.js' -o -name '*.css' -o -name '*.svg' -o -name '*.json' \) -size +1k -exec gzip -k -5 {} +
 chmod -R a+rX "$OUT"
 for route in static app/static; do

@@ -306,6 +306,28 @@ def chart_specs(at) -> list[dict]:
     return [json.loads(spec) for spec in figure_specs(at)]
 
 
+def inline_shapes(data: list[dict]) -> list[dict]:
+    """A live chart's figure data as `st.plotly_chart` is sent it: a trace whose NUTS shapes come by URL
+    (`live_chart.shapes_by_url`, "app/static/nuts-l<level>-<digest>.json") gets that file's shapes of its locations
+    back, in the file's order."""
+    import json as _json
+    import re as _re
+
+    from workforce import ROOT
+
+    out = []
+    for trace in data:
+        url = trace.get("geojson")
+        if isinstance(url, str):
+            assert _re.fullmatch(r"app/static/nuts-l[012]-[0-9a-f]{16}\.json", url), url
+            wanted = set(trace["locations"])
+            features = _json.loads((ROOT / url.replace("app/", "", 1)).read_text(encoding="utf-8"))["features"]
+            trace = {**trace, "geojson": {"type": "FeatureCollection",
+                                          "features": [f for f in features if f["id"] in wanted]}}
+        out.append(trace)
+    return out
+
+
 def map_spec(at) -> dict:
     """The first map figure of a page (a chart with a `map` subplot)."""
     maps = [s for s in chart_specs(at) if "map" in s.get("layout", {})]

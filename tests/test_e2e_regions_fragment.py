@@ -157,3 +157,39 @@ def test_the_map_stays_mounted_and_is_updated_in_place(app_server, browser_page)
     assert page.evaluate(MAP_STATE)["mark"] == "kept"
     plotly_js = [u for u in scripts if "/app/static/plotly" in u]
     assert len(plotly_js) == 1 and "/plotly-atlas-" in plotly_js[0], plotly_js  # loaded once, the atlas bundle only
+
+
+FILLS = """() => { const gd = [...document.querySelectorAll('.atlas-live-chart.js-plotly-plot')][0];
+  const map = gd && gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
+  if (!map || !map.loaded()) return null;
+  return {fills: map.queryRenderedFeatures().filter(f => f.layer.type === 'fill').length,
+          urls: gd.data.filter(t => typeof t.geojson === 'string').length,
+          shapes: gd._fullData.filter(t => t.type === 'choroplethmap' && t.geojson && t.geojson.features).length}; }"""
+
+
+def test_the_map_shapes_are_fetched_once_and_a_year_change_sends_only_colours(app_server, browser_page):
+    """The region shapes come as a file of the app (`live_chart.shapes_by_url`): asked for once, beside plotly.js,
+    drawn as before; a year change then sends a figure without them (the whole level-2 map's shapes were
+    ≈ 0.26 MB per change)."""
+    page = browser_page
+    shapes: list[str] = []
+    frames: list[int] = []
+    page.on("request", lambda r: shapes.append(r.url) if "/app/static/nuts-l" in r.url else None)
+    page.on("websocket", lambda ws: ws.on("framereceived",
+                                          lambda p: frames.append(len(p)) if isinstance(p, bytes) else None))
+    page.goto(app_server + "/regions?country=HU", wait_until="domcontentloaded")
+    wait_ready(page)
+    state = page.wait_for_function(f"() => {{ const s = ({FILLS})(); return s && s.fills > 0 ? s : null; }}",
+                                   timeout=60_000).json_value()
+    assert state["urls"] == 0 and state["shapes"] >= 2, state  # shapes put back before Plotly drew them
+    assert len(shapes) == 1 and re.search(r"/app/static/nuts-l2-[0-9a-f]{16}\.json$", shapes[0]), shapes
+    assert max(frames) > 20_000  # the first run: the page's elements and figures
+
+    frames.clear()
+    page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] [tabindex="0"]').first.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(r"year=\d{4}"), timeout=30_000)
+    wait_ready(page)
+    page.wait_for_function(f"() => {{ const s = ({FILLS})(); return s && s.fills > 0; }}", timeout=60_000)
+    assert len(shapes) == 1, shapes  # not asked for again
+    assert frames and max(frames) < 120_000, sorted(frames)[-3:]  # 46 KB here; before, the figure alone ≈ 0.27 MB

@@ -8,6 +8,7 @@ import json
 import re
 
 from bench.common import live_chart_data
+from tests.conftest import inline_shapes
 from tests.test_pages import open_page
 
 
@@ -27,6 +28,6 @@ def test_a_slide_chart_is_a_stretching_live_chart_with_the_atlas_bundle():
         fallback = open_page("present", story="eu", slide="3")
         assert not live_chart_data(fallback)
         (plain,) = fallback.get("plotly_chart")
-        assert json.loads(plain.proto.spec)["data"] == spec["data"]
+        assert json.loads(plain.proto.spec)["data"] == inline_shapes(spec["data"])
     finally:
         config.set_option("server.enableStaticServing", True)

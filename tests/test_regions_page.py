@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bench.common import live_chart_data
-from tests.conftest import map_spec
+from tests.conftest import inline_shapes, map_spec
 from workforce import ROOT
 from workforce.views import region_table as region_view
 
@@ -361,7 +361,8 @@ def test_region_panel_and_gap_map_show_the_modelled_supply_with_its_key():
 
 def test_map_is_a_live_chart_and_falls_back_to_plotly_chart_without_static_serving():
     """The map stays mounted between reruns (`ui.live_chart`, plotly.js from app/static/); with static serving
-    off (or a read-only install) the page falls back to `st.plotly_chart` with the same figure."""
+    off (or a read-only install) the page falls back to `st.plotly_chart` with the same figure. The live map's
+    region shapes come as the URL of a file in app/static/ that holds exactly the shapes the fallback carries."""
     from streamlit import config
 
     at = regions()
@@ -378,7 +379,8 @@ def test_map_is_a_live_chart_and_falls_back_to_plotly_chart_without_static_servi
     try:
         fallback = regions()
         assert not fallback.get("bidi_component")
-        assert json.loads(fallback.get("plotly_chart")[0].proto.spec)["data"] == spec["data"]
+        assert any(isinstance(trace.get("geojson"), str) for trace in spec["data"]), "the region shapes by URL"
+        assert json.loads(fallback.get("plotly_chart")[0].proto.spec)["data"] == inline_shapes(spec["data"])
     finally:
         config.set_option("server.enableStaticServing", True)
 

@@ -23,6 +23,21 @@ function loadPlotly(src) {
   return bundles[url];
 }
 
+// A map's NUTS shapes come as the URL of a file of the app (live_chart.py shapes_by_url): fetched once per page,
+// in parallel with plotly.js, and shared by every trace and figure that names it (a trace draws only the shapes of
+// its locations). A failed fetch is forgotten, so the next figure tries again.
+window.__atlasShapes = window.__atlasShapes || {};
+function loadShapes(src) {
+  const url = new URL(src, document.baseURI).href;
+  const shapes = window.__atlasShapes;
+  if (!shapes[url]) {
+    shapes[url] = fetch(url, { credentials: 'same-origin' })
+      .then((r) => { if (!r.ok) throw new Error('map shapes did not load'); return r.json(); })
+      .catch((err) => { delete shapes[url]; throw err; });
+  }
+  return shapes[url];
+}
+
 // Charts are drawn one at a time, the first one on screen first, and the browser paints between two charts: a
 // page's first chart is not held back by the charts below it (/training drew its four charts in one task of
 // ≈ 0.32 s before anything was painted). A draw that has started is not waited for (a map finishes on its own).
@@ -125,9 +140,13 @@ export default function ({ data, parentElement, setTriggerValue }) {
   if (document.fullscreenElement !== wrap) el.style.height = el.__atlasHeight;
   el.setAttribute('aria-label', data.label || '');
   fullScreenButton(wrap, el, data);
+  // the shapes the figure names by URL, asked for now (while plotly.js loads), put back in before it is drawn
+  const shapes = (fig.data || []).filter((trace) => trace && typeof trace.geojson === 'string')
+    .map((trace) => loadShapes(trace.geojson).then((geojson) => { trace.geojson = geojson; }));
+  shapes.forEach((p) => p.catch(() => {}));  // reported below, when the figure is drawn
   // Figures are drawn in the order they arrive; a newer figure waits for the one being drawn.
   el.__atlasQueue = (el.__atlasQueue || Promise.resolve())
-    .then(() => loadPlotly(data.src))
+    .then(() => Promise.all([loadPlotly(data.src), ...shapes]).then(([Plotly]) => Plotly))
     .then((Plotly) => {
       if (el.__atlasPlotly && el.__atlasPlotly !== Plotly) {  // another bundle drew it: start again with this one
         if (el.__atlasResize) el.__atlasResize.disconnect();

@@ -107,26 +107,74 @@ def partial_asset_name(bundle: str) -> str | None:
     return f"plotly-{bundle}-{version}.min.js"
 
 
-def _copy(source: Path, target: Path) -> None:
-    """`source` as `target`, atomically (replicas starting together each write a temporary file and rename it);
-    nothing done when the bytes are already there."""
-    if target.is_file() and target.stat().st_size == source.stat().st_size \
-            and target.read_bytes() == source.read_bytes():
+def _copy(source: Path | bytes, target: Path) -> None:
+    """`source` (a file, or bytes) as `target`, atomically (replicas starting together each write a temporary
+    file and rename it); nothing done when the bytes are already there."""
+    size = len(source) if isinstance(source, bytes) else source.stat().st_size
+    if target.is_file() and target.stat().st_size == size \
+            and target.read_bytes() == (source if isinstance(source, bytes) else source.read_bytes()):
         return
     STATIC_DIR.mkdir(exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=STATIC_DIR, suffix=".tmp")
     os.close(fd)
     try:
-        shutil.copyfile(source, tmp)
+        if isinstance(source, bytes):
+            Path(tmp).write_bytes(source)
+        else:
+            shutil.copyfile(source, tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     finally:
         Path(tmp).unlink(missing_ok=True)  # only left when the copy failed (a full disk)
 
 
+def shape_name(level: int) -> str | None:
+    """`nuts-l<level>-<digest>.json`: the file of geo.merged_regions(level), named by its sources' digest, so new
+    shapes give a new URL and a file can be cached for good; None when the shapes cannot be read."""
+    from workforce import geo
+
+    try:
+        return f"nuts-l{level}-{geo.merged_regions_digest(level)[:16]}.json"
+    except (OSError, ValueError):
+        return None
+
+
+def shape_url(level: int) -> str | None:
+    """The URL of the NUTS shapes of `level` in the static folder (written by the first process that needs them;
+    the name says the content, so a file is never rewritten or removed while a page may ask for it), or None
+    (unreadable shapes, a read-only folder: maps keep their shapes in the figure)."""
+    name = shape_name(level) if level in (0, 1, 2) else None
+    return _shape_file(level, name) if name else None
+
+
+@functools.cache
+def _shape_file(level: int, name: str) -> str | None:
+    import json
+
+    from workforce import geo
+
+    target = STATIC_DIR / name
+    try:
+        if not target.is_file():
+            body = json.dumps(geo.merged_regions(level), separators=(",", ":"), ensure_ascii=False)
+            _copy(body.encode("utf-8"), target)
+    except (OSError, ValueError) as exc:
+        log.warning("map shapes stay in the figures: %s", exc)
+        return None
+    return "app/static/" + name
+
+
+def _known_shapes(level: int) -> dict:
+    """{code: feature} of the shapes in shape_url(level)'s file, as the pages hold them (views.geometry, loaded once
+    per process): 2024's, and 2021's where 2024 has no such code."""
+    from workforce.views import geometry
+
+    return {ft["id"]: ft for version in (2021, 2024) for ft in geometry.shapes(level, version)["features"]}
+
+
 @functools.cache
 def asset_ready() -> bool:
-    """plotly.js in the static folder, the same bytes as the installed package's, and the partial bundles beside
+    """plotly.js in the static folder, the same bytes as the installed package's, the partial bundles beside
     it that match (copied once per process)."""
     try:
         wanted = {asset_name(): _plotly_js()}
@@ -164,13 +212,53 @@ def enabled() -> bool:
     return bool(st.get_option("server.enableStaticServing")) and asset_ready()
 
 
+def _same(a, b) -> bool:
+    """Equal JSON values, where a list of points may be a numpy array on either side (geo.with_array_coordinates)."""
+    if a is b:
+        return True
+    if hasattr(a, "shape") or hasattr(b, "shape"):
+        import numpy as np
+
+        try:
+            return bool(np.array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float)))
+        except (TypeError, ValueError):
+            return False
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and a == b
+
+
+def shapes_by_url(spec: dict) -> dict:
+    """In place on a figure dict: a map trace whose shapes are all the atlas's own shapes of one NUTS level (the
+    same codes and coordinates as shape_files') names that level's file instead of carrying them; live_chart.js
+    fetches it once per page and puts the shapes back before Plotly draws (a trace draws only the shapes of its
+    `locations`). A change of year or metric on /regions then sends the colours, not 0.26 MB of shapes again.
+    Any other geometry (simplified borders, a subset of a shape) stays in the figure."""
+    for trace in spec.get("data") or ():
+        shapes = trace.get("geojson") if isinstance(trace, dict) and trace.get("type") == "choroplethmap" else None
+        features = shapes.get("features") if isinstance(shapes, dict) else None
+        if not features or trace.get("featureidkey", "id") != "id" or not isinstance(features[0], dict):
+            continue
+        level = len(str(features[0].get("id") or "")) - 2  # NUTS codes: "DE" 0, "DE1" 1, "DE11" 2
+        url = shape_url(level) if level in (0, 1, 2) else None
+        try:
+            known = _known_shapes(level) if url else {}
+        except (OSError, ValueError):
+            continue
+        if url and all(isinstance(ft, dict) and _same(ft, known.get(ft.get("id"))) for ft in features):
+            trace["geojson"] = url
+    return spec
+
+
 def figure_json(fig) -> str:
-    """The figure's JSON with Streamlit's chart theme applied (chart_theme.py), computed once per figure object
-    (shared figures are reused between reruns and viewers: the same string makes the same message, which
-    Streamlit then sends as a reference)."""
+    """The figure's JSON with Streamlit's chart theme applied (chart_theme.py) and the NUTS shapes by URL
+    (shapes_by_url), computed once per figure object (shared figures are reused between reruns and viewers: the
+    same string makes the same message, which Streamlit then sends as a reference)."""
     cached = getattr(fig, "_atlas_json", None)
     if cached is None:
-        cached = chart_theme.themed_json(fig)
+        cached = chart_theme.themed_json(shapes_by_url(fig if isinstance(fig, dict) else fig.to_dict()))
         try:
             fig._atlas_json = cached
         except (AttributeError, ValueError):
