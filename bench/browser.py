@@ -10,7 +10,7 @@ Enter that picks an option, the arrow key that moves the year, the click on a la
 by a capture listener, so the bench's own DevTools round trips are not counted; opening a list or typing a
 filter beforehand is not part of the wait) to the last change inside a chart — a DOM mutation or a frame MapLibre
 renders into a map's canvas — once the page has been quiet for 150 ms; the page is first left to settle (300 ms
-without a change), and again after the preparing steps.
+without a change), and again after the preparing steps; and the bytes the choice made the browser receive.
 Each figure is p50/p95 over --runs, also at a 4× CPU throttle
 (`Emulation.setCPUThrottlingRate`, a policymaker's laptop). The floor — a bare Streamlit page with one Plotly
 chart (`bench/floor_app.py`) — is served and measured in the same run. A cold figure starts a new server
@@ -39,6 +39,7 @@ CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                "--disable-component-update", "--proxy-server=http://127.0.0.1:9",
                "--proxy-bypass-list=127.0.0.1;localhost;[::1]"]
+NET_LATENCY_MS = 40  # --net-mbit: the round trip a viewer on a hotel or office Wi-Fi may have
 PAGES = ("/", "/regions", "/forecast", "/training", "/partnerships", "/present", "/sources", "/explorer")
 CHART = "document.querySelector('.js-plotly-plot .main-svg, .js-plotly-plot canvas')"
 # what "painted" means on a page without a chart: its first table / the query box
@@ -86,6 +87,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--throttle", type=float, nargs="*", default=[1.0, 4.0], help="CPU throttle rates")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per navigation")
     parser.add_argument("--no-cold", action="store_true", help="skip the new-server-process figures")
+    parser.add_argument("--net-mbit", type=float, default=None,
+                        help=f"emulate a link of this many Mbit/s each way with {NET_LATENCY_MS} ms latency (figures "
+                             "named cpu<rate>x.net<N>mbit); default: loopback")
     parser.add_argument("--nginx", action="store_true",
                         help="measure floor and atlas behind the production nginx recipe (deploy/nginx.conf.template "
                              "with the static bundle from disk, deploy/static_www.sh) instead of the bare server")
@@ -153,7 +157,7 @@ class Meter:
     """One context + page (a browser launched with LAUNCH_ARGS: loopback only) and byte counting through the
     DevTools protocol; `outside` lists any request that tried to leave the machine (refused by the dead proxy)."""
 
-    def __init__(self, browser, throttle: float):
+    def __init__(self, browser, throttle: float, net_mbit: float | None = None):
         from urllib.parse import urlparse
 
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -165,6 +169,10 @@ class Meter:
         self.cdp.send("Network.enable")
         if throttle != 1.0:
             self.cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+        if net_mbit:  # a slower link than loopback: Chromium's network emulation (HTTP and websocket frames)
+            self.cdp.send("Network.emulateNetworkConditions", {
+                "offline": False, "latency": NET_LATENCY_MS, "downloadThroughput": net_mbit * 1e6 / 8,
+                "uploadThroughput": net_mbit * 1e6 / 8})
         self.bytes = 0
         self.cdp.on("Network.loadingFinished", lambda e: self._add(e.get("encodedDataLength", 0)))
         self.cdp.on("Network.webSocketFrameReceived",
@@ -204,6 +212,7 @@ class Meter:
         self.settle()
         self.page.evaluate(OBSERVER)
         self.page.evaluate(COMMIT_STAMP)
+        self.bytes = 0  # what the choice made the browser receive (self.bytes after the call)
         action.commit(self.page)
         self.page.wait_for_timeout(300)
         self.page.wait_for_function(IDLE, timeout=timeout * 1000, polling=50)
@@ -342,14 +351,14 @@ def run(args) -> int:
                 stops += [stop_floor, stop_app]
                 emit("browser.served_via", None, "nginx", None, note="deploy/nginx.conf.template + static_www.sh")
             for rate in args.throttle:
-                tag = f"cpu{rate:g}x"
+                tag = f"cpu{rate:g}x" + (f".net{args.net_mbit:g}mbit" if args.net_mbit else "")
                 targets = [("floor", f"http://127.0.0.1:{floor_port}/", "chart", CHART)]
                 targets += [(("overview" if p == "/" else p.strip("/")), f"http://127.0.0.1:{app_port}{p}",
                              *FIRST.get(p, ("chart", CHART))) for p in args.pages]
                 for label, url, kind, ready in targets:
                     painted, idle, sizes, returning = [], [], [], []
                     for _ in range(args.runs):
-                        meter = Meter(browser, rate)
+                        meter = Meter(browser, rate, args.net_mbit)
                         try:
                             r = meter.visit(url, args.timeout, ready)
                             painted.append(r["painted_ms"])
@@ -369,19 +378,23 @@ def run(args) -> int:
                         emit(f"browser.{label}.{tag}.bytes_received_first_visit", percentile(sizes, 50), "B",
                              len(sizes))
                 for name, (path, action) in INTERACTIONS.items():
-                    times = []
+                    times, received = [], []
                     for _ in range(args.runs):
-                        meter = Meter(browser, rate)
+                        meter = Meter(browser, rate, args.net_mbit)
                         try:
                             meter.visit(f"http://127.0.0.1:{app_port}{path}", args.timeout)
                             ms = meter.repaint(action, args.timeout)
                             if ms is not None:
                                 times.append(ms)
+                                received.append(meter.bytes)
                         except Exception as exc:  # noqa: BLE001
                             note(f"interaction {name} {tag}: {type(exc).__name__}: {str(exc)[:120]}")
                         finally:
                             meter.close()
                     _emit_series(f"browser.interaction.{name}.{tag}.chart_repainted_ms", times, "ms", page=path)
+                    if received:  # websocket frames and requests from the committing input to the repaint
+                        emit(f"browser.interaction.{name}.{tag}.bytes_received", percentile(received, 50), "B",
+                             len(received), page=path)
             browser.close()
             small = small_static_file()  # after the pages ran: the app has set its sockets up (ui.tcp_nodelay)
             for label, port in (("floor", floor_port), ("atlas", app_port)):

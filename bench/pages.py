@@ -8,6 +8,7 @@ AppTest runs the script in-process without a browser, so a "first chart" time he
 from __future__ import annotations
 
 import gzip
+import json
 import time
 
 import plotly.io as pio
@@ -118,6 +119,11 @@ def map_figure() -> None:
         spec = max(specs, key=len)
         emit("map.nuts2.figure_bytes", len(spec.encode()), "bytes", None,
              gzip_bytes=len(gzip.compress(spec.encode(), 6)), source="/regions map figure (live chart)")
+        shapes = sorted({t["geojson"] for t in json.loads(spec)["data"] if isinstance(t.get("geojson"), str)})
+        for url in shapes:  # the region shapes the figure names by URL: fetched once per page (live_chart.py)
+            body = (ROOT / url.replace("app/", "", 1)).read_bytes()
+            emit("map.nuts2.shapes_file_bytes", len(body), "bytes", None, gzip_bytes=len(gzip.compress(body, 6)),
+                 path=url)
     except Exception as exc:
         emit("map.nuts2.error", f"{type(exc).__name__}: {exc}"[:300], "text")
     con = db.build_catalog()

@@ -62,6 +62,7 @@ def test_pages_command_for_one_page():
     assert figs["page.overview.rerun_warm_ms"]["unit"] == "ms"
     assert figs["page.overview.cold_first_chart_ms"]["charts"] >= 1
     assert figs["map.nuts2.figure_bytes"]["value"] > 10_000
+    assert figs["map.nuts2.shapes_file_bytes"]["value"] > 100_000  # the shapes, fetched once per page
     assert "rss.peak_mb" in figs
     assert not [f for f in figs if f.endswith(".error")]
 

@@ -21,6 +21,7 @@ def test_bench_browser_prints_json_figures():
     assert figures["browser.overview.cpu1x.fresh_context_first_chart_painted_ms.p95"]["value"] > 0
     assert figures["browser.overview.cpu1x.bytes_received_first_visit"]["value"] > 0
     assert "browser.interaction.country.cpu1x.chart_repainted_ms.p95" in figures
+    assert figures["browser.interaction.year.cpu1x.bytes_received"]["value"] > 0  # the page reran: frames came
     for label in ("floor", "atlas"):  # the app's sockets vs Streamlit's own (ui.tcp_nodelay)
         keepalive = figures[f"browser.{label}.keepalive_small_file_request_ms.p50"]
         assert keepalive["value"] > 0 and keepalive["rows"] == 20 and keepalive["path"].startswith("/static/js/")

@@ -1,0 +1,98 @@
+"""NUTS shapes by URL (issue 19): a live map names the file of its level's shapes instead of carrying them, so a
+change of year or metric on /regions sends the colours, not 0.26 MB of shapes again; anything that is not exactly
+the atlas's own shapes stays in the figure."""
+
+from __future__ import annotations
+
+import importlib
+import json
+
+import pandas as pd
+
+from tests.conftest import inline_shapes
+from workforce import ROOT, charts, geo
+from workforce.ui import chart_theme
+from workforce.views import geometry
+
+live_chart = importlib.import_module("workforce.ui.live_chart")  # the module (`ui.live_chart` is the function)
+
+
+def _map(level: int = 2, country: str = "HU", outlines: bool = False):
+    """A classed map as /regions draws it: the page's shapes (coordinates as arrays), the rest of Europe faded."""
+    shapes: dict = {}
+    for version in (2024, 2021):  # as the pages merge them (ui.geometry_for): 2024, then the UK's of 2021
+        for ft in geometry.shapes(level, version)["features"]:
+            shapes.setdefault(ft["id"], ft)
+    ids = sorted(i for i in shapes if i.startswith(country))
+    df = pd.DataFrame({"nuts_id": ids, "name": ids, "v": [float(n) if n % 3 else None for n in range(len(ids))]})
+    fc = {"type": "FeatureCollection", "features": [shapes[i] for i in ids]}
+    rest = {"type": "FeatureCollection", "features": [ft for i, ft in shapes.items() if not i.startswith(country)]}
+    borders = {"type": "FeatureCollection", "features": geometry.shapes(0, 2024)["features"][:5]} if outlines else None
+    return charts.choropleth(fc, df, "v", "V", context=rest, outlines=borders)
+
+
+def test_the_atlas_shapes_of_a_map_come_by_url_and_the_file_holds_them():
+    fig = _map()
+    spec = fig.to_dict()
+    inline = json.loads(chart_theme.themed_json(fig.to_dict()))
+    sent = json.loads(chart_theme.themed_json(live_chart.shapes_by_url(spec)))
+    urls = {tr["geojson"] for tr in sent["data"] if isinstance(tr.get("geojson"), str)}
+    maps = [tr for tr in inline["data"] if tr["type"] == "choroplethmap"]
+    assert len(urls) == 1 and len(maps) >= 3  # context, classes, no data: one file
+    (url,) = urls
+    assert url == live_chart.shape_url(2) == f"app/static/{live_chart.shape_name(2)}"
+    on_disk = json.loads((ROOT / url.replace("app/", "", 1)).read_text(encoding="utf-8"))
+    assert on_disk == geo.merged_regions(2)  # 2024's shapes, then the UK's of 2021
+    assert {f["id"] for f in on_disk["features"]} >= {"HU11", "UKI3", "DE11"}
+    assert inline_shapes(sent["data"]) == inline["data"]  # nothing else changed
+    assert len(json.dumps(sent)) < len(json.dumps(inline)) / 4
+
+
+def test_other_geometry_stays_in_the_figure():
+    """Simplified country borders, a changed shape, another id key or a code of no level keep their geometry."""
+    fig = _map(country="DE", outlines=True)
+    spec = fig.to_dict()
+    changed = json.loads(json.dumps(spec["data"][1]["geojson"], default=lambda a: a.tolist()))
+    changed["features"][0]["geometry"]["coordinates"][0][0][0] += 0.001  # one vertex moved
+    spec["data"].append({**spec["data"][1], "geojson": changed})
+    spec["data"].append({**spec["data"][1], "featureidkey": "properties.nuts_id"})
+    spec["data"].append({"type": "choroplethmap", "locations": ["XX"], "z": [1],
+                         "geojson": {"type": "FeatureCollection", "features": [
+                             {"type": "Feature", "id": "EUROPE", "properties": {}, "geometry": None}]}})
+    live_chart.shapes_by_url(spec)
+    by_name = [(tr.get("name"), tr.get("meta", {}).get("map")) for tr in spec["data"]
+               if isinstance(tr.get("geojson"), str)]
+    kept = [tr for tr in spec["data"] if isinstance(tr.get("geojson"), dict)]
+    assert by_name and all(kind in {"context", "class", "no_data", "uncertain", "outliers"} for _, kind in by_name)
+    assert [tr.get("meta", {}).get("map") for tr in kept] == ["outlines", "class", "class", None]
+
+
+def test_shapes_stay_in_the_figure_when_the_folder_cannot_be_written(tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setattr(live_chart, "STATIC_DIR", tmp_path / "file" / "static")
+    live_chart._shape_file.cache_clear()
+    try:
+        assert live_chart.shape_url(2) is None
+        spec = live_chart.shapes_by_url(_map().to_dict())
+        assert all(not isinstance(tr.get("geojson"), str) for tr in spec["data"])
+    finally:
+        live_chart._shape_file.cache_clear()
+
+
+def test_a_new_folder_gets_the_file_and_its_name_follows_the_shapes(tmp_path, monkeypatch):
+    monkeypatch.setattr(live_chart, "STATIC_DIR", tmp_path / "static")
+    live_chart._shape_file.cache_clear()
+    try:
+        url = live_chart.shape_url(1)
+        target = tmp_path / "static" / url.rsplit("/", 1)[1]
+        assert json.loads(target.read_text(encoding="utf-8")) == geo.merged_regions(1)
+        assert sorted(p.name for p in (tmp_path / "static").iterdir()) == [target.name]  # no temporary file left
+        other = tmp_path / "geo"
+        other.mkdir()
+        for version in (2024, 2021):
+            body = (geo.GEO_DIR / f"nuts{version}_l1.geojson").read_bytes()
+            (other / f"nuts{version}_l1.geojson").write_bytes(body + b"\n")
+        assert geo.merged_regions_digest(1, other) != geo.merged_regions_digest(1)  # other bytes, another name
+        assert live_chart.shape_url(5) is None and live_chart.shape_url(-1) is None
+    finally:
+        live_chart._shape_file.cache_clear()
