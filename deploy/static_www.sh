@@ -4,7 +4,8 @@
 #   OUT/static/      Streamlit's hashed front-end bundle (immutable names: cached for a year)
 #   OUT/app/static/  app/static/ of the atlas: plotly-<version>.min.js and the partial bundles
 #                    plotly-<map|finance|atlas>-<plotly.js version>.min.js for the live charts (workforce/ui/live_chart.py)
-#                    and nuts-l<level>-<digest>.json, the NUTS shapes the live maps fetch
+#                    and nuts-l<level>-<digest>.json, nuts-l0-europe-<sha>.json: the NUTS shapes and Europe's
+#                    borders the live maps fetch
 # Copied where nginx's workers may read them (not under /root) and pre-compressed (gzip_static), so no replica's
 # Python serves or compresses the 7-11 MB of a first visit. Used by deploy/run_replicas.sh and `python -m bench browser --nginx`.
 set -euo pipefail
@@ -12,7 +13,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${1:?usage: deploy/static_www.sh OUT}"
 PYTHON="${PYTHON:-python}"
 rm -rf "$OUT" && mkdir -p "$OUT/static" "$OUT/app/static"
-(cd "$ROOT" && "$PYTHON" -c "from workforce.ui.live_chart import asset_ready, shape_url; assert asset_ready() and all(shape_url(level) for level in (0, 1, 2))" 2>/dev/null)
+(cd "$ROOT" && "$PYTHON" -c "from workforce.ui.live_chart import prepare_static; assert prepare_static()" 2>/dev/null)
 ST_STATIC="$("$PYTHON" -c 'import os, streamlit; print(os.path.join(os.path.dirname(streamlit.__file__), "static", "static"))')"
 cp -r "$ST_STATIC/." "$OUT/static/"
 cp "$ROOT"/static/plotly-*.min.js "$ROOT"/static/nuts-l*-*.json "$OUT/app/static/"

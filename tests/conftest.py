@@ -308,7 +308,7 @@ def chart_specs(at) -> list[dict]:
 
 def inline_shapes(data: list[dict]) -> list[dict]:
     """A live chart's figure data as `st.plotly_chart` is sent it: a trace whose NUTS shapes come by URL
-    (`live_chart.shapes_by_url`, "app/static/nuts-l<level>-<digest>.json") gets that file's shapes of its locations
+    (`live_chart.shapes_by_url`, "app/static/nuts-l<level>-[europe-]<digest>.json") gets that file's shapes of its locations
     back, in the file's order."""
     import json as _json
     import re as _re
@@ -319,7 +319,7 @@ def inline_shapes(data: list[dict]) -> list[dict]:
     for trace in data:
         url = trace.get("geojson")
         if isinstance(url, str):
-            assert _re.fullmatch(r"app/static/nuts-l[012]-[0-9a-f]{16}\.json", url), url
+            assert _re.fullmatch(r"app/static/nuts-l[012]-(europe-)?[0-9a-f]{16}\.json", url), url
             wanted = set(trace["locations"])
             features = _json.loads((ROOT / url.replace("app/", "", 1)).read_text(encoding="utf-8"))["features"]
             trace = {**trace, "geojson": {"type": "FeatureCollection",

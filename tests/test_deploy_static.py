@@ -47,9 +47,10 @@ def test_static_www_holds_what_index_html_loads_and_plotly(www):
     plotly_js = sorted(p.name for p in (out / "app" / "static").glob("plotly-*.min.js"))
     assert plotly_js == sorted([asset_name()] + [partial_asset_name(b) for b in PARTIAL])  # full and partial bundles
     assert all((out / "app" / "static" / (name + ".gz")).is_file() for name in plotly_js)
-    from workforce.ui.live_chart import shape_name
+    from workforce.ui.live_chart import europe_outlines_url, shape_name
 
     shapes = [out / "app" / "static" / shape_name(level) for level in (0, 1, 2)]  # the NUTS shapes the maps fetch
+    shapes.append(out / "app" / "static" / europe_outlines_url().rsplit("/", 1)[1])  # and Europe's borders
     assert all(p.is_file() and p.with_name(p.name + ".gz").is_file() for p in shapes), shapes
     assert (out / "static" / "js").is_dir() and list((out / "static" / "js").glob("*.js.gz"))  # gzip_static
     assert locations.count("location ^~") == 2 and "immutable" in locations and "gzip_static on" in locations

@@ -17,8 +17,9 @@ from workforce.views import geometry
 live_chart = importlib.import_module("workforce.ui.live_chart")  # the module (`ui.live_chart` is the function)
 
 
-def _map(level: int = 2, country: str = "HU", outlines: bool = False):
-    """A classed map as /regions draws it: the page's shapes (coordinates as arrays), the rest of Europe faded."""
+def _map(level: int = 2, country: str = "HU", outlines: bool = False, view: dict | None = None):
+    """A classed map as /regions draws it: the page's shapes (coordinates as arrays), the rest of Europe faded,
+    the borders of five countries on top with `outlines` (simplified for `view`, default Europe)."""
     shapes: dict = {}
     for version in (2024, 2021):  # as the pages merge them (ui.geometry_for): 2024, then the UK's of 2021
         for ft in geometry.shapes(level, version)["features"]:
@@ -28,7 +29,7 @@ def _map(level: int = 2, country: str = "HU", outlines: bool = False):
     fc = {"type": "FeatureCollection", "features": [shapes[i] for i in ids]}
     rest = {"type": "FeatureCollection", "features": [ft for i, ft in shapes.items() if not i.startswith(country)]}
     borders = {"type": "FeatureCollection", "features": geometry.shapes(0, 2024)["features"][:5]} if outlines else None
-    return charts.choropleth(fc, df, "v", "V", context=rest, outlines=borders)
+    return charts.choropleth(fc, df, "v", "V", view, context=rest, outlines=borders)
 
 
 def test_the_atlas_shapes_of_a_map_come_by_url_and_the_file_holds_them():
@@ -49,8 +50,9 @@ def test_the_atlas_shapes_of_a_map_come_by_url_and_the_file_holds_them():
 
 
 def test_other_geometry_stays_in_the_figure():
-    """Simplified country borders, a changed shape, another id key or a code of no level keep their geometry."""
-    fig = _map(country="DE", outlines=True)
+    """Borders simplified for a country's zoom, a changed shape, another id key or a code of no level keep their
+    geometry."""
+    fig = _map(country="DE", outlines=True, view=charts.view_from_bounds(5.9, 47.3, 15.0, 55.1))
     spec = fig.to_dict()
     changed = json.loads(json.dumps(spec["data"][1]["geojson"], default=lambda a: a.tolist()))
     changed["features"][0]["geometry"]["coordinates"][0][0][0] += 0.001  # one vertex moved
@@ -67,16 +69,52 @@ def test_other_geometry_stays_in_the_figure():
     assert [tr.get("meta", {}).get("map") for tr in kept] == ["outlines", "class", "class", None]
 
 
+def test_europe_wide_borders_come_by_url_too():
+    """The borders drawn on top of a Europe-wide map are simplified for Europe's zoom: one file of every country's
+    (`nuts-l0-europe-<digest>.json`), written once; a year change then sends none of them. A file whose borders are
+    not the figure's (an older rule) leaves them in the figure."""
+    fig = _map(country="DE", outlines=True)
+    inline = json.loads(chart_theme.themed_json(fig.to_dict()))
+    sent = json.loads(chart_theme.themed_json(live_chart.shapes_by_url(fig.to_dict())))
+    (borders,) = [tr for tr in sent["data"] if tr.get("meta", {}).get("map") == "outlines"]
+    assert borders["geojson"] == live_chart.europe_outlines_url()
+    body = (ROOT / borders["geojson"].replace("app/", "", 1)).read_bytes()
+    assert json.loads(body) == json.loads(json.dumps(charts.simplified(geo.merged_regions(0),
+                                                                        charts.outline_tolerance())))
+    assert inline_shapes(sent["data"]) == inline["data"]  # the five countries' borders, as they were sent before
+    assert live_chart.prepare_static()
+
+
+def test_borders_that_differ_from_the_file_stay_in_the_figure(tmp_path, monkeypatch):
+    monkeypatch.setattr(live_chart, "STATIC_DIR", tmp_path / "static")
+    live_chart._europe_outlines.cache_clear()
+    try:
+        url = live_chart.europe_outlines_url()
+        target = tmp_path / "static" / url.rsplit("/", 1)[1]
+        stale = json.loads(target.read_text(encoding="utf-8"))
+        for ft in stale["features"]:  # as an older simplification would have made them
+            ft["geometry"]["coordinates"] = json.loads(json.dumps(ft["geometry"]["coordinates"]).replace("1", "2"))
+        target.write_text(json.dumps(stale), encoding="utf-8")
+        live_chart._europe_outlines.cache_clear()
+        spec = live_chart.shapes_by_url(_map(country="DE", outlines=True).to_dict())
+        (borders,) = [tr for tr in spec["data"] if tr.get("meta", {}).get("map") == "outlines"]
+        assert isinstance(borders["geojson"], dict) and borders["geojson"]["features"]
+    finally:
+        live_chart._europe_outlines.cache_clear()
+
+
 def test_shapes_stay_in_the_figure_when_the_folder_cannot_be_written(tmp_path, monkeypatch):
     (tmp_path / "file").write_text("not a folder")
     monkeypatch.setattr(live_chart, "STATIC_DIR", tmp_path / "file" / "static")
     live_chart._shape_file.cache_clear()
+    live_chart._europe_outlines.cache_clear()
     try:
-        assert live_chart.shape_url(2) is None
-        spec = live_chart.shapes_by_url(_map().to_dict())
+        assert live_chart.shape_url(2) is None and live_chart.europe_outlines_url() is None
+        spec = live_chart.shapes_by_url(_map(outlines=True).to_dict())
         assert all(not isinstance(tr.get("geojson"), str) for tr in spec["data"])
     finally:
         live_chart._shape_file.cache_clear()
+        live_chart._europe_outlines.cache_clear()
 
 
 def test_a_new_folder_gets_the_file_and_its_name_follows_the_shapes(tmp_path, monkeypatch):

@@ -532,17 +532,24 @@ def simplified(geojson: dict, tolerance: float) -> dict:
     return {"type": "FeatureCollection", "features": out}
 
 
+def outline_tolerance(view: dict | None = None) -> float:
+    """Degrees to which country borders are simplified at the view's zoom (None: Europe): a quarter pixel."""
+    return 0.25 * _px_degrees(view)
+
+
 def add_outlines(fig: go.Figure, geojson: dict, view: dict | None = None, name: str = "countries",
                  width: float = 1.3, fill: str = "rgba(0,0,0,0)") -> go.Figure:
     """Country (NUTS 0) borders: outline only (or a faint `fill` under a plants map), no hover, no legend;
-    simplified to a quarter pixel at the view's zoom."""
-    shapes = simplified(geojson, 0.25 * _px_degrees(view))
+    simplified to a quarter pixel at the view's zoom (`outline_tolerance`, named in the trace's meta)."""
+    tolerance = outline_tolerance(view)
+    shapes = simplified(geojson, tolerance)
     ids = [f["id"] for f in shapes["features"]]
     if ids:
         fig.add_choroplethmap(geojson=shapes, locations=ids, z=[0] * len(ids), featureidkey="id",
                               colorscale=_solid(fill), showscale=False,
                               marker=dict(opacity=1.0, line=dict(width=width, color="#4d4d4d")),
-                              hoverinfo="skip", showlegend=False, name=name, meta={"map": "outlines"})
+                              hoverinfo="skip", showlegend=False, name=name,
+                              meta={"map": "outlines", "simplified": tolerance})
     return fig
 
 

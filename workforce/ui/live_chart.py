@@ -164,6 +164,50 @@ def _shape_file(level: int, name: str) -> str | None:
     return "app/static/" + name
 
 
+def europe_outlines_url() -> str | None:
+    """The URL of every country's border simplified for the Europe-wide view (`charts.outline_tolerance()`, what
+    the Europe-wide maps draw on top), as `nuts-l0-europe-<digest>.json`; None when it cannot be had. Borders
+    simplified for another zoom stay in their figure (that file would be written while the app runs, and behind
+    nginx app/static/ is a copy made at deploy time)."""
+    entry = _europe_outlines(shape_name(0))
+    return entry[0] if entry else None
+
+
+OUTLINES_RULE = "charts.simplified v1"  # part of the borders file's name: change it when `simplified` changes
+
+
+@functools.cache
+def _europe_outlines(source: str | None) -> tuple[str, dict] | None:
+    """(URL, {code: feature} as the file holds them) of the Europe-wide borders made from the level-0 shapes named
+    `source`: the file is made once (simplifying every country costs ≈ 0.15 s), later processes read it. A figure's
+    borders go by URL only when they equal the file's, so a stale file costs bytes, never a wrong border."""
+    import hashlib
+    import json
+
+    from workforce import charts, geo
+
+    if source is None:
+        return None
+    tolerance = charts.outline_tolerance()
+    key = hashlib.sha256(f"{source} {tolerance!r} {OUTLINES_RULE}".encode()).hexdigest()[:16]
+    target = STATIC_DIR / f"nuts-l0-europe-{key}.json"
+    try:
+        if not target.is_file():
+            shapes = charts.simplified(geo.merged_regions(0), tolerance)
+            _copy(json.dumps(shapes, separators=(",", ":"), ensure_ascii=False).encode("utf-8"), target)
+        known = {ft["id"]: ft for ft in json.loads(target.read_bytes())["features"]}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("country borders stay in the figures: %s", exc)
+        return None
+    return "app/static/" + target.name, known
+
+
+def prepare_static() -> bool:
+    """Everything the live charts ask app/static/ for, written now (deploy/static_www.sh and the image, before
+    nginx's copy is made): plotly.js and its partial bundles, the shapes of every level, Europe's borders."""
+    return asset_ready() and all(shape_url(level) for level in (0, 1, 2)) and bool(europe_outlines_url())
+
+
 def _known_shapes(level: int) -> dict:
     """{code: feature} of the shapes in shape_url(level)'s file, as the pages hold them (views.geometry, loaded once
     per process): 2024's, and 2021's where 2024 has no such code."""
@@ -235,18 +279,26 @@ def shapes_by_url(spec: dict) -> dict:
     same codes and coordinates as shape_files') names that level's file instead of carrying them; live_chart.js
     fetches it once per page and puts the shapes back before Plotly draws (a trace draws only the shapes of its
     `locations`). A change of year or metric on /regions then sends the colours, not 0.26 MB of shapes again.
-    Any other geometry (simplified borders, a subset of a shape) stays in the figure."""
+    Country borders simplified for the Europe-wide view go the same way (europe_outlines_url); any other geometry
+    (borders for another zoom, a changed shape) stays in the figure."""
     for trace in spec.get("data") or ():
         shapes = trace.get("geojson") if isinstance(trace, dict) and trace.get("type") == "choroplethmap" else None
         features = shapes.get("features") if isinstance(shapes, dict) else None
         if not features or trace.get("featureidkey", "id") != "id" or not isinstance(features[0], dict):
             continue
         level = len(str(features[0].get("id") or "")) - 2  # NUTS codes: "DE" 0, "DE1" 1, "DE11" 2
-        url = shape_url(level) if level in (0, 1, 2) else None
-        try:
-            known = _known_shapes(level) if url else {}
-        except (OSError, ValueError):
-            continue
+        meta = trace.get("meta") if isinstance(trace.get("meta"), dict) else {}
+        if "simplified" in meta:  # borders simplified for a zoom (charts.add_outlines): Europe's only
+            from workforce import charts
+
+            europe = level == 0 and meta["simplified"] == charts.outline_tolerance()
+            url, known = (_europe_outlines(shape_name(0)) if europe else None) or (None, {})
+        else:
+            url = shape_url(level) if level in (0, 1, 2) else None
+            try:
+                known = _known_shapes(level) if url else {}
+            except (OSError, ValueError):
+                continue
         if url and all(isinstance(ft, dict) and _same(ft, known.get(ft.get("id"))) for ft in features):
             trace["geojson"] = url
     return spec
