@@ -218,7 +218,7 @@ def _known_shapes(level: int) -> dict:
 
 @functools.cache
 def asset_ready() -> bool:
-    """plotly.js in the static folder, the same bytes as the installed package's, the partial bundles beside
+    """plotly.js in the static folder, the same bytes as the installed package's, and the partial bundles beside
     it that match (copied once per process)."""
     try:
         wanted = {asset_name(): _plotly_js()}
@@ -276,7 +276,7 @@ def _same(a, b) -> bool:
 
 def shapes_by_url(spec: dict) -> dict:
     """In place on a figure dict: a map trace whose shapes are all the atlas's own shapes of one NUTS level (the
-    same codes and coordinates as shape_files') names that level's file instead of carrying them; live_chart.js
+    same codes and coordinates as shape_url's file) names that file instead of carrying them; live_chart.js
     fetches it once per page and puts the shapes back before Plotly draws (a trace draws only the shapes of its
     `locations`). A change of year or metric on /regions then sends the colours, not 0.26 MB of shapes again.
     Country borders simplified for the Europe-wide view go the same way (europe_outlines_url); any other geometry
