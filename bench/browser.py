@@ -328,6 +328,7 @@ def run(args) -> int:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+            emit("browser.chromium_version", browser.version, "version", None)  # figures move between versions
             if not args.no_cold:  # a new server process: start → first chart painted (floor, then atlas)
                 for label, script, port in (("floor", ROOT / "bench" / "floor_app.py", floor_port),
                                             ("atlas", ROOT / "app.py", app_port)):
