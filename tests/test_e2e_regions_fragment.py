@@ -10,6 +10,7 @@ import re
 import pytest
 
 from tests.test_e2e_journeys import wait_ready
+from workforce.i18n import t
 
 pytestmark = pytest.mark.e2e
 
@@ -193,3 +194,31 @@ def test_the_map_shapes_are_fetched_once_and_a_year_change_sends_only_colours(ap
     page.wait_for_function(f"() => {{ const s = ({FILLS})(); return s && s.fills > 0; }}", timeout=60_000)
     assert len(shapes) == 1, shapes  # not asked for again
     assert frames and max(frames) < 120_000, sorted(frames)[-3:]  # 46 KB here; before, the figure alone ≈ 0.27 MB
+
+
+@pytest.mark.console_errors(r"status of 503 \(Service Unavailable\)")
+def test_a_map_whose_shapes_cannot_be_fetched_says_so_and_the_next_figure_tries_again(app_server, browser_page):
+    """The shapes file is asked for twice (a second apart) before the chart gives up with its error text — no
+    blank map, no exception; once the file can be had again, the next figure draws the map."""
+    page = browser_page
+    asked: list[str] = []
+
+    def refuse(route):
+        asked.append(route.request.url)
+        route.fulfill(status=503, body="busy")
+
+    page.route(re.compile(r".*/app/static/nuts-l2-[0-9a-f]{16}\.json$"), refuse)
+    page.goto(app_server + "/regions?country=HU", wait_until="domcontentloaded")
+    wait_ready(page)
+    message = page.wait_for_function(
+        "() => { const el = document.querySelector('.atlas-live-chart[aria-label]');"  # the map, not its preloader
+        " return el && !el.querySelector('canvas') && el.textContent.trim() || null; }", timeout=30_000).json_value()
+    assert message == t("regions.map_failed", "en"), message
+    assert len(asked) == 2, asked
+    page.unroute(re.compile(r".*/app/static/nuts-l2-[0-9a-f]{16}\.json$"))
+    page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] [tabindex="0"]').first.focus()
+    page.keyboard.press("ArrowRight")  # a new figure
+    page.wait_for_url(re.compile(r"year=\d{4}"), timeout=30_000)
+    wait_ready(page)
+    page.wait_for_function(f"() => {{ const s = ({FILLS})(); return s && s.fills > 0; }}", timeout=60_000)
+    assert t("regions.map_failed", "en") not in page.locator(".atlas-live-chart[aria-label]").first.inner_text()

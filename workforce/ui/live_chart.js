@@ -25,14 +25,17 @@ function loadPlotly(src) {
 
 // A map's NUTS shapes come as the URL of a file of the app (live_chart.py shapes_by_url): fetched once per page,
 // in parallel with plotly.js, and shared by every trace and figure that names it (a trace draws only the shapes of
-// its locations). A failed fetch is forgotten, so the next figure tries again.
+// its locations). A failed fetch is tried once more after a second (a proxy restarting), then forgotten, so the
+// next figure tries again; meanwhile the chart says it could not be drawn.
 window.__atlasShapes = window.__atlasShapes || {};
 function loadShapes(src) {
   const url = new URL(src, document.baseURI).href;
   const shapes = window.__atlasShapes;
+  const get = () => fetch(url, { credentials: 'same-origin' })
+    .then((r) => { if (!r.ok) throw new Error('map shapes did not load'); return r.json(); });
   if (!shapes[url]) {
-    shapes[url] = fetch(url, { credentials: 'same-origin' })
-      .then((r) => { if (!r.ok) throw new Error('map shapes did not load'); return r.json(); })
+    shapes[url] = get()
+      .catch(() => new Promise((resolve) => { setTimeout(resolve, 1000); }).then(get))
       .catch((err) => { delete shapes[url]; throw err; });
   }
   return shapes[url];
@@ -156,7 +159,10 @@ export default function ({ data, parentElement, setTriggerValue }) {
       el.__atlasPlotly = Plotly;
       return Plotly;
     })
-    .then((Plotly) => drawInTurn(el, () => Plotly.react(el, fig.data || [], layout, data.config || {})).then(() => {
+    .then((Plotly) => drawInTurn(el, () => {
+      if (el.__atlasFailed) { el.textContent = ''; el.__atlasFailed = false; }  // the message of a failed figure
+      return Plotly.react(el, fig.data || [], layout, data.config || {});
+    }).then(() => {
       if (el.__atlasBound) return;
       el.__atlasBound = true;
       el.on('plotly_click', (ev) => {
@@ -167,8 +173,14 @@ export default function ({ data, parentElement, setTriggerValue }) {
       ro.observe(el);
       el.__atlasResize = ro;
     }))
-    .catch((err) => {
+    .catch((err) => {  // the graph (if any) released and a message in its place; the next figure starts afresh
+      if (el.__atlasPlotly && el._fullLayout) {
+        if (el.__atlasResize) el.__atlasResize.disconnect();
+        el.__atlasPlotly.purge(el);
+        el.__atlasBound = false;
+      }
       el.textContent = data.error_text || String(err);
+      el.__atlasFailed = true;
     });
   el.__atlasClick = (location) => setTriggerValue('click', location);
   return () => {
