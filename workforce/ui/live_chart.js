@@ -78,6 +78,13 @@ function drawInTurn(el, draw) {
   });
 }
 
+// A graph given up: its resize observer stopped, Plotly's state and listeners gone (the next figure binds anew).
+function release(el) {
+  if (el.__atlasResize) el.__atlasResize.disconnect();
+  el.__atlasPlotly.purge(el);
+  el.__atlasBound = false;
+}
+
 // A full-screen button as st.plotly_chart has (shown on hover and keyboard focus): the chart fills the screen.
 function fullScreenButton(wrap, el, data) {
   const button = wrap && wrap.querySelector('.atlas-live-chart-full');
@@ -151,11 +158,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
   el.__atlasQueue = (el.__atlasQueue || Promise.resolve())
     .then(() => Promise.all([loadPlotly(data.src), ...shapes]).then(([Plotly]) => Plotly))
     .then((Plotly) => {
-      if (el.__atlasPlotly && el.__atlasPlotly !== Plotly) {  // another bundle drew it: start again with this one
-        if (el.__atlasResize) el.__atlasResize.disconnect();
-        el.__atlasPlotly.purge(el);
-        el.__atlasBound = false;
-      }
+      if (el.__atlasPlotly && el.__atlasPlotly !== Plotly) release(el);  // another bundle drew it: start again
       el.__atlasPlotly = Plotly;
       return Plotly;
     })
@@ -174,11 +177,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
       el.__atlasResize = ro;
     }))
     .catch((err) => {  // the graph (if any) released and a message in its place; the next figure starts afresh
-      if (el.__atlasPlotly && el._fullLayout) {
-        if (el.__atlasResize) el.__atlasResize.disconnect();
-        el.__atlasPlotly.purge(el);
-        el.__atlasBound = false;
-      }
+      if (el.__atlasPlotly && el._fullLayout) release(el);
       el.textContent = data.error_text || String(err);
       el.__atlasFailed = true;
     });
@@ -186,10 +185,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
   return () => {
     // Called before a new render and on unmount: only an element that has left the page is released.
     setTimeout(() => {
-      if (!el.isConnected && el.__atlasPlotly) {
-        if (el.__atlasResize) el.__atlasResize.disconnect();
-        el.__atlasPlotly.purge(el);
-      }
+      if (!el.isConnected && el.__atlasPlotly) release(el);
     }, 0);
   };
 }
