@@ -281,6 +281,7 @@ def shapes_by_url(spec: dict) -> dict:
     `locations`). A change of year or metric on /regions then sends the colours, not 0.26 MB of shapes again.
     Country borders simplified for the Europe-wide view go the same way (europe_outlines_url); any other geometry
     (borders for another zoom, a changed shape) stays in the figure."""
+    known_by_level: dict[int, dict] = {}  # one look-up per level and figure, not per trace
     for trace in spec.get("data") or ():
         shapes = trace.get("geojson") if isinstance(trace, dict) and trace.get("type") == "choroplethmap" else None
         features = shapes.get("features") if isinstance(shapes, dict) else None
@@ -296,9 +297,11 @@ def shapes_by_url(spec: dict) -> dict:
         else:
             url = shape_url(level) if level in (0, 1, 2) else None
             try:
-                known = _known_shapes(level) if url else {}
+                if url and level not in known_by_level:
+                    known_by_level[level] = _known_shapes(level)
             except (OSError, ValueError):
                 continue
+            known = known_by_level.get(level, {})
         if url and all(isinstance(ft, dict) and _same(ft, known.get(ft.get("id"))) for ft in features):
             trace["geojson"] = url
     return spec
