@@ -134,3 +134,21 @@ def test_a_new_folder_gets_the_file_and_its_name_follows_the_shapes(tmp_path, mo
         assert live_chart.shape_url(5) is None and live_chart.shape_url(-1) is None
     finally:
         live_chart._shape_file.cache_clear()
+
+
+def test_pages_file_and_comparison_merge_the_versions_by_one_rule():
+    """The pages' shapes (ui.geometry_for, ui.country_outlines), the file a map names by URL (geo.merged_regions) and
+    the look-up it is compared with (live_chart._known_shapes) hold the same codes in the same order: 2024's, then
+    2021's codes 2024 lacks (the UK) — geo.merge_versions, one rule."""
+    from workforce import ui
+
+    for level in (0, 2):
+        in_file = [ft["id"] for ft in geo.merged_regions(level)["features"]]
+        assert any(code.startswith("UK") for code in in_file) and len(in_file) == len(set(in_file))
+        assert list(live_chart._known_shapes(level)) == in_file
+        page = ui.geometry_for(level, in_file)
+        assert [ft["id"] for ft in page["features"]] == in_file
+        assert json.loads(json.dumps(page, default=lambda a: a.tolist())) == geo.merged_regions(level)
+    assert [ft["id"] for ft in ui.country_outlines()["features"]] == [ft["id"] for ft in geo.merged_regions(0)["features"]]
+    first = geo.merge_versions([{"features": [{"id": "X", "v": 1}]}, {"features": [{"id": "X", "v": 2}, {"id": "Y"}]}])
+    assert first["features"] == [{"id": "X", "v": 1}, {"id": "Y"}]

@@ -65,17 +65,30 @@ def load_regions(version: int = 2024, level: int = 2, geo_dir: Path | None = Non
     return json.loads(_read_bytes(str(path)))
 
 
-def merged_regions(level: int = 2, geo_dir: Path | None = None) -> dict:
-    """Every region of `level` a map of the atlas can draw: the 2024 shapes, then the 2021 shapes whose code
-    2024 does not have (the UK), in file order (a fresh dict on every call)."""
+# The versions a map draws, in the order a code is taken: 2024's shapes, then 2021's for the codes 2024 does not
+# have (the UK left the NUTS in 2021's classification and is still shown).
+MAP_VERSIONS = (2024, 2021)
+
+
+def merge_versions(collections: Iterable[dict]) -> dict:
+    """One FeatureCollection of `collections` (one per version, in MAP_VERSIONS order): a code's first feature, in
+    file order. The one rule for merging versions (the file maps name by URL, the pages' subsets, the comparison of
+    the two); features are shared with the input, not copied."""
     seen: set = set()
     features = []
-    for version in (2024, 2021):
-        for ft in load_regions(version, level, geo_dir)["features"]:
-            if ft["id"] not in seen:
-                seen.add(ft["id"])
+    for collection in collections:
+        for ft in collection.get("features", []):
+            code = ft.get("id") if isinstance(ft, dict) else None
+            if code is not None and code not in seen:
+                seen.add(code)
                 features.append(ft)
     return {"type": "FeatureCollection", "features": features}
+
+
+def merged_regions(level: int = 2, geo_dir: Path | None = None) -> dict:
+    """Every region of `level` a map of the atlas can draw (merge_versions of the MAP_VERSIONS files; a fresh dict
+    on every call)."""
+    return merge_versions(load_regions(version, level, geo_dir) for version in MAP_VERSIONS)
 
 
 def merged_regions_digest(level: int = 2, geo_dir: Path | None = None) -> str:
@@ -90,7 +103,7 @@ def _digest(level: int, geo_dir: str) -> str:
     import hashlib
 
     digest = hashlib.sha256(b"merged_regions v1: 2024, then 2021 codes that 2024 lacks\n")
-    for version in (2024, 2021):
+    for version in MAP_VERSIONS:
         digest.update(_read_bytes(str(Path(geo_dir) / f"nuts{version}_l{level}.geojson")))
     return digest.hexdigest()
 

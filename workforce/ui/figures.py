@@ -44,22 +44,19 @@ def geometry(level: int, version: int = 2024) -> dict:
 
 
 def geometry_for(level: int, nuts_ids: list[str]) -> dict:
-    """Only the shapes of the given regions (2024, plus UK from 2021)."""
-    wanted = set(nuts_ids)
-    features = [ft for v in (2024, 2021) for ft in geometry(level, v)["features"]
-                if isinstance(ft, dict) and ft.get("id") in wanted]
-    seen, unique = set(), []
-    for ft in features:
-        if ft["id"] not in seen:
-            seen.add(ft["id"])
-            unique.append(ft)
-    return {"type": "FeatureCollection", "features": unique} if unique else _empty_geometry()
+    """Only the shapes of the given regions, versions merged as every map merges them (geo.merge_versions: 2024,
+    plus the UK from 2021); a version whose file cannot be read is left out with a warning."""
+    from workforce import geo  # shapely: not at import time (a new process's first run)
+
+    merged = geo.merge_versions(geometry(level, v) for v in geo.MAP_VERSIONS)
+    return geo.subset(merged, nuts_ids)
 
 
 def country_outlines() -> dict:
     """NUTS 0 shapes of every country (2024, the UK from 2021): borders under maps without regions."""
-    ids = {ft.get("id") for v in (2024, 2021) for ft in geometry(0, v)["features"] if isinstance(ft, dict)}
-    return geometry_for(0, sorted(i for i in ids if i))
+    from workforce import geo
+
+    return geo.merge_versions(geometry(0, v) for v in geo.MAP_VERSIONS)
 
 
 def shared_figure(key: tuple, build):

@@ -210,10 +210,12 @@ def prepare_static() -> bool:
 
 def _known_shapes(level: int) -> dict:
     """{code: feature} of the shapes in shape_url(level)'s file, as the pages hold them (views.geometry, loaded once
-    per process): 2024's, and 2021's where 2024 has no such code."""
+    per process), merged by the same rule (geo.merge_versions)."""
+    from workforce import geo
     from workforce.views import geometry
 
-    return {ft["id"]: ft for version in (2021, 2024) for ft in geometry.shapes(level, version)["features"]}
+    merged = geo.merge_versions(geometry.shapes(level, version) for version in geo.MAP_VERSIONS)
+    return {ft["id"]: ft for ft in merged["features"]}
 
 
 @functools.cache
