@@ -190,7 +190,7 @@ class Meter:
         self.page.wait_for_timeout(100)
         self.page.wait_for_function(IDLE, timeout=timeout * 1000, polling=50)
         idle = (time.perf_counter() - t0) * 1000
-        return {"painted_ms": painted, "idle_ms": idle, "bytes": self.bytes}
+        return {"painted_ms": painted, "idle_ms": idle, "bytes": self.bytes, "started": t0}
 
     def settle(self, quiet_ms: float = 300, limit_s: float = 10) -> float:
         """Wait until nothing in the DOM has changed for `quiet_ms` (a person acts on a page that has finished
@@ -338,8 +338,11 @@ def run(args) -> int:
                     meter = Meter(browser, 1.0)
                     first = meter.visit(f"http://127.0.0.1:{port}/", args.timeout)
                     meter.close()
-                    emit(f"browser.{label}.new_process_to_first_chart_painted_ms", (time.perf_counter() - t0) * 1000,
-                         "ms", None, server_healthy_ms=round(healthy_s * 1000), first_visit_ms=round(first["painted_ms"]))
+                    # to the paint, not to the end of the visit (script idle) or of closing its context (a map's
+                    # WebGL context takes a while to go; until 2026-12-06 that was counted)
+                    emit(f"browser.{label}.new_process_to_first_chart_painted_ms",
+                         (first["started"] - t0) * 1000 + first["painted_ms"], "ms", None,
+                         server_healthy_ms=round(healthy_s * 1000), first_visit_ms=round(first["painted_ms"]))
                 # the app's first run started its warm-up (ui.warm_up): let it finish before the floor is measured,
                 # so the floor's figures do not share the CPU with it
                 warm = wait_for_log(ROOT / ".cache" / f"bench-browser-{app_port}.log", "warm-up: ", 60)
