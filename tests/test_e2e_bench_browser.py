@@ -52,3 +52,15 @@ def test_bench_bundles_measures_every_plotly_js_the_app_serves():
     for name in ("full", "finance", "atlas"):
         assert figures[f"bundles.{name}.cpu1x.eval_ms.p95"]["value"] > 0
         assert figures[f"bundles.{name}.cpu1x.fetch_ms.p50"]["rows"] == 1
+
+
+def test_bench_map_renderers_draws_the_regions_map_both_ways():
+    """The /regions map's own figure, drawn by MapLibre and by Plotly's SVG map in the harness (names and shape
+    only; no timing assertions)."""
+    out = subprocess.run([sys.executable, "-m", "bench", "map-renderers", "--runs", "1"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=600, check=True).stdout
+    figures = {r["figure"]: r for r in map(json.loads, out.splitlines())}
+    assert figures["map_renderers.figure_traces"]["types"] == ["choroplethmap", "scattermap"]
+    for renderer in ("maplibre", "svg"):
+        assert figures[f"map_renderers.{renderer}.cpu1x.first_draw_ms.p95"]["value"] > 0
+        assert figures[f"map_renderers.{renderer}.cpu1x.year_change_ms.p50"]["rows"] == 6
