@@ -66,7 +66,7 @@ def load_regions(version: int = 2024, level: int = 2, geo_dir: Path | None = Non
 
 
 # The versions a map draws, in the order a code is taken: 2024's shapes, then 2021's for the codes 2024 does not
-# have (the UK left the NUTS in 2021's classification and is still shown).
+# have (the UK's regions: NUTS 2024 no longer lists them, 2021 still does, and the atlas still shows them).
 MAP_VERSIONS = (2024, 2021)
 
 
