@@ -10,15 +10,12 @@ bundle's bytes. Bundles alternate run by run, so a busy moment does not fall on 
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 
 from bench.browser import CHROMIUM, LAUNCH_ARGS
-from bench.common import emit, note, percentile
+from bench.common import emit, fresh_page, note, percentile, served
 
 PAGE = """<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><body><script>
 window.load = (src) => new Promise((resolve, reject) => {
@@ -32,11 +29,6 @@ window.load = (src) => new Promise((resolve, reject) => {
   document.head.appendChild(s);
 });
 </script></body>"""
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # stdout carries only JSON lines
-        pass
 
 
 def add_arguments(parser) -> None:
@@ -64,37 +56,24 @@ def run(args) -> int:
         for name, path in files.items():
             shutil.copyfile(path, root / f"{name}.js")
             emit(f"bundles.{name}.bytes", path.stat().st_size, "B")
-        handler = functools.partial(_QuietHandler, directory=tmp)
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{server.server_address[1]}/"
-        try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-                for rate in args.throttle:
-                    tag = f"cpu{rate:g}x"
-                    times: dict[str, list[tuple[float, float]]] = {name: [] for name in files}
-                    for _ in range(args.runs):
-                        for name in files:
-                            context = browser.new_context()
-                            try:
-                                page = context.new_page()
-                                cdp = context.new_cdp_session(page)
-                                if rate != 1.0:
-                                    cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+        with served(tmp) as base, sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+            for rate in args.throttle:
+                tag = f"cpu{rate:g}x"
+                times: dict[str, list[tuple[float, float]]] = {name: [] for name in files}
+                for _ in range(args.runs):
+                    for name in files:
+                        try:
+                            with fresh_page(browser, rate) as page:
                                 page.goto(base + "index.html")
                                 times[name].append(tuple(page.evaluate(f"load('{name}.js')")))
-                            except Exception as exc:  # noqa: BLE001 - a failed run is a note, not a crash
-                                note(f"{name} {tag}: {type(exc).__name__}: {str(exc)[:120]}")
-                            finally:
-                                context.close()
-                    for name, pairs in times.items():
-                        for i, part in enumerate(("fetch_ms", "eval_ms")):
-                            values = [p[i] for p in pairs]
-                            if values:
-                                for q in (50, 95):
-                                    emit(f"bundles.{name}.{tag}.{part}.p{q}", percentile(values, q), "ms", len(values))
-                browser.close()
-        finally:
-            server.shutdown()
+                        except Exception as exc:  # noqa: BLE001 - a failed run is a note, not a crash
+                            note(f"{name} {tag}: {type(exc).__name__}: {str(exc)[:120]}")
+                for name, pairs in times.items():
+                    for i, part in enumerate(("fetch_ms", "eval_ms")):
+                        values = [p[i] for p in pairs]
+                        if values:
+                            for q in (50, 95):
+                                emit(f"bundles.{name}.{tag}.{part}.p{q}", percentile(values, q), "ms", len(values))
+            browser.close()
     return 0

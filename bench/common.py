@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import importlib
 import json
 import math
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -101,3 +105,35 @@ def figure_specs(at) -> list[str]:
     mounted (`ui.live_chart`, e.g. the /regions map: a v2 component whose data carries the figure JSON; its
     preloader carries none). What the browser receives for each figure, byte for byte."""
     return [el.proto.spec for el in at.get("plotly_chart")] + [d["spec"] for d in live_chart_data(at) if "spec" in d]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # stdout carries only JSON lines
+        pass
+
+
+@contextlib.contextmanager
+def served(directory: str | Path):
+    """`directory` served over HTTP on loopback (a free port) while the block runs; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def fresh_page(browser, throttle: float = 1.0, **context_options):
+    """A page in a new context of a Playwright `browser` (no HTTP or code cache), its CPU slowed `throttle` times
+    (DevTools `Emulation.setCPUThrottlingRate`); the context is closed after the block."""
+    context = browser.new_context(**context_options)
+    try:
+        page = context.new_page()
+        if throttle != 1.0:
+            context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+        yield page
+    finally:
+        context.close()

@@ -23,17 +23,13 @@ the two years), p50/p95. Renderers alternate run by run.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 
 from bench.browser import CHROMIUM, LAUNCH_ARGS
-from bench.bundles import _QuietHandler
-from bench.common import emit, note, percentile
+from bench.common import emit, fresh_page, note, percentile, served
 
 WIDTH, HEIGHT = 1100, 650  # about the /regions map's size at the bench's 1400 × 1000 viewport
 CHANGES = 6
@@ -169,40 +165,27 @@ def run(args) -> int:
             shutil.copyfile(ROOT / "static" / url.rsplit("/", 1)[-1], root / "shapes" / url.rsplit("/", 1)[-1])
         (root / "topojson").mkdir()
         (root / "topojson" / "world_110m.json").write_text(json.dumps(EMPTY_TOPOJSON), encoding="utf-8")
-        handler = functools.partial(_QuietHandler, directory=tmp)
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{server.server_address[1]}/"
-        try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-                for rate in args.throttle:
-                    tag = f"cpu{rate:g}x"
-                    found: dict[str, dict[str, list[float]]] = {r: {"first": [], "changes": []} for r in ("maplibre", "svg")}
-                    for _ in range(args.runs):
-                        for renderer in found:
-                            context = browser.new_context(viewport={"width": WIDTH + 100, "height": HEIGHT + 100})
-                            try:
-                                page = context.new_page()
-                                cdp = context.new_cdp_session(page)
-                                if rate != 1.0:
-                                    cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+        with served(tmp) as base, sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+            for rate in args.throttle:
+                tag = f"cpu{rate:g}x"
+                found: dict[str, dict[str, list[float]]] = {r: {"first": [], "changes": []} for r in ("maplibre", "svg")}
+                for _ in range(args.runs):
+                    for renderer in found:
+                        try:
+                            with fresh_page(browser, rate, viewport={"width": WIDTH + 100, "height": HEIGHT + 100}) as page:
                                 page.goto(base + "index.html")
                                 page.wait_for_function("typeof Plotly !== 'undefined' && window.measure")
                                 result = page.evaluate(f"measure({'true' if renderer == 'svg' else 'false'})")
-                                found[renderer]["first"].append(result["first"])
-                                found[renderer]["changes"] += result["changes"]
-                            except Exception as exc:  # noqa: BLE001 - a failed run is a note, not a crash
-                                note(f"{renderer} {tag}: {type(exc).__name__}: {str(exc)[:160]}")
-                            finally:
-                                context.close()
-                    for renderer, values in found.items():
-                        for part, name in (("first", "first_draw_ms"), ("changes", "year_change_ms")):
-                            if values[part]:
-                                for q in (50, 95):
-                                    emit(f"map_renderers.{renderer}.{tag}.{name}.p{q}", percentile(values[part], q),
-                                         "ms", len(values[part]))
-                browser.close()
-        finally:
-            server.shutdown()
+                            found[renderer]["first"].append(result["first"])
+                            found[renderer]["changes"] += result["changes"]
+                        except Exception as exc:  # noqa: BLE001 - a failed run is a note, not a crash
+                            note(f"{renderer} {tag}: {type(exc).__name__}: {str(exc)[:160]}")
+                for renderer, values in found.items():
+                    for part, name in (("first", "first_draw_ms"), ("changes", "year_change_ms")):
+                        if values[part]:
+                            for q in (50, 95):
+                                emit(f"map_renderers.{renderer}.{tag}.{name}.p{q}", percentile(values[part], q),
+                                     "ms", len(values[part]))
+            browser.close()
     return 0
