@@ -13,6 +13,7 @@ from tests.test_e2e_journeys import wait_ready
 from workforce.i18n import t
 
 pytestmark = pytest.mark.e2e
+SHAPES_FILE = re.compile(r".*/app/static/nuts-l2-[0-9a-f]{16}\.json$")  # the level-2 shapes file (live_chart.shape_name)
 
 SIDEBAR = 1  # RootContainer.SIDEBAR: the first element of a delta's path
 
@@ -183,7 +184,7 @@ def test_the_map_shapes_are_fetched_once_and_a_year_change_sends_only_colours(ap
     state = page.wait_for_function(f"() => {{ const s = ({FILLS})(); return s && s.fills > 0 ? s : null; }}",
                                    timeout=60_000).json_value()
     assert state["urls"] == 0 and state["shapes"] >= 2, state  # shapes put back before Plotly drew them
-    assert len(shapes) == 1 and re.search(r"/app/static/nuts-l2-[0-9a-f]{16}\.json$", shapes[0]), shapes
+    assert len(shapes) == 1 and SHAPES_FILE.match(shapes[0]), shapes
     assert max(frames) > 20_000  # the first run: the page's elements and figures
 
     frames.clear()
@@ -207,7 +208,7 @@ def test_a_map_whose_shapes_cannot_be_fetched_says_so_and_the_next_figure_tries_
         asked.append(route.request.url)
         route.fulfill(status=503, body="busy")
 
-    page.route(re.compile(r".*/app/static/nuts-l2-[0-9a-f]{16}\.json$"), refuse)
+    page.route(SHAPES_FILE, refuse)
     page.goto(app_server + "/regions?country=HU", wait_until="domcontentloaded")
     wait_ready(page)
     message = page.wait_for_function(
@@ -215,7 +216,7 @@ def test_a_map_whose_shapes_cannot_be_fetched_says_so_and_the_next_figure_tries_
         " return el && !el.querySelector('canvas') && el.textContent.trim() || null; }", timeout=30_000).json_value()
     assert message == t("regions.map_failed", "en"), message
     assert len(asked) == 2, asked
-    page.unroute(re.compile(r".*/app/static/nuts-l2-[0-9a-f]{16}\.json$"))
+    page.unroute(SHAPES_FILE)
     page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] [tabindex="0"]').first.focus()
     page.keyboard.press("ArrowRight")  # a new figure
     page.wait_for_url(re.compile(r"year=\d{4}"), timeout=30_000)
