@@ -237,6 +237,12 @@ def headline(scenario: str, year: int, overrides: tuple = ()) -> dict:
     return _headline_cached(scenario, year, overrides)
 
 
+def builtin_headline(scenario: str, year: int) -> dict:
+    """The same numbers on the built-in data only, whatever the session uploaded (the presenter's slides show
+    the atlas's own data); cached with the overview's and the forecast page's."""
+    return _headline_cached(scenario, year, ())
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _headline_cached(scenario: str, year: int, overrides: tuple) -> dict:
     return bridge.compute(db.run, scenario, year, overrides, PAGE_DRAWS, 1, assumptions())
