@@ -61,6 +61,22 @@ def test_errors_name_the_line(text, line, words):
     assert f"line {line}" in str(exc.value) and words in str(exc.value), str(exc.value)
 
 
+def test_a_storyline_is_parsed_once_per_version_of_its_file(tmp_path):
+    (tmp_path / "a.yaml").write_text(GOOD, encoding="utf-8")
+    first = stories.builtin("a", tmp_path)
+    assert stories.builtin("a", tmp_path) is first  # /present asks for every story's title on each run
+    edited = GOOD.replace("One string for every language", "Edited")
+    (tmp_path / "a.yaml").write_text(edited, encoding="utf-8")
+    again = stories.builtin("a", tmp_path)
+    assert stories.text_for(again.slides[0].caption, "en") == "Edited"
+    (tmp_path / "b.yaml").write_text(GOOD, encoding="utf-8")
+    assert stories.list_stories(tmp_path) == ["a", "b"]  # a storyline added is listed
+    (tmp_path / "a.yaml").unlink()
+    assert stories.list_stories(tmp_path) == ["b"]
+    with pytest.raises(stories.StoryError, match="unknown storyline"):
+        stories.builtin("a", tmp_path)
+
+
 def test_load_missing_file(tmp_path):
     with pytest.raises(stories.StoryError, match="not found"):
         stories.load_story(tmp_path / "nope.yaml")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -228,14 +229,28 @@ def list_stories(directory: Path = STORIES_DIR) -> list[str]:
     return sorted(p.stem for p in directory.glob("*.yaml"))
 
 
+def _stamp(path: Path) -> tuple[int, int]:
+    """(mtime in ns, size) of a storyline file: what its parse is cached under, so an edited storyline is read
+    again and an unchanged one is not (/present asked for every story's title on each run: ~70 % of its run)."""
+    st = path.stat()
+    return (st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=64)
+def _parsed(path: Path, stamp: tuple[int, int]) -> Story:
+    return load_story(path)
+
+
 def story_path(story_id: str, directory: Path = STORIES_DIR) -> Path:
     if story_id not in list_stories(directory):
         raise StoryError(f"unknown storyline {story_id!r} (available: {', '.join(list_stories(directory))})")
     return directory / f"{story_id}.yaml"
 
 
-def builtin(story_id: str) -> Story:
-    return load_story(story_path(story_id))
+def builtin(story_id: str, directory: Path = STORIES_DIR) -> Story:
+    """A built-in storyline, parsed once per version of its file (shared between sessions: read only)."""
+    path = story_path(story_id, directory)
+    return _parsed(path, _stamp(path))
 
 
 def clamp_slide(raw, count: int) -> tuple[int, bool]:
