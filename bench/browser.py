@@ -23,12 +23,11 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from bench.common import emit, note, percentile
+from bench.common import emit, free_port, note, percentile, start_streamlit, stop_process
 from workforce import ROOT
 from workforce.ui.tables_later import BOX_SELECTOR
 
@@ -95,32 +94,12 @@ def add_arguments(parser) -> None:
                              "with the static bundle from disk, deploy/static_www.sh) instead of the bare server")
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start(script, port: int) -> tuple[subprocess.Popen, float]:
     """A production-like server for `script`; returns (process, seconds until /_stcore/health said ok)."""
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
-    env = {**os.environ, "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2")}
-    log = open(ROOT / ".cache" / f"bench-browser-{port}.log", "w")  # noqa: SIM115 - lives as long as the server
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
-                return proc, time.perf_counter() - t0
-        except OSError:
-            time.sleep(0.1)
-    proc.terminate()
-    raise SystemExit(f"streamlit {script} did not become healthy within 90 s")
+    try:
+        return start_streamlit(script, port, ROOT / ".cache" / f"bench-browser-{port}.log")
+    except TimeoutError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def nginx_front(backend_port: int):
@@ -136,7 +115,7 @@ def nginx_front(backend_port: int):
                              capture_output=True, text=True, env={**os.environ, "PYTHON": sys.executable}).stdout
         (www / "locations.conf").write_text(out)
         nginx_front.prepared = True
-    port = _free_port()
+    port = free_port()
     prefix = ROOT / ".cache" / f"bench-nginx-{port}"
     (prefix / "tmp").mkdir(parents=True, exist_ok=True)
     text = (ROOT / "deploy" / "nginx.conf.template").read_text()
@@ -323,7 +302,7 @@ def run(args) -> int:
     from playwright.sync_api import sync_playwright
 
     (ROOT / ".cache").mkdir(exist_ok=True)
-    floor_port, app_port = _free_port(), _free_port()
+    floor_port, app_port = free_port(), free_port()
     servers, stops = [], []
     try:
         with sync_playwright() as pw:
@@ -411,9 +390,5 @@ def run(args) -> int:
         for stop in stops:
             stop()
         for proc in servers:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_process(proc)
     return 0

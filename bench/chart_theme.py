@@ -15,8 +15,8 @@ import json
 import os
 import tempfile
 
-from bench.browser import CHROMIUM, LAUNCH_ARGS, _free_port, start
-from bench.common import emit
+from bench.browser import CHROMIUM, LAUNCH_ARGS, start
+from bench.common import emit, free_port, stop_process
 from workforce import ROOT
 
 PLACEHOLDERS = [f"#0000{i:02d}" for i in range(1, 41)]
@@ -48,7 +48,7 @@ def drawn(specs: list[str], ours: list[str] | None = None, browser=None) -> tupl
     launched)."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
         json.dump(specs, fh)
-    port = _free_port()
+    port = free_port()
     os.environ["ATLAS_THEME_SPECS"] = fh.name
     proc, _ = start(ROOT / "bench" / "theme_app.py", port)
     try:
@@ -63,8 +63,7 @@ def drawn(specs: list[str], ours: list[str] | None = None, browser=None) -> tupl
             finally:
                 own.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop_process(proc, 30)
         os.environ.pop("ATLAS_THEME_SPECS", None)
         os.unlink(fh.name)
 

@@ -20,7 +20,6 @@ Nothing is painted here (no browser): `bench browser` has the painted figure
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import time
 
 from bench.common import emit, is_chart, note, percentile
@@ -77,9 +76,10 @@ async def first_run(base: str, path: str, timeout: float) -> dict:
 
 def one(script, timeout: float, path: str = "") -> dict:
     """Start a new server for `script`, run one session of page `path` to `script_finished`; stop the server."""
-    from bench.browser import _free_port, start
+    from bench.browser import start
+    from bench.common import free_port, stop_process
 
-    port = _free_port()
+    port = free_port()
     t0 = time.perf_counter()
     proc, healthy_s = start(script, port)
     try:
@@ -87,11 +87,7 @@ def one(script, timeout: float, path: str = "") -> dict:
         out = asyncio.run(first_run(f"http://127.0.0.1:{port}", path, timeout))
         done = time.perf_counter()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
     offset = (t_session - t0) * 1000
     rec = {"new_process_to_first_script_run_done_ms": (done - t0) * 1000,
            "first_script_run_done_ms": out["finished"] - out["http"],

@@ -8,10 +8,14 @@ import http.server
 import importlib
 import json
 import math
+import os
 import resource
+import socket
+import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 from workforce import ROOT
@@ -137,3 +141,45 @@ def fresh_page(browser, throttle: float = 1.0, **context_options):
         yield page
     finally:
         context.close()
+
+
+def free_port() -> int:
+    """A TCP port free on loopback right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_streamlit(script: str | Path, port: int, log_path: str | Path, extra_args: tuple = (),
+                    env: dict | None = None, watcher: str = "none",
+                    timeout: float = 90.0) -> tuple[subprocess.Popen, float]:
+    """`streamlit run script` as in production (loopback, headless, no usage stats, no file watcher unless
+    `watcher`: it costs every new session a walk over sys.modules; MALLOC_ARENA_MAX=2 as deploy/ sets it: glibc
+    would otherwise grow one malloc arena per script thread), its output in `log_path`. Returns (process,
+    seconds until /_stcore/health said ok); TimeoutError, the process stopped, when it did not within
+    `timeout`. One starter for the benches and the browser tests."""
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", watcher, *extra_args]
+    env = {"MALLOC_ARENA_MAX": "2", **os.environ, **(env or {})}
+    t0 = time.perf_counter()
+    with open(log_path, "w") as log:  # the child keeps its own descriptor
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
+                return proc, time.perf_counter() - t0
+        except OSError:
+            time.sleep(0.1)
+    stop_process(proc)
+    raise TimeoutError(f"streamlit {Path(script).name} did not become healthy within {timeout:g} s (log: {log_path})")
+
+
+def stop_process(proc: subprocess.Popen, wait: float = 10.0) -> None:
+    """Terminate `proc`; kill it when it is still there after `wait` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(wait)
+    except subprocess.TimeoutExpired:
+        proc.kill()

@@ -21,15 +21,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from urllib.parse import urlparse
 
-from bench.common import emit, is_chart, note, percentile
+from bench.common import emit, free_port, is_chart, note, percentile, start_streamlit, stop_process
 from workforce import ROOT
 
 LOOPBACK = {"127.0.0.1", "localhost"}
@@ -162,29 +159,12 @@ def browser_viewers(base: str, n: int, ramp: float, timeout: float, path: str, q
             browser.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(port: int, log_path, watch: bool = False) -> subprocess.Popen:
-    """A production-like server: no file watcher (it costs every new session a walk over sys.modules)."""
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "auto" if watch else "none"]
-    # as deploy/: glibc would otherwise grow one malloc arena per script thread (memory, not speed)
-    env = {**os.environ, "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2")}
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise SystemExit("streamlit did not become healthy within 60 s")
+    """A production-like server of the app (bench.common.start_streamlit); the file watcher only with `watch`."""
+    try:
+        return start_streamlit(ROOT / "app.py", port, log_path, watcher="auto" if watch else "none", timeout=60)[0]
+    except TimeoutError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def _peak_rss_of(pid: int) -> float | None:
@@ -243,7 +223,7 @@ def run(args) -> int:
             note("--url must be http://127.0.0.1:PORT (loopback only)")
             return 2
     else:
-        port = _free_port()
+        port = free_port()
         log = ROOT / ".cache" / "bench" / "load-server.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         proc = start_server(port, log, watch=args.file_watcher)
@@ -273,11 +253,7 @@ def run(args) -> int:
     finally:
         if proc is not None:
             rss = _peak_rss_of(proc.pid)
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_process(proc)
             if rss:
                 emit("load.server_peak_rss_mb", rss, "MB", sessions)
     ok = [r for r in results if not isinstance(r, Exception)]

@@ -26,12 +26,11 @@ from __future__ import annotations
 import asyncio
 import random
 import statistics
-import subprocess
 import time
 from urllib.parse import urlparse
 
-from bench.common import emit, note
-from bench.load import SessionError, _free_port, _http_get, forward_msgs, loopback_base, start_server
+from bench.common import emit, free_port, note, stop_process
+from bench.load import SessionError, _http_get, forward_msgs, loopback_base, start_server
 from workforce import ROOT
 
 # (url path, query string): the default page plus a few pages/filters a seminar viewer switches through.
@@ -204,7 +203,7 @@ def run(args) -> int:
             note("--url without --server-pid: RSS cannot be sampled")
             return 2
     else:
-        port = _free_port()
+        port = free_port()
         log = ROOT / ".cache" / "bench" / "soak-server.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         proc = start_server(port, log)
@@ -215,11 +214,7 @@ def run(args) -> int:
                                  sample_every, warmup, args.seed))
     finally:
         if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_process(proc)
     for key, n in sorted(stats["kinds"].items(), key=lambda kv: -kv[1])[:5]:
         note(f"error x{n}: {key}")
     samples = stats["samples"]

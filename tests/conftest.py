@@ -103,11 +103,9 @@ ARTIFACTS = __import__("pathlib").Path(__file__).resolve().parent.parent / "test
 
 
 def _free_port() -> int:
-    import socket
+    from bench.common import free_port
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_port()
 
 
 def _require_chromium():
@@ -125,43 +123,24 @@ class _AppServer:
         self.log_name, self.extra_args, self.env, self.port = log_name, tuple(extra_args), env, port
 
     def __enter__(self) -> str:
-        import subprocess
-        import sys
-        import time
-        import urllib.request
-
-        _require_chromium()
+        from bench.common import start_streamlit
         from workforce import ROOT
 
+        _require_chromium()
         port = self.port or _free_port()
-        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none", *self.extra_args]
         ARTIFACTS.mkdir(exist_ok=True)
-        self.log = open(ARTIFACTS / self.log_name, "w")
         # the presenter's QR codes need a public address (issue 21); tests use a fixed, never-contacted one
-        env = {**os.environ, "WORKFORCE_PUBLIC_URL": "https://atlas.example.org", **(self.env or {})}
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env=env)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                    return url
-            except OSError:
-                time.sleep(0.3)
-        self.__exit__()
-        pytest.fail("streamlit did not become healthy within 90 s")
+        env = {"WORKFORCE_PUBLIC_URL": "https://atlas.example.org", **(self.env or {})}
+        try:
+            self.proc, _ = start_streamlit(ROOT / "app.py", port, ARTIFACTS / self.log_name, self.extra_args, env)
+        except TimeoutError as exc:
+            pytest.fail(str(exc))
+        return f"http://127.0.0.1:{port}"
 
     def __exit__(self, *exc) -> None:
-        import subprocess
+        from bench.common import stop_process
 
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
+        stop_process(self.proc)
 
 
 @pytest.fixture(scope="session")
