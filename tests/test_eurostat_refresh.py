@@ -158,6 +158,25 @@ def _cache(directory, text: str, code: str = "nama_10r_3gdp"):
     return path
 
 
+def test_bundled_summary_is_the_catalog_s_part_and_cached_copies_are_read_afresh(tmp_path):
+    regions = pd.DataFrame({"dataset": ["nama_10r_3gdp", "nama_10r_3gdp", "other", None],
+                            "indicator": ["gdp_mio_eur", "gdp_pps_hab", "x", "y"], "year": [2021, 2022, 2020, 2020],
+                            "as_of": ["2024-03-01", "", "2025-01-01", "2025-02-01"]})
+    summary = eurostat_refresh.bundled_summary(regions)
+    assert summary["dataset"].tolist() == list(eurostat_refresh.DATASETS) and "cached_copy" not in summary
+    gdp = summary.set_index("dataset").loc["nama_10r_3gdp"]
+    assert (gdp["bundled_rows"], gdp["bundled_years"], gdp["bundled_as_of"]) == (2, "2021–2022", "2024-03-01")
+    assert gdp["bundled_indicators"] == "gdp_mio_eur, gdp_pps_hab"
+    assert summary.set_index("dataset").loc["demo_r_pjanaggr3", "bundled_rows"] == 0  # nothing bundled: empty cells
+    before = eurostat_refresh.with_cached_copies(summary, tmp_path)
+    assert (before["cached_copy"] == "").all() and list(before.columns)[-2:] == ["cached_copy", "source_url"]
+    _cache(tmp_path, GDP_TSV)  # a refresh wrote a copy: the same summary now shows its date
+    after = eurostat_refresh.with_cached_copies(summary, tmp_path).set_index("dataset")["cached_copy"]
+    assert after["nama_10r_3gdp"] and (after.drop("nama_10r_3gdp") == "").all()
+    pd.testing.assert_frame_equal(eurostat_refresh.bundled(regions, tmp_path), eurostat_refresh.with_cached_copies(
+        summary, tmp_path))
+
+
 # ---------------------------------------------------------------- CLI
 
 

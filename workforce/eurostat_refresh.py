@@ -86,9 +86,16 @@ def cached(dataset: str, directory: Path | None = None) -> ingest.Fetch:
 
 def bundled(regions: pd.DataFrame, directory: Path | None = None) -> pd.DataFrame:
     """One row per refreshable dataset: what the bundled regions table holds, and the cached copy's date."""
+    return with_cached_copies(bundled_summary(regions), directory)
+
+
+def bundled_summary(regions: pd.DataFrame) -> pd.DataFrame:
+    """`bundled` without the cached copies' dates: a function of the catalog alone (the page caches it)."""
+    wanted = regions[regions["dataset"].isin(list(DATASETS))]  # one pass over the table, not one per dataset
+    parts = dict(tuple(wanted.groupby("dataset", sort=False)))
     rows = []
     for code, (title, indicators) in DATASETS.items():
-        part = regions[regions["dataset"] == code]
+        part = parts.get(code, wanted.iloc[0:0])
         as_of = part["as_of"].dropna().astype(str)
         as_of = as_of[as_of != ""]
         rows.append({
@@ -98,10 +105,18 @@ def bundled(regions: pd.DataFrame, directory: Path | None = None) -> pd.DataFram
             "bundled_rows": len(part),
             "bundled_years": f"{int(part['year'].min())}–{int(part['year'].max())}" if len(part) else "",
             "bundled_as_of": as_of.max() if len(as_of) else "",
-            "cached_copy": cached(code, directory).saved_on,
             "source_url": SOURCE_URL.format(code=code),
         })
     return pd.DataFrame(rows)
+
+
+def with_cached_copies(summary: pd.DataFrame, directory: Path | None = None) -> pd.DataFrame:
+    """`summary` with each dataset's cached copy's date (`cached_copy`, before `source_url`): read afresh, a
+    refresh writes new copies."""
+    out = summary.copy()
+    out.insert(out.columns.get_loc("source_url"), "cached_copy",
+               [cached(code, directory).saved_on for code in out["dataset"]])
+    return out
 
 
 def bundled_as_of(regions: pd.DataFrame) -> str:

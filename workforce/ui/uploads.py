@@ -109,6 +109,17 @@ def _show_result(last: dict | None, lang: str, key: str) -> None:
                            on_click="ignore")
 
 
+@st.cache_data(show_spinner=False)
+def _eurostat_bundled() -> tuple[pd.DataFrame, str]:
+    """What the catalog's regions table holds per refreshable dataset, and its newest as-of date: a function of
+    the catalog alone, cached per process like `catalog_table` (a copy of that 62k-row table and a pass over it
+    for each dataset cost /sources most of its run)."""
+    from workforce import eurostat_refresh as er
+
+    regions = catalog_table("regions")
+    return er.bundled_summary(regions), er.bundled_as_of(regions)
+
+
 def eurostat_section(lang: str = "en") -> None:
     """/sources: refresh the regional indicators from the Eurostat API on a button press only (short
     timeout, cached file as fallback); downloaded rows join this session's regional-indicator uploads."""
@@ -116,10 +127,11 @@ def eurostat_section(lang: str = "en") -> None:
 
     st.subheader(t("eurostat.title", lang))
     st.caption(t("eurostat.help", lang, seconds=f"{er.TIMEOUT:g}"))
-    regions = catalog_table("regions")
-    table(er.bundled(regions), ["dataset", "title", "bundled_indicators", "refreshed_indicators", "bundled_rows",
-                                "bundled_years", "bundled_as_of", "cached_copy", "source_url"])
-    as_of = er.bundled_as_of(regions) or t("eurostat.undated", lang)
+    summary, bundled_as_of = _eurostat_bundled()
+    table(er.with_cached_copies(summary), ["dataset", "title", "bundled_indicators", "refreshed_indicators",
+                                           "bundled_rows", "bundled_years", "bundled_as_of", "cached_copy",
+                                           "source_url"])
+    as_of = bundled_as_of or t("eurostat.undated", lang)
     if st.button(t("eurostat.button", lang), key="eu_fetch", icon=":material/cloud_download:"):
         with st.spinner(t("eurostat.fetching", lang, seconds=f"{er.TIMEOUT:g}")):
             fetches = er.refresh()
@@ -147,7 +159,7 @@ def eurostat_section(lang: str = "en") -> None:
     if not rows:
         return
     table(pd.DataFrame([_eurostat_row(x, lang) for x in rows]))
-    for u in er.updates(rows, regions):  # say what the refresh updated (or that nothing is newer)
+    for u in er.updates(rows, catalog_table("regions")):  # say what the refresh updated (or that nothing is newer)
         if u["newer"]:
             st.success(t("sources.refresh_updated", lang, dataset=u["dataset"], n=u["rows"],
                          indicators=u["indicators"], year=u["newest_year"]))
