@@ -250,7 +250,11 @@ def story_path(story_id: str, directory: Path = STORIES_DIR) -> Path:
 def builtin(story_id: str, directory: Path = STORIES_DIR) -> Story:
     """A built-in storyline, parsed once per version of its file (shared between sessions: read only)."""
     path = story_path(story_id, directory)
-    return _parsed(path, _stamp(path))
+    try:
+        stamp = _stamp(path)
+    except OSError:  # removed since it was listed
+        raise StoryError(f"{path.name}: storyline file not found") from None
+    return _parsed(path, stamp)
 
 
 def clamp_slide(raw, count: int) -> tuple[int, bool]:
