@@ -122,13 +122,18 @@ def test_pages_load_only_the_partial_bundles_and_charts_go_full_screen(app_serve
     button = wrap.locator(".atlas-live-chart-full")
     wrap.hover()
     assert button.is_visible() and button.get_attribute("aria-label") == "Full screen"
+    # the button follows in its `fullscreenchange` handler, which the browser runs a frame after the switch:
+    # wait for the switch and then for the button (asserting at once raced the event on a busy CI machine)
+    pressed = "(want) => document.querySelector('.st-key-fc_fan_jobs .atlas-live-chart-full').getAttribute('aria-pressed') === want"
     button.click()
     page.wait_for_function("document.fullscreenElement && document.fullscreenElement.matches('.atlas-live-chart-wrap')")
+    page.wait_for_function(pressed, arg="true", timeout=5_000)
     assert button.get_attribute("aria-label") == "Close full screen"
     assert wrap.locator(".atlas-live-chart").evaluate("e => e.style.height") == "100vh"
     button.focus()
     page.keyboard.press("Enter")
     page.wait_for_function("!document.fullscreenElement")
+    page.wait_for_function(pressed, arg="false", timeout=5_000)
     assert button.get_attribute("aria-label") == "Full screen"
     assert wrap.locator(".atlas-live-chart").evaluate("e => e.style.height") != "100vh"
 
