@@ -234,7 +234,6 @@ def postgres_url(postgres_cluster):
 def postgres_cluster(tmp_path_factory):
     """A throw-away PostgreSQL cluster started for the test session (Debian `postgresql` binaries; run as the
     `postgres` user when the tests run as root): {"url", "stop", "start"} (stop/start: outage tests)."""
-    import socket
     import subprocess
 
     initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
@@ -255,9 +254,7 @@ def postgres_cluster(tmp_path_factory):
             os.chown(p, pw.pw_uid, pw.pw_gid)
         os.chmod(base, 0o755)
         prefix = ["runuser", "-u", "postgres", "--"]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = _free_port()
     subprocess.run([*prefix, initdb, "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync"],
                    check=True, capture_output=True)
     def start():
