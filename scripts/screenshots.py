@@ -7,15 +7,12 @@ Usage: python scripts/screenshots.py [--chromium /usr/bin/chromium]
 from __future__ import annotations
 
 import argparse
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 OUT = ROOT / "docs" / "screenshots"
 VIEWS = {
     "overview": "/",
@@ -28,30 +25,19 @@ VIEWS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
+    from bench.common import free_port, start_streamlit, stop_process
+
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                               "--server.address", "127.0.0.1", "--server.headless", "true"],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    (ROOT / ".cache").mkdir(exist_ok=True)
+    server, _ = start_streamlit(ROOT / "app.py", port, ROOT / ".cache" / "screenshots-server.log", timeout=120)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(base + "/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
         OUT.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=args.chromium, args=[
@@ -73,8 +59,7 @@ def main() -> int:
                 print(f"saved docs/screenshots/{name}.png")
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop_process(server, 20)
     return 0
 
 
