@@ -1,7 +1,8 @@
 """Acceptance of #17 in Chromium: /regions?metric=gap colours at least 80 % of the EU's NUTS-2 regions (a class
 of the gap, not "no data"), read from the RENDERED figure: the Plotly graph's `_fullData` (which regions each map
-trace carries and its resolved colour) cross-checked with what MapLibre actually painted (`queryRenderedFeatures`
-on each trace's fill layer: the fill colour of every drawn region). A full-page screenshot is kept in
+trace carries and its resolved colour) cross-checked with what the map actually painted (tests/map_dom.py: the fill
+colour of every region path Plotly's SVG map drew for the trace; under MapLibre, `queryRenderedFeatures` on each
+trace's fill layer). A full-page screenshot is kept in
 test-artifacts/ (by the `browser_page` fixture) and the map itself as test-artifacts/gap_map.png."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import pytest
 
 from tests.conftest import ARTIFACTS
+from tests.map_dom import READY_JS, TRACE_DRAWN_JS
 from tests.test_e2e_journeys import wait_ready
 
 pytestmark = pytest.mark.e2e
@@ -18,22 +20,18 @@ pytestmark = pytest.mark.e2e
 EU27 = frozenset("AT BE BG CY CZ DE DK EE EL ES FI FR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split())
 THRESHOLD = 0.80  # issue #17 acceptance: >= 80 % of EU NUTS-2 regions coloured (not "no data")
 
-RENDERED_JS = """() => {
+RENDERED_JS = f"""() => {{
   const gd = [...document.querySelectorAll('.js-plotly-plot')]
     .find(g => (g._fullData || []).some(t => t.meta && t.meta.map === 'class'));
-  const map = gd && gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
-  if (!map || !map.loaded()) return null;
-  const traces = gd._fullData.filter(t => t.meta && ['class', 'no_data', 'hatch'].includes(t.meta.map)).map(t => {
-    const id = `plotly-trace-layer-${t.uid}-${t.type === 'choroplethmap' ? 'fill' : 'line'}`;
-    const drawn = map.getLayer(id) ? map.queryRenderedFeatures({layers: [id]}) : [];
-    return {role: t.meta.map, cls: t.meta.class || null, visible: t.visible,
+  if (!({READY_JS})(gd)) return null;
+  const traces = gd._fullData.filter(t => t.meta && ['class', 'no_data', 'hatch'].includes(t.meta.map)).map(t => {{
+    const drawn = ({TRACE_DRAWN_JS})(gd, t);
+    return {{role: t.meta.map, cls: t.meta.class || null, visible: t.visible,
             locations: t.locations ? [...t.locations] : [],
-            colour: t.colorscale ? t.colorscale[0][1] : null,
-            has_layer: !!map.getLayer(id), drawn: drawn.length,
-            painted: [...new Set(drawn.map(f => (f.properties || {}).fc).filter(Boolean))]};
-  });
+            colour: t.colorscale ? t.colorscale[0][1] : null, ...drawn}};
+  }});
   return traces.length ? traces : null;
-}"""
+}}"""
 
 
 def rgb(colour: str) -> tuple[int, ...]:
@@ -55,7 +53,7 @@ def eu_nuts2() -> set[str]:
 def rendered_gap_map(page) -> list[dict]:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    try:  # MapLibre paints asynchronously: poll until every class / no-data layer has drawn features
+    try:  # the map paints asynchronously: poll until every class / no-data layer has drawn features
         return page.wait_for_function(
             f"() => {{ const t = ({RENDERED_JS})(); return t && t.every(x => x.has_layer) "
             "&& t.filter(x => x.role === 'class').every(x => x.drawn > 0) && t; }",
@@ -77,7 +75,7 @@ def test_gap_map_colours_most_eu_regions(app_server, browser_page):
     wait_ready(page)
     plot = page.locator(".js-plotly-plot").first
     plot.wait_for()
-    plot.locator("canvas").first.wait_for()
+    plot.locator(".geo .choroplethlocation, canvas").first.wait_for()  # the map drawn (SVG; MapLibre's canvas)
     page.get_by_text("© EuroGeographics for the administrative boundaries").first.wait_for()
     traces = rendered_gap_map(page)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -87,7 +85,7 @@ def test_gap_map_colours_most_eu_regions(app_server, browser_page):
     assert traces, "no classed gap map rendered"
     classes = [t for t in traces if t["role"] == "class"]
     assert classes, traces
-    for t in traces:  # MapLibre has every layer; what it painted is each trace's declared colour
+    for t in traces:  # the map has every layer; what it painted is each trace's declared colour
         assert t["has_layer"], t
         if t["role"] in ("class", "no_data") and t["drawn"]:
             assert [rgb(c) for c in t["painted"]] == [rgb(t["colour"])], t

@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from tests.map_dom import PROJECT_JS, READY_JS, REGIONS_DRAWN_JS
 from tests.test_e2e_journeys import wait_ready
 from workforce.i18n import t
 
@@ -99,18 +100,18 @@ def test_hovering_a_plant_shows_its_card_through_the_invisible_hover_trace(app_s
     page = browser_page
     page.goto(app_server + "/regions?country=HU", wait_until="domcontentloaded")
     wait_ready(page)
-    point = page.wait_for_function("""() => {
+    point = page.wait_for_function(f"""() => {{
       const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => (g.data || []).some(t => t.meta && t.meta.plants));
-      const map = gd && gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
-      if (!map || !map.loaded()) return null;
+      if (!({READY_JS})(gd)) return null;
       const t = gd._fullData.find(t => t.meta && t.meta.plants === 'hover');
-      const box = gd.querySelector('.mapboxgl-canvas, .maplibregl-canvas, canvas').getBoundingClientRect();
-      const px = t.lat.map((la, i) => map.project([t.lon[i], la]));
-      const alone = px.findIndex((p, i) => p.x > 40 && p.y > 40 && p.x < box.width - 40 && p.y < box.height - 40
+      const box = gd.querySelector('.main-svg').getBoundingClientRect();
+      const px = t.lat.map((la, i) => ({PROJECT_JS})(gd, t.lon[i], la));
+      const alone = px.findIndex((p, i) => p.x > box.left + 40 && p.y > box.top + 40 && p.x < box.right - 40
+        && p.y < box.bottom - 40
         && px.every((q, j) => j === i || Math.hypot(p.x - q.x, p.y - q.y) > t.marker.size[i] + t.marker.size[j]));
       if (alone < 0) return null;  // a plant with no neighbour within reach, inside the map
-      return {x: box.left + px[alone].x, y: box.top + px[alone].y, text: t.text[alone]};
-    }""", timeout=60_000, polling=500).json_value()
+      return {{x: px[alone].x, y: px[alone].y, text: t.text[alone]}};
+    }}""", timeout=60_000, polling=500).json_value()
     page.mouse.move(point["x"] - 20, point["y"] - 20)
     page.mouse.move(point["x"], point["y"], steps=4)
     label = page.locator(".hoverlayer .hovertext").first
@@ -126,7 +127,7 @@ MAP_STATE = """() => { const gd = [...document.querySelectorAll('.atlas-live-cha
 
 
 def test_the_map_stays_mounted_and_is_updated_in_place(app_server, browser_page):
-    """A metric, year or country change redraws the same Plotly graph and MapLibre map (`ui.live_chart`), not a
+    """A metric, year or country change redraws the same Plotly graph and map (`ui.live_chart`), not a
     new one: what made every interaction on /regions cost ≈ 1.5 s (issue 19). plotly.js is the app's own copy: the
     "atlas" partial bundle (evaluated in under a third of the full bundle's time), and no other plotly.js on the page."""
     page = browser_page
@@ -134,11 +135,12 @@ def test_the_map_stays_mounted_and_is_updated_in_place(app_server, browser_page)
     page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
     page.goto(app_server + "/regions", wait_until="domcontentloaded")
     wait_ready(page)
-    page.locator(".atlas-live-chart.js-plotly-plot canvas").first.wait_for()
+    page.locator(".atlas-live-chart.js-plotly-plot .geo .choroplethlocation").first.wait_for()  # Plotly's SVG map
     assert any(u.startswith(app_server + "/app/static/plotly-atlas-") for u in scripts), scripts[-5:]
     assert all(u.startswith(app_server) for u in scripts)  # never a CDN
     before = page.evaluate(MAP_STATE)
     assert before and before["traces"] > 1
+    assert before["canvases"] == 0  # drawn by Plotly's SVG map, not MapLibre's WebGL (live_chart(svg_map=True))
     page.evaluate("() => { document.querySelector('.atlas-live-chart.js-plotly-plot').__testMark = 'kept'; }")
 
     box = page.locator('[data-testid="stSelectbox"]', has_text="Metric").first
@@ -161,12 +163,12 @@ def test_the_map_stays_mounted_and_is_updated_in_place(app_server, browser_page)
     assert len(plotly_js) == 1 and "/plotly-atlas-" in plotly_js[0], plotly_js  # loaded once, the atlas bundle only
 
 
-FILLS = """() => { const gd = [...document.querySelectorAll('.atlas-live-chart.js-plotly-plot')][0];
-  const map = gd && gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
-  if (!map || !map.loaded()) return null;
-  return {fills: map.queryRenderedFeatures().filter(f => f.layer.type === 'fill').length,
+FILLS = f"""() => {{ const gd = [...document.querySelectorAll('.atlas-live-chart.js-plotly-plot')][0];
+  if (!({READY_JS})(gd)) return null;
+  return {{fills: ({REGIONS_DRAWN_JS})(gd),
           urls: gd.data.filter(t => typeof t.geojson === 'string').length,
-          shapes: gd._fullData.filter(t => t.type === 'choroplethmap' && t.geojson && t.geojson.features).length}; }"""
+          shapes: gd._fullData.filter(t => ['choropleth', 'choroplethmap'].includes(t.type) && t.geojson
+                                      && t.geojson.features).length}}; }}"""
 
 
 def test_the_map_shapes_are_fetched_once_and_a_year_change_sends_only_colours(app_server, browser_page):
@@ -213,7 +215,7 @@ def test_a_map_whose_shapes_cannot_be_fetched_says_so_and_the_next_figure_tries_
     wait_ready(page)
     message = page.wait_for_function(
         "() => { const el = document.querySelector('.atlas-live-chart[aria-label]');"  # the map, not its preloader
-        " return el && !el.querySelector('canvas') && el.textContent.trim() || null; }", timeout=30_000).json_value()
+        " return el && !el.querySelector('canvas, svg') && el.textContent.trim() || null; }", timeout=30_000).json_value()
     assert message == t("regions.map_failed", "en"), message
     assert len(asked) == 2, asked
     page.unroute(SHAPES_FILE)

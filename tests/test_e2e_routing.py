@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.map_dom import READY_JS, TRACE_DRAWN_JS
 from tests.test_e2e_journeys import wait_ready
 
 pytestmark = pytest.mark.e2e
@@ -25,40 +26,40 @@ def test_deep_link_on_a_fresh_server_keeps_filters_and_navigation(fresh_app_serv
 
 def test_regions_map_renders_with_every_outside_request_blocked(app_server, browser_page):
     """The offline proof: `browser_page` aborts and fails on any non-loopback request (and on console errors),
-    with the plant status shapes (concentric-disc overlays) drawn by MapLibre on top of the choropleth."""
+    with the plant status shapes (concentric-disc overlays) drawn on top of the choropleth (Plotly's SVG map, no
+    topojson asked of a CDN)."""
     page = browser_page
     page.goto(app_server + "/regions?level=2", wait_until="domcontentloaded")
     wait_ready(page)
     plot = page.locator(".js-plotly-plot").first
     plot.wait_for()
-    plot.locator("canvas").first.wait_for()  # the MapLibre canvas of the choropleth
+    plot.locator(".geo .choroplethlocation, canvas").first.wait_for()  # the choropleth drawn (SVG; MapLibre's canvas)
     page.get_by_text("© EuroGeographics for the administrative boundaries").first.wait_for()
     assert_status_shapes_rendered(page)
 
 
-STATUS_LAYERS_JS = """() => {
+STATUS_LAYERS_JS = f"""() => {{
   const gd = [...document.querySelectorAll('.js-plotly-plot')]
     .find(g => (g.data || []).some(t => t.meta && t.meta.plants));
-  const map = gd && gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
-  if (!map || !map.loaded()) return null;
-  return gd._fullData.filter(t => t.meta && t.meta.plants).map(t => {
-    const id = `plotly-trace-layer-${t.uid}-circle`;
-    return {plants: t.meta.plants, status: t.meta.status || null, hoverinfo: t.hoverinfo, showlegend: t.showlegend,
-            name: t.name, points: t.lat.length, colours: [...new Set(t.marker.color)], has_layer: !!map.getLayer(id),
-            drawn: map.getLayer(id) ? map.queryRenderedFeatures({layers: [id]}).length : 0};
-  });
-}"""
+  if (!({READY_JS})(gd)) return null;
+  return gd._fullData.filter(t => t.meta && t.meta.plants).map(t => {{
+    const drawn = ({TRACE_DRAWN_JS})(gd, t);
+    return {{plants: t.meta.plants, status: t.meta.status || null, hoverinfo: t.hoverinfo, showlegend: t.showlegend,
+            name: t.name, points: t.lat.length, colours: [...new Set(t.marker.color)], has_layer: drawn.has_layer,
+            drawn: drawn.drawn}};
+  }});
+}}"""
 
 
 def assert_status_shapes_rendered(page) -> None:
     """Every plant status on the map has its shapes trace (a glyph-prefixed legend entry, no hover) holding the
-    status discs and their pattern overlays, a MapLibre circle layer with features actually drawn; one hover trace
+    status discs and their pattern overlays, a layer of the map with markers actually drawn; one hover trace
     over them carries every plant's hover; plus the caption."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     from workforce import charts
 
-    try:  # MapLibre draws asynchronously (and again after a rerun): poll until every layer has drawn features
+    try:  # the map draws asynchronously (and again after a rerun): poll until every layer has drawn features
         traces = page.wait_for_function(
             f"() => {{ const t = ({STATUS_LAYERS_JS})(); return t && t.length"
             " && t.filter(x => x.plants === 'shapes').every(x => x.drawn > 0) && t; }",
@@ -79,7 +80,7 @@ def assert_status_shapes_rendered(page) -> None:
         per_plant = 1 + len(charts.STATUS_RINGS[status]) + outlined
         assert (t["points"] - 1) % per_plant == 0, t  # the legend swatch, then one full stack per plant
         plants += (t["points"] - 1) // per_plant
-        assert t["has_layer"] and t["drawn"] > 0, t  # MapLibre drew it, offline (no sprite, no glyphs)
+        assert t["has_layer"] and t["drawn"] > 0, t  # drawn, offline (no sprite, no glyphs, no topojson)
     assert hover["points"] == plants
     statuses = set(by_status)
     legend = page.locator(".js-plotly-plot .legendtext").all_text_contents()

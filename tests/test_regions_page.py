@@ -443,7 +443,10 @@ def test_the_partial_bundles_are_our_builds_and_used_only_where_they_draw_everyt
     assert live_chart.bundle_src(go.Figure(go.Heatmap())) == part["atlas"]
     assert live_chart.bundle_src(go.Figure(go.Bar()), prefer="atlas") == part["atlas"]  # one bundle per page
     assert live_chart.bundle_src(go.Figure([go.Scattermap(), go.Pie()])) == full
-    assert live_chart.bundle_src(go.Figure(go.Scattergeo())) == full
+    assert live_chart.bundle_src(go.Figure(go.Scatter3d())) == full
+    # a map drawn as Plotly's SVG map (live_chart(svg_map=True)): the atlas bundle holds what it becomes
+    assert live_chart.bundle_src(go.Figure([go.Choroplethmap(), go.Scattermap()]), svg_map=True) == part["atlas"]
+    assert live_chart.bundle_src(go.Figure(go.Scattergeo())) == part["atlas"]
     monkeypatch.setattr(live_chart, "plotly_js_version", lambda path: "4.1.1" if path == live_chart._plotly_js() else "9.9.9")
     live_chart.partial_asset_name.cache_clear()
     try:

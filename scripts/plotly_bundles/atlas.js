@@ -13,6 +13,8 @@ Plotly.register([
     require('plotly.js/lib/scattermap'),
     require('plotly.js/lib/choroplethmap'),
     require('plotly.js/lib/densitymap'),
+    require('plotly.js/lib/choropleth'),
+    require('plotly.js/lib/scattergeo'),
     require('plotly.js/lib/calendars'),
 ]);
 

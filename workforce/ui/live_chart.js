@@ -41,6 +41,96 @@ function loadShapes(src) {
   return shapes[url];
 }
 
+// A map drawn by Plotly's SVG map (issue 19; live_chart.py `svg_map`): the figure is built for MapLibre
+// (`choroplethmap`/`scattermap` traces, a `map` centre and zoom); without a GPU MapLibre's WebGL frames are drawn
+// in software and cost 2–4.5× what the same view costs as SVG (docs/PERFORMANCE.md). So the traces become
+// `choropleth`/`scattergeo` on a Mercator `geo` window of the same scale as MapLibre's zoom, filling the plot
+// area (its width and height in pixels: a `geo` window is a box fitted into the plot area, so it is computed
+// for the area's size and computed again when the chart is resized). d3-geo wants each outer ring clockwise
+// (GeoJSON's own order is the other way): the shapes are rewound once per file. Plotly's SVG map asks for a world
+// topojson (coastlines, land) even when it draws none: it gets an empty one in a data: URL, never a CDN.
+const EMPTY_TOPOLOGY = 'data:application/json,' + encodeURIComponent(JSON.stringify({
+  type: 'Topology', arcs: [], objects: Object.fromEntries(
+    ['coastlines', 'land', 'ocean', 'lakes', 'rivers', 'countries', 'subunits']
+      .map((name) => [name, { type: 'GeometryCollection', geometries: [] }])),
+})) + '#';  // Plotly appends "/<name>.json": after the '#', a fragment the data: URL ignores
+const SVG_TYPES = { choroplethmap: 'choropleth', scattermap: 'scattergeo' };
+const rewound = new WeakMap();
+function rewind(fc) {
+  if (!fc || typeof fc !== 'object') return fc;
+  if (rewound.has(fc)) return rewound.get(fc);
+  const out = JSON.parse(JSON.stringify(fc));  // a file's shapes may also be drawn by MapLibre on the same page
+  for (const f of out.features || []) {
+    const g = (f && f.geometry) || {};
+    const polys = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
+    for (const p of polys) (p || []).forEach((ring, i) => {
+      let area = 0;  // the shoelace sum on the lon/lat plane: > 0 clockwise
+      for (let k = 0; k < ring.length - 1; k++) area += (ring[k + 1][0] - ring[k][0]) * (ring[k + 1][1] + ring[k][1]);
+      if ((i === 0) !== (area > 0)) ring.reverse();
+    });
+  }
+  rewound.set(fc, out);
+  return out;
+}
+// MapLibre's centre and zoom (512-px world at zoom 0) as Plotly `geo` settings that draw the same Mercator view in
+// a w × h px plot area: Plotly fits the box of `lonaxis`/`lataxis` into the area, its top and bottom edges drawn
+// as great-circle arcs (four per edge) that bow towards the pole, so an edge on the pole's side is given at the
+// latitude whose arcs reach the wanted one; the centre is set (Plotly's default is the middle in degrees).
+function mapWindow(view, w, h) {
+  const centre = view.center || {};
+  const lon0 = Number.isFinite(centre.lon) ? centre.lon : 14;
+  const lat0 = Number.isFinite(centre.lat) ? Math.max(Math.min(centre.lat, 80), -80) : 52;
+  const k = 512 * Math.pow(2, Number.isFinite(view.zoom) ? view.zoom : 2.6) / (2 * Math.PI);  // px per radian
+  const rad = Math.PI / 180;
+  const y = (lat) => Math.log(Math.tan(Math.PI / 4 + lat * rad / 2));
+  const lat = (v) => (2 * Math.atan(Math.exp(v)) - Math.PI / 2) / rad;
+  const lonSpan = Math.min(w / k / rad, 359);
+  const top = lat(y(lat0) + h / 2 / k);
+  const bottom = lat(y(lat0) - h / 2 / k);
+  const bow = Math.cos(lonSpan / 8 * rad);  // an arc over a quarter of the span: half of it either side of its top
+  const edge = (phi, poleward) => (poleward ? Math.atan(Math.tan(phi * rad) * bow) / rad : phi);
+  return { center: { lon: lon0, lat: lat0 },
+           lonaxis: { range: [lon0 - lonSpan / 2, lon0 + lonSpan / 2] },
+           lataxis: { range: [edge(bottom, bottom < 0), edge(top, top > 0)] } };
+}
+function plotArea(el, layout) {
+  const m = layout.margin || {};
+  const pick = (v, d) => (Number.isFinite(v) ? v : d);
+  const width = el.clientWidth || layout.width || 700;
+  const height = el.clientHeight || layout.height || 450;
+  return { w: Math.max(width - pick(m.l, 80) - pick(m.r, 80), 10),
+           h: Math.max(height - pick(m.t, 100) - pick(m.b, 80), 10) };
+}
+function toSvgMap(el, fig, layout, config) {
+  for (const trace of fig.data || []) {
+    if (!trace || !SVG_TYPES[trace.type]) continue;
+    trace.type = SVG_TYPES[trace.type];
+    delete trace.below;
+    delete trace.subplot;
+    if (trace.geojson) trace.geojson = rewind(trace.geojson);
+    // MapLibre's circles have no outline; Plotly's SVG markers of varying sizes get a white one unless told
+    if (trace.type === 'scattergeo' && trace.marker) trace.marker.line = { width: 0, ...(trace.marker.line || {}) };
+  }
+  const view = layout.map || {};
+  delete layout.map;
+  const area = plotArea(el, layout);
+  layout.geo = { projection: { type: 'mercator' }, visible: false, bgcolor: 'rgba(0,0,0,0)',
+                 ...mapWindow(view, area.w, area.h) };
+  el.__atlasMapView = view;
+  return { ...config, topojsonURL: EMPTY_TOPOLOGY };
+}
+// The geo window again for the plot area Plotly drew (its size known only once drawn, and after a resize)
+function refitSvgMap(el, Plotly) {
+  const full = el._fullLayout;
+  if (!el.__atlasMapView || !full || !full.geo || !full._size) return undefined;
+  const win = mapWindow(el.__atlasMapView, full._size.w, full._size.h);
+  const now = [...full.geo.lonaxis.range, ...full.geo.lataxis.range, full.geo.center.lon, full.geo.center.lat];
+  const want = [...win.lonaxis.range, ...win.lataxis.range, win.center.lon, win.center.lat];
+  if (now.every((v, i) => Math.abs(v - want[i]) < 1e-6)) return undefined;
+  return Plotly.relayout(el, { 'geo.lonaxis.range': win.lonaxis.range, 'geo.lataxis.range': win.lataxis.range,
+                               'geo.center.lon': win.center.lon, 'geo.center.lat': win.center.lat });
+}
+
 // Charts are drawn one at a time, the first one on screen first, and the browser paints between two charts: a
 // page's first chart is not held back by the charts below it (/training drew its four charts in one task of
 // ≈ 0.32 s before anything was painted). A draw that has started is not waited for (a map finishes on its own).
@@ -164,7 +254,10 @@ export default function ({ data, parentElement, setTriggerValue }) {
     })
     .then((Plotly) => drawInTurn(el, () => {
       if (el.__atlasFailed) { el.textContent = ''; el.__atlasFailed = false; }  // the message of a failed figure
-      return Plotly.react(el, fig.data || [], layout, data.config || {});
+      let config = data.config || {};
+      if (data.svg_map) config = toSvgMap(el, fig, layout, config);
+      else el.__atlasMapView = null;
+      return Plotly.react(el, fig.data || [], layout, config).then(() => refitSvgMap(el, Plotly));
     }).then(() => {
       if (el.__atlasBound) return;
       el.__atlasBound = true;
@@ -172,7 +265,11 @@ export default function ({ data, parentElement, setTriggerValue }) {
         const p = ev && ev.points && ev.points.find((q) => q.location !== undefined && q.location !== null);
         if (p) el.__atlasClick(String(p.location));
       });
-      const ro = new ResizeObserver(() => { if (el.isConnected && el._fullLayout) Plotly.Plots.resize(el); });
+      const ro = new ResizeObserver(() => {
+        if (el.isConnected && el._fullLayout) {
+          Plotly.Plots.resize(el).then(() => refitSvgMap(el, Plotly)).catch(() => {});
+        }
+      });
       ro.observe(el);
       el.__atlasResize = ro;
     }))

@@ -63,9 +63,24 @@ PARTIAL = {  # smallest first: a bar chart gets the finance bundle unless a page
     "finance": frozenset({"bar", "candlestick", "funnel", "funnelarea", "histogram", "indicator", "ohlc", "pie",
                           "scatter", "waterfall"}),
     # every trace type the atlas draws: the maps, and pages that mix them with a Sankey or a heat map
-    "atlas": frozenset({"bar", "choroplethmap", "densitymap", "heatmap", "sankey", "scatter", "scattermap",
-                        "waterfall"}),
+    "atlas": frozenset({"bar", "choropleth", "choroplethmap", "densitymap", "heatmap", "sankey", "scatter",
+                        "scattergeo", "scattermap", "waterfall"}),
 }
+
+
+# A map figure built for MapLibre (`choroplethmap`/`scattermap` on a white-bg `map`) that live_chart.js draws with
+# Plotly's SVG map instead (`live_chart(svg_map=True)`): the trace types it becomes. A density map has no SVG form.
+SVG_TYPES = {"choroplethmap": "choropleth", "scattermap": "scattergeo"}
+MAP_TYPES = frozenset({"choroplethmap", "scattermap", "densitymap", "choroplethmapbox", "scattermapbox",
+                       "densitymapbox"})
+
+
+def svg_drawable(fig) -> bool:
+    """Whether `fig` is a map live_chart.js can draw with Plotly's SVG map: it has map traces, all of them
+    `choroplethmap`/`scattermap` (SVG_TYPES)."""
+    types = {getattr(trace, "type", None) or "scatter" for trace in getattr(fig, "data", ())}
+    maps = types & MAP_TYPES
+    return bool(maps) and maps <= SVG_TYPES.keys()
 
 
 def _plotly_js() -> Path:
@@ -236,11 +251,14 @@ def asset_ready() -> bool:
         return False
 
 
-def bundle_src(fig=None, *, prefer: str | None = None) -> str:
+def bundle_src(fig=None, *, prefer: str | None = None, svg_map: bool = False) -> str:
     """The URL of a plotly.js that draws `fig`: the first partial bundle (`prefer` first, e.g. "atlas" for a
-    sparkline beside a map: one bundle per page) that holds every trace type of `fig`, else the full one.
-    Without a figure: the `prefer` bundle (a preloader ahead of its chart)."""
+    sparkline beside a map: one bundle per page) that holds every trace type of `fig` (with `svg_map`, the types
+    its map traces are drawn as: SVG_TYPES), else the full one. Without a figure: the `prefer` bundle (a
+    preloader ahead of its chart)."""
     types = {getattr(trace, "type", None) or "scatter" for trace in (fig.data if fig is not None else ())}
+    if svg_map:
+        types = {SVG_TYPES.get(kind, kind) for kind in types}
     for bundle in ([prefer] if prefer else []) + [b for b in PARTIAL if b != prefer]:
         name = partial_asset_name(bundle)
         fits = bundle == prefer if fig is None else types <= PARTIAL[bundle]
@@ -348,12 +366,15 @@ def event_locations(event) -> list[str]:
 
 def live_chart(fig, *, key: str, label: str = "", config: dict | None = None, error_text: str = "",
                clickable: bool = True, bundle: str | None = None, fullscreen: tuple[str, str] | None = None,
-               stretch: bool = False) -> str | None:
+               stretch: bool = False, svg_map: bool = False) -> str | None:
     """Draw `fig` in a graph that stays mounted under `key`; returns the location (NUTS id) of a shape the viewer
     clicked in this run, else None (always None unless `clickable`). `label` is the chart's accessible name;
     `bundle` the partial plotly.js to prefer (the one the page's other live charts use); `fullscreen` the
     labels (open, close) of a full-screen button, none without; `stretch` fills the height its container gives
-    it (as st.plotly_chart's height="stretch": the presenter's stage) instead of the figure's height."""
+    it (as st.plotly_chart's height="stretch": the presenter's stage) instead of the figure's height; `svg_map`
+    draws a map figure (`svg_drawable`) with Plotly's SVG map instead of MapLibre, in the same view (live_chart.js:
+    2–4.5× faster to draw on a machine without a GPU, docs/PERFORMANCE.md; the figure itself, its exports and
+    the st.plotly_chart fallback stay MapLibre's)."""
     config = {"displaylogo": False, **(config or {})}
     if not enabled():
         height = {"height": "stretch"} if stretch else {}
@@ -362,8 +383,10 @@ def live_chart(fig, *, key: str, label: str = "", config: dict | None = None, er
             return None
         event = st.plotly_chart(fig, key=key, config=config, on_select="rerun", selection_mode="points", **height)
         return next(iter(event_locations(event)), None)
-    data = {"spec": figure_json(fig), "config": config, "src": bundle_src(fig, prefer=bundle), "label": label,
-            "error_text": error_text, "fullscreen": list(fullscreen) if fullscreen else None, "stretch": stretch}
+    svg = svg_map and svg_drawable(fig)
+    data = {"spec": figure_json(fig), "config": config, "src": bundle_src(fig, prefer=bundle, svg_map=svg),
+            "label": label, "error_text": error_text, "fullscreen": list(fullscreen) if fullscreen else None,
+            "stretch": stretch, "svg_map": svg}
     if not clickable:
         _component()(key=key, data=data)
         return None
