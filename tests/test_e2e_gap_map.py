@@ -75,7 +75,7 @@ def test_gap_map_colours_most_eu_regions(app_server, browser_page):
     wait_ready(page)
     plot = page.locator(".js-plotly-plot").first
     plot.wait_for()
-    plot.locator(".geo .choroplethlocation, canvas").first.wait_for()  # the map drawn (SVG; MapLibre's canvas)
+    plot.locator(".geo .choroplethlocation, canvas").first.wait_for(state="attached")  # the map drawn (SVG; MapLibre's canvas)
     page.get_by_text("© EuroGeographics for the administrative boundaries").first.wait_for()
     traces = rendered_gap_map(page)
     ARTIFACTS.mkdir(exist_ok=True)

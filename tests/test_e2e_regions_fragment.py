@@ -135,7 +135,7 @@ def test_the_map_stays_mounted_and_is_updated_in_place(app_server, browser_page)
     page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
     page.goto(app_server + "/regions", wait_until="domcontentloaded")
     wait_ready(page)
-    page.locator(".atlas-live-chart.js-plotly-plot .geo .choroplethlocation").first.wait_for()  # Plotly's SVG map
+    page.locator(".atlas-live-chart.js-plotly-plot .geo .choroplethlocation").first.wait_for(state="attached")  # Plotly's SVG map
     assert any(u.startswith(app_server + "/app/static/plotly-atlas-") for u in scripts), scripts[-5:]
     assert all(u.startswith(app_server) for u in scripts)  # never a CDN
     before = page.evaluate(MAP_STATE)
@@ -225,3 +225,46 @@ def test_a_map_whose_shapes_cannot_be_fetched_says_so_and_the_next_figure_tries_
     wait_ready(page)
     page.wait_for_function(f"() => {{ const s = ({FILLS})(); return s && s.fills > 0; }}", timeout=60_000)
     assert t("regions.map_failed", "en") not in page.locator(".atlas-live-chart[aria-label]").first.inner_text()
+
+
+WINDOW = """() => { const gd = document.querySelector('.atlas-live-chart.js-plotly-plot');
+  const view = gd && gd.__atlasMapView, full = gd && gd._fullLayout, sub = full && full.geo && full.geo._subplot;
+  if (!view || !sub || !sub.bounds) return null;
+  const [x, y] = sub.projection([view.center.lon, view.center.lat]);
+  return {scale: sub.projection.scale(), want: 512 * 2 ** view.zoom / (2 * Math.PI), x, y,
+          cx: full._size.l + full._size.w / 2, cy: full._size.t + full._size.h / 2, w: full._size.w, h: full._size.h,
+          drawn_w: sub.bounds[1][0] - sub.bounds[0][0], drawn_h: sub.bounds[1][1] - sub.bounds[0][1]}; }"""
+
+
+def test_the_svg_map_shows_the_figures_view_at_any_width(app_server, browser_page):
+    """The /regions map (Plotly's SVG map, live_chart.js) shows the view the figure gives MapLibre — the same
+    scale as its zoom (512-px world at zoom 0), its centre in the middle — and fills the plot area, at the page's
+    width, after the window is narrowed (the chart resized) and in full screen."""
+    page = browser_page
+    page.goto(app_server + "/regions?country=HU", wait_until="domcontentloaded")
+    wait_ready(page)
+    page.locator(".atlas-live-chart.js-plotly-plot .geo .choroplethlocation").first.wait_for(state="attached")
+
+    def window(width: int | None) -> dict:
+        before = page.evaluate(WINDOW)
+        if width:
+            page.set_viewport_size({"width": width, "height": 900})
+        return page.wait_for_function(  # refitted once the resize has been drawn
+            f"() => {{ const s = ({WINDOW})(); return s && (s.w !== {before['w'] if width else -1}) "
+            "&& Math.abs(s.drawn_w - s.w) < 1.5 && Math.abs(s.drawn_h - s.h) < 1.5 && s; }",
+            timeout=15_000).json_value()
+
+    sizes = []
+    for width in (None, 800):
+        s = window(width)
+        assert abs(s["scale"] / s["want"] - 1) < 0.002, s  # the figure's zoom
+        assert abs(s["x"] - s["cx"]) < 1.5 and abs(s["y"] - s["cy"]) < 1.5, s  # its centre in the middle
+        sizes.append(s["w"])
+    assert sizes[1] < sizes[0]  # narrower: the same scale shows less, as MapLibre would
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.locator(".st-key-rg_map").hover()
+    page.locator(".st-key-rg_map .atlas-live-chart-full").click()
+    full = page.wait_for_function(
+        f"() => {{ const s = ({WINDOW})(); return document.fullscreenElement && s && s.h > 800 "
+        "&& Math.abs(s.drawn_h - s.h) < 1.5 && Math.abs(s.drawn_w - s.w) < 1.5 && s; }", timeout=15_000).json_value()
+    assert abs(full["scale"] / full["want"] - 1) < 0.002, full

@@ -33,7 +33,7 @@ def test_regions_map_renders_with_every_outside_request_blocked(app_server, brow
     wait_ready(page)
     plot = page.locator(".js-plotly-plot").first
     plot.wait_for()
-    plot.locator(".geo .choroplethlocation, canvas").first.wait_for()  # the choropleth drawn (SVG; MapLibre's canvas)
+    plot.locator(".geo .choroplethlocation, canvas").first.wait_for(state="attached")  # the choropleth drawn (SVG; MapLibre's canvas)
     page.get_by_text("© EuroGeographics for the administrative boundaries").first.wait_for()
     assert_status_shapes_rendered(page)
 
