@@ -113,8 +113,8 @@ def test_warm_up_visits_every_page_once_in_the_background(not_started, monkeypat
     monkeypatch.setattr(server, "in_apptest", lambda: False)
     monkeypatch.setattr(server, "stream_url", lambda: "ws://127.0.0.1:1/_stcore/stream")
 
-    def fake_visit(url, page, timeout=60.0):
-        calls.append((url, page))
+    def fake_visit(url, page, timeout=60.0, query=""):
+        calls.append((url, page) if not query else (url, page, query))
         threads.append(threading.current_thread().name)
         if page == "broken":
             raise ConnectionRefusedError("no server")  # a failed page does not stop the others
@@ -128,6 +128,26 @@ def test_warm_up_visits_every_page_once_in_the_background(not_started, monkeypat
     assert calls == [("ws://127.0.0.1:1/_stcore/stream", p) for p in ("home", "broken", "training")]
     assert set(threads) == {"atlas-warm-up"}  # never in the script run that started it
     assert server.warm_up(["home"], delay=0) is False and len(calls) == 3  # once per process
+
+
+def test_warm_up_visits_a_page_at_every_other_year_after_the_pages(not_started, monkeypatch):
+    """/regions at every year of the slider but the default (built by then), nearest the default first: a year
+    change on its default view is then a cached rerun."""
+    from workforce import params
+
+    calls = []
+    monkeypatch.setattr(server, "in_apptest", lambda: False)
+    monkeypatch.setattr(server, "stream_url", lambda: "ws://127.0.0.1:1/_stcore/stream")
+    monkeypatch.setattr(server, "visit", lambda url, page, timeout=60.0, query="": calls.append((page, query)) or True)
+    monkeypatch.setattr(server, "quiet", lambda: True)
+    assert server.warm_up(["home", "regions"], delay=0, every_year=("regions",)) is True
+    next(th for th in threading.enumerate() if th.name == "atlas-warm-up").join(10)
+    default = params.Filters().year
+    assert calls[:2] == [("home", ""), ("regions", "")]
+    years = [int(q.removeprefix("year=")) for page, q in calls[2:] if page == "regions"]
+    assert len(calls) == 2 + len(params.YEARS) - 1 and sorted(years + [default]) == list(params.YEARS)
+    assert years[:4] == [default + 1, default - 1, default + 2, default - 2]
+    assert params.parse({"year": f"{years[0]}"})[0].year == years[0]  # a query the page reads as that year
 
 
 def test_warm_up_is_off_under_apptest_and_when_switched_off(not_started, monkeypatch):
@@ -182,7 +202,7 @@ def test_warm_up_gives_way_to_a_busy_server(not_started, monkeypatch):
     calls, answers = [], iter([True, False])
     monkeypatch.setattr(server, "in_apptest", lambda: False)
     monkeypatch.setattr(server, "stream_url", lambda: "ws://127.0.0.1:1/_stcore/stream")
-    monkeypatch.setattr(server, "visit", lambda url, page, timeout=60.0: calls.append(page) or True)
+    monkeypatch.setattr(server, "visit", lambda url, page, timeout=60.0, query="": calls.append(page) or True)
     monkeypatch.setattr(server, "quiet", lambda: next(answers))
     assert server.warm_up(["home", "regions", "training"], delay=0)
     next(th for th in threading.enumerate() if th.name == "atlas-warm-up").join(10)

@@ -13,6 +13,8 @@ socket (Linux copies it to every connection accepted later) and the connections 
 process's first page run, `warm_up` lets a headless visitor open every chart page once, with the default filters,
 over the server's own websocket exactly as a browser does (BackMsg `rerun_script`, then ForwardMsgs until the run
 is finished): the first *person* on each page finds it built. Nothing is duplicated: it runs the real page scripts.
+/regions is then visited at every other year of the slider (a year's forecast percentiles and map: ≈ 0.35 s the
+first time, 0.04 s after), so a year change on its default view is a cached rerun.
 It waits `delay` seconds first, visits one page after another, and before each page waits until the process has
 been idle for 2 s (`quiet`): a burst of viewers right after a start goes first (measured with 200 viewers,
 docs/PERFORMANCE.md). Off under AppTest and with `WORKFORCE_WARMUP=0`.
@@ -97,8 +99,10 @@ def stream_url() -> str | None:
     return f"ws://{host}:{int(st.get_option('server.port'))}/{base + '/' if base else ''}_stcore/stream"
 
 
-def warm_up(pages: list[str], delay: float = 2.0) -> bool:
-    """Once per process: visit `pages` (url paths) in a background thread after `delay` seconds. True if started."""
+def warm_up(pages: list[str], delay: float = 2.0, *, every_year: tuple[str, ...] = ()) -> bool:
+    """Once per process: visit `pages` (url paths) in a background thread after `delay` seconds, then each page of
+    `every_year` at every other year of the year slider (`year_queries`: the years next to the default first —
+    the slider's arrow keys step one year). True if started."""
     global _warm_started
     with _warm_lock:
         if _warm_started:
@@ -109,8 +113,18 @@ def warm_up(pages: list[str], delay: float = 2.0) -> bool:
     url = stream_url()
     if url is None:
         return False
-    threading.Thread(target=_warm, args=(url, tuple(pages), delay), name="atlas-warm-up", daemon=True).start()
+    visits = [(page, "") for page in pages] + [(page, query) for page in every_year for query in year_queries()]
+    threading.Thread(target=_warm, args=(url, tuple(visits), delay), name="atlas-warm-up", daemon=True).start()
     return True
+
+
+def year_queries() -> list[str]:
+    """`year=<y>` for every year of the slider but the default, nearest the default first (later before earlier)."""
+    from workforce import params
+
+    default = params.Filters().year
+    years = sorted((y for y in params.YEARS if y != default), key=lambda y: (abs(y - default), -y))
+    return [f"year={y}" for y in years]
 
 
 def quiet(limit: float = 120.0, window: float = 2.0, busy: float = 0.05) -> bool:
@@ -127,19 +141,20 @@ def quiet(limit: float = 120.0, window: float = 2.0, busy: float = 0.05) -> bool
     return False
 
 
-def _warm(url: str, pages: tuple[str, ...], delay: float) -> None:
+def _warm(url: str, visits: tuple[tuple[str, str], ...], delay: float) -> None:
     time.sleep(delay)
     t0, done = time.perf_counter(), []
-    for page in pages:
+    for page, query in visits:
+        name = f"{page}?{query}" if query else page
         if not quiet():
-            log.info("warm-up stopped before %s: the server stayed busy", page)
+            log.info("warm-up stopped before %s: the server stayed busy", name)
             break
         try:
-            if visit(url, page):
-                done.append(page)
+            if visit(url, page, query=query):
+                done.append(name)
         except Exception as exc:  # noqa: BLE001 - a warm-up that fails leaves the page to be built by its visitor
-            log.info("warm-up of %s failed: %s: %s", page, type(exc).__name__, exc)
-    log.info("warm-up: %d of %d pages in %.1f s", len(done), len(pages), time.perf_counter() - t0)
+            log.info("warm-up of %s failed: %s: %s", name, type(exc).__name__, exc)
+    log.info("warm-up: %d of %d page visits in %.1f s", len(done), len(visits), time.perf_counter() - t0)
 
 
 def rerun_request(page: str, query: str = "") -> bytes:
@@ -153,14 +168,15 @@ def rerun_request(page: str, query: str = "") -> bytes:
     return msg.SerializeToString()
 
 
-def visit(url: str, page: str, timeout: float = 60.0) -> bool:
-    """One headless visit of `page` with the default filters: True once its script run has finished."""
+def visit(url: str, page: str, timeout: float = 60.0, query: str = "") -> bool:
+    """One headless visit of `page` with the default filters (or those of `query`, a URL query string): True once
+    its script run has finished."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from websockets.sync.client import connect
 
     deadline = time.monotonic() + timeout
     with connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout, proxy=None) as ws:
-        ws.send(rerun_request(page))
+        ws.send(rerun_request(page, query))
         while (left := deadline - time.monotonic()) > 0:
             fwd = ForwardMsg()
             fwd.ParseFromString(ws.recv(timeout=left))
