@@ -324,7 +324,7 @@ def run(args) -> int:
                          server_healthy_ms=round(healthy_s * 1000), first_visit_ms=round(first["painted_ms"]))
                 # the app's first run started its warm-up (ui.warm_up): let it finish before the floor is measured,
                 # so the floor's figures do not share the CPU with it
-                warm = wait_for_log(ROOT / ".cache" / f"bench-browser-{app_port}.log", "warm-up: ", 60)
+                warm = wait_for_log(ROOT / ".cache" / f"bench-browser-{app_port}.log", "warm-up: ", 120)
                 emit("browser.atlas.warm_up_done_after_first_visit_s", warm, "s", None)
             else:
                 for script, port in ((ROOT / "bench" / "floor_app.py", floor_port), (ROOT / "app.py", app_port)):
