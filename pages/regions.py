@@ -53,7 +53,7 @@ def map_and_ranking() -> None:
 
     data = ui.region_metrics(f.level, f.country, f.year, f.scenario)
     fig = ui.region_map(f, metric, layers, data)
-    event = ui.live_chart(fig, key="rg_map", label=label, config={"scrollZoom": False}, svg_map=True,
+    event = ui.live_chart(fig, key="rg_map", label=label, config={"scrollZoom": False},
                           error_text=t("regions.map_failed", lang),
                           fullscreen=(t("chart.fullscreen", lang), t("chart.fullscreen_close", lang)))
     clicked = ui.clicked_region(event, data["nuts_id"])

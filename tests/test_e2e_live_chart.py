@@ -105,14 +105,15 @@ def test_pages_load_only_the_partial_bundles_and_charts_go_full_screen(app_serve
 
     scripts.clear()
     page.goto(app_server + "/training", wait_until="domcontentloaded")
-    for key, drawn in (("tr_map", ".maplibregl-canvas"), ("tr_sankey", ".sankey-node"), ("tr_gap", ".hm image")):
+    for key, drawn in (("tr_map", ".geo .point"), ("tr_sankey", ".sankey-node"), ("tr_gap", ".hm image")):
         page.locator(f".st-key-{key} .atlas-live-chart.js-plotly-plot {drawn}").first.wait_for(timeout=60_000)
     assert _plotly_files(scripts) == ["plotly-atlas"], scripts
     assert page.locator(".st-key-tr_sankey .atlas-live-chart").get_attribute("aria-label")
 
     scripts.clear()  # a slide's map: the same bundle, the chart filling the stage below the metrics
     page.goto(app_server + "/present?story=eu&slide=3", wait_until="domcontentloaded")
-    page.locator(".st-key-pr_stage .atlas-live-chart .maplibregl-canvas").first.wait_for(timeout=60_000)
+    page.locator(".st-key-pr_stage .atlas-live-chart .geo .choroplethlocation").first.wait_for(state="attached",
+                                                                                             timeout=60_000)
     assert _plotly_files(scripts) == ["plotly-atlas"], scripts
     assert page.locator(".st-key-pr_stage .atlas-live-chart").evaluate("e => e.getBoundingClientRect().height") > 300
 

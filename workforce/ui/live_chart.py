@@ -68,8 +68,8 @@ PARTIAL = {  # smallest first: a bar chart gets the finance bundle unless a page
 }
 
 
-# A map figure built for MapLibre (`choroplethmap`/`scattermap` on a white-bg `map`) that live_chart.js draws with
-# Plotly's SVG map instead (`live_chart(svg_map=True)`): the trace types it becomes. A density map has no SVG form.
+# A map figure built for MapLibre (`choroplethmap`/`scattermap` on a white-bg `map`) is drawn by live_chart.js with
+# Plotly's SVG map instead (`live_chart`'s `svg_map`): the trace types it becomes. A density map has no SVG form.
 SVG_TYPES = {"choroplethmap": "choropleth", "scattermap": "scattergeo"}
 MAP_TYPES = frozenset({"choroplethmap", "scattermap", "densitymap", "choroplethmapbox", "scattermapbox",
                        "densitymapbox"})
@@ -366,15 +366,15 @@ def event_locations(event) -> list[str]:
 
 def live_chart(fig, *, key: str, label: str = "", config: dict | None = None, error_text: str = "",
                clickable: bool = True, bundle: str | None = None, fullscreen: tuple[str, str] | None = None,
-               stretch: bool = False, svg_map: bool = False) -> str | None:
+               stretch: bool = False, svg_map: bool = True) -> str | None:
     """Draw `fig` in a graph that stays mounted under `key`; returns the location (NUTS id) of a shape the viewer
     clicked in this run, else None (always None unless `clickable`). `label` is the chart's accessible name;
     `bundle` the partial plotly.js to prefer (the one the page's other live charts use); `fullscreen` the
     labels (open, close) of a full-screen button, none without; `stretch` fills the height its container gives
-    it (as st.plotly_chart's height="stretch": the presenter's stage) instead of the figure's height; `svg_map`
-    draws a map figure (`svg_drawable`) with Plotly's SVG map instead of MapLibre, in the same view (live_chart.js:
-    2–4.5× faster to draw on a machine without a GPU, docs/PERFORMANCE.md; the figure itself, its exports and
-    the st.plotly_chart fallback stay MapLibre's)."""
+    it (as st.plotly_chart's height="stretch": the presenter's stage) instead of the figure's height. A map figure
+    (`svg_drawable`) is drawn with Plotly's SVG map instead of MapLibre, in the same view (live_chart.js: 2–4.5×
+    faster to draw on a machine without a GPU, docs/PERFORMANCE.md), unless `svg_map` is False; the figure
+    itself, its exports and the st.plotly_chart fallback stay MapLibre's."""
     config = {"displaylogo": False, **(config or {})}
     if not enabled():
         height = {"height": "stretch"} if stretch else {}
