@@ -1,10 +1,12 @@
-"""`python -m bench map-renderers`: the /regions map drawn by MapLibre (as the app draws it) and, as an experiment,
-by Plotly's SVG map (`choropleth`/`scattergeo` on a Mercator `geo`), in headless Chromium (issue 19).
+"""`python -m bench map-renderers`: the /regions map drawn by MapLibre (as the app drew it until the eleventh cut, and
+as exports still do) and by Plotly's SVG map (`choropleth`/`scattergeo` on a Mercator `geo`), in headless Chromium
+(issue 19). The app's live charts draw maps with the SVG map since 2026-12-06 (workforce/ui/live_chart.js
+`toSvgMap`, which also fits the window exactly); this bench keeps its own simpler conversion to compare the two.
 
 Why: on this machine most of a /regions change is the browser drawing the map — MapLibre renders into WebGL, and
 without a GPU Chromium rasterises in software and reads every frame back (docs/PERFORMANCE.md, "Where a year
-change's time goes"). This bench measures what the other renderer would cost with the app's own figure, before
-anyone rebuilds the maps on it.
+change's time goes"). This bench measured what the other renderer would cost with the app's own figure, before
+the maps were switched to it.
 
 The figures are the live chart's data for the default /regions view (Europe, NUTS-2, the default metric) in two
 years (`--years`), taken from the app through AppTest — what the browser receives, shapes by URL included. The
