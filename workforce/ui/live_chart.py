@@ -75,11 +75,15 @@ MAP_TYPES = frozenset({"choroplethmap", "scattermap", "densitymap", "choroplethm
                        "densitymapbox"})
 
 
+def _trace_types(fig) -> set[str]:
+    """The trace types of `fig` (a trace without one is a scatter, as Plotly reads it); none without a figure."""
+    return {getattr(trace, "type", None) or "scatter" for trace in (getattr(fig, "data", None) or ())}
+
+
 def svg_drawable(fig) -> bool:
     """Whether `fig` is a map live_chart.js can draw with Plotly's SVG map: it has map traces, all of them
     `choroplethmap`/`scattermap` (SVG_TYPES)."""
-    types = {getattr(trace, "type", None) or "scatter" for trace in getattr(fig, "data", ())}
-    maps = types & MAP_TYPES
+    maps = _trace_types(fig) & MAP_TYPES
     return bool(maps) and maps <= SVG_TYPES.keys()
 
 
@@ -256,7 +260,7 @@ def bundle_src(fig=None, *, prefer: str | None = None, svg_map: bool = False) ->
     sparkline beside a map: one bundle per page) that holds every trace type of `fig` (with `svg_map`, the types
     its map traces are drawn as: SVG_TYPES), else the full one. Without a figure: the `prefer` bundle (a
     preloader ahead of its chart)."""
-    types = {getattr(trace, "type", None) or "scatter" for trace in (fig.data if fig is not None else ())}
+    types = _trace_types(fig)
     if svg_map:
         types = {SVG_TYPES.get(kind, kind) for kind in types}
     for bundle in ([prefer] if prefer else []) + [b for b in PARTIAL if b != prefer]:
