@@ -599,3 +599,18 @@ def test_percentiles_equal_numpy_on_the_model_draws(draws):
             expected = np.percentile(drawn, model.QUANTILES, axis=1, method="linear").T
             got = pct[[f"{name}_p{q}" for q in model.QUANTILES]].to_numpy()
             np.testing.assert_allclose(got, expected, rtol=1e-8, atol=1e-9)
+
+
+def test_assumptions_are_read_once_per_version_of_the_file_and_each_caller_gets_its_own_copy(tmp_path):
+    path = tmp_path / "assumptions.yaml"
+    path.write_text("training:\n  reskill_pool_share: {value: 0.1}\n", encoding="utf-8")
+    first = model.load_assumptions(path)
+    first["training"]["reskill_pool_share"]["value"] = 0.9  # a caller changing its copy
+    assert model.load_assumptions(path)["training"]["reskill_pool_share"]["value"] == 0.1
+    path.write_text("training:\n  reskill_pool_share: {value: 0.25}\n", encoding="utf-8")  # an edited file
+    assert model.load_assumptions(path)["training"]["reskill_pool_share"]["value"] == 0.25
+    assert model.load_assumptions(tmp_path / "missing.yaml") == {}
+    path.write_text("- a list\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="expected a mapping"):
+        model.load_assumptions(path)
+    assert model.load_assumptions() == model.load_assumptions()  # the real file, parsed once
