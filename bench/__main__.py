@@ -14,7 +14,7 @@ COMMANDS = {
     "load": ("bench.load", "N concurrent Streamlit websocket sessions: time to first chart, errors"),
     "browser": ("bench.browser", "headless Chromium: first chart painted, script idle, bytes, repaint; 4x CPU throttle"),
     "bundles": ("bench.bundles", "headless Chromium: fetch and evaluation time of each plotly.js the app serves"),
-    "map-renderers": ("bench.map_renderers", "headless Chromium: the /regions map by MapLibre (the app's) and by Plotly's SVG map (an experiment)"),
+    "map-renderers": ("bench.map_renderers", "headless Chromium: the /regions map by MapLibre (as its figure is built) and by Plotly's SVG map (as the app draws it)"),
     "chart-theme": ("bench.chart_theme", "headless Chromium: Streamlit's chart theme as st.plotly_chart applies it"),
     "sandbox": ("bench.sandbox", "hostile explorer queries: worker wall time and peak RSS, viewers' query times"),
     "cold": ("bench.cold", "new server process -> first script run done (floor and atlas alternating)"),

@@ -3,7 +3,7 @@
 # nginx locations for them on stdout (the template's STATIC placeholder):
 #   OUT/static/      Streamlit's hashed front-end bundle (immutable names: cached for a year)
 #   OUT/app/static/  app/static/ of the atlas: plotly-<version>.min.js and the partial bundles
-#                    plotly-<map|finance|atlas>-<plotly.js version>.min.js for the live charts (workforce/ui/live_chart.py)
+#                    plotly-<finance|atlas>-<plotly.js version>-<digest>.min.js for the live charts (workforce/ui/live_chart.py)
 #                    and nuts-l<level>-<digest>.json, nuts-l0-europe-<sha>.json: the NUTS shapes and Europe's
 #                    borders the live maps fetch
 # Copied where nginx's workers may read them (not under /root) and pre-compressed (gzip_static), so no replica's

@@ -1,6 +1,6 @@
 """What a map in the page actually drew, read in Chromium whichever renderer drew it (e2e tests): Plotly's SVG map
-(`geo`: the /regions map, `live_chart(svg_map=True)`) or MapLibre (`map`: the other maps, and /regions when the
-live chart falls back to st.plotly_chart). JavaScript function expressions, to be called inside page code."""
+(`geo`: every live map, `live_chart(svg_map=True)`) or MapLibre (`map`: a map drawn by st.plotly_chart, where the
+live chart falls back to it). JavaScript function expressions, to be called inside page code."""
 
 from __future__ import annotations
 

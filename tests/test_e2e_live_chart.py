@@ -82,10 +82,10 @@ def test_live_charts_give_plotly_what_st_plotly_chart_gives_it(_browser):
 
 
 def _plotly_files(urls) -> list[str]:
-    """The plotly.js files among script URLs, without their version ("plotly-atlas"; Streamlit's own chunk
-    "PlotlyChart.<hash>.js" is listed as it is)."""
+    """The plotly.js files among script URLs, without their version and digest ("plotly-atlas"; Streamlit's own
+    chunk "PlotlyChart.<hash>.js" is listed as it is)."""
     names = sorted({u.rsplit("/", 1)[-1] for u in urls if "plotly" in u.lower()})
-    return [re.sub(r"-[0-9.]+\.min\.js$", "", name) for name in names]
+    return [re.sub(r"-[0-9.]+(-[0-9a-f]{12})?\.min\.js$", "", name) for name in names]
 
 
 def test_pages_load_only_the_partial_bundles_and_charts_go_full_screen(app_server, browser_page):

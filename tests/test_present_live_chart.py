@@ -18,7 +18,7 @@ def test_a_slide_chart_is_a_stretching_live_chart_with_the_atlas_bundle():
     at = open_page("present", story="eu", slide="3")  # the plants map
     preload, chart = live_chart_data(at)
     assert preload["preload"] is True and chart.get("stretch") is True
-    assert preload["srcs"] == [chart["src"]] and re.fullmatch(r"app/static/plotly-atlas-[0-9.]+\.min\.js", chart["src"])
+    assert preload["srcs"] == [chart["src"]] and re.fullmatch(r"app/static/plotly-atlas-[0-9.]+-[0-9a-f]{12}\.min\.js", chart["src"])
     assert chart["label"] == at.title[0].value
     spec = json.loads(chart["spec"])
     assert spec["layout"].get("height") is None and spec["layout"]["autosize"] is True

@@ -372,7 +372,7 @@ def test_map_is_a_live_chart_and_falls_back_to_plotly_chart_without_static_servi
     srcs = [*preloaded, drawn]
     # versioned (cacheable for good); the map's traces are all in the "atlas" partial bundle, which the
     # preloader (and only it) starts loading
-    assert preloaded == [drawn] and re.fullmatch(r"app/static/plotly-atlas-[0-9.]+\.min\.js", drawn), srcs
+    assert preloaded == [drawn] and re.fullmatch(r"app/static/plotly-atlas-[0-9.]+-[0-9a-f]{12}\.min\.js", drawn), srcs
     assert all((ROOT / s.replace("app/", "", 1)).is_file() for s in srcs)
     spec = map_spec(at)
     config.set_option("server.enableStaticServing", False)
@@ -431,14 +431,20 @@ def test_the_partial_bundles_are_our_builds_and_used_only_where_they_draw_everyt
         assert live_chart.plotly_js_version(path) == live_chart.plotly_js_version(live_chart._plotly_js())
     full = "app/static/" + live_chart.asset_name()
     part = {b: "app/static/" + live_chart.partial_asset_name(b) for b in live_chart.PARTIAL}
-    assert live_chart.bundle_src(go.Figure([go.Choroplethmap(), go.Scattermap(), go.Scatter()])) == part["atlas"]
+    for bundle, name in part.items():  # a rebuilt bundle gets a new URL (cached for good)
+        digest = hashlib.sha256(live_chart.bundle_path(bundle).read_bytes()).hexdigest()[:12]
+        assert name == f"app/static/plotly-{bundle}-{live_chart.plotly_js_version(live_chart._plotly_js())}-{digest}.min.js"
+    # maps are drawn by Plotly's SVG map (svg_map, below): MapLibre's map traces are in the full bundle only
+    assert live_chart.bundle_src(go.Figure([go.Choroplethmap(), go.Scattermap(), go.Scatter()])) == full
     assert live_chart.bundle_src(go.Figure(go.Scatter()), prefer="atlas") == part["atlas"]  # beside a map
     assert live_chart.bundle_src(go.Figure([go.Bar(), go.Waterfall()])) == part["finance"]
     assert live_chart.bundle_src(go.Figure(go.Scatter())) == part["finance"]  # the smallest that holds it
     assert live_chart.bundle_src(go.Figure(go.Pie())) == part["finance"]
     assert live_chart.bundle_src(prefer="finance") == part["finance"]
     assert live_chart.bundle_src(prefer="atlas") == part["atlas"]  # a preloader
-    assert live_chart.bundle_src(go.Figure([go.Choroplethmap(), go.Bar()])) == part["atlas"]
+    assert live_chart.bundle_src(go.Figure([go.Choroplethmap(), go.Bar()])) == full
+    assert live_chart.bundle_src(go.Figure([go.Choroplethmap(), go.Bar()]), svg_map=True) == part["atlas"]
+    assert live_chart.bundle_src(go.Figure([go.Densitymap()]), svg_map=True) == full  # no SVG form
     assert live_chart.bundle_src(go.Figure(go.Sankey())) == part["atlas"]
     assert live_chart.bundle_src(go.Figure(go.Heatmap())) == part["atlas"]
     assert live_chart.bundle_src(go.Figure(go.Bar()), prefer="atlas") == part["atlas"]  # one bundle per page
@@ -447,6 +453,7 @@ def test_the_partial_bundles_are_our_builds_and_used_only_where_they_draw_everyt
     # a map drawn as Plotly's SVG map (live_chart(svg_map=True)): the atlas bundle holds what it becomes
     assert live_chart.bundle_src(go.Figure([go.Choroplethmap(), go.Scattermap()]), svg_map=True) == part["atlas"]
     assert live_chart.bundle_src(go.Figure(go.Scattergeo())) == part["atlas"]
+    assert live_chart.bundle_src(go.Figure(go.Choropleth()), prefer="finance") == part["atlas"]
     monkeypatch.setattr(live_chart, "plotly_js_version", lambda path: "4.1.1" if path == live_chart._plotly_js() else "9.9.9")
     live_chart.partial_asset_name.cache_clear()
     try:

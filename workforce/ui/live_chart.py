@@ -10,9 +10,10 @@ are written for), copied once into the app's static folder as `static/plotly-<ve
 `server.enableStaticServing` at `app/static/`, or by nginx from disk; never a CDN). A figure whose traces are all
 of the types of one of the partial plotly.js bundles that we build from plotly.js's sources (`vendor/`, see
 vendor/README.md; "finance" = scatter, bar, waterfall, pie, …: 1.47 MB that a browser evaluates in ≈ 0.13–0.14 s;
-"atlas" = every trace type the atlas draws, maps included: 3.35 MB in ≈ 0.21–0.24 s; the full 4.82 MB take
-≈ 0.73–0.82 s) gets that bundle instead, as `static/plotly-<bundle>-<plotly.js version>.min.js`, but only while its
-plotly.js version is the package's.
+"atlas" = every trace type the atlas draws on screen, its maps as Plotly's SVG map: 1.78 MB (3.48 MB with MapLibre's
+map traces until 2026-12-06, evaluated in ≈ 0.21–0.24 s); the full 4.82 MB take ≈ 0.73–0.82 s) gets that bundle
+instead, as `static/plotly-<bundle>-<plotly.js version>-<digest>.min.js` (a new build, a new URL: the file is cached
+for good), but only while its plotly.js version is the package's.
 The figure is sent with Streamlit's chart theme applied (chart_theme.py: the colours, fonts and grid
 `st.plotly_chart` would give it) and gets a full-screen button like st.plotly_chart's. Where none of this is
 possible (static serving off, a read-only install) `live_chart` falls back to `st.plotly_chart`: the page still
@@ -22,6 +23,7 @@ works, only slower.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import logging
 import os
@@ -62,9 +64,9 @@ PARTIAL = {  # smallest first: a bar chart gets the finance bundle unless a page
     # plotly.js's own "finance" partial bundle (its lib/index-finance.js)
     "finance": frozenset({"bar", "candlestick", "funnel", "funnelarea", "histogram", "indicator", "ohlc", "pie",
                           "scatter", "waterfall"}),
-    # every trace type the atlas draws: the maps, and pages that mix them with a Sankey or a heat map
-    "atlas": frozenset({"bar", "choropleth", "choroplethmap", "densitymap", "heatmap", "sankey", "scatter",
-                        "scattergeo", "scattermap", "waterfall"}),
+    # every trace type the atlas draws on screen: the maps as Plotly's SVG map (SVG_TYPES; a figure MapLibre must
+    # draw gets the full bundle), and pages that mix them with a Sankey or a heat map
+    "atlas": frozenset({"bar", "choropleth", "heatmap", "sankey", "scatter", "scattergeo", "waterfall"}),
 }
 
 
@@ -118,12 +120,14 @@ def bundle_path(bundle: str) -> Path:
 
 @functools.cache
 def partial_asset_name(bundle: str) -> str | None:
-    """plotly-<bundle>-<plotly.js version>.min.js, or None when the vendored bundle is not the plotly.js of the
+    """plotly-<bundle>-<plotly.js version>-<first 12 hex digits of its sha256>.min.js (a rebuilt bundle gets a new
+    URL: browsers and nginx cache these for a year), or None when the vendored bundle is not the plotly.js of the
     installed package (after a plotly upgrade, until scripts/vendor_plotly.sh is run: the full bundle then)."""
-    version = plotly_js_version(bundle_path(bundle))
+    path = bundle_path(bundle)
+    version = plotly_js_version(path)
     if version is None or version != plotly_js_version(_plotly_js()):
         return None
-    return f"plotly-{bundle}-{version}.min.js"
+    return f"plotly-{bundle}-{version}-{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}.min.js"
 
 
 def _copy(source: Path | bytes, target: Path) -> None:
