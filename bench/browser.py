@@ -15,7 +15,8 @@ Each figure is p50/p95 over --runs, also at a 4× CPU throttle
 (`Emulation.setCPUThrottlingRate`, a policymaker's laptop). The floor — a bare Streamlit page with one Plotly
 chart (`bench/floor_app.py`) — is served and measured in the same run. A cold figure starts a new server
 process: server start → first chart painted; every other figure is measured once the app's process has made its
-first run and finished its warm-up (with --no-cold too: a first visit that is not measured starts them). Loopback only; never `playwright install`.
+first run and finished its warm-up (with --no-cold too: a first visit that is not measured starts them). Loopback
+only; never `playwright install`.
 """
 
 from __future__ import annotations
