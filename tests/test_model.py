@@ -610,6 +610,7 @@ def test_assumptions_are_read_once_per_version_of_the_file_and_each_caller_gets_
     path.write_text("training:\n  reskill_pool_share: {value: 0.25}\n", encoding="utf-8")  # an edited file
     assert model.load_assumptions(path)["training"]["reskill_pool_share"]["value"] == 0.25
     assert model.load_assumptions(tmp_path / "missing.yaml") == {}
+    assert model.load_assumptions(tmp_path) == {}  # a folder
     path.write_text("- a list\n", encoding="utf-8")
     with pytest.raises(ValueError, match="expected a mapping"):
         model.load_assumptions(path)

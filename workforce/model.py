@@ -68,6 +68,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 
 import numpy as np
 import pandas as pd
@@ -388,7 +389,7 @@ def load_assumptions(path: Path | str | None = None) -> dict:
         stat = path.stat()
     except OSError:
         return {}
-    if not path.is_file():
+    if not S_ISREG(stat.st_mode):  # a folder or a device: as a missing file
         return {}
     return copy.deepcopy(_parsed_assumptions(str(path), stat.st_mtime_ns, stat.st_size))
 
