@@ -253,13 +253,15 @@ export default function ({ data, parentElement, setTriggerValue }) {
       return Plotly;
     })
     .then((Plotly) => drawInTurn(el, () => {
+      if (!el.isConnected) return undefined;  // left the page while it waited its turn: nothing to draw
       if (el.__atlasFailed) { el.textContent = ''; el.__atlasFailed = false; }  // the message of a failed figure
       let config = data.config || {};
       if (data.svg_map) config = toSvgMap(el, fig, layout, config);
       else el.__atlasMapView = null;
-      return Plotly.react(el, fig.data || [], layout, config).then(() => refitSvgMap(el, Plotly));
+      el.__atlasInFlight = Plotly.react(el, fig.data || [], layout, config).then(() => refitSvgMap(el, Plotly));
+      return el.__atlasInFlight;
     }).then(() => {
-      if (el.__atlasBound) return;
+      if (el.__atlasBound || !el._fullLayout) return;
       el.__atlasBound = true;
       el.on('plotly_click', (ev) => {
         const p = ev && ev.points && ev.points.find((q) => q.location !== undefined && q.location !== null);
@@ -280,9 +282,14 @@ export default function ({ data, parentElement, setTriggerValue }) {
     });
   el.__atlasClick = (location) => setTriggerValue('click', location);
   return () => {
-    // Called before a new render and on unmount: only an element that has left the page is released.
+    // Called before a new render and on unmount: only an element that has left the page is released, once the
+    // draw in flight has finished (a map's first draw waits for its topojson: purged under it, Plotly went on to
+    // read the context it had just deleted — "reading '_scrollZoom'" when slides were skipped quickly).
     setTimeout(() => {
-      if (!el.isConnected && el.__atlasPlotly) release(el);
+      if (el.isConnected || !el.__atlasPlotly) return;
+      Promise.resolve(el.__atlasInFlight).catch(() => {}).then(() => {
+        if (!el.isConnected && el.__atlasPlotly) release(el);
+      });
     }, 0);
   };
 }
