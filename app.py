@@ -24,6 +24,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+ui.base_url_hint([p.url_path for p in PAGES])  # once per process: a page's URL finds the server at once (server.py)
 st.sidebar.markdown(f"**{t('app.title', lang)}**")
 ui.sidebar()
 page.run()

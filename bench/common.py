@@ -156,19 +156,22 @@ def start_streamlit(script: str | Path, port: int, log_path: str | Path, extra_a
     """`streamlit run script` as in production (loopback, headless, no usage stats, no file watcher unless
     `watcher`: it costs every new session a walk over sys.modules; MALLOC_ARENA_MAX=2 as deploy/ sets it: glibc
     would otherwise grow one malloc arena per script thread), its output in `log_path`. Returns (process,
-    seconds until /_stcore/health said ok); TimeoutError, the process stopped, when it did not within
+    seconds until /_stcore/health (under `--server.baseUrlPath` if given) said ok); TimeoutError, the process stopped, when it did not within
     `timeout`. One starter for the benches and the browser tests."""
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", watcher, *extra_args]
     env = {"MALLOC_ARENA_MAX": "2", **os.environ, **(env or {})}
+    args = list(extra_args)
+    base = args[args.index("--server.baseUrlPath") + 1].strip("/") if "--server.baseUrlPath" in args[:-1] else ""
+    health = f"http://127.0.0.1:{port}/{base + '/' if base else ''}_stcore/health"
     t0 = time.perf_counter()
     with open(log_path, "w") as log:  # the child keeps its own descriptor
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
+            if urllib.request.urlopen(health, timeout=2).read() == b"ok":
                 return proc, time.perf_counter() - t0
         except OSError:
             time.sleep(0.1)

@@ -190,7 +190,8 @@ def browser_page(_browser, request):
             route.abort()
 
     page.route("**/*", guard)
-    probes = []  # Streamlit's frontend probes <page>/_stcore/{health,host-config} before the root path
+    probes = []  # Streamlit's frontend probes <page>/_stcore/{health,host-config} before the root path (in a
+    # process whose first run has not yet turned ui.base_url_hint on; tests/test_e2e_base_hint.py)
 
     def on_response(response):
         path = urlparse(response.url).path

@@ -218,3 +218,64 @@ def test_quiet_measures_this_process():
         assert server.quiet(limit=0.3, window=0.1, busy=0.5) is False  # one core busy the whole time
     finally:
         spin.join()
+
+
+# ---------------------------------------------------------------- where the server is (base_url_hint)
+
+PAGES = ["regions", "forecast", "training"]
+
+
+def test_hint_goes_at_the_end_of_the_head_and_only_there():
+    html = "<!DOCTYPE html><html><HEAD><title>x</title><script type=module src=./a.js></script></head><body></body></html>"
+    out = server.with_hint(html, PAGES)
+    assert out.count("<script>") == 1 and out.index("<script>(function") < out.lower().index("</head>")
+    assert out.replace(server.hint_script(PAGES), "") == html  # nothing else changed
+    assert server.with_hint("<html><body>no head</body></html>", PAGES) is None  # another Streamlit: left alone
+    assert server.with_hint(html, []) is None
+
+
+def test_hint_names_only_plain_url_paths():
+    script = server.hint_script(["regions", "", "a</script><img src=x>", "x|.*", "Über"])
+    assert '["regions"]' in script and "</script><img" not in script and "x|.*" not in script
+    assert script.count("</script>") == 1
+
+
+@pytest.fixture
+def unhinted(monkeypatch):
+    monkeypatch.setattr(server, "_hinted", False)
+    monkeypatch.setattr(server, "in_apptest", lambda: False)
+
+
+def test_streamlit_serves_the_hint_for_a_page_url_not_for_its_root(unhinted):
+    """Against Streamlit's own static file handler (the installed Streamlit: an upgrade that renames it fails here,
+    the app then works as before, only slower)."""
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+    from streamlit import file_util
+    from streamlit.web.server.starlette.starlette_static_routes import create_streamlit_static_assets_routes
+
+    app = Starlette(routes=create_streamlit_static_assets_routes(None))
+    client = TestClient(app)
+    before = client.get("/regions").text
+    assert "__streamlit" not in before
+    assert server.base_url_hint(PAGES) >= 1
+    assert server.base_url_hint(PAGES) == 0  # once per process
+    page = client.get("/regions")
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-cache"
+    assert page.text == server.with_hint(before, PAGES)
+    assert "__streamlit" not in client.get("/").text  # the root URL is its own base
+    assert client.get("/regions/_stcore/health").status_code == 404  # Streamlit's reserved paths unchanged
+    index = Path(file_util.get_static_dir()) / "index.html"
+    assert "__streamlit" not in index.read_text(encoding="utf-8")  # Streamlit's own file untouched
+
+
+def test_no_hint_under_apptest(monkeypatch):
+    monkeypatch.setattr(server, "_hinted", False)
+    monkeypatch.setattr(server, "in_apptest", lambda: True)
+    assert server.base_url_hint(PAGES) == 0
+
+
+def test_app_names_its_pages_to_the_hint():
+    lines = [ln.strip() for ln in (Path(server.__file__).parents[2] / "app.py").read_text().splitlines()]
+    nav = next(i for i, ln in enumerate(lines) if ln.startswith("page = st.navigation(PAGES)"))
+    assert lines[nav + 1].startswith("ui.base_url_hint([p.url_path for p in PAGES])")

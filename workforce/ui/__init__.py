@@ -75,7 +75,7 @@ from workforce.ui.region_panel import (  # noqa: F401
 from workforce.ui.router import (  # noqa: F401
     ensure_router,
 )
-from workforce.ui.server import tcp_nodelay, warm_up  # noqa: F401
+from workforce.ui.server import base_url_hint, tcp_nodelay, warm_up  # noqa: F401
 from workforce.ui.tables_later import hold as hold_table  # noqa: F401
 from workforce.ui.uploads import (  # noqa: F401
     EUROSTAT_RESULTS,

@@ -18,12 +18,24 @@ first time, 0.04 s after), so a year change on its default view is a cached reru
 It waits `delay` seconds first, visits one page after another, and before each page waits until the process has
 been idle for 2 s (`quiet`): a burst of viewers right after a start goes first (measured with 200 viewers,
 docs/PERFORMANCE.md). Off under AppTest and with `WORKFORCE_WARMUP=0`.
+
+**Where the server is.** Opened at a page's URL (`/regions`), Streamlit's front end does not know whether `/regions`
+is a page or the app's base path, so it asks `/regions/_stcore/health` first, gets a 404, waits 100 ms and asks
+`/_stcore/health`: the websocket opened ≈ 0.12 s later on every page but the home page (docs/PERFORMANCE.md,
+"Thirteenth cut"). Streamlit serves its index.html for a page's URL; `base_url_hint` gives it a copy whose first
+script tells the front end the base (`window.__streamlit.BACKEND_BASE_URL`, Streamlit's setting for hosts that
+embed it) when the URL's last segment is one of the app's pages. The home page (`/`) is served as it was.
 """
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
+import re
+import shutil
 import socket
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -59,6 +71,73 @@ def tcp_nodelay(fd_dir: Path = Path("/proc/self/fd")) -> int:
         finally:
             sock.close()  # closes the duplicate only
     log.debug("TCP_NODELAY set on %d sockets", count)
+    return count
+
+
+_HINT_JS = ("(function(){try{var m=location.pathname.replace(/\\/+$/,'').match(new RegExp('^(.*)/(?:'+%s.join('|')+')$','i'));"
+            "if(!m)return;var s=window.__streamlit||{};if(s.BACKEND_BASE_URL)return;"
+            "window.__streamlit=Object.assign({},s,{BACKEND_BASE_URL:location.origin+m[1]+'/'});}catch(e){}})();")
+_hinted = False
+
+
+def hint_script(pages: list[str]) -> str:
+    """The `<script>` that tells Streamlit's front end where the server is when a page's URL is opened: the URL
+    without its last segment, if that segment is one of `pages` (url paths; case as Streamlit matches them, not
+    at all), else nothing, and never over a base a host has set itself."""
+    names = [re.escape(p) for p in pages if re.fullmatch(r"[A-Za-z0-9_-]+", p)]
+    literal = json.dumps(names).replace("<", "\\u003c")  # nothing can close the script early
+    return "<script>" + _HINT_JS % literal + "</script>"
+
+
+def with_hint(index_html: str, pages: list[str]) -> str | None:
+    """Streamlit's index.html with `hint_script` at the end of its <head> (a classic script runs as it is parsed,
+    Streamlit's module scripts after the document); None if it has no </head> (another Streamlit: nothing is
+    changed)."""
+    match = re.search(r"</head\s*>", index_html, flags=re.IGNORECASE)
+    if match is None or not pages:
+        return None
+    return index_html[:match.start()] + hint_script(pages) + index_html[match.start():]
+
+
+def _streamlit_static_files() -> list:
+    """The objects that serve Streamlit's front end (starlette's StaticFiles subclass of Streamlit 1.67's
+    starlette_static_routes, found by its class: Streamlit keeps no reference to it a script can reach)."""
+    import gc
+
+    from starlette.staticfiles import StaticFiles
+
+    found = []
+    for cls in StaticFiles.__subclasses__():
+        if cls.__name__ == "_StreamlitStaticFiles" and cls.__module__.startswith("streamlit."):
+            found += [obj for obj in gc.get_referrers(cls)
+                      if isinstance(obj, cls) and isinstance(getattr(obj, "_index_path", None), str)]
+    return found
+
+
+def base_url_hint(pages: list[str]) -> int:
+    """Once per process: serve index.html for a page's URL with `hint_script` (see the module's docstring).
+    Returns how many of Streamlit's static file handlers now serve it (0: not under a server, under AppTest, or
+    a Streamlit this does not know; the front end then finds the server as before)."""
+    global _hinted
+    if _hinted or in_apptest():
+        return 0
+    _hinted = True
+    count, folder = 0, None
+    for files in _streamlit_static_files():
+        try:
+            html = with_hint(Path(files._index_path).read_text(encoding="utf-8"), pages)
+            if html is None:
+                continue
+            if folder is None:  # private to this process (0700), removed at its exit
+                folder = Path(tempfile.mkdtemp(prefix="atlas-index-"))
+                atexit.register(shutil.rmtree, folder, True)
+            path = folder / f"index-{count}.html"
+            path.write_text(html, encoding="utf-8")
+            files._index_path = str(path)
+            count += 1
+        except OSError as exc:
+            log.info("base URL hint not served: %s", exc)
+    log.debug("base URL hint served by %d static file handlers", count)
     return count
 
 
