@@ -13,8 +13,9 @@ pytestmark = pytest.mark.e2e
 def test_present_keyboard_navigation(app_server, browser_page):
     page = browser_page
     count = len(stories.builtin("hu").slides)
-    # Enter through / and the navigation: a deep link (/present?…) makes Streamlit's frontend probe
-    # /present/_stcore/health first, a 404 that the browser reports as a console error.
+    # Enter through / and the navigation: in a process whose first run has not yet turned ui.base_url_hint on, a
+    # deep link (/present?…) makes Streamlit's frontend probe /present/_stcore/health first, a 404 that the browser
+    # reports as a console error.
     page.goto(app_server + "/", wait_until="domcontentloaded")
     page.get_by_text("Where will Europe").first.wait_for(timeout=60_000)
     page.locator("[data-testid='stSidebarNav'] a[href$='/present']").first.click()

@@ -78,12 +78,14 @@ _HINT_JS = ("(function(){try{var m=location.pathname.replace(/\\/+$/,'').match(n
             "if(!m)return;var s=window.__streamlit||{};if(s.BACKEND_BASE_URL)return;"
             "window.__streamlit=Object.assign({},s,{BACKEND_BASE_URL:location.origin+m[1]+'/'});}catch(e){}})();")
 _hinted = False
+_hint_lock = threading.Lock()
 
 
 def hint_script(pages: list[str]) -> str:
     """The `<script>` that tells Streamlit's front end where the server is when a page's URL is opened: the URL
-    without its last segment, if that segment is one of `pages` (url paths; case as Streamlit matches them, not
-    at all), else nothing, and never over a base a host has set itself."""
+    without its last segment, if that segment is one of `pages` (url paths, matched regardless of case; a name
+    with other characters than letters, digits, "_" and "-" is left out), else nothing; never over a base a host
+    has set itself."""
     names = [re.escape(p) for p in pages if re.fullmatch(r"[A-Za-z0-9_-]+", p)]
     literal = json.dumps(names).replace("<", "\\u003c")  # nothing can close the script early
     return "<script>" + _HINT_JS % literal + "</script>"
@@ -119,9 +121,10 @@ def base_url_hint(pages: list[str]) -> int:
     Returns how many of Streamlit's static file handlers now serve it (0: not under a server, under AppTest, or
     a Streamlit this does not know; the front end then finds the server as before)."""
     global _hinted
-    if _hinted or in_apptest():
-        return 0
-    _hinted = True
+    with _hint_lock:  # two sessions' first runs at once: one of them does it
+        if _hinted or in_apptest():
+            return 0
+        _hinted = True
     count, folder = 0, None
     for files in _streamlit_static_files():
         try:
