@@ -5,7 +5,7 @@ import streamlit as st
 from workforce import ui
 from workforce.i18n import t
 
-st.set_page_config(page_title="Battery Workforce Atlas", page_icon="🔋", layout="wide")
+st.set_page_config(page_title="Battery Workforce Atlas", page_icon=ui.FAVICON, layout="wide")  # 🔋 (ui/router.py)
 ui.tcp_nodelay()  # once per process: responses are not held back by Nagle's algorithm (workforce/ui/server.py)
 
 lang = ui.current().lang if "filters" in st.session_state else st.query_params.get("lang", "en")

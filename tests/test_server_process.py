@@ -279,3 +279,26 @@ def test_app_names_its_pages_to_the_hint():
     lines = [ln.strip() for ln in (Path(server.__file__).parents[2] / "app.py").read_text().splitlines()]
     nav = next(i for i, ln in enumerate(lines) if ln.startswith("page = st.navigation(PAGES)"))
     assert lines[nav + 1].startswith("ui.base_url_hint([p.url_path for p in PAGES])")
+
+
+def test_a_new_process_first_run_does_not_load_streamlits_emoji_catalogue():
+    """The favicon is given as a data URL (ui.FAVICON): as the emoji itself, `st.set_page_config` imports
+    streamlit.emojis, ≈ 0.3 s of a new server process's first run (a regular expression of every emoji)."""
+    import subprocess
+    import textwrap
+    from urllib.parse import unquote
+
+    from workforce import ROOT
+    from workforce.ui import FAVICON
+
+    assert FAVICON.isascii() and unquote(FAVICON).endswith("font-size='90'>\U0001F50B</text></svg>")
+    code = textwrap.dedent("""
+        import sys
+        from streamlit.testing.v1 import AppTest
+        at = AppTest.from_file("app.py", default_timeout=120).run()
+        assert not at.exception, at.exception
+        print("emojis" if "streamlit.emojis" in sys.modules else "no emojis")
+    """)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "no emojis"

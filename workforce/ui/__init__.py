@@ -73,6 +73,7 @@ from workforce.ui.region_panel import (  # noqa: F401
     training_need,
 )
 from workforce.ui.router import (  # noqa: F401
+    FAVICON,
     ensure_router,
 )
 from workforce.ui.server import base_url_hint, tcp_nodelay, warm_up  # noqa: F401
