@@ -6,7 +6,11 @@
 - forecast.montecarlo_synthetic_worst_case_ms (was forecast.montecarlo_synthetic_ms): worst case, a synthetic
   pipeline of 2 sites in every NUTS-2 region (random segment/status/start: bench-only values, never shown in the
   app), so every region needs its own percentiles.
-Both are warm figures: one untimed run first in the same process, then REPEAT timed runs. value = median wall
+- forecast.machine_partition_us_per_row: numpy's introselect of one row of 10,000 float64 values (the kernel the
+  worst case spends most of its time in: three per distinct row), timed alone, best of 5. A reference for the
+  machine's speed, so that runs of different days can be told apart by the box, not by the model: on 2026-12-06
+  the model code of 2026-12-04 (best 225–251 ms then) took 451–666 ms, as the current code did.
+Both forecast figures are warm figures: one untimed run first in the same process, then REPEAT timed runs. value = median wall
 time; min_ms = best run; cpu_ms = median CPU time of all threads; loadavg = 1-minute load average at the start,
 loadavg_end at the end (wall times on a shared, loaded machine are inflated; cpu_ms and min_ms much less so).
 """
@@ -69,12 +73,29 @@ def _time(plants: pd.DataFrame, roles, params, regions=None) -> dict:
             "regions": int(out["nuts_id"].nunique()), "years": len(model.YEARS)}
 
 
+def machine_reference(rows: int = 8, draws: int = DRAWS, repeat: int = 200, trials: int = 5) -> dict:
+    """Best time of numpy's `partition` (introselect around the middle) of one row of `draws` float64 values, in
+    µs: blocks of `rows` rows as model._quantiles partitions them, the copy timed apart and taken off."""
+    block = np.random.default_rng(0).standard_normal((rows, draws))
+    best = float("inf")
+    for _ in range(trials):
+        t0 = time.perf_counter()
+        for _ in range(repeat):
+            block.copy().partition(draws // 2, axis=1)
+        t1 = time.perf_counter()
+        for _ in range(repeat):
+            block.copy()
+        best = min(best, ((t1 - t0) - (time.perf_counter() - t1)) / repeat / rows * 1e6)
+    return {"figure": "forecast.machine_partition_us_per_row", "value": round(max(best, 0.0), 1), "unit": "us",
+            "rows": rows * repeat, "draws": draws}
+
+
 def run() -> list[dict]:
     assumptions = model.load_assumptions()
     params = model.Params.from_assumptions(assumptions, "base").with_overrides(draws=DRAWS, seed=1)
     roles = _roles()
-    records = []
     load = round(os.getloadavg()[0], 2)
+    records = [{**machine_reference(), "loadavg": load}]
     plants_path = DATA_DIR / "plants.csv"
     if plants_path.is_file():
         records.append({"figure": "forecast.montecarlo_ms",

@@ -81,3 +81,10 @@ def test_cold_command_starts_new_processes_for_floor_and_atlas():
             rec = figs[f"cold.{label}.{key}.p50"]
             assert rec["unit"] == "ms" and rec["rows"] == 1 and rec["value"] > 0, rec
     assert "cold.atlas_minus_floor.new_process_to_first_script_run_done_ms" in figs
+
+
+def test_forecast_bench_machine_reference_is_a_positive_time():
+    from bench import forecast
+
+    rec = forecast.machine_reference(rows=2, draws=1000, repeat=3, trials=2)
+    assert rec["figure"] == "forecast.machine_partition_us_per_row" and rec["unit"] == "us" and rec["value"] >= 0
