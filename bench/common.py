@@ -156,8 +156,8 @@ def start_streamlit(script: str | Path, port: int, log_path: str | Path, extra_a
     """`streamlit run script` as in production (loopback, headless, no usage stats, no file watcher unless
     `watcher`: it costs every new session a walk over sys.modules; MALLOC_ARENA_MAX=2 as deploy/ sets it: glibc
     would otherwise grow one malloc arena per script thread), its output in `log_path`. Returns (process,
-    seconds until /_stcore/health (under `--server.baseUrlPath` if given) said ok); TimeoutError, the process stopped, when it did not within
-    `timeout`. One starter for the benches and the browser tests."""
+    seconds until /_stcore/health, under `--server.baseUrlPath` if given, said ok); TimeoutError, the process
+    stopped, when it did not within `timeout`. One starter for the benches and the browser tests."""
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", watcher, *extra_args]

@@ -10,9 +10,10 @@
   worst case spends most of its time in: three per distinct row), timed alone, best of 5. A reference for the
   machine's speed, so that runs of different days can be told apart by the box, not by the model: on 2026-12-06
   the model code of 2026-12-04 (best 225–251 ms then) took 451–666 ms, as the current code did.
-Both forecast figures are warm figures: one untimed run first in the same process, then REPEAT timed runs. value = median wall
-time; min_ms = best run; cpu_ms = median CPU time of all threads; loadavg = 1-minute load average at the start,
-loadavg_end at the end (wall times on a shared, loaded machine are inflated; cpu_ms and min_ms much less so).
+Both forecast figures are warm figures: one untimed run first in the same process, then REPEAT timed runs.
+value = median wall time; min_ms = best run; cpu_ms = median CPU time of all threads; loadavg = 1-minute load
+average at the start, loadavg_end at the end (wall times on a shared, loaded machine are inflated; cpu_ms and
+min_ms much less so).
 """
 
 from __future__ import annotations

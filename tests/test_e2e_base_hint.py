@@ -69,6 +69,7 @@ def base_path_server():
         yield origin
 
 
-@pytest.mark.console_errors(NOT_FOUND, "404")  # /atlas/no-such-page/_stcore/health: the probe the hint leaves to Streamlit
+# "404": /atlas/no-such-page/_stcore/health, the probe the hint leaves to Streamlit
+@pytest.mark.console_errors(NOT_FOUND, "404")
 def test_a_page_url_connects_at_the_base_under_a_base_url_path(base_path_server, browser_page):
     _check(browser_page, base_path_server, "/atlas")

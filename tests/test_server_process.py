@@ -226,7 +226,8 @@ PAGES = ["regions", "forecast", "training"]
 
 
 def test_hint_goes_at_the_end_of_the_head_and_only_there():
-    html = "<!DOCTYPE html><html><HEAD><title>x</title><script type=module src=./a.js></script></head><body></body></html>"
+    html = ("<!DOCTYPE html><html><HEAD><title>x</title><script type=module src=./a.js></script></head>"
+            "<body></body></html>")
     out = server.with_hint(html, PAGES)
     assert out.count("<script>") == 1 and out.index("<script>(function") < out.lower().index("</head>")
     assert out.replace(server.hint_script(PAGES), "") == html  # nothing else changed
@@ -283,7 +284,7 @@ def test_app_names_its_pages_to_the_hint():
 
 def test_a_new_process_first_run_does_not_load_streamlits_emoji_catalogue():
     """The favicon is given as a data URL (ui.FAVICON): as the emoji itself, `st.set_page_config` imports
-    streamlit.emojis, ≈ 0.3 s of a new server process's first run (a regular expression of every emoji)."""
+    streamlit.emojis, ≈ 0.1 s of a new server process's first run (a regular expression of every emoji)."""
     import subprocess
     import textwrap
     from urllib.parse import unquote

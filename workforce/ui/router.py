@@ -12,11 +12,10 @@ from workforce.ui.server import in_apptest
 
 # The page's favicon: 🔋 drawn as Streamlit's front end draws an emoji favicon (an SVG data URL), given in ASCII.
 # Given as the emoji itself, `st.set_page_config` checks it against Streamlit's emoji catalogue, whose import
-# compiles a regular expression of every emoji: ≈ 0.3 s of each new server process's first run
+# compiles a regular expression of every emoji: ≈ 0.1 s of each new server process's first run
 # (docs/PERFORMANCE.md, "Thirteenth cut").
-FAVICON = "data:image/svg+xml," + quote(
-    "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 100'><text y='.9em' font-size='90'>\U0001F50B</text></svg>",
-    safe="")
+FAVICON = "data:image/svg+xml," + quote("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 100'>"
+                                        "<text y='.9em' font-size='90'>\U0001F50B</text></svg>", safe="")
 
 
 def ensure_router() -> None:

@@ -22,8 +22,8 @@ docs/PERFORMANCE.md). Off under AppTest and with `WORKFORCE_WARMUP=0`.
 **Where the server is.** Opened at a page's URL (`/regions`), Streamlit's front end does not know whether `/regions`
 is a page or the app's base path, so it asks `/regions/_stcore/health` first, gets a 404, waits 100 ms and asks
 `/_stcore/health`: the websocket opened ≈ 0.12 s later on every page but the home page (docs/PERFORMANCE.md,
-"Thirteenth cut"). Streamlit serves its index.html for a page's URL; `base_url_hint` gives it a copy whose first
-script tells the front end the base (`window.__streamlit.BACKEND_BASE_URL`, Streamlit's setting for hosts that
+"Thirteenth cut"). Streamlit serves its index.html for a page's URL; `base_url_hint` gives it a copy whose <head>
+ends with a script that tells the front end the base (`window.__streamlit.BACKEND_BASE_URL`, Streamlit's setting for hosts that
 embed it) when the URL's last segment is one of the app's pages. The home page (`/`) is served as it was.
 """
 
@@ -74,8 +74,8 @@ def tcp_nodelay(fd_dir: Path = Path("/proc/self/fd")) -> int:
     return count
 
 
-_HINT_JS = ("(function(){try{var m=location.pathname.replace(/\\/+$/,'').match(new RegExp('^(.*)/(?:'+%s.join('|')+')$','i'));"
-            "if(!m)return;var s=window.__streamlit||{};if(s.BACKEND_BASE_URL)return;"
+_HINT_JS = ("(function(){try{var m=location.pathname.replace(/\\/+$/,'')"
+            ".match(new RegExp('^(.*)/(?:'+%s.join('|')+')$','i'));if(!m)return;var s=window.__streamlit||{};if(s.BACKEND_BASE_URL)return;"
             "window.__streamlit=Object.assign({},s,{BACKEND_BASE_URL:location.origin+m[1]+'/'});}catch(e){}})();")
 _hinted = False
 _hint_lock = threading.Lock()
