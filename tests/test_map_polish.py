@@ -104,6 +104,7 @@ def test_attribution_sits_in_its_own_strip_below_every_legend(maps):
         assert (a.yref, a.y, a.yanchor) == ("paper", 0, "top") and (a.yshift or 0) <= 0, name
         assert fig.layout.margin.b >= charts.ATTRIBUTION_STRIP, name  # the strip exists
         legend = fig.layout.legend
+        assert legend.itemsizing == "constant", name  # a swatch's size says nothing (a plant's dot size does)
         assert legend.yref in (None, "paper"), name
         if legend.yanchor == "bottom":
             assert legend.y >= 0, name

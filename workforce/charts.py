@@ -227,7 +227,10 @@ def map_layout(fig: go.Figure, view: dict | None, height: int) -> go.Figure:
     fig.update_layout(
         map=dict(style="white-bg", center=dict(lat=view["lat"], lon=view["lon"]), zoom=view["zoom"]),
         height=height, margin=dict(l=0, r=0, t=0, b=ATTRIBUTION_STRIP),
-        legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0, bgcolor="rgba(255,255,255,0.8)"),
+        # one swatch size for every entry: Plotly otherwise sizes a marker's swatch by its trace's markers, so the
+        # plant statuses' dots differed in size by the plants they hold (size means capacity on the map)
+        legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0, bgcolor="rgba(255,255,255,0.8)",
+                    itemsizing="constant"),
         annotations=[attribution_annotation()],
     )
     return fig
