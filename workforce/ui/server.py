@@ -14,7 +14,8 @@ process's first page run, `warm_up` lets a headless visitor open every chart pag
 over the server's own websocket exactly as a browser does (BackMsg `rerun_script`, then ForwardMsgs until the run
 is finished): the first *person* on each page finds it built. Nothing is duplicated: it runs the real page scripts.
 /regions is then visited at every other year of the slider (a year's forecast percentiles and map: ≈ 0.35 s the
-first time, 0.04 s after), so a year change on its default view is a cached rerun.
+first time, 0.04 s after), so a year change on its default view is a cached rerun, and with every other metric
+(a metric's map: ≈ 0.2 s the first time, 0.04 s after).
 It waits `delay` seconds first, visits one page after another, and before each page waits until the process has
 been idle for 2 s (`quiet`): a burst of viewers right after a start goes first (measured with 200 viewers,
 docs/PERFORMANCE.md). Off under AppTest and with `WORKFORCE_WARMUP=0`.
@@ -181,10 +182,12 @@ def stream_url() -> str | None:
     return f"ws://{host}:{int(st.get_option('server.port'))}/{base + '/' if base else ''}_stcore/stream"
 
 
-def warm_up(pages: list[str], delay: float = 2.0, *, every_year: tuple[str, ...] = ()) -> bool:
+def warm_up(pages: list[str], delay: float = 2.0, *, every_year: tuple[str, ...] = (),
+            every_metric: tuple[str, ...] = ()) -> bool:
     """Once per process: visit `pages` (url paths) in a background thread after `delay` seconds, then each page of
     `every_year` at every other year of the year slider (`year_queries`: the years next to the default first —
-    the slider's arrow keys step one year). True if started."""
+    the slider's arrow keys step one year), then each page of `every_metric` with every other map metric
+    (`metric_queries`: a metric's first map took ≈ 0.2 s to build, 0.04 s after). True if started."""
     global _warm_started
     with _warm_lock:
         if _warm_started:
@@ -195,7 +198,8 @@ def warm_up(pages: list[str], delay: float = 2.0, *, every_year: tuple[str, ...]
     url = stream_url()
     if url is None:
         return False
-    visits = [(page, "") for page in pages] + [(page, query) for page in every_year for query in year_queries()]
+    visits = ([(page, "") for page in pages] + [(page, query) for page in every_year for query in year_queries()]
+              + [(page, query) for page in every_metric for query in metric_queries()])
     threading.Thread(target=_warm, args=(url, tuple(visits), delay), name="atlas-warm-up", daemon=True).start()
     return True
 
@@ -207,6 +211,13 @@ def year_queries() -> list[str]:
     default = params.Filters().year
     years = sorted((y for y in params.YEARS if y != default), key=lambda y: (abs(y - default), -y))
     return [f"year={y}" for y in years]
+
+
+def metric_queries() -> list[str]:
+    """`metric=<m>` for every metric of /regions' map but the default (the first), in the list's order."""
+    from workforce.views import region_table
+
+    return [f"metric={m}" for m in list(region_table.METRICS)[1:]]
 
 
 def quiet(limit: float = 120.0, window: float = 2.0, busy: float = 0.05) -> bool:
