@@ -287,10 +287,10 @@ export default function ({ data, parentElement, setTriggerValue }) {
       el.__atlasInFlight = Plotly.react(el, fig.data || [], layout, config).then(() => refitSvgMap(el, Plotly));
       return el.__atlasInFlight;
     }).then(() => {
-      outlineSwatches(el);
       if (el.__atlasBound || !el._fullLayout) return;
       el.__atlasBound = true;
-      el.on('plotly_afterplot', () => outlineSwatches(el));  // a legend drawn again (a restyle, a click on it)
+      outlineSwatches(el);  // the first draw; every later one (a new figure, a restyle, a click on the legend):
+      el.on('plotly_afterplot', () => outlineSwatches(el));
       el.on('plotly_click', (ev) => {
         const p = ev && ev.points && ev.points.find((q) => q.location !== undefined && q.location !== null);
         if (p) el.__atlasClick(String(p.location));
