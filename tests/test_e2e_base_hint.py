@@ -16,10 +16,16 @@ from tests.test_e2e_journeys import wait_ready
 pytestmark = pytest.mark.e2e
 
 
+def _stcore_requests(page) -> list[str]:
+    """The paths of Streamlit's connection requests (`…/_stcore/…`) the page makes from now on."""
+    requests = []
+    page.on("request", lambda r: requests.append(urlparse(r.url).path) if "_stcore/" in r.url else None)
+    return requests
+
+
 def _open(page, url: str) -> tuple[list[str], list[str]]:
     """Open `url`; the paths of Streamlit's connection requests and the websockets' URLs."""
-    requests, sockets = [], []
-    page.on("request", lambda r: requests.append(urlparse(r.url).path) if "_stcore/" in r.url else None)
+    requests, sockets = _stcore_requests(page), []
     page.on("websocket", lambda ws: sockets.append(ws.url))
     page.goto(url, wait_until="domcontentloaded")
     wait_ready(page)
@@ -46,8 +52,7 @@ def _check(page, origin: str, base: str) -> None:
 
 def _open_unknown(page, url: str) -> tuple[list[str], bool]:
     """Open a URL that is no page: Streamlit's connection requests, and whether the hint stayed unset."""
-    requests = []
-    page.on("request", lambda r: requests.append(urlparse(r.url).path) if "_stcore/" in r.url else None)
+    requests = _stcore_requests(page)
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
     page.wait_for_function("() => !!document.querySelector('[data-testid=\"stSidebarNav\"]')", timeout=60_000)
