@@ -30,6 +30,13 @@ def fresh(monkeypatch):
     monkeypatch.setattr(server, "_done", False)
 
 
+def _join_warm_up(timeout: float = 10.0) -> None:
+    """Wait for the warm-up thread to end (with every visit mocked it may have ended before this looks for it)."""
+    for thread in threading.enumerate():
+        if thread.name == "atlas-warm-up":
+            thread.join(timeout)
+
+
 @linux
 def test_listener_and_open_connections_get_nodelay_and_later_connections_inherit_it(fresh):
     listener = socket.socket(socket.AF_INET)  # as Streamlit makes it: protocol 0
@@ -123,8 +130,7 @@ def test_warm_up_visits_every_page_once_in_the_background(not_started, monkeypat
     monkeypatch.setattr(server, "visit", fake_visit)
     monkeypatch.setattr(server, "quiet", lambda: True)
     assert server.warm_up(["home", "broken", "training"], delay=0) is True
-    thread = next(th for th in threading.enumerate() if th.name == "atlas-warm-up")
-    thread.join(10)
+    _join_warm_up()
     assert calls == [("ws://127.0.0.1:1/_stcore/stream", p) for p in ("home", "broken", "training")]
     assert set(threads) == {"atlas-warm-up"}  # never in the script run that started it
     assert server.warm_up(["home"], delay=0) is False and len(calls) == 3  # once per process
@@ -141,7 +147,7 @@ def test_warm_up_visits_a_page_at_every_other_year_after_the_pages(not_started, 
     monkeypatch.setattr(server, "visit", lambda url, page, timeout=60.0, query="": calls.append((page, query)) or True)
     monkeypatch.setattr(server, "quiet", lambda: True)
     assert server.warm_up(["home", "regions"], delay=0, every_year=("regions",)) is True
-    next(th for th in threading.enumerate() if th.name == "atlas-warm-up").join(10)
+    _join_warm_up()
     default = params.Filters().year
     assert calls[:2] == [("home", ""), ("regions", "")]
     years = [int(q.removeprefix("year=")) for page, q in calls[2:] if page == "regions"]
@@ -162,7 +168,7 @@ def test_warm_up_visits_a_page_with_every_other_metric_after_the_years(not_start
     monkeypatch.setattr(server, "visit", lambda url, page, timeout=60.0, query="": calls.append((page, query)) or True)
     monkeypatch.setattr(server, "quiet", lambda: True)
     assert server.warm_up(["regions"], delay=0, every_year=("regions",), every_metric=("regions",)) is True
-    next(th for th in threading.enumerate() if th.name == "atlas-warm-up").join(10)
+    _join_warm_up()
     metrics = [q.removeprefix("metric=") for _, q in calls[len(params.YEARS):]]
     assert all(q.startswith("year=") for _, q in calls[1:len(params.YEARS)])  # the years first
     assert metrics == list(region_table.METRICS)[1:] and "jobs" not in metrics  # the page's default is "jobs"
@@ -225,7 +231,7 @@ def test_warm_up_gives_way_to_a_busy_server(not_started, monkeypatch):
     monkeypatch.setattr(server, "visit", lambda url, page, timeout=60.0, query="": calls.append(page) or True)
     monkeypatch.setattr(server, "quiet", lambda: next(answers))
     assert server.warm_up(["home", "regions", "training"], delay=0)
-    next(th for th in threading.enumerate() if th.name == "atlas-warm-up").join(10)
+    _join_warm_up()
     assert calls == ["home"]
 
 
