@@ -6,10 +6,11 @@
 - forecast.montecarlo_synthetic_worst_case_ms (was forecast.montecarlo_synthetic_ms): worst case, a synthetic
   pipeline of 2 sites in every NUTS-2 region (random segment/status/start: bench-only values, never shown in the
   app), so every region needs its own percentiles.
-- forecast.machine_partition_us_per_row: numpy's introselect of one row of 10,000 float64 values (the kernel the
-  worst case spends most of its time in: three per distinct row), timed alone, best of 5. A reference for the
-  machine's speed, so that runs of different days can be told apart by the box, not by the model: on 2026-12-06
-  the model code of 2026-12-04 (best 225–251 ms then) took 451–666 ms, as the current code did.
+- forecast.machine_partition_us_per_row: numpy's introselect of one row of 10,000 float64 values, timed alone,
+  best of 5. A reference for the machine's speed, so that runs of different days can be told apart by the box,
+  not by the model: on 2026-12-06 the model code of 2026-12-04 (best 225–251 ms then) took 451–666 ms. (The
+  worst case spent most of its time in this kernel until 2026-12-06; the model now selects its order
+  statistics by counting draws into buckets, `model._order_stats`, and partitions only mass points.)
 Both forecast figures are warm figures: one untimed run first in the same process, then REPEAT timed runs.
 value = median wall time; min_ms = best run; cpu_ms = median CPU time of all threads; loadavg = 1-minute load
 average at the start, loadavg_end at the end (wall times on a shared, loaded machine are inflated; cpu_ms and

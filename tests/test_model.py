@@ -615,3 +615,83 @@ def test_assumptions_are_read_once_per_version_of_the_file_and_each_caller_gets_
     with pytest.raises(ValueError, match="expected a mapping"):
         model.load_assumptions(path)
     assert model.load_assumptions() == model.load_assumptions()  # the real file, parsed once
+
+
+def _adversarial_rows(n: int) -> np.ndarray:
+    """Rows the bucketed selection must get exactly right: mass points (many equal draws, as ramps at 1.0 or
+    statuses with P = 0), all equal, negative, huge and tiny magnitudes, a subnormal span, ties across bucket
+    edges, non-finite draws (numpy's order: NaN last)."""
+    rng = np.random.default_rng(n)
+    rows = [rng.gamma(2.0, 50.0, n), -rng.gamma(2.0, 1.0, n), np.full(n, 3.25), np.zeros(n),
+            np.where(rng.random(n) < 0.6, 1.0, rng.random(n)), np.where(rng.random(n) < 0.3, 0.0, rng.random(n)),
+            rng.integers(0, 4, n).astype(float), rng.standard_normal(n) * 1e300, rng.standard_normal(n) * 1e-300,
+            np.where(rng.random(n) < 0.5, 0.0, 5e-324), 1.0 + np.arange(n) * np.finfo(float).eps,
+            np.linspace(0.0, 1.0, n), rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(n)]
+    nan_row, inf_row = rng.standard_normal(n), rng.standard_normal(n)
+    nan_row[:: 7] = np.nan
+    inf_row[0] = np.inf
+    inf_row[-1] = -np.inf
+    return np.vstack([*rows, nan_row, inf_row])
+
+
+@pytest.mark.parametrize("n", [1, 2, 41, 1000, 10_000])
+def test_order_stats_equal_numpy_partition_bit_for_bit(n):
+    """#19: the bucketed exact selection returns numpy's order statistics of every row, bit for bit, whatever
+    the row (mass points, equal draws, any magnitude, non-finite draws), at the percentiles' ranks and the
+    edges; the draws are not changed."""
+    rows = _adversarial_rows(n)
+    ranks = np.unique(np.array([0, n // 10, n // 10 + 1, n // 2, n // 2 + 1, n - 1]).clip(0, n - 1))
+    expected = np.take_along_axis(np.partition(rows, ranks, axis=1), np.broadcast_to(ranks, (len(rows), len(ranks))),
+                                  axis=1)
+    before = rows.copy()
+    got = model._order_stats(rows, ranks, np.empty_like(rows), np.empty(rows.shape, np.int32),
+                             np.empty(rows.shape, bool))
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(rows, before)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 300), st.integers(1, 5), st.integers(0, 2**32 - 1), st.sampled_from([1, 2, 3, 1000]))
+def test_order_stats_equal_numpy_partition_on_random_ties(n, n_rows, seed, levels):
+    """#19: rows drawn from few distinct values (ties everywhere) or continuous ones, any rank: numpy's value."""
+    rng = np.random.default_rng(seed)
+    rows = rng.integers(0, levels, (n_rows, n)) * rng.standard_normal() + rng.standard_normal((n_rows, 1))
+    ranks = np.unique(rng.integers(0, n, 6))
+    expected = np.partition(rows, ranks, axis=1)[:, ranks]
+    got = model._order_stats(rows, ranks, np.empty_like(rows), np.empty(rows.shape, np.int32),
+                             np.empty(rows.shape, bool))
+    np.testing.assert_array_equal(got, expected)
+
+
+def _dedupe_by_rows(mat: np.ndarray):
+    """The row-by-row reference: every normalised row's bytes (−0.0 read as 0.0), first occurrence first."""
+    scale = np.abs(mat).max(axis=1) if mat.size else np.zeros(len(mat))
+    nz = scale > 0
+    norm = np.round(mat[nz] / scale[nz, None], 9) + 0.0
+    seen: dict[bytes, int] = {}
+    inv = np.array([seen.setdefault(row.tobytes(), len(seen)) for row in norm], dtype=int)
+    first = [list(inv).index(i) for i in range(len(seen))]
+    return nz, scale, norm[first], inv
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 40), st.integers(1, 9), st.integers(0, 2**32 - 1))
+def test_dedupe_keeps_one_row_per_direction(n_rows, n_cols, seed):
+    """#19: rows that are positive multiples of each other share one normalised row, in the order of their first
+    occurrence — the same rows, mapping and scales as comparing whole rows, on sparse rows with repeats, negative
+    multiples and all-zero rows."""
+    rng = np.random.default_rng(seed)
+    base = rng.integers(-2, 3, (max(n_rows // 3, 1), n_cols)) * (rng.random((1, n_cols)) < 0.5)
+    mat = base[rng.integers(0, len(base), n_rows)] * rng.choice([1.0, 0.5, 3e-7, 4e9, -2.0], (n_rows, 1))
+    got, want = model._dedupe(mat), _dedupe_by_rows(mat)
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
+
+
+def test_dedupe_leaves_out_rows_without_a_scale():
+    """#19: a row with a NaN (no scale) is left out like an all-zero row, and the other rows keep their place."""
+    mat = np.array([[0.0, 2.0, 0.0], [np.nan, 1.0, 0.0], [0.0, 4.0, 0.0], [0.0, 0.0, 0.0], [1.0, 0.0, -1.0]])
+    nz, scale, uniq, inv = model._dedupe(mat)
+    assert nz.tolist() == [True, False, True, False, True]
+    np.testing.assert_array_equal(uniq, [[0.0, 1.0, 0.0], [1.0, 0.0, -1.0]])
+    assert inv.tolist() == [0, 0, 1]

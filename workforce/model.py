@@ -91,7 +91,9 @@ OUT_COLUMNS = ["nuts_id", "year", "role_id", "jobs_p10", "jobs_p50", "jobs_p90",
 QUANTILES = (10, 50, 90)
 DEFAULT_DRAWS = 4000
 MAX_DRAWS = 100_000
-BLOCK = 8  # rows of draws per block in the percentile step (640 KB of float64 at 10,000 draws: cache-sized)
+BLOCK = 16  # rows of draws per block in the percentile step (1.3 MB of float64 at 10,000 draws)
+BUCKETS = 1024  # per row, in the exact selection of the percentiles' order statistics (_order_stats)
+WINDOW = 256  # a row whose wanted buckets hold more draws than this has them selected by numpy's partition
 WORKERS = min(2, os.cpu_count() or 1)
 # EQF bands of the new-hire training share (by typical_eqf in roles.csv); factors in assumptions.yaml as
 # training.new_hire_training_multiplier_<band>, what-if keys in _BAND_KEYS
@@ -805,49 +807,97 @@ def aggregate(sim: Simulation, level: int | str) -> Simulation:
 
 
 def _dedupe(mat: np.ndarray):
-    """Rows that are positive multiples of each other have scaled percentiles: keep one of each."""
-    scale = np.abs(mat).max(axis=1) if mat.size else np.zeros(len(mat))
+    """Rows that are positive multiples of each other have scaled percentiles: keep one of each (in the order of
+    their first row). A row is compared by its non-zero entries (column, value / the row's largest |value|,
+    rounded to 1e-9), so that wide sparse matrices (the training matrix: a few of hundreds of columns) are
+    compared at the cost of their non-zeros."""
+    scale = np.maximum(mat.max(axis=1), -mat.min(axis=1)) if mat.size else np.zeros(len(mat))
     nz = scale > 0
-    norm = np.round(mat[nz] / scale[nz, None], 9)
-    seen: dict[bytes, int] = {}
-    inv = np.empty(len(norm), dtype=int)
-    for i, row in enumerate(norm):
-        inv[i] = seen.setdefault(row.tobytes(), len(seen))
-    first = np.zeros(len(seen), dtype=int)
-    first[inv[::-1]] = np.arange(len(norm))[::-1]
-    return nz, scale, norm[first], inv
+    if not nz.any():
+        return nz, scale, np.zeros((0, mat.shape[1])), np.zeros(0, dtype=int)
+    rows, cols = np.nonzero(mat)
+    keep = nz[rows]  # (a row with a NaN has no scale: it is left out, as an all-zero row)
+    rows, cols = rows[keep], cols[keep]
+    values = np.round(mat[rows, cols] / scale[rows], 9)
+    rows = (np.cumsum(nz) - 1)[rows]  # numbered among them
+    width = np.bincount(rows, minlength=int(nz.sum()))
+    slot = np.arange(len(rows)) - (np.cumsum(width) - width)[rows]
+    key = np.full((len(width), 2 * int(width.max())), -1.0)  # column −1: no entry (columns are ≥ 0)
+    key[rows, 2 * slot] = cols
+    key[rows, 2 * slot + 1] = values
+    _, first, inv = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    keep = np.flatnonzero(nz)[first[order]]
+    return nz, scale, np.round(mat[keep] / scale[keep, None], 9), rank[inv.reshape(-1)]
 
 
-def _order_stats(draws: np.ndarray, ks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Order statistics k and k+1 of every row for each k in `ks`, without a full sort: partition in
-    place around the middle k, recurse into both sides (introselect is O(n), a sort O(n log n)); the
-    (k+1)-th is then the minimum of the slice up to the next placed position. `draws` is reordered."""
-    n = draws.shape[1]
-    placed = sorted(set(int(k) for k in ks))
-
-    def place(lo_i: int, hi_i: int, start: int, stop: int) -> None:
-        if lo_i >= hi_i:
-            return
-        mid = (lo_i + hi_i) // 2
-        k = placed[mid]
-        draws[:, start:stop].partition(k - start, axis=1)
-        place(lo_i, mid, start, k)
-        place(mid + 1, hi_i, k + 1, stop)
-
-    place(0, len(placed), 0, n)
-    bounds = placed[1:] + [n]
-    nxt = {k: b for k, b in zip(placed, bounds)}
-    v_lo = draws[:, [int(k) for k in ks]]
-    v_hi = np.column_stack([draws[:, k + 1:max(nxt[k], k + 2)].min(axis=1) if k + 1 < n else draws[:, k]
-                            for k in (int(k) for k in ks)])
-    return v_lo, v_hi
+def _order_stats(draws: np.ndarray, ranks: np.ndarray, scaled: np.ndarray, bucket: np.ndarray,
+                 picked: np.ndarray) -> np.ndarray:
+    """Order statistics `ranks` (0-based, the same for every row) of every row of `draws` (R × n), exact, without
+    sorting or partitioning the rows: each row's draws are counted into BUCKETS equal-width buckets between its
+    minimum and maximum (the bucket index only grows with the value, so every draw of a bucket lies between the
+    draws of the buckets around it), the buckets holding the wanted ranks are found from the counts, and only
+    their draws (a few dozen per rank) are sorted. A row whose wanted buckets hold more than WINDOW draws (a mass
+    point: many equal draws) or that has a non-finite draw has them selected by numpy's partition. The result
+    equals `np.partition(row, ranks)[ranks]` bit for bit. `scaled`, `bucket`, `picked`: buffers of draws' shape
+    (float64, intp, bool); `draws` is not changed."""
+    n_rows, n = draws.shape
+    ranks = np.asarray(ranks, dtype=np.int64)
+    lowest = draws.min(axis=1)
+    with np.errstate(invalid="ignore"):
+        span = draws.max(axis=1) - lowest
+    scale = np.zeros(n_rows)
+    with np.errstate(over="ignore"):
+        np.divide(BUCKETS - 1, span, out=scale, where=np.isfinite(span) & (span > 0))
+    finite = np.isfinite(span) & np.isfinite(scale)  # a subnormal span has no finite scale: numpy's rows
+    scale[~finite] = 0.0
+    np.subtract(draws, np.where(finite, lowest, 0.0)[:, None], out=scaled)
+    if not finite.all():
+        scaled[~finite] = 0.0  # one bucket: the whole row goes to numpy below
+    # (draw − lowest) · scale is in [0, BUCKETS − 1], truncated to an integer: the bucket (each step rounds
+    # monotonically, so a larger draw never gets a lower bucket)
+    np.multiply(scaled, scale[:, None], out=bucket, casting="unsafe")
+    bucket += (np.arange(n_rows) * BUCKETS)[:, None]
+    counts = np.bincount(bucket.ravel(), minlength=n_rows * BUCKETS)
+    below = np.cumsum(counts)  # row r, bucket b: r·n + draws of row r in buckets ≤ b
+    row_base = np.arange(n_rows)[:, None] * n
+    where = np.searchsorted(below, ranks[None, :] + row_base, side="right")  # flat bucket of each rank
+    before = below[where] - counts[where] - row_base  # draws of the row in lower buckets
+    wanted = np.zeros(n_rows * BUCKETS, dtype=bool)
+    wanted[where.ravel()] = True
+    np.take(wanted, bucket, out=picked)
+    window = np.cumsum(np.where(wanted, counts, 0).reshape(n_rows, BUCKETS), axis=1)  # picked draws, ≤ bucket
+    sizes = window[:, -1]
+    first = np.take_along_axis(window, where - np.arange(n_rows)[:, None] * BUCKETS, axis=1)
+    first -= np.take(counts, where)  # picked draws of the row before the rank's bucket
+    local = first + ranks[None, :] - before  # the rank's position among the row's picked draws, sorted
+    values = draws[picked]  # row after row, each row's picked draws in their order
+    starts = np.cumsum(sizes) - sizes
+    out = np.empty((n_rows, len(ranks)))
+    small = finite & (sizes <= WINDOW)
+    for r in np.flatnonzero(~small):
+        part = values[starts[r]:starts[r] + sizes[r]].copy()
+        part.partition(local[r])
+        out[r] = part[local[r]]
+    if small.any():
+        size = np.where(small, sizes, 0)
+        width = int(size.max())
+        rows = np.repeat(np.arange(n_rows), size)
+        keep = np.repeat(small, sizes)
+        window_rows = np.full((n_rows, width), np.inf)
+        window_rows[rows, np.arange(len(rows)) - (np.cumsum(size) - size)[rows]] = values[keep]
+        window_rows.sort(axis=1)
+        out[small] = np.take_along_axis(window_rows[small], local[small], axis=1)
+    return out
 
 
 def _block_draws(rows: np.ndarray, basis: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
     """out = rows @ basis in float64, over each row's few non-zero columns only (a region holds few plants):
-    the k-th non-zero coefficient of every row times its basis row, added in column order. float32 basis
-    values times float64 coefficients are exact in float64, so this equals the float64 product up to the
-    order of a few additions (no BLAS call: its own threads would compete with the pool's)."""
+    the k-th non-zero coefficient of every row times its basis row, added in column order. Each product is
+    the float64 product, so this equals the float64 matrix product up to the order of a few additions (no
+    BLAS call: its own threads would compete with the pool's)."""
     nnz = rows != 0
     width = int(nnz.sum(axis=1).max()) if len(rows) else 0
     if not width:
@@ -864,8 +914,8 @@ def _block_draws(rows: np.ndarray, basis: np.ndarray, out: np.ndarray, tmp: np.n
 
 def _quantiles(uniq: np.ndarray, basis: np.ndarray, qs=QUANTILES) -> np.ndarray:
     """Percentiles (numpy's "linear" method) over the float64 draws `uniq @ basis` of every row of `uniq`,
-    in cache-sized blocks on two threads (numpy releases the GIL in the products and the partition); the
-    draw buffers of a thread are reused from block to block."""
+    in blocks of BLOCK rows on two threads (numpy releases the GIL in most of each block's steps); the
+    buffers of a thread are reused from block to block. The order statistics are exact (`_order_stats`)."""
     n_unique, n_draws = len(uniq), basis.shape[1]
     if not n_unique:
         return np.zeros((0, len(qs)))
@@ -880,15 +930,21 @@ def _quantiles(uniq: np.ndarray, basis: np.ndarray, qs=QUANTILES) -> np.ndarray:
     starts = list(range(0, n_unique, BLOCK))
     workers = min(WORKERS, len(starts))
 
+    ranks = np.concatenate([lo, np.minimum(lo + 1, n_draws - 1)])
+
     def run(part: list[int]) -> None:
         draws = np.empty((BLOCK, n_draws))
         tmp = np.empty((BLOCK, n_draws))
+        bucket = np.empty((BLOCK, n_draws), dtype=np.intp)
+        picked = np.empty((BLOCK, n_draws), dtype=bool)
         for start in part:
             rows = uniq[start:start + BLOCK]
-            d = draws[:len(rows)]
-            _block_draws(rows, basis, d, tmp[:len(rows)])
-            v_lo, v_hi = _order_stats(d, lo)
-            out[start:start + len(rows)] = v_lo * (1 - frac) + v_hi * frac
+            m = len(rows)
+            d = draws[:m]
+            _block_draws(rows, basis, d, tmp[:m])
+            v = _order_stats(d, ranks, tmp[:m], bucket[:m], picked[:m])
+            v_lo, v_hi = v[:, :len(lo)], v[:, len(lo):]
+            out[start:start + m] = v_lo * (1 - frac) + v_hi * frac
 
     parts = [starts[i::workers] for i in range(workers)]
     if workers > 1:
