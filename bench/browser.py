@@ -266,12 +266,12 @@ def _emit_series(name: str, values: list[float], unit: str, **extra) -> None:
 
 
 def wait_for_warm_up(port: int) -> None:
-    """Wait (up to 240 s) for the app's warm-up to log its end, and print after how long; none when it is off
-    (38 visits, each after 2 s of quiet: ≈ 90 s on a quiet box)."""
+    """Wait (up to 360 s) for the app's warm-up to log its end, and print after how long; none when it is off
+    (65 visits, each after 2 s of quiet: ≈ 2.5 min on a quiet box)."""
     if os.environ.get("WORKFORCE_WARMUP", "1") == "0":
         emit("browser.atlas.warm_up_done_after_first_visit_s", None, "s", None, note="WORKFORCE_WARMUP=0")
         return
-    warm = wait_for_log(ROOT / ".cache" / f"bench-browser-{port}.log", "warm-up: ", 240)
+    warm = wait_for_log(ROOT / ".cache" / f"bench-browser-{port}.log", "warm-up: ", 360)
     emit("browser.atlas.warm_up_done_after_first_visit_s", warm, "s", None)
 
 

@@ -14,8 +14,9 @@ process's first page run, `warm_up` lets a headless visitor open every chart pag
 over the server's own websocket exactly as a browser does (BackMsg `rerun_script`, then ForwardMsgs until the run
 is finished): the first *person* on each page finds it built. Nothing is duplicated: it runs the real page scripts.
 /regions is then visited at every other year of the slider (a year's forecast percentiles and map: ≈ 0.35 s the
-first time, 0.04 s after), so a year change on its default view is a cached rerun, and with every other metric
-(a metric's map: ≈ 0.2 s the first time, 0.04 s after).
+first time, 0.04 s after), so a year change on its default view is a cached rerun, with every other metric
+(a metric's map: ≈ 0.2 s the first time, 0.04 s after) and zoomed on every country of the country filter (a
+country's table and map: ≈ 0.3 s the first time, 0.05 s after): 65 visits, ≈ 2.5 min on a quiet box.
 It waits `delay` seconds first, visits one page after another, and before each page waits until the process has
 been idle for 2 s (`quiet`): a burst of viewers right after a start goes first (measured with 200 viewers,
 docs/PERFORMANCE.md). Off under AppTest and with `WORKFORCE_WARMUP=0`.
@@ -183,11 +184,13 @@ def stream_url() -> str | None:
 
 
 def warm_up(pages: list[str], delay: float = 2.0, *, every_year: tuple[str, ...] = (),
-            every_metric: tuple[str, ...] = ()) -> bool:
+            every_metric: tuple[str, ...] = (), every_country: tuple[str, ...] = ()) -> bool:
     """Once per process: visit `pages` (url paths) in a background thread after `delay` seconds, then each page of
     `every_year` at every other year of the year slider (`year_queries`: the years next to the default first —
     the slider's arrow keys step one year), then each page of `every_metric` with every other map metric
-    (`metric_queries`: a metric's first map took ≈ 0.2 s to build, 0.04 s after). True if started."""
+    (`metric_queries`: a metric's first map took ≈ 0.2 s to build, 0.04 s after), then each page of
+    `every_country` zoomed on every country of the country filter (`country_queries`: a country's first view
+    took ≈ 0.3 s to build, 0.05 s after). True if started."""
     global _warm_started
     with _warm_lock:
         if _warm_started:
@@ -199,7 +202,8 @@ def warm_up(pages: list[str], delay: float = 2.0, *, every_year: tuple[str, ...]
     if url is None:
         return False
     visits = ([(page, "") for page in pages] + [(page, query) for page in every_year for query in year_queries()]
-              + [(page, query) for page in every_metric for query in metric_queries()])
+              + [(page, query) for page in every_metric for query in metric_queries()]
+              + [(page, query) for page in every_country for query in (country_queries() if every_country else [])])
     threading.Thread(target=_warm, args=(url, tuple(visits), delay), name="atlas-warm-up", daemon=True).start()
     return True
 
@@ -218,6 +222,14 @@ def metric_queries() -> list[str]:
     from workforce.views import region_table
 
     return [f"metric={m}" for m in list(region_table.METRICS)[1:]]
+
+
+def country_queries() -> list[str]:
+    """`country=<code>` for every country of the sidebar's country filter (its query, `countries`: the countries with
+    a plant, programme or partnership), in the filter's order."""
+    from workforce import db
+
+    return [f"country={code}" for code in db.run("countries")["country"]]
 
 
 def quiet(limit: float = 120.0, window: float = 2.0, busy: float = 0.05) -> bool:
