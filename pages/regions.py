@@ -24,6 +24,18 @@ st.markdown(t("regions.intro", lang))
 ui.upload_section(lang, tables=("regions", "plants"), key="rg_up", compact=True)
 
 
+def link_layers(lang: str) -> list[str] | None:
+    """The map layers the link asked for (`layers=plants,providers`; empty = none), read on the session's first run
+    of this page and kept, so that the pickers' default stays the same while the URL follows them; None = the
+    metric's default. A link naming anything else gets the default and a notice."""
+    if "rg_link_layers" not in st.session_state:
+        asked, unknown = region_view.parse_layers(st.query_params.get("layers"))
+        st.session_state["rg_link_layers"] = asked
+        if unknown:
+            st.warning(t("regions.bad_layers", lang, layers=text.md(", ".join(unknown))))
+    return st.session_state["rg_link_layers"]
+
+
 @st.fragment
 def map_and_ranking() -> None:
     """Metric and layer pickers, the map with its captions and downloads, the ranked table and the region
@@ -34,6 +46,7 @@ def map_and_ranking() -> None:
     if metric not in region_view.METRICS:
         st.warning(t("regions.bad_metric", lang, metric=text.md(metric)))
         metric = "jobs"
+    linked = link_layers(lang)
     c1, c2 = st.columns([3, 2])
     with c1:
         options = list(region_view.METRICS)
@@ -41,13 +54,24 @@ def map_and_ranking() -> None:
                               format_func=lambda m: t(f"metric.{m}", lang)) or "jobs"
     with c2:
         gap_map = region_view.METRICS[metric].diverging  # plants start hidden on gap maps (own widget state)
-        layers = st.pills(t("regions.layers", lang), ["plants", "providers"], selection_mode="multi",
-                          default=region_view.default_layers(metric), key="rg_layers_gap" if gap_map else "rg_layers",
+        layers = st.pills(t("regions.layers", lang), list(region_view.LAYERS), selection_mode="multi",
+                          default=region_view.default_layers(metric) if linked is None else linked,
+                          key="rg_layers_gap" if gap_map else "rg_layers",
                           format_func=lambda x: t(f"regions.layer_{x}", lang))
-    if st.query_params.get("metric") != metric:
+        layers = [layer for layer in region_view.LAYERS if layer in (layers or [])]  # one order: one cached map
+    # the URL follows the metric and the layers (the layers only when they are not the metric's default)
+    moved = st.query_params.get("metric") != metric
+    if moved:
         st.query_params["metric"] = metric
-        if ui.permalink_open():  # the open "Link to this view" box (sidebar, outside this fragment) must follow
-            st.rerun(scope="app")
+    wanted = None if layers == region_view.default_layers(metric) else region_view.layers_query(layers)
+    if st.query_params.get("layers") != wanted:
+        moved = True
+        if wanted is None:
+            del st.query_params["layers"]
+        else:
+            st.query_params["layers"] = wanted
+    if moved and ui.permalink_open():  # the open "Link to this view" box (sidebar, outside this fragment) must follow
+        st.rerun(scope="app")
     spec = region_view.METRICS[metric]
     label = f"{t(f'metric.{metric}', lang)} · {region_view.unit_text(metric, lang)}"
 

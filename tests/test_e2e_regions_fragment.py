@@ -268,3 +268,36 @@ def test_the_svg_map_shows_the_figures_view_at_any_width(app_server, browser_pag
         f"() => {{ const s = ({WINDOW})(); return document.fullscreenElement && s && s.h > 800 "
         "&& Math.abs(s.drawn_h - s.h) < 1.5 && Math.abs(s.drawn_w - s.w) < 1.5 && s; }", timeout=15_000).json_value()
     assert abs(full["scale"] / full["want"] - 1) < 0.002, full
+
+
+LAYERS_DRAWN = """() => { const gd = [...document.querySelectorAll('.atlas-live-chart.js-plotly-plot')][0];
+  if (!gd || !gd.data) return null;
+  return {plants: gd.data.some(t => t.meta && t.meta.plants), providers: gd.data.some(t => t.name === 'Training providers')}; }"""
+
+
+def _layers_drawn(page, plants: bool, providers: bool) -> None:
+    page.wait_for_function(f"() => {{ const s = ({LAYERS_DRAWN})(); return s && s.plants === {str(plants).lower()}"
+                           f" && s.providers === {str(providers).lower()}; }}", timeout=30_000)
+
+
+def test_a_link_opens_the_map_with_its_layers_and_the_url_follows_the_pickers(app_server, browser_page):
+    """#19: the layers are part of the link: opened with `layers=providers` the map shows the providers and no
+    plants; turning layers on and off writes them to the URL (`layers=` for none), and the default layers (plants)
+    leave the URL without them."""
+    page = browser_page
+    page.goto(app_server + "/regions?country=FI&layers=providers", wait_until="domcontentloaded")
+    wait_ready(page)
+    _layers_drawn(page, plants=False, providers=True)
+    assert "layers=providers" in page.url and "country=FI" in page.url
+    page.get_by_role("button", name="Plants (by status)").first.click()
+    page.wait_for_url(re.compile(r"layers=plants%2Cproviders|layers=plants,providers"), timeout=30_000)
+    _layers_drawn(page, plants=True, providers=True)
+    page.get_by_role("button", name="Training providers").first.click()
+    page.wait_for_function("() => !location.search.includes('layers')", timeout=30_000)  # plants alone: the default
+    _layers_drawn(page, plants=True, providers=False)
+    page.get_by_role("button", name="Plants (by status)").first.click()
+    page.wait_for_url(re.compile(r"layers=(&|$)"), timeout=30_000)  # none
+    _layers_drawn(page, plants=False, providers=False)
+    page.reload(wait_until="domcontentloaded")  # the link as it is now: still no layers
+    wait_ready(page)
+    _layers_drawn(page, plants=False, providers=False)

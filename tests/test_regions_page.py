@@ -57,6 +57,38 @@ def test_unknown_metric_warns_and_falls_back():
     assert any("bogus" in w.value for w in at.warning)
 
 
+def _layers_drawn(spec: dict) -> set[str]:
+    drawn = {"plants"} if any((tr.get("meta") or {}).get("plants") for tr in spec["data"]) else set()
+    return drawn | ({"providers"} if any(tr.get("name") == "Training providers" for tr in spec["data"]) else set())
+
+
+@pytest.mark.parametrize(("query", "metric", "drawn", "url"), [
+    (None, "jobs", {"plants"}, None),  # the metric's default layers: not in the link
+    ("plants,providers", "jobs", {"plants", "providers"}, "plants,providers"),
+    ("providers , plants", "jobs", {"plants", "providers"}, "plants,providers"),  # one spelling in the URL
+    ("providers", "jobs", {"providers"}, "providers"),
+    ("", "jobs", set(), ""),  # none
+    ("plants", "jobs", {"plants"}, None),
+    (None, "gap", set(), None),  # plants start hidden on gap maps
+    ("plants", "gap", {"plants"}, "plants"),
+])
+def test_a_link_opens_the_map_with_its_layers_and_the_url_follows_them(query, metric, drawn, url):
+    """#19: the map's layers are part of the link (`layers=…`, names of the picker; empty = none): a link opens
+    the map with them, and the URL carries them only when they differ from the metric's default."""
+    at = regions(metric=metric, **({} if query is None else {"layers": query}))
+    assert _layers_drawn(map_spec(at)) == drawn
+    assert at.query_params.get("layers") == url  # None: not in the link
+    assert not at.warning or all("layer" not in w.value for w in at.warning)
+
+
+def test_unknown_layers_in_a_link_warn_escaped_and_fall_back_to_the_default():
+    at = regions(layers="plants,[x](https://evil.example)")
+    assert _layers_drawn(map_spec(at)) == {"plants"}  # the metric's default
+    notes = [w.value for w in at.warning if "evil" in w.value]
+    assert notes and "\\[x\\]" in notes[0] and "](https" not in notes[0].replace("\\]", "")
+    assert "layers" not in at.query_params  # the default layers: the link no longer carries the bad value
+
+
 def test_country_zoom_sends_only_that_country_and_fades_the_rest():
     at = regions(country="HU")
     spec = map_spec(at)

@@ -63,7 +63,7 @@ def page_params() -> dict[str, tuple[str, ...]]:
     from workforce.views import forecast_data as fv
 
     return {
-        "regions": ("metric",),
+        "regions": ("metric", "layers"),
         "present": ("story", "slide"),
         "forecast": ("by", "cmp", "key", *(spec.key for spec in fv.WHAT_IF)),
     }

@@ -167,10 +167,31 @@ def _supply_and_class(out: pd.DataFrame, supply: pd.DataFrame | None, published:
     return out
 
 
+LAYERS = ("plants", "providers")  # the map's layers, in the order of the page's picker and of the URL
+
+
 def default_layers(metric: str) -> list[str]:
     """Map layers switched on when the page opens: plants, except on diverging (gap) maps where the markers
     would cover the colour that is the answer."""
     return [] if METRICS[metric].diverging else ["plants"]
+
+
+def parse_layers(value: str | None) -> tuple[list[str] | None, list[str]]:
+    """The map layers a link's `layers` parameter asks for (comma-separated names of LAYERS; empty = none), in
+    LAYERS' order, and the parts that name no layer (raw URL text: the caller escapes it). None — the page's
+    default — when the parameter is absent or names anything else."""
+    if value is None:
+        return None, []
+    parts = [part.strip() for part in str(value).split(",") if part.strip()]
+    unknown = list(dict.fromkeys(part for part in parts if part not in LAYERS))
+    if unknown:
+        return None, unknown
+    return [layer for layer in LAYERS if layer in parts], []
+
+
+def layers_query(layers) -> str:
+    """The `layers` parameter of a link to these layers (the inverse of parse_layers)."""
+    return ",".join(layer for layer in LAYERS if layer in (layers or ()))
 
 
 def table_columns(metric: str) -> list[str]:
