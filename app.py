@@ -31,7 +31,7 @@ page.run()
 ui.permalink(ui.current().lang)  # after the page, so page-level parameters (e.g. metric) are in the link
 st.sidebar.caption(t("app.footer", lang))
 # once per process, in the background: a headless visit of every chart page builds its default data and figures
-# before the first person opens it, then /regions at every other year, with every other metric and zoomed on every
-# country of the filter (ui/server.py)
+# before the first person opens it, then /regions at every other year, with every other metric, with every other
+# choice of layers and zoomed on every country of the filter (ui/server.py)
 ui.warm_up(["home", "regions", "forecast", "training", "partnerships", "present"], every_year=("regions",),
-           every_metric=("regions",), every_country=("regions",))
+           every_metric=("regions",), every_layers=("regions",), every_country=("regions",))

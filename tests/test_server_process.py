@@ -176,10 +176,11 @@ def test_warm_up_visits_a_page_with_every_other_metric_after_the_years(not_start
     assert 'st.query_params.get("metric", "jobs")' in source and list(region_table.METRICS)[0] == "jobs"
 
 
-def test_warm_up_visits_a_page_zoomed_on_every_country_after_the_metrics(not_started, monkeypatch):
-    """/regions zoomed on every country of the sidebar's country filter, in its order, after the years and metrics:
-    a country's first view (its table and map, ≈ 0.3 s) is built before a person picks it; each query is one the
-    page reads as that country."""
+def test_warm_up_visits_a_page_with_other_layers_then_zoomed_on_every_country(not_started, monkeypatch):
+    """/regions with every other choice of map layers (most layers first), then zoomed on every country of the
+    sidebar's country filter, in its order, after the years and metrics: a country's first view (its table and
+    map, ≈ 0.3 s) or the providers layer's first map is built before a person picks it; each query is one the page
+    reads as those layers or that country."""
     from workforce import params
     from workforce.ui import filters
     from workforce.views import region_table
@@ -190,12 +191,16 @@ def test_warm_up_visits_a_page_zoomed_on_every_country_after_the_metrics(not_sta
     monkeypatch.setattr(server, "visit", lambda url, page, timeout=60.0, query="": calls.append((page, query)) or True)
     monkeypatch.setattr(server, "quiet", lambda: True)
     assert server.warm_up(["regions"], delay=0, every_year=("regions",), every_metric=("regions",),
-                          every_country=("regions",)) is True
+                          every_layers=("regions",), every_country=("regions",)) is True
     _join_warm_up()
     codes = filters.countries()["country"].tolist()
     first = len(params.YEARS) + len(region_table.METRICS) - 1  # the page, its other years, its other metrics
     assert [q for _, q in calls[:first]] == [""] + server.year_queries() + server.metric_queries()
-    assert calls[first:] == [("regions", f"country={code}") for code in codes] and len(codes) >= 20
+    assert [q for _, q in calls[first:first + 3]] == ["layers=plants,providers", "layers=providers", "layers="]
+    for _, query in calls[first:first + 3]:  # each a choice the page reads, none its default (plants)
+        asked, unknown = region_table.parse_layers(query.removeprefix("layers="))
+        assert asked is not None and not unknown and asked != region_table.default_layers("jobs")
+    assert calls[first + 3:] == [("regions", f"country={code}") for code in codes] and len(codes) >= 20
     for code in codes:  # a query the page reads as that country (no warning)
         parsed, warnings = params.parse({"country": [code]}, set(codes))
         assert parsed.country == code and not list(warnings), code

@@ -15,8 +15,9 @@ over the server's own websocket exactly as a browser does (BackMsg `rerun_script
 is finished): the first *person* on each page finds it built. Nothing is duplicated: it runs the real page scripts.
 /regions is then visited at every other year of the slider (a year's forecast percentiles and map: ≈ 0.35 s the
 first time, 0.04 s after), so a year change on its default view is a cached rerun, with every other metric
-(a metric's map: ≈ 0.2 s the first time, 0.04 s after) and zoomed on every country of the country filter (a
-country's table and map: ≈ 0.3 s the first time, 0.05 s after): 65 visits, ≈ 2.5 min on a quiet box.
+(a metric's map: ≈ 0.2 s the first time, 0.04 s after), with every other choice of map layers (≈ 0.25 s the
+first time) and zoomed on every country of the country filter (a country's table and map: ≈ 0.3 s the first
+time, 0.05 s after): 68 visits, ≈ 2.5 min on a quiet box.
 It waits `delay` seconds first, visits one page after another, and before each page waits until the process has
 been idle for 2 s (`quiet`): a burst of viewers right after a start goes first (measured with 200 viewers,
 docs/PERFORMANCE.md). Off under AppTest and with `WORKFORCE_WARMUP=0`.
@@ -184,13 +185,15 @@ def stream_url() -> str | None:
 
 
 def warm_up(pages: list[str], delay: float = 2.0, *, every_year: tuple[str, ...] = (),
-            every_metric: tuple[str, ...] = (), every_country: tuple[str, ...] = ()) -> bool:
+            every_metric: tuple[str, ...] = (), every_layers: tuple[str, ...] = (),
+            every_country: tuple[str, ...] = ()) -> bool:
     """Once per process: visit `pages` (url paths) in a background thread after `delay` seconds, then each page of
     `every_year` at every other year of the year slider (`year_queries`: the years next to the default first —
     the slider's arrow keys step one year), then each page of `every_metric` with every other map metric
-    (`metric_queries`: a metric's first map took ≈ 0.2 s to build, 0.04 s after), then each page of
-    `every_country` zoomed on every country of the country filter (`country_queries`: a country's first view
-    took ≈ 0.3 s to build, 0.05 s after). True if started."""
+    (`metric_queries`: a metric's first map took ≈ 0.2 s to build, 0.04 s after), then each page of `every_layers`
+    with every other choice of map layers (`layer_queries`: the providers layer's first map took ≈ 0.25 s), then
+    each page of `every_country` zoomed on every country of the country filter (`country_queries`: a country's
+    first view took ≈ 0.3 s to build, 0.05 s after). True if started."""
     global _warm_started
     with _warm_lock:
         if _warm_started:
@@ -203,6 +206,7 @@ def warm_up(pages: list[str], delay: float = 2.0, *, every_year: tuple[str, ...]
         return False
     visits = ([(page, "") for page in pages] + [(page, query) for page in every_year for query in year_queries()]
               + [(page, query) for page in every_metric for query in metric_queries()]
+              + [(page, query) for page in every_layers for query in layer_queries()]
               + [(page, query) for page in every_country for query in (country_queries() if every_country else [])])
     threading.Thread(target=_warm, args=(url, tuple(visits), delay), name="atlas-warm-up", daemon=True).start()
     return True
@@ -222,6 +226,19 @@ def metric_queries() -> list[str]:
     from workforce.views import region_table
 
     return [f"metric={m}" for m in list(region_table.METRICS)[1:]]
+
+
+def layer_queries() -> list[str]:
+    """`layers=<names>` for every choice of /regions' map layers but the default metric's default, most layers first
+    (a person adds the providers to the plants first)."""
+    from itertools import combinations
+
+    from workforce.views import region_table
+
+    default = region_table.default_layers(list(region_table.METRICS)[0])
+    names = region_table.LAYERS
+    choices = [list(c) for n in range(len(names), -1, -1) for c in combinations(names, n)]
+    return [f"layers={region_table.layers_query(c)}" for c in choices if c != default]
 
 
 def country_queries() -> list[str]:
