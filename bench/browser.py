@@ -267,7 +267,7 @@ def _emit_series(name: str, values: list[float], unit: str, **extra) -> None:
 
 def wait_for_warm_up(port: int) -> None:
     """Wait (up to 360 s) for the app's warm-up to log its end, and print after how long; none when it is off
-    (65 visits, each after 2 s of quiet: ≈ 2.5 min on a quiet box)."""
+    (68 visits, each after 2 s of quiet: ≈ 2.5 min on a quiet box)."""
     if os.environ.get("WORKFORCE_WARMUP", "1") == "0":
         emit("browser.atlas.warm_up_done_after_first_visit_s", None, "s", None, note="WORKFORCE_WARMUP=0")
         return
