@@ -9,7 +9,7 @@ import datetime as dt
 
 import streamlit as st
 
-from workforce import charts, text, ui
+from workforce import charts, params, text, ui
 from workforce.i18n import t
 from workforce.views import need as need_view
 from workforce.views import region_table as region_view
@@ -32,7 +32,7 @@ def link_layers(lang: str) -> list[str] | None:
         asked, unknown = region_view.parse_layers(st.query_params.get("layers"))
         st.session_state["rg_link_layers"] = asked
         if unknown:
-            st.warning(t("regions.bad_layers", lang, layers=text.md(", ".join(unknown))))
+            st.warning(t("regions.bad_layers", lang, layers=text.md(params.shown_names(unknown))))  # cut short
     return st.session_state["rg_link_layers"]
 
 

@@ -87,6 +87,9 @@ def test_unknown_layers_in_a_link_warn_escaped_and_fall_back_to_the_default():
     notes = [w.value for w in at.warning if "evil" in w.value]
     assert notes and "\\[x\\]" in notes[0] and "](https" not in notes[0].replace("\\]", "")
     assert "layers" not in at.query_params  # the default layers: the link no longer carries the bad value
+    long = regions(layers=",".join(f"x{i}" * 30 for i in range(500)))  # a long list: named cut short
+    notes = [w.value for w in long.warning if "x0" in w.value]
+    assert notes and len(notes[0]) < 600 and "+495" in notes[0]
 
 
 def test_country_zoom_sends_only_that_country_and_fades_the_rest():

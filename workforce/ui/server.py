@@ -207,7 +207,7 @@ def warm_up(pages: list[str], delay: float = 2.0, *, every_year: tuple[str, ...]
     visits = ([(page, "") for page in pages] + [(page, query) for page in every_year for query in year_queries()]
               + [(page, query) for page in every_metric for query in metric_queries()]
               + [(page, query) for page in every_layers for query in layer_queries()]
-              + [(page, query) for page in every_country for query in (country_queries() if every_country else [])])
+              + [(page, query) for page in every_country for query in country_queries()])
     threading.Thread(target=_warm, args=(url, tuple(visits), delay), name="atlas-warm-up", daemon=True).start()
     return True
 
