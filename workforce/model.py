@@ -829,8 +829,8 @@ def _dedupe(mat: np.ndarray):
     order = np.argsort(first, kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    keep = np.flatnonzero(nz)[first[order]]
-    return nz, scale, np.round(mat[keep] / scale[keep, None], 9), rank[inv.reshape(-1)]
+    kept = np.flatnonzero(nz)[first[order]]  # the first row of each, in `mat`
+    return nz, scale, np.round(mat[kept] / scale[kept, None], 9), rank[inv.reshape(-1)]
 
 
 def _order_stats(draws: np.ndarray, ranks: np.ndarray, scaled: np.ndarray, bucket: np.ndarray,
@@ -881,13 +881,11 @@ def _order_stats(draws: np.ndarray, ranks: np.ndarray, scaled: np.ndarray, bucke
         part = values[starts[r]:starts[r] + sizes[r]].copy()
         part.partition(local[r])
         out[r] = part[local[r]]
-    if small.any():
-        size = np.where(small, sizes, 0)
-        width = int(size.max())
-        rows = np.repeat(np.arange(n_rows), size)
-        keep = np.repeat(small, sizes)
-        window_rows = np.full((n_rows, width), np.inf)
-        window_rows[rows, np.arange(len(rows)) - (np.cumsum(size) - size)[rows]] = values[keep]
+    if small.any():  # the small rows' picked draws side by side (padded with +inf), sorted in one call
+        row = np.repeat(np.arange(n_rows), sizes)
+        keep = small[row]
+        window_rows = np.full((n_rows, int(sizes[small].max())), np.inf)
+        window_rows[row[keep], (np.arange(len(values)) - starts[row])[keep]] = values[keep]
         window_rows.sort(axis=1)
         out[small] = np.take_along_axis(window_rows[small], local[small], axis=1)
     return out
