@@ -204,10 +204,10 @@ def warm_up(pages: list[str], delay: float = 2.0, *, every_year: tuple[str, ...]
     url = stream_url()
     if url is None:
         return False
-    visits = ([(page, "") for page in pages] + [(page, query) for page in every_year for query in year_queries()]
-              + [(page, query) for page in every_metric for query in metric_queries()]
-              + [(page, query) for page in every_layers for query in layer_queries()]
-              + [(page, query) for page in every_country for query in country_queries()])
+    variants = ((every_year, year_queries), (every_metric, metric_queries), (every_layers, layer_queries),
+                (every_country, country_queries))
+    visits = [(page, "") for page in pages] + [(page, query) for targets, queries in variants for page in targets
+                                               for query in queries()]
     threading.Thread(target=_warm, args=(url, tuple(visits), delay), name="atlas-warm-up", daemon=True).start()
     return True
 
