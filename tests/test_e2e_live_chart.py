@@ -139,6 +139,42 @@ def test_pages_load_only_the_partial_bundles_and_charts_go_full_screen(app_serve
     assert wrap.locator(".atlas-live-chart").evaluate("e => e.style.height") != "100vh"
 
 
+def test_a_returning_visitor_takes_plotly_js_and_the_shapes_from_its_cache(app_server, _browser):
+    """app/static/'s plotly.js bundles and NUTS shapes are named by their content and served `immutable`
+    (ui/server.py, CachedAppStatic): a second visit in the same browser asks the server for none of them.
+    (A context of its own: `browser_page` intercepts requests, which turns Chromium's HTTP cache off; every
+    request is checked to stay on loopback instead.)"""
+    import os
+    import time
+    from urllib.parse import urlparse
+
+    now = time.time()  # as just deployed: without a Cache-Control, Chromium would keep the files for 10 % of their
+    for path in (ROOT / "static").glob("*"):  # age (so an old checkout passed this test without CachedAppStatic)
+        os.utime(path, (now, now))
+    context = _browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        asked, outside, policy = [], [], {}
+        page.on("request", lambda r: (asked.append(r.url), outside.append(r.url) if urlparse(r.url).scheme in (
+            "http", "https", "ws", "wss") and urlparse(r.url).hostname not in ("127.0.0.1", "localhost") else None))
+        page.on("response", lambda r: policy.__setitem__(r.url, r.headers.get("cache-control")))
+        page.goto(app_server + "/", wait_until="domcontentloaded")
+        page.locator(".st-key-ov_map .atlas-live-chart .main-svg").first.wait_for(timeout=60_000)
+        first = [u for u in asked if "/app/static/" in u]
+        assert {n for n in _plotly_files(first)} == {"plotly-atlas", "plotly-finance"}, first
+        assert any("/app/static/nuts-" in u for u in first), first
+        assert {policy.get(u) for u in first} == {"public, max-age=31536000, immutable"}, policy
+        page.goto(app_server + "/", wait_until="domcontentloaded")
+        page.locator(".st-key-ov_map .atlas-live-chart .main-svg").first.wait_for(timeout=60_000)
+        entries = page.evaluate("""performance.getEntriesByType('resource').filter((e) => e.name.includes('/app/static/'))
+            .map((e) => [e.name, e.transferSize])""")
+        assert sorted(n for n, _ in entries) == sorted(first)  # the same files drawn ...
+        assert all(size == 0 for _, size in entries), entries  # ... from the cache, not even revalidated
+        assert not outside, outside
+    finally:
+        context.close()
+
+
 def test_charts_are_drawn_one_per_frame_the_one_on_screen_first(app_server, browser_page):
     """A page's charts are drawn one at a time with a frame between two (the browser paints the first chart before
     the next one is drawn; /training drew its four in one task of ≈ 0.32 s), the first on screen first, and every

@@ -359,3 +359,124 @@ def test_a_new_process_first_run_does_not_load_streamlits_emoji_catalogue():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "no emojis"
+
+
+# --- app/static/ cached for good (CachedAppStatic) ---
+
+BUNDLE = "plotly-finance-4.1.1-0123456789ab.min.js"
+SHAPES = "nuts-l2-0123456789abcdef.json"
+
+
+@pytest.fixture
+def app_static(tmp_path: Path, monkeypatch):
+    """Streamlit's own app/static/ route and gzip middleware (the installed Streamlit: an upgrade that renames the
+    route fails here; the app then serves the files as before) over a folder with a bundle, shapes and another
+    file; `cache_app_static` not yet applied in this process."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.testclient import TestClient
+    from streamlit.web.server.starlette.starlette_gzip_middleware import SelectiveGZipMiddleware
+    from streamlit.web.server.starlette.starlette_routes import create_app_static_serving_routes
+
+    monkeypatch.setattr(server, "_cached_static", False)
+    monkeypatch.setattr(server, "in_apptest", lambda: False)
+    (tmp_path / "app.py").write_text("")
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / BUNDLE).write_text("var Plotly = {};\n" * 400)
+    (static / SHAPES).write_text('{"type": "FeatureCollection", "features": []}' + " " * 2000)
+    (static / "notes.txt").write_text("not ours " * 300)
+    app = Starlette(routes=create_app_static_serving_routes(str(tmp_path / "app.py"), None),
+                    middleware=[Middleware(SelectiveGZipMiddleware, minimum_size=1000, compresslevel=5)])
+    return TestClient(app), static
+
+
+def test_streamlit_alone_serves_app_static_without_caching(app_static):
+    client, _ = app_static
+    response = client.get(f"/app/static/{BUNDLE}", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200 and "cache-control" not in response.headers  # why this exists
+    etag = response.headers["etag"]
+    again = client.get(f"/app/static/{BUNDLE}", headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+    assert again.status_code == 200  # never a 304
+
+
+def test_live_chart_files_are_cached_for_good_compressed_once_and_revalidated(app_static):
+    client, static = app_static
+    assert server.cache_app_static(static) >= 1  # this test's app (and any other test's still in memory)
+    assert server.cache_app_static(static) == 0  # once per process
+    for name, kind in ((BUNDLE, "text/javascript; charset=utf-8"), (SHAPES, "application/json")):
+        response = client.get(f"/app/static/{name}", headers={"Accept-Encoding": "gzip, deflate, br"})
+        assert response.status_code == 200
+        assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert response.headers["content-encoding"] == "gzip" and response.headers["content-type"] == kind
+        assert response.content == (static / name).read_bytes()  # decompressed by the client
+        etag = response.headers["etag"]
+        for sent in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+            not_modified = client.get(f"/app/static/{name}", headers={"Accept-Encoding": "gzip", "If-None-Match": sent})
+            assert not_modified.status_code == 304 and not_modified.content == b""
+            assert not_modified.headers["etag"] == etag and "immutable" in not_modified.headers["cache-control"]
+        other = client.get(f"/app/static/{name}", headers={"Accept-Encoding": "gzip", "If-None-Match": '"x"'})
+        assert other.status_code == 200 and other.content == (static / name).read_bytes()
+    head = client.head(f"/app/static/{BUNDLE}", headers={"Accept-Encoding": "gzip"})
+    assert head.status_code == 200 and head.content == b"" and int(head.headers["content-length"]) > 0
+
+
+def test_a_client_without_gzip_gets_streamlits_response_with_the_cache_header(app_static):
+    client, static = app_static
+    server.cache_app_static(static)
+    response = client.get(f"/app/static/{BUNDLE}", headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200 and "content-encoding" not in response.headers
+    assert response.content == (static / BUNDLE).read_bytes()
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    refused = client.get(f"/app/static/{BUNDLE}", headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert refused.content == (static / BUNDLE).read_bytes() and "immutable" in refused.headers["cache-control"]
+
+
+def test_other_files_missing_files_and_bad_paths_are_streamlits_as_before(app_static):
+    client, static = app_static
+    server.cache_app_static(static)
+    other = client.get("/app/static/notes.txt", headers={"Accept-Encoding": "gzip"})
+    assert other.status_code == 200 and "cache-control" not in other.headers
+    assert client.get("/app/static/nuts-l2-ffffffffffffffff.json").status_code == 404
+    assert client.get("/app/static/plotly-finance-4.1.1-0123456789ab.min.js/x").status_code == 404
+    assert client.get("/app/static/..%2Fapp.py", headers={"Accept-Encoding": "gzip"}).status_code == 400
+    assert client.post(f"/app/static/{BUNDLE}").status_code == 405
+
+
+def test_a_rewritten_file_gets_a_new_etag(app_static):
+    client, static = app_static
+    server.cache_app_static(static)
+    first = client.get(f"/app/static/{SHAPES}", headers={"Accept-Encoding": "gzip"})
+    (static / SHAPES).write_text('{"type": "FeatureCollection", "features": [1]}' + " " * 3000)
+    second = client.get(f"/app/static/{SHAPES}", headers={"Accept-Encoding": "gzip"})
+    assert second.headers["etag"] != first.headers["etag"]
+    assert second.content == (static / SHAPES).read_bytes()
+
+
+@pytest.mark.parametrize("name, cached", [
+    ("plotly-7.1.0.min.js", True), ("plotly-finance-4.1.1-0874ee9e627f.min.js", True),
+    ("plotly-atlas-4.1.1-cbf5833fdebf.min.js", True), ("nuts-l0-europe-289d9644600330ce.json", True),
+    ("nuts-l2-0123456789abcdef.json", True), ("plotly-finance-4.1.1.min.js.map", False),
+    ("plotly-x.min.js", False), ("nuts-l2-0123.json", False), ("../nuts-l2-0123456789abcdef.json", False),
+    ("sub/plotly-7.1.0.min.js", False), ("notes.txt", False)])
+def test_only_names_made_from_content_or_version_are_cached_for_good(name, cached):
+    assert bool(server.IMMUTABLE_NAME.fullmatch(name)) is cached
+
+
+@pytest.mark.parametrize("header, ok", [
+    ("gzip", True), ("gzip, deflate, br, zstd", True), ("br;q=1.0, gzip;q=0.8", True), ("*", True),
+    ("GZIP", True), ("identity", False), ("", False), ("gzip;q=0", False), ("gzip;q=0.0, br", False),
+    ("gzip;q=x", False), ("x-gzip", True)])
+def test_accepts_gzip(header, ok):
+    assert server.accepts_gzip(header) is ok
+
+
+def test_no_app_static_caching_under_apptest(monkeypatch, tmp_path):
+    monkeypatch.setattr(server, "_cached_static", False)
+    monkeypatch.setattr(server, "in_apptest", lambda: True)
+    assert server.cache_app_static(tmp_path) == 0
+
+
+def test_app_caches_its_static_folder():
+    lines = [ln.strip() for ln in (Path(server.__file__).parents[2] / "app.py").read_text().splitlines()]
+    assert any(ln.startswith("ui.cache_app_static(ui.STATIC_DIR)") for ln in lines)

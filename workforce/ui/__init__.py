@@ -12,7 +12,8 @@
 - `presenter`: presenter-mode chrome
 - `router`: running every page through app.py's navigation
 - `tables_later`: on a chart page, a session's first tables wait until its first chart is painted
-- `server`: the Streamlit server process: TCP_NODELAY on its sockets, the warm-up of every chart page
+- `server`: the Streamlit server process: TCP_NODELAY on its sockets, the base URL hint, app/static/ cached for good,
+  the warm-up of every chart page
 
 Pages use `from workforce import ui` and call `ui.<name>`; the names below are the public surface.
 Session data (uploads) lives in `workforce.session`; figures and tables come from `workforce.views`."""
@@ -53,6 +54,7 @@ from workforce.ui.headline import (  # noqa: F401
     te_measured,
 )
 from workforce.ui.live_chart import (  # noqa: F401
+    STATIC_DIR,  # noqa: F401
     chart,
     live_chart,
 )
@@ -76,7 +78,7 @@ from workforce.ui.router import (  # noqa: F401
     FAVICON,
     ensure_router,
 )
-from workforce.ui.server import base_url_hint, tcp_nodelay, warm_up  # noqa: F401
+from workforce.ui.server import base_url_hint, cache_app_static, tcp_nodelay, warm_up  # noqa: F401
 from workforce.ui.tables_later import hold as hold_table  # noqa: F401
 from workforce.ui.uploads import (  # noqa: F401
     EUROSTAT_RESULTS,

@@ -147,6 +147,150 @@ def base_url_hint(pages: list[str]) -> int:
     return count
 
 
+# The files of app/static/ that workforce/ui/live_chart.py names by their content or by plotly.js's version:
+# `plotly-<version>.min.js`, `plotly-<bundle>-<version>-<digest>.min.js`, `nuts-l<level>-<digest>.json`,
+# `nuts-l0-europe-<digest>.json`. A new build or new shapes get a new name, so these may be cached for good.
+IMMUTABLE_NAME = re.compile(r"plotly-(?:[a-z]+-)?\d+(?:\.\d+){1,3}(?:-[0-9a-f]{12})?\.min\.js"
+                            r"|nuts-l[0-9]-(?:europe-)?[0-9a-f]{16}\.json")
+CACHE_FOREVER = "public, max-age=31536000, immutable"  # as deploy/static_www.sh's nginx locations
+MAX_CACHED_BYTES = 64 * 1024 * 1024  # a file larger than this is left to Streamlit's handler
+
+
+class CachedAppStatic:
+    """ASGI app in front of Streamlit's app/static/ route (issue 19). Streamlit 1.67 serves that folder with a
+    `FileResponse` of no Cache-Control that never answers 304, through a gzip middleware that compresses the body
+    on every request: a returning visitor downloaded the live charts' plotly.js again (≈ 1.1 MB compressed, the
+    server compressing 3.3 MB for it) and Chromium could not reuse the compiled code it had kept for it.
+
+    For the names IMMUTABLE_NAME matches (GET/HEAD), this answers with `Cache-Control: public, max-age=31536000,
+    immutable` and a strong ETag of the content; `If-None-Match` with that ETag gets a 304; a client that accepts
+    gzip gets the file compressed once per process (level 6, kept in memory, made in a worker thread); one that
+    does not gets Streamlit's own response with the Cache-Control added. Every other request, a missing file or
+    an unreadable one is Streamlit's as before (its 404s, its path checks)."""
+
+    def __init__(self, app, folder: Path):
+        self.app = app
+        self.folder = Path(folder)
+        self._files: dict[str, tuple[tuple[int, int], str, bytes]] = {}  # name -> ((mtime_ns, size), etag, gzip)
+        self._lock = threading.Lock()
+
+    def entry(self, name: str) -> tuple[str, bytes] | None:
+        """(ETag, gzip body) of the file `name` in the folder, made once per content (by size and mtime); None
+        when it cannot be read or is too large."""
+        import gzip
+        import hashlib
+
+        path = self.folder / name
+        try:
+            stat = path.stat()
+            key = (stat.st_mtime_ns, stat.st_size)
+            with self._lock:
+                known = self._files.get(name)
+            if known and known[0] == key:
+                return known[1], known[2]
+            if not path.is_file() or stat.st_size > MAX_CACHED_BYTES:
+                return None
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        etag = '"' + hashlib.sha256(raw).hexdigest()[:32] + '-gz"'
+        body = gzip.compress(raw, compresslevel=6, mtime=0)
+        with self._lock:
+            self._files[name] = (key, etag, body)
+        return etag, body
+
+    async def __call__(self, scope, receive, send) -> None:
+        name = scope.get("path_params", {}).get("path", "") if scope.get("type") == "http" else ""
+        if scope.get("method") not in ("GET", "HEAD") or not IMMUTABLE_NAME.fullmatch(name or ""):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        if not accepts_gzip(headers.get("accept-encoding", "")):
+            await self.app(scope, receive, _with_header(send, b"cache-control", CACHE_FOREVER.encode()))
+            return
+        import anyio.to_thread
+
+        found = await anyio.to_thread.run_sync(self.entry, name)
+        if found is None:
+            await self.app(scope, receive, send)
+            return
+        etag, body = found
+        common = [(b"cache-control", CACHE_FOREVER.encode()), (b"etag", etag.encode()),
+                  (b"vary", b"Accept-Encoding"), (b"access-control-allow-origin", b"*"),
+                  (b"x-content-type-options", b"nosniff")]
+        if etag_matches(headers.get("if-none-match", ""), etag):
+            await send({"type": "http.response.start", "status": 304, "headers": common})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        kind = b"text/javascript; charset=utf-8" if name.endswith(".js") else b"application/json"
+        await send({"type": "http.response.start", "status": 200, "headers": common + [
+            (b"content-type", kind), (b"content-encoding", b"gzip"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": b"" if scope.get("method") == "HEAD" else body})
+
+
+def _with_header(send, name: bytes, value: bytes):
+    async def wrapped(message) -> None:
+        if message.get("type") == "http.response.start" and message.get("status") == 200:
+            message = {**message, "headers": [*message.get("headers", []), (name, value)]}
+        await send(message)
+    return wrapped
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header admits gzip (by name or `*`, with a q above 0)."""
+    for part in accept_encoding.split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip().lower() in ("gzip", "x-gzip", "*"):
+            q = params.strip().lower()
+            if q.startswith("q="):
+                try:
+                    if float(q[2:]) <= 0:
+                        continue
+                except ValueError:
+                    continue
+            return True
+    return False
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """Whether an If-None-Match header names `etag` (weak comparison, as RFC 9110 asks for it) or is `*`."""
+    tags = [tag.strip() for tag in if_none_match.split(",")]
+    return "*" in tags or any(tag.removeprefix("W/") == etag for tag in tags)
+
+
+_cached_static = False
+
+
+def cache_app_static(folder: Path) -> int:
+    """Once per process: put `CachedAppStatic` in front of Streamlit's app/static/ route(s) (found among the
+    routes of the Starlette app Streamlit made; a route already wrapped is left alone). Returns how many routes
+    it now serves (0: under AppTest, not Streamlit's Starlette server, or a Streamlit this does not know: the files
+    are served as before)."""
+    global _cached_static
+    with _hint_lock:
+        if _cached_static or in_apptest():
+            return 0
+        _cached_static = True
+    import gc
+
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
+    count = 0
+    for app in gc.get_referrers(Starlette):
+        if not isinstance(app, Starlette):
+            continue
+        for route in getattr(app.router, "routes", []):
+            endpoint = getattr(route, "endpoint", None)
+            if isinstance(route, Route) and "GET" in (route.methods or ()) \
+                    and getattr(endpoint, "__name__", "") == "_app_static_endpoint" \
+                    and not isinstance(route.app, CachedAppStatic):
+                route.app = CachedAppStatic(route.app, folder)
+                count += 1
+    log.debug("app/static served with Cache-Control by %d routes", count)
+    return count
+
+
 def in_apptest() -> bool:
     """True inside streamlit.testing's AppTest, whose runtime is a MagicMock."""
     from unittest.mock import MagicMock, NonCallableMagicMock
