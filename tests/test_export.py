@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -144,6 +145,68 @@ def test_plants_map_png_draws_each_status_shape(kaleido):
         assert [v for v, _ in runs] == [*expected, False], (status, runs)
     # thick ring (announced) vs thin ring (cancelled): same structure, clearly different width
     assert profiles["announced"][-2][1] >= 2 * profiles["cancelled"][-2][1]
+
+
+def _classed_map():
+    """A classed choropleth with a zero class, an uncertain ("Greyed") region and an outlier: the three legend
+    entries whose swatch Plotly draws invisible (white, washed out, transparent)."""
+    n = 30
+    ids = [f"XX{i:02d}" for i in range(n)]
+    features = [{"type": "Feature", "id": i, "properties": {},
+                 "geometry": {"type": "Polygon", "coordinates": [[[k % 6, k // 6], [k % 6 + 0.9, k // 6],
+                                                                  [k % 6 + 0.9, k // 6 + 0.9], [k % 6, k // 6 + 0.9],
+                                                                  [k % 6, k // 6]]]}}
+                for k, i in enumerate(ids)]
+    values = [0.0, 0.0, *(10.0 * k for k in range(1, n - 1))]
+    values[-1] = 10**6  # far beyond the rest: an outlier
+    df = pd.DataFrame({"nuts_id": ids, "name": ids, "v": values})
+    return charts.choropleth({"type": "FeatureCollection", "features": features}, df, "v", "Jobs",
+                             view={"lat": 2.5, "lon": 3.0, "zoom": 5}, uncertain=["XX05", "XX06"],
+                             uncertain_label="Greyed: small numbers", height=500)
+
+
+def _swatch_styles(svg: bytes) -> list[dict]:
+    """The style of every choropleth legend swatch in an exported SVG, as {property: value}."""
+    root = ET.fromstring(svg)
+    out = []
+    for el in root.iter():
+        if "legend3dandfriends" in (el.get("class") or ""):
+            style = dict(part.split(":", 1) for part in (el.get("style") or "").split(";") if ":" in part)
+            out.append({k.strip(): v.strip() for k, v in style.items()})
+    return out
+
+
+@needs_chromium
+def test_exported_map_legends_outline_every_swatch(kaleido):
+    """As on screen (legend_swatches.js): Plotly draws a choropleth's swatch from its colour scale only, so the
+    white "0" class, the washed-out "Greyed" entry and the transparent "Outliers" outline had no visible swatch in
+    a PNG, SVG, PDF or slide."""
+    fig = _classed_map()
+    roles = [(tr.meta or {}).get("map") for tr in fig.data if tr.showlegend]
+    assert {"class", "uncertain", "outliers"} <= set(roles), roles
+    swatches = _swatch_styles(export.figure_bytes(fig, "svg", width=900, height=500))
+    assert len(swatches) == len(roles), swatches
+    for style in swatches:
+        assert style.get("stroke") not in (None, "none") and 1 <= float(style["stroke-width"].removesuffix("px")) <= 3
+    assert {"stroke": "rgb(0, 0, 0)", "stroke-width": "3px"}.items() <= swatches[roles.index("outliers")].items()
+    png = export.figure_bytes(fig, "png", width=900, height=500)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@needs_chromium
+def test_exports_outline_swatches_without_a_kaleido_session_too(tmp_path):
+    """A single export (the CLI, a download) goes through plotly's own kaleido call, which takes plotly.js from
+    plotly.io.defaults: a new process, so no server of this module is running."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.path.insert(0, 'tests'); from test_export import _classed_map, _swatch_styles; "
+            "from workforce import export; "
+            "print(sorted({s.get('stroke') for s in _swatch_styles(export.figure_bytes(_classed_map(), 'svg'))}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).parents[1])
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "None" not in out.stdout and "rgb(0, 0, 0)" in out.stdout, out.stdout
 
 
 def _runs(values):

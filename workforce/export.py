@@ -220,14 +220,63 @@ def with_attribution(fig, caption: str | None = None):
     return out
 
 
+# Run in kaleido's page after plotly.js: every legend it draws gets the swatch outlines the live charts give it
+# (legend_swatches.js). Plotly.toImage draws the figure into a graph of its own and serialises it a few tasks
+# later; a MutationObserver's callback runs at the end of the task that drew the legend, before that.
+_KALEIDO_HOOK = """
+;(function () {
+  new MutationObserver(function () {
+    document.querySelectorAll('.js-plotly-plot').forEach(function (gd) {
+      if (gd.querySelector('.legend')) outlineSwatches(gd);
+    });
+  }).observe(document.documentElement, { subtree: true, childList: true });
+})();
+"""
+_kaleido_js: list = []
+
+
+def kaleido_plotlyjs() -> str | None:
+    """The plotly.js kaleido draws the exports with: the installed plotly's own (what it uses by default) followed
+    by `outlineSwatches` (workforce/legend_swatches.js) and `_KALEIDO_HOOK`, so a map's legend in a PNG, SVG, PDF
+    or slide has the swatches it has on screen (Plotly draws a choropleth's swatch from its colour scale only:
+    the white "0" class, the washed-out "Greyed" entry and the "Outliers" outline had none). Written once per
+    process into a private temporary folder (removed at exit) and set as plotly's kaleido default; None (kaleido's
+    own plotly.js, swatches as Plotly draws them) when that cannot be done."""
+    if _kaleido_js:
+        return _kaleido_js[0]
+    import atexit
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    import plotly
+    import plotly.io as pio
+
+    try:
+        source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+        swatches = Path(__file__).with_name("legend_swatches.js").read_text(encoding="utf-8")
+        folder = Path(tempfile.mkdtemp(prefix="workforce-kaleido-"))
+        atexit.register(shutil.rmtree, folder, True)
+        path = folder / "plotly-with-legend-swatches.js"
+        path.write_text(source.read_text(encoding="utf-8") + "\n" + swatches + _KALEIDO_HOOK, encoding="utf-8")
+    except OSError:
+        return None
+    pio.defaults.plotlyjs = str(path)
+    _kaleido_js.append(str(path))
+    return str(path)
+
+
 def figure_bytes(fig, fmt: str, width: int = 1200, height: int = 700, scale: float = 1.0,
                  caption: str | None = None) -> bytes:
-    """PNG / SVG / PDF bytes of a Plotly figure via kaleido + chromium (attribution on maps)."""
+    """PNG / SVG / PDF bytes of a Plotly figure via kaleido + chromium (attribution on maps; a map's legend
+    swatches outlined as on screen: `kaleido_plotlyjs`)."""
     if fmt not in FIGURE_FORMATS:
         raise ValueError(f"unknown figure format {fmt!r}; use png, svg or pdf")
     if not ensure_browser():
         raise RuntimeError("chromium not found: install Debian's chromium or set BROWSER_PATH for kaleido")
     import warnings
+
+    kaleido_plotlyjs()
 
     out = with_attribution(fig, caption)
     for attempt in range(3):
@@ -254,7 +303,8 @@ class kaleido_session:  # noqa: N801 - used as a context manager: `with export.k
         try:
             import kaleido
 
-            kaleido.start_sync_server(silence_warnings=True)
+            script = kaleido_plotlyjs()  # a server ignores plotly's defaults: it is given the script itself
+            kaleido.start_sync_server(**({"plotlyjs": script} if script else {}), silence_warnings=True)
             self.started = True
         except Exception:  # noqa: BLE001 - older kaleido or already running: render per call
             pass

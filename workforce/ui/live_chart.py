@@ -41,7 +41,9 @@ from workforce.ui import chart_theme, tables_later
 log = logging.getLogger(__name__)
 
 STATIC_DIR = ROOT / "static"  # beside app.py: Streamlit serves it at app/static/ (enableStaticServing)
-_JS = (Path(__file__).with_name("live_chart.js")).read_text(encoding="utf-8")
+# the legend swatches' outlines first (one function for the screen and the exports: workforce/legend_swatches.js)
+_JS = (Path(__file__).parents[1] / "legend_swatches.js").read_text(encoding="utf-8") + "\n" + (
+    Path(__file__).with_name("live_chart.js")).read_text(encoding="utf-8")
 _HTML = ('<div class="atlas-live-chart-wrap"><button type="button" class="atlas-live-chart-full" hidden>'
          '<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false"><path fill="none" '
          'stroke="currentColor" stroke-width="2" d="M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5"/></svg></button>'
