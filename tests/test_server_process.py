@@ -113,6 +113,9 @@ def test_app_warms_up_every_chart_page_by_its_url_path():
 def not_started(monkeypatch):
     monkeypatch.setattr(server, "_warm_started", False)
     monkeypatch.delenv("WORKFORCE_WARMUP", raising=False)
+    frozen = []
+    monkeypatch.setattr(server, "freeze_heap", lambda after=0.0: frozen.append(after) or 0)  # not this process's
+    return frozen
 
 
 def test_warm_up_visits_every_page_once_in_the_background(not_started, monkeypatch):
@@ -134,6 +137,8 @@ def test_warm_up_visits_every_page_once_in_the_background(not_started, monkeypat
     assert calls == [("ws://127.0.0.1:1/_stcore/stream", p) for p in ("home", "broken", "training")]
     assert set(threads) == {"atlas-warm-up"}  # never in the script run that started it
     assert server.warm_up(["home"], delay=0) is False and len(calls) == 3  # once per process
+    # then, once Streamlit has dropped the warm-up's own sessions, the heap left is frozen (once)
+    assert not_started == [server._session_ttl() + 5.0] and server._session_ttl() == 120.0
 
 
 def test_warm_up_visits_a_page_at_every_other_year_after_the_pages(not_started, monkeypatch):
@@ -480,3 +485,26 @@ def test_no_app_static_caching_under_apptest(monkeypatch, tmp_path):
 def test_app_caches_its_static_folder():
     lines = [ln.strip() for ln in (Path(server.__file__).parents[2] / "app.py").read_text().splitlines()]
     assert any(ln.startswith("ui.cache_app_static(ui.STATIC_DIR)") for ln in lines)
+
+
+def test_freeze_heap_moves_what_is_left_out_of_the_collectors_reach():
+    """In a process of its own (freezing the test run's objects would change every test after this one)."""
+    import subprocess
+    import textwrap
+
+    code = textwrap.dedent("""
+        import gc, time
+        from workforce.ui import server
+        kept = [[i] for i in range(50_000)]  # long-lived objects, as the cached views are
+        t0 = time.perf_counter()
+        count = server.freeze_heap()
+        assert count >= 50_000 and gc.get_freeze_count() == count
+        gone = [[] for _ in range(10)]; gone.append(gone)  # a cycle made after: still collected
+        del gone
+        assert gc.collect() >= 1
+        assert gc.get_freeze_count() == count  # a full collection left the frozen objects alone
+        print("ok")
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=Path(server.__file__).parents[2])
+    assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr[-2000:]
