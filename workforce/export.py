@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 
 import pandas as pd
@@ -232,9 +233,7 @@ _KALEIDO_HOOK = """
   }).observe(document.documentElement, { subtree: true, childList: true });
 })();
 """
-_kaleido_js: list = []
-
-
+@functools.cache
 def kaleido_plotlyjs() -> str | None:
     """The plotly.js kaleido draws the exports with: the installed plotly's own (what it uses by default) followed
     by `outlineSwatches` (workforce/legend_swatches.js) and `_KALEIDO_HOOK`, so a map's legend in a PNG, SVG, PDF
@@ -242,8 +241,6 @@ def kaleido_plotlyjs() -> str | None:
     the white "0" class, the washed-out "Greyed" entry and the "Outliers" outline had none). Written once per
     process into a private temporary folder (removed at exit) and set as plotly's kaleido default; None (kaleido's
     own plotly.js, swatches as Plotly draws them) when that cannot be done."""
-    if _kaleido_js:
-        return _kaleido_js[0]
     import atexit
     import shutil
     import tempfile
@@ -262,7 +259,6 @@ def kaleido_plotlyjs() -> str | None:
     except OSError:
         return None
     pio.defaults.plotlyjs = str(path)
-    _kaleido_js.append(str(path))
     return str(path)
 
 

@@ -54,7 +54,7 @@ from workforce.ui.headline import (  # noqa: F401
     te_measured,
 )
 from workforce.ui.live_chart import (  # noqa: F401
-    STATIC_DIR,  # noqa: F401
+    STATIC_DIR,
     chart,
     live_chart,
 )
