@@ -452,11 +452,11 @@ def _session_ttl() -> float:
 def freeze_heap(after: float = 0.0) -> int:
     """`after` seconds from now (the warm-up's own sessions gone: Streamlit keeps a disconnected session for
     `server.disconnectedSessionTTL`), one full collection, then every object left moved out of the cyclic
-    garbage collector's reach (`gc.freeze`); returns how many. After the warm-up the process holds ≈ 420 000
-    objects that live as long as it does (the cached data, views and figures of every page); a full collection
-    walked all of them — 0.3–0.4 s with the GIL held, every viewer of the replica waiting — each time the
-    long-lived objects had grown by a quarter, i.e. a few times while 200 viewers join (docs/PERFORMANCE.md,
-    "Fifteenth cut"). Frozen objects are still freed when nothing refers to them; only reference cycles among
+    garbage collector's reach (`gc.freeze`); returns how many. After the warm-up the process holds ≈ 420 000–
+    480 000 objects that live as long as it does (the cached data, views and figures of every page); a full
+    collection walked all of them — 334–367 ms with the GIL held, every viewer of the server waiting; one came
+    during 100 joining viewers (Python runs one whenever the long-lived objects have grown by a quarter); 66 ms
+    after the freeze (docs/PERFORMANCE.md, "Fifteenth cut"). Frozen objects are still freed when nothing refers to them; only reference cycles among
     them are never collected (what the sessions open at that moment leave behind: bounded, once)."""
     import gc
 
