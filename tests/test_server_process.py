@@ -530,3 +530,31 @@ def test_the_hint_and_the_cache_share_one_walk_over_the_heap(app_static, monkeyp
     assert server.base_url_hint(PAGES) >= 1 and server.cache_app_static(static) >= 1
     assert len(walks) == 1, walks
     assert "__streamlit" in client.get("/regions").text
+
+
+def test_visitors_asking_for_a_file_at_once_wait_for_one_compression(tmp_path: Path, monkeypatch):
+    import gzip
+    import threading
+    import time
+
+    (tmp_path / BUNDLE).write_text("var Plotly = {};\n" * 400)
+    made, real = [], gzip.compress
+
+    def slow_compress(data, *args, **kwargs):
+        made.append(len(data))
+        time.sleep(0.3)  # long enough for every thread below to ask while the first compresses
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(gzip, "compress", slow_compress)
+    front = server.CachedAppStatic(None, tmp_path)
+    found = []
+    threads = [threading.Thread(target=lambda: found.append(front.entry(BUNDLE))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(made) == 1 and len(found) == 4 and len(set(found)) == 1
+    assert gzip.decompress(found[0][1]) == (tmp_path / BUNDLE).read_bytes()
+    (tmp_path / BUNDLE).write_text("var Plotly = {a: 1};\n" * 400)  # a new content is compressed again, once
+    assert front.entry(BUNDLE)[0] != found[0][0] and len(made) == 2
+    assert front.entry("nuts-l2-ffffffffffffffff.json") is None  # a missing file

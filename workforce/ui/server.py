@@ -193,22 +193,36 @@ class CachedAppStatic:
         self.folder = Path(folder)
         self._files: dict[str, tuple[tuple[int, int], str, bytes]] = {}  # name -> ((mtime_ns, size), etag, gzip)
         self._lock = threading.Lock()
+        self._making: dict[str, threading.Lock] = {}  # name -> held while that file is read and compressed
 
     def entry(self, name: str) -> tuple[str, bytes] | None:
-        """(ETag, gzip body) of the file `name` in the folder, made once per content (by size and mtime); None
-        when it cannot be read or is too large."""
-        import gzip
-        import hashlib
-
+        """(ETag, gzip body) of the file `name` in the folder, made once per content (by size and mtime): the
+        first visitors of a new process asking for a file at the same moment wait for one compression instead of
+        each making their own; None when it cannot be read or is too large."""
         path = self.folder / name
         try:
             stat = path.stat()
-            key = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            return None
+        key = (stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            known = self._files.get(name)
+            making = self._making.setdefault(name, threading.Lock()) if not (known and known[0] == key) else None
+        if making is None:
+            return known[1], known[2]
+        with making:
             with self._lock:
                 known = self._files.get(name)
-            if known and known[0] == key:
+            if known and known[0] == key:  # made by the request this one waited for
                 return known[1], known[2]
-            if not path.is_file() or stat.st_size > MAX_CACHED_BYTES:
+            return self._make(name, path, key)
+
+    def _make(self, name: str, path: Path, key: tuple[int, int]) -> tuple[str, bytes] | None:
+        import gzip
+        import hashlib
+
+        try:
+            if not path.is_file() or key[1] > MAX_CACHED_BYTES:
                 return None
             raw = path.read_bytes()
         except OSError:
