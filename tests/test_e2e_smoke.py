@@ -20,3 +20,22 @@ def test_overview_loads_in_chromium(app_server, browser_page):
     # the favicon: 🔋 drawn locally as Streamlit draws an emoji favicon (given as a data URL: workforce/ui/router.py)
     icon = page.evaluate("() => document.querySelector(\"link[rel='shortcut icon']\").href")
     assert icon.startswith("data:image/svg+xml,") and "\U0001F50B" in __import__("urllib.parse").parse.unquote(icon)
+
+
+CUT_TEXT = """() => [...document.querySelectorAll('[data-testid="stMetricValue"], [data-testid="stMetricLabel"]')]
+    .flatMap((box) => [box, ...box.querySelectorAll('*')])
+    .filter((e) => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
+    .map((e) => e.closest('[data-testid="stMetric"]').innerText.replace(/\\s+/g, ' '))"""
+
+
+def test_the_overviews_numbers_are_whole_on_a_laptop_screen(app_server, browser_page):
+    """At 1 280 px the overview's cards (the dated claim, what the pipeline supports in 2025/2030/2035) are ≈ 80 px
+    wide: Streamlit cut their numbers to "29,8…" until ui.app_css sized a value to its card (issue 19's sweep)."""
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(app_server + "/", wait_until="domcontentloaded")
+    page.get_by_text("4,000,000").first.wait_for(timeout=60_000)
+    page.locator('[data-testid="stMetricValue"]').nth(4).wait_for(timeout=30_000)  # the claim's two, the years' three
+    page.wait_for_timeout(500)  # the fonts and the columns settled
+    assert page.locator('[data-testid="stMetricValue"]').count() >= 5
+    assert page.evaluate(CUT_TEXT) == []

@@ -29,7 +29,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !impor
 [data-testid="stMetricLabel"] p, [class*="st-key-pr_metric"] [data-testid="stMarkdownContainer"] p
 { font-size: clamp(0.95rem, 2.3vh, 1.3rem) !important; color: #111111 !important; }
 [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p
-{ font-size: clamp(1.6rem, 5.2vh, 3.4rem) !important; line-height: 1.1 !important; color: #000000 !important; }
+{ font-size: clamp(1rem, min(5.2vh, 20cqi), 3.4rem) !important; line-height: 1.1 !important; color: #000000 !important; }
 .st-key-pr_caption p { font-size: clamp(1.05rem, 3vh, 1.7rem) !important; line-height: 1.35 !important;
   color: #111111 !important; margin-bottom: 0 !important; }
 .st-key-pr_caption_long p { font-size: clamp(0.95rem, 2.4vh, 1.45rem) !important; line-height: 1.3 !important;

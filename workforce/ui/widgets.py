@@ -157,6 +157,26 @@ def table(df: pd.DataFrame, columns: list[str] | None = None, height: int | None
                  height=height or "auto", width="stretch")
 
 
+# Every page's numbers whole (issue 19's browser sweep, 2026-12-07): Streamlit draws a metric's value at 2.25rem and
+# cuts what does not fit with "…", so at 1 280–1 400 px the overview's three "what the pipeline supports" cards
+# showed "29,8…". A metric card is a size container: its value is at most a fifth of the card's width (a
+# 9-character figure such as 4,000,000 is ≈ 4 em wide) and never above Streamlit's size; a value with spaces (a
+# P10–P90 range) and the label wrap instead of being cut. Presenter mode sets its own sizes (presenter.PRESENT_CSS,
+# !important), also at most a fifth of the card.
+APP_CSS = """<style>
+[data-testid="stMetric"] { container-type: inline-size; }
+[data-testid="stMetric"] [data-testid="stMetricValue"] { font-size: clamp(0.8rem, 20cqi, 2.25rem); }
+[data-testid="stMetric"] [data-testid="stMetricValue"] * { white-space: normal; }
+[data-testid="stMetric"] [data-testid="stMetricLabel"] p, [data-testid="stMetric"] [data-testid="stMetricLabel"] div
+{ white-space: normal; overflow: visible; text-overflow: clip; }
+</style>"""
+
+
+def app_css() -> None:
+    """The app's few style rules (APP_CSS), once per page run, in the sidebar (they apply to the whole page)."""
+    st.sidebar.html(APP_CSS)
+
+
 def assumption_badge(lang: str = "en") -> None:
     st.caption("⚠️ " + t("assumption.badge", lang))
 
