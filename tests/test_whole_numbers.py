@@ -34,3 +34,33 @@ def test_page_tables_show_no_whole_floats():
             for col in df.columns:
                 if pd.api.types.is_float_dtype(df[col]) and df[col].notna().any():
                     assert not (df[col].dropna() % 1 == 0).all(), (page, col, df[col].head(3).tolist())
+
+
+def test_fractional_counts_of_people_are_shown_whole_and_other_numbers_to_their_size():
+    from workforce.ui.widgets import shown_step
+
+    jobs = pd.Series([0.0, 0.0, 7333.0335, 12.4, 0.003])
+    assert shown_step("jobs_p10", jobs) == 1.0 and shown_step("training_p50", pd.Series([0.0, 677.73])) == 1.0
+    assert shown_step("need_new_entrants", pd.Series([4.2])) == 1.0  # people, however few
+    assert shown_step("jobs_per_1000_industry", pd.Series([0.0, 60.17, 12.3])) == 0.1  # a rate, by its size
+    assert shown_step("jobs_error_pct", pd.Series([-0.58, 0.1])) is None
+    assert shown_step("capacity_gwh", pd.Series([0.2, 16.0, 40.5])) == 0.1
+    assert shown_step("capacity_gwh", pd.Series([0.2, 0.5, 3.0])) is None  # 0.2 GWh never shown as 0
+    assert shown_step("weight", pd.Series([128.0, 256.5])) == 1.0
+    assert shown_step("jobs_p50", pd.Series([0.0, np.nan])) is None  # nothing to show
+
+
+def test_the_ranked_regions_table_shows_modelled_jobs_and_people_whole():
+    """/regions ranked every region with "7333.0335" jobs (P10) and "677.7348" people (issue 19's browser sweep)."""
+    import json
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/regions.py").run()
+    assert not at.exception
+    frame = next(d for d in at.dataframe if "jobs_p50" in d.value.columns)
+    config = json.loads(frame.proto.columns)
+    for col in ("jobs_p10", "jobs_p50", "jobs_p90", "training_p50", "need_p50", "supply_gap"):
+        assert config[col]["type_config"]["step"] == 1.0, col
+        assert config[col]["label"]  # still the translated header
+    assert (frame.value["jobs_p50"].dropna() % 1 != 0).any()  # the values themselves are not rounded

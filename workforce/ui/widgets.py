@@ -140,9 +140,35 @@ def whole_numbers(df: pd.DataFrame) -> pd.DataFrame:
     return df if out is None else out
 
 
+COORDINATES = frozenset({"lat", "lon", "latitude", "longitude"})  # shown as given: a decimal is ≈ 10 km
+# Counts of people, jobs and places (modelled ones are fractional: 8 827.3074 jobs): shown as whole numbers
+PEOPLE_COLUMN = re.compile(r"(jobs|training|need|supply|gap|allocated|pool|people|places)(_.*)?")
+NOT_PEOPLE = re.compile(r"per_|share|pct|ratio|_year|_km|_gwh|_kt")
+
+
+def shown_step(name: str, values: pd.Series) -> float | None:
+    """The display step of a column of fractional numbers (Streamlit shows up to four decimals: "7333.0335"
+    modelled jobs): 1 for a count of people, jobs or places (PEOPLE_COLUMN) and for any column whose typical
+    magnitude (the median of its non-zero values) is 100 or more; 0.1 from 10; None below (shares, ratios and small
+    capacities keep Streamlit's decimals, so 0.2 GWh is never shown as 0). The values are not rounded: downloads
+    and the frame keep them as they are."""
+    import numpy as np
+
+    v = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    known = np.abs(v[np.isfinite(v) & (v != 0)])
+    if len(known) == 0:
+        return None
+    if PEOPLE_COLUMN.fullmatch(name) and not NOT_PEOPLE.search(name):
+        return 1.0
+    typical = float(np.median(known))
+    return 1.0 if typical >= 100 else 0.1 if typical >= 10 else None
+
+
 def table(df: pd.DataFrame, columns: list[str] | None = None, height: int | None = None, **config) -> None:
-    """A page table: whole numbers as integers, headers (col.*), statuses and freshness in the viewer's language;
-    the frame keeps its raw column names (downloads stay machine-readable)."""
+    """A page table: whole numbers as integers, other numbers to a precision that suits their size (`shown_step`:
+    Streamlit shows a float with up to four decimals, "7333.0335" modelled jobs), headers (col.*), statuses and
+    freshness in the viewer's language; the frame keeps its raw column names and values (downloads stay
+    machine-readable and exact)."""
     from workforce.i18n import column_label
 
     if tables_later.hold(len(df), height):
@@ -153,6 +179,10 @@ def table(df: pd.DataFrame, columns: list[str] | None = None, height: int | None
                      and (label := column_label(name, lang)) != name else c) for name, c in config.items()}
     labels = {c: label for c in shown.columns
               if isinstance(c, str) and c not in config and (label := column_label(c, lang)) != c}
+    for c in shown.columns:
+        if (isinstance(c, str) and c not in config and c.lower() not in COORDINATES
+                and pd.api.types.is_float_dtype(shown[c]) and (step := shown_step(c, shown[c])) is not None):
+            labels[c] = st.column_config.NumberColumn(labels.get(c), step=step)
     st.dataframe(shown, hide_index=True, column_config={**labels, **source_columns(lang), **config},
                  height=height or "auto", width="stretch")
 
