@@ -114,3 +114,21 @@ def test_every_metric_unit_in_language(lang):
         assert region_table.unit_text(metric, "en") == spec.unit
         shown = region_table.unit_text(metric, lang)
         assert shown != spec.unit and "inhabitants" not in shown and "people" not in shown, (metric, shown)
+
+
+@pytest.mark.parametrize("lang, word", [("en", "undated"), ("de", "undatiert")])
+def test_a_source_without_a_date_reads_undated_not_none(lang, word):
+    """Data & sources listed sources without a date as "None" (Streamlit's empty cell), read as a value."""
+    import pandas as pd
+
+    from workforce.ui.widgets import display_frame
+
+    df = pd.DataFrame({"source_title": ["a", "b"], "as_of": ["2024-10", None]})
+    shown = display_frame(df, lang)
+    assert shown["as_of"].tolist() == ["2024-10", word] and df["as_of"].isna().sum() == 1  # the frame is a copy
+    dates = pd.DataFrame({"as_of": [pd.Timestamp("2024-10-01"), pd.NaT]})
+    assert display_frame(dates, lang)["as_of"].isna().sum() == 1  # real dates are left to Streamlit
+    at = open_page("sources", lang=lang)
+    assert not at.exception
+    listed = next(d.value for d in at.dataframe if "as_of" in d.value.columns and "source_title" in d.value.columns)
+    assert listed["as_of"].notna().all() and word in set(listed["as_of"])

@@ -51,6 +51,7 @@ ENUM_COLUMNS = {"status": ("present.status.", *PROVENANCE), "plant_status": ("pr
                 "jobs_target_scope": ("value.scope.",), "unit": ("value.unit.",), "segment": ("value.segment.",),
                 "flag": ("value.flag.",)}
 # columns of Eurostat indicator ids (one, or a ", " list): named in fi/hu/de; English keeps the ids
+DATE_COLUMNS = ("as_of",)  # when a source was published or last checked (text): empty = undated
 INDICATOR_COLUMNS = ("indicator", "indicators", "bundled_indicators", "refreshed_indicators")
 UNCERTAINTY = {"announced plans only": "uncertainty.announced_only", "small numbers": "uncertainty.small"}
 # values written as prose in the data/model -> their key suffix: headline units (data/headlines) and the
@@ -117,6 +118,11 @@ def display_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     if "freshness" in df.columns and lang != "en":
         out = df.copy() if out is None else out
         out["freshness"] = out["freshness"].map(lambda v: pipeline_view.freshness_in(v, lang))
+    for col in DATE_COLUMNS:  # a source without a date says so ("None" read as a value)
+        if (col in df.columns and df[col].isna().any()
+                and df[col].dropna().map(lambda v: isinstance(v, str)).all()):
+            out = df.copy() if out is None else out
+            out[col] = out[col].astype(object).where(out[col].notna(), t("value.undated", lang))
     return df if out is None else out
 
 
