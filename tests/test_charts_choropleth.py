@@ -118,6 +118,8 @@ def test_one_outlier_does_not_set_the_scale_and_is_outlined_and_named():
     assert bound < 20  # the breaks come from the other regions, not from 5,000
     (out,) = by_role(fig, "outliers")
     assert list(out.locations) == ["AA12"] and "AA12" in out.name and "5,000" in out.name
+    head, listed = out.name.split("<br>")  # the list on a line of its own: a narrower legend over the map
+    assert head == "Outliers beyond the scale:" and listed == "AA12 5,000"
     assert out.marker.line.width >= 2 and out.hoverinfo == "skip"
     hover = dict(zip(top.locations, top.text))["AA12"]
     assert "outlier" in hover

@@ -642,7 +642,7 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
         fig.add_choroplethmap(geojson=subset_features(geojson, out_ids), locations=out_ids, z=[0] * len(out_ids),
                               featureidkey="id", colorscale=_solid("rgba(0,0,0,0)"), showscale=False,
                               marker=dict(opacity=1.0, line=dict(width=3.0, color="#000000")),
-                              name=html_text(t("map.outliers", lang, regions=named)), showlegend=True,
+                              name=_two_line_label(t("map.outliers", lang, regions=_SLOT), named), showlegend=True,
                               hoverinfo="skip", legendgroup="notes", legendrank=310,
                               meta={"map": "outliers", "regions": out_ids})
     if outlines:
@@ -654,6 +654,19 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
                                   bgcolor="rgba(255,255,255,0.88)", font=dict(size=12), groupclick="toggleitem",
                                   tracegroupgap=6, maxheight=0.97))  # a long legend scrolls inside the map area
     return fig
+
+
+_SLOT = "\u241e"  # where a legend label's list goes (a character no translation holds)
+
+
+def _two_line_label(template: str, listed: str) -> str:
+    """A legend label whose list (outliers named with their values) goes on a line of its own: on one line
+    "Outliers beyond the scale: HU32 8,827; PL51 7,290; FRE1 6,531" made the map's legend ≈ 340 px wide at 1 280 px,
+    washing out western France under it — FRE1, one of the regions it names. Escaped (html_text)."""
+    head, slot, tail = template.partition(_SLOT)
+    if not slot:
+        return html_text(template)
+    return f"{html_text(head.rstrip())}<br>{html_text(listed + tail)}"
 
 
 UNCERTAIN_OPACITY = 0.55  # an uncertain region's class colour at 55 % on the white base (= white at 45 % over it)
