@@ -141,7 +141,7 @@ else:
                  need=ui.fmt_number(win["need"].sum())))
     heat_table, heat_labels = training_data.gap_table_in(gap_view, lang)
     if not ui.hold_table(len(heat_table)):
-        st.dataframe(heat_table, hide_index=True, width="stretch", column_config=heat_labels)
+        st.dataframe(heat_table, hide_index=True, width="stretch", column_config=heat_labels, placeholder=ui.MISSING)
     table = win[["nuts_id", "role", "gap_class", "need", "supply_low", "supply_high", "supply_status", "capacity",
                  "gap", "capacity_known", "programmes"]].assign(role=training_data.role_names_in(win["role_id"], lang))
     table["capacity"] = table["capacity"].map(lambda v: t("present.unknown", lang) if pd.isna(v) else ui.fmt_number(v))

@@ -132,3 +132,12 @@ def test_a_source_without_a_date_reads_undated_not_none(lang, word):
     assert not at.exception
     listed = next(d.value for d in at.dataframe if "as_of" in d.value.columns and "source_title" in d.value.columns)
     assert listed["as_of"].notna().all() and word in set(listed["as_of"])
+
+
+@pytest.mark.parametrize("page", ["forecast", "training"])
+def test_empty_cells_show_a_dash_not_none(page):
+    """Streamlit writes "None" in an empty cell: /forecast's allocation table read "Employment None" for UK regions
+    (no Eurostat figure, not zero employment)."""
+    at = open_page(page, lang="en")
+    assert not at.exception and len(at.dataframe)
+    assert {d.proto.placeholder for d in at.dataframe} == {"—"}

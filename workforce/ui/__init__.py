@@ -87,6 +87,7 @@ from workforce.ui.uploads import (  # noqa: F401
     upload_section,
 )
 from workforce.ui.widgets import (  # noqa: F401
+    MISSING,
     app_css,
     assumption_badge,
     bullet_list,

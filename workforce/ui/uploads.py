@@ -8,7 +8,7 @@ import streamlit as st
 from workforce import text
 from workforce.i18n import t
 from workforce.session import UPLOADS_KEY, catalog_table, uploads
-from workforce.ui.widgets import fmt_number, table
+from workforce.ui.widgets import MISSING, fmt_number, table
 
 UPLOAD_RESULTS = "upload_results"  # st.session_state[UPLOAD_RESULTS][box key] = last result shown by that box
 
@@ -99,11 +99,11 @@ def _show_result(last: dict | None, lang: str, key: str) -> None:
     mapped = last.get("mapped")
     if mapped is not None and len(mapped):  # row-level notice: which old NUTS code became which NUTS 2024 code
         st.markdown(f"**{t('upload.mapped_title', lang)}**")
-        st.dataframe(mapped, hide_index=True, width="stretch", key=f"{key}_mapped")
+        st.dataframe(mapped, hide_index=True, width="stretch", key=f"{key}_mapped", placeholder=MISSING)
     rejected = last["rejected"]
     if len(rejected):
         st.markdown(f"**{t('upload.rejected', lang)}**")
-        st.dataframe(rejected, hide_index=True, width="stretch", key=f"{key}_rejected")
+        st.dataframe(rejected, hide_index=True, width="stretch", key=f"{key}_rejected", placeholder=MISSING)
         st.download_button(t("upload.download_rejected", lang), export.to_csv_bytes(rejected),
                            file_name=f"rejected_{last['kind']}.csv", mime="text/csv", key=f"{key}_dl_rejected",
                            on_click="ignore")

@@ -51,6 +51,7 @@ ENUM_COLUMNS = {"status": ("present.status.", *PROVENANCE), "plant_status": ("pr
                 "jobs_target_scope": ("value.scope.",), "unit": ("value.unit.",), "segment": ("value.segment.",),
                 "flag": ("value.flag.",)}
 # columns of Eurostat indicator ids (one, or a ", " list): named in fi/hu/de; English keeps the ids
+MISSING = "—"  # a table's empty cell (Streamlit writes "None", read as a value: no employment figure, not zero)
 DATE_COLUMNS = ("as_of",)  # when a source was published or last checked (text): empty = undated
 INDICATOR_COLUMNS = ("indicator", "indicators", "bundled_indicators", "refreshed_indicators")
 UNCERTAINTY = {"announced plans only": "uncertainty.announced_only", "small numbers": "uncertainty.small"}
@@ -190,7 +191,7 @@ def table(df: pd.DataFrame, columns: list[str] | None = None, height: int | None
                 and pd.api.types.is_float_dtype(shown[c]) and (step := shown_step(c, shown[c])) is not None):
             labels[c] = st.column_config.NumberColumn(labels.get(c), step=step)
     st.dataframe(shown, hide_index=True, column_config={**labels, **source_columns(lang), **config},
-                 height=height or "auto", width="stretch")
+                 height=height or "auto", width="stretch", placeholder=MISSING)
 
 
 # Every page's numbers whole (issue 19's browser sweep, 2026-12-07): Streamlit draws a metric's value at 2.25rem and
