@@ -119,8 +119,9 @@ else:
                                                 lang=lang))
     ui.chart(ws_map, key="tr_ws_map", lang=lang, bundle="atlas", label=t("training.white_spots", lang))
     ui.table(training_data.reasons_in(ws, lang).assign(role=training_data.role_names_in(ws["role_id"], lang)),
-             ["nuts_id", "region_name", "role", "need", "nearest_programme", "nearest_km", "reason"],
-             need=st.column_config.NumberColumn(format="%.0f"), nearest_km=st.column_config.NumberColumn(format="%.0f"))
+             ["nuts_id", "region_name", "role", "need", "nearest_name", "nearest_km", "reason"],
+             need=st.column_config.NumberColumn(format="%.0f"), nearest_km=st.column_config.NumberColumn(format="%.0f"),
+             nearest_name=st.column_config.TextColumn(t("col.nearest_programme", lang)))
 st.caption(t("training.white_spots_alt", lang, n=len(ws), regions=ws["nuts_id"].nunique(),
              need=ui.fmt_number(ws["need"].sum() if not ws.empty else 0)))
 st.caption(t("need.white_spots_period", lang, period=f"{training_data.FORECAST_YEARS[0]}–{training_data.FORECAST_YEARS[-1]}"))

@@ -88,3 +88,15 @@ def test_partnerships_pick_region_sets_shared_filter():
     at.selectbox(key="pt_region").set_value(code).run()
     assert not at.exception and at.selectbox(key="pt_region").value == code
     assert region_param(at) == code, "the region is in the URL"
+
+
+def test_white_spots_name_the_nearest_programme():
+    """The white spots listed the nearest programme as "P074": a person reads its name and provider, the id stays."""
+    import re
+
+    at = open_page("training", country="HU")
+    spots = frames_with(at, "nuts_id", "need", "nearest_name")
+    assert spots and spots[0]["nearest_name"].notna().any()
+    named = spots[0]["nearest_name"].dropna()
+    assert named.map(lambda v: bool(re.fullmatch(r".+ — .+ \([A-Z]+\d+\)|.+ \([A-Z]+\d+\)", v))).all(), named.head()
+    assert "nearest_programme" not in spots[0].columns  # the id alone is not shown

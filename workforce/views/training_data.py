@@ -182,7 +182,19 @@ def _white_spots_view(country, region, scenario, max_km) -> pd.DataFrame:
         ws = ws[training.in_region(ws["nuts_id"], region)]
     r = roles()
     return ws.assign(region_name=ws["nuts_id"].map(region_names(2, country)),
-                     role=ws["role_id"].map(dict(zip(r["role_id"], r["role"], strict=False))))
+                     role=ws["role_id"].map(dict(zip(r["role_id"], r["role"], strict=False))),
+                     nearest_name=ws["nearest_programme"].map(programme_names()))
+
+
+def programme_names() -> dict[str, str]:
+    """"<programme> — <provider> (<id>)" per programme id of the whole catalogue (a white spot's nearest programme
+    may lie in another country): a person reads the name, the id finds the row in the catalogue and downloads."""
+    p = programmes(None)
+    if p.empty:
+        return {}
+    return {str(i): f"{prog} — {prov} ({i})" if prov else f"{prog} ({i})"
+            for i, prog, prov in zip(p["programme_id"], p["programme"].fillna(""), p["provider"].fillna(""),
+                                     strict=False)}
 
 
 def gap_view(country: str | None, region: str | None, scenario: str, year: int) -> dict[str, pd.DataFrame]:
