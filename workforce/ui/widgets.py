@@ -50,9 +50,9 @@ ENUM_COLUMNS = {"status": ("present.status.", *PROVENANCE), "plant_status": ("pr
                 "capacity_scope": ("value.scope.",), "jobs_scope": ("value.scope.",),
                 "jobs_target_scope": ("value.scope.",), "unit": ("value.unit.",), "segment": ("value.segment.",),
                 "flag": ("value.flag.",)}
-# columns of Eurostat indicator ids (one, or a ", " list): named in fi/hu/de; English keeps the ids
 MISSING = "—"  # a table's empty cell (Streamlit writes "None", read as a value: no employment figure, not zero)
 DATE_COLUMNS = ("as_of",)  # when a source was published or last checked (text): empty = undated
+# columns of Eurostat indicator ids (one, or a ", " list): named in fi/hu/de; English keeps the ids
 INDICATOR_COLUMNS = ("indicator", "indicators", "bundled_indicators", "refreshed_indicators")
 UNCERTAINTY = {"announced plans only": "uncertainty.announced_only", "small numbers": "uncertainty.small"}
 # values written as prose in the data/model -> their key suffix: headline units (data/headlines) and the
