@@ -109,6 +109,7 @@ def map_and_ranking() -> None:
                        metric=t(f"metric.{metric}", lang)))
         ui.table(ranked, region_view.table_columns(metric))
         st.caption(t("need.table_caption", lang, period=need_view.need_period(f.year),
+                     **region_view.need_caption_columns(lang),
                      scenario=t(f"scenario.{f.scenario}", lang),
                      years=region_view.year_text(data["pool_year"].dropna(), dt.date.today(), lang),
                      share=ui.fmt_number((need_view.reskill_share() or 0) * 100, lang=lang)))

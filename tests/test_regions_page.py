@@ -500,3 +500,21 @@ def test_the_partial_bundles_are_our_builds_and_used_only_where_they_draw_everyt
         assert live_chart.bundle_src(go.Figure(go.Sankey())) == full
     finally:
         live_chart.partial_asset_name.cache_clear()
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_need_columns_are_explained_by_the_names_their_headers_show(lang):
+    """The ranked table's caption explained "need_p50", "pool", "need_reskilled" beside headers that read
+    "Training need (P50)", "Reskilling pool", … (issue 19's browser sweep)."""
+    from workforce.i18n import column_label
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("pages/regions.py").run()
+    assert not at.exception
+    caption = next(c.value for c in at.caption if "C27 + C29" in c.value and "sbs_r_nuts06_r2" in c.value
+                   and "{" not in c.value and "min(" in c.value)
+    for column in ("need_p50", "pool", "need_reskilled", "need_new_entrants"):
+        assert f"{column_label(column, lang)} =" in caption, (column, caption)
+    assert "need_p50" not in caption and "need_new_entrants" not in caption

@@ -194,6 +194,15 @@ def layers_query(layers) -> str:
     return ",".join(layer for layer in LAYERS if layer in (layers or ()))
 
 
+def need_caption_columns(lang: str) -> dict[str, str]:
+    """The ranked table's need columns as its headers name them (need.table_caption explains them by these
+    names, not by the frame's machine names need_p50, pool, …)."""
+    from workforce.i18n import column_label
+
+    return {"need": column_label("need_p50", lang), "pool": column_label("pool", lang),
+            "reskilled": column_label("need_reskilled", lang), "new": column_label("need_new_entrants", lang)}
+
+
 def table_columns(metric: str) -> list[str]:
     """Columns of the ranked regions table: TABLE_COLUMNS plus the metric's own column and baseline year."""
     spec = METRICS[metric]
