@@ -48,7 +48,7 @@ def test_sequential_map_has_a_legend_of_quantile_classes():
     for t in classes:  # one legend entry per class, one constant colour, titled with the metric
         assert t.showlegend and t.legendgroup == "classes" and t.showscale is False
         assert t.colorscale[0][1] == t.colorscale[-1][1] == t.meta["colour"]
-        assert t.legendgrouptitle.text == "Metric · unit"
+        assert t.legendgrouptitle.text == "Metric<br>unit"  # name and unit on lines of their own (legend_text)
     assert [t.meta["colour"] for t in classes if t.meta["class"] != "zero"] == \
         list(reversed(charts.SEQUENTIAL_COLOURS))  # legend high -> low in the YlGnBu sequence
     names = [t.name for t in classes]
@@ -277,3 +277,53 @@ def test_uncertain_regions_are_washed_in_their_own_class_trace_and_shapes_are_se
     assert washed[legend.locations[0]] == (1.0, 0.5)  # washed by the overlay instead, never twice
     plain = charts.choropleth(squares(df["nuts_id"].tolist()), df, "v", "Jobs")
     assert not by_role(plain, "uncertain") and all(t.marker.opacity == 1.0 for t in by_role(plain, "class"))
+
+
+# ---------------------------------------------------------------- a legend as narrow as its words allow
+def _lines(text: str) -> list[str]:
+    return text.split("<br>")
+
+
+def test_legend_text_breaks_long_labels_at_spaces_and_escapes():
+    long = ("Training gap (need − capacity) per 1,000 industry workers · people/yr (need P50 − published places "
+            "only) per 1,000 industry workers")
+    lines = _lines(charts.legend_text(long))
+    assert all(len(line) <= charts.LEGEND_CHARS for line in lines), lines
+    assert " ".join(lines) == long.replace(" · ", " ")  # nothing lost, only the name/unit dot turned into a break
+    assert lines[0].startswith("Training gap") and any(line.startswith("people/yr") for line in lines)
+    assert charts.legend_text("<img src=x> " + "y" * 50) == "&lt;img src=x&gt;<br>" + "y" * 50  # a long word stays
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "hu", "fi"])
+def test_every_map_legend_line_is_short_in_every_language(lang):
+    """Every metric's title, every class and note of the /regions legend: no line longer than LEGEND_CHARS unless
+    it is one word — the legend is as wide as its longest line and sits over the map."""
+    import datetime as dt
+
+    values = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 5000, 6000, 7000, None]
+    df = frame(values, uncertain=[False] * 15 + [True])
+    for metric in region_view.METRICS:
+        label = region_view.metric_label(metric, pd.DataFrame({"need_period": ["2025–2030"]}), lang, dt.date.today())
+        fig = charts.choropleth(squares(df["nuts_id"].tolist()), df, "v", label, lang=lang,
+                                uncertain=["AA01"], uncertain_label=charts.t("regions.uncertain_legend", lang))
+        texts = [t.legendgrouptitle.text for t in fig.data if t.legendgrouptitle.text]
+        texts += [t.name for t in fig.data if t.showlegend is not False and t.name]
+        for text in texts:
+            for line in _lines(text):
+                assert len(line) <= charts.LEGEND_CHARS or " " not in line, (metric, line)
+
+
+def test_the_outliers_list_breaks_between_entries():
+    name = charts._two_line_label("Outliers beyond the scale: " + charts._SLOT,
+                                  "; ".join(f"AA{n:02d} 1,234,567" for n in range(5)))
+    head, *rest = _lines(name)
+    assert head == "Outliers beyond the scale:" and len(rest) >= 2
+    assert all(len(line) <= charts.LEGEND_CHARS for line in rest)
+    assert "; ".join(rest) == "; ".join(f"AA{n:02d} 1,234,567" for n in range(5))  # never inside an entry
+
+
+def test_the_legend_sits_top_right_europe_wide_and_top_left_on_a_country():
+    europe = draw(frame([1, 2, 3]))
+    assert (europe.layout.legend.xanchor, europe.layout.legend.x) == ("right", 0.99)  # over Belarus/Russia
+    country = draw(frame([1, 2, 3]), view={"lat": 47.0, "lon": 19.5, "zoom": 5.5})
+    assert (country.layout.legend.xanchor, country.layout.legend.x) == ("left", 0.01)

@@ -49,3 +49,45 @@ def test_every_choropleth_legend_entry_has_a_visible_swatch(app_server, browser_
     page.wait_for_function(f"() => (({SWATCHES_JS})() || []).some(s => s.role === 'outliers' "
                            "&& s.visible === 'legendonly')", timeout=30_000)
     assert all(s["width"] >= 1 for s in _swatches(page))
+
+
+LEGEND_OVER_REGIONS_JS = """() => {
+  const gd = document.querySelector('.st-key-rg_map .js-plotly-plot');
+  const bg = gd && gd.querySelector('.legend .bg');
+  if (!bg) return null;
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const legend = box(bg), plot = box(gd.querySelector('.geolayer') || gd), covered = [];
+  for (const g of gd.querySelectorAll('.choroplethlayer .trace')) {
+    const trace = g.__data__ && g.__data__[0] && g.__data__[0].trace;
+    if (!['class', 'no_data'].includes(((trace && trace.meta) || {}).map)) continue;
+    for (const p of g.querySelectorAll('path.choroplethlocation')) {
+      const [l, t, r, b] = box(p);
+      if (Math.min(r, legend[2]) > Math.max(l, legend[0]) && Math.min(b, legend[3]) > Math.max(t, legend[1]))
+        covered.push(p.__data__ && p.__data__.loc);
+    }
+  }
+  return {legend, plot, covered};
+}"""
+
+
+def _legend_over_regions(page, url: str) -> dict:
+    page.goto(url, wait_until="domcontentloaded")
+    wait_ready(page)
+    page.locator(".st-key-rg_map .js-plotly-plot .legend .bg").first.wait_for(timeout=60_000)
+    page.wait_for_function(f"() => !!({LEGEND_OVER_REGIONS_JS})()", timeout=30_000)
+    page.wait_for_timeout(500)  # the geo window refitted to the drawn plot area (live_chart.js refitSvgMap)
+    return page.evaluate(LEGEND_OVER_REGIONS_JS)
+
+
+def test_the_europe_maps_legend_covers_no_region_on_a_laptop_screen(app_server, browser_page):
+    """At 1 280 px the Europe-wide /regions legend sat top left over Iceland, Ireland and Great Britain's west; with
+    a long metric name (120 characters on one line) it was as wide as the map and washed out half of Europe. It now
+    sits top right (over Belarus, Russia, Ukraine: no NUTS regions), its lines at most charts.LEGEND_CHARS long."""
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    default = _legend_over_regions(page, app_server + "/regions")
+    assert default["covered"] == [], default
+    long_name = _legend_over_regions(page, app_server + "/regions?metric=capacity_gap_per_1000")
+    (ll, _, lr, _), (pl, _, pr, _) = long_name["legend"], long_name["plot"]
+    assert lr - ll <= 0.32 * (pr - pl), long_name  # ≈ 220 of 820 px; it was the whole width
+    assert long_name["covered"] == [], long_name

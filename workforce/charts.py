@@ -4,6 +4,7 @@ map_style="white-bg", never geo traces that fetch a CDN topojson. All data text 
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass
 
 import numpy as np
@@ -612,15 +613,15 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
             geojson=subset_features(geojson, ids), locations=ids, z=z, featureidkey="id",
             colorscale=_solid(cls.colour), showscale=False, marker=_washed_marker(ids, washed, line),
             text=[h for h, r in zip(hover, rows) if r], hovertemplate="%{text}<extra></extra>",
-            name=html_text(cls.label), showlegend=True, legendgroup="classes", legendrank=100 + rank,
-            legendgrouptitle=dict(text=html_text(label)), meta={"map": "class", "class": cls.key, "colour": cls.colour},
+            name=legend_text(cls.label), showlegend=True, legendgroup="classes", legendrank=100 + rank,
+            legendgrouptitle=dict(text=legend_text(label)), meta={"map": "class", "class": cls.key, "colour": cls.colour},
         )
     missing = df.loc[~has_class.to_numpy(), "nuts_id"].tolist()
     no_data_label = t("map.gap_class.unknown_legend" if classes_col is not None else "map.no_data", lang)
     if missing:  # no value: light grey AND hatched, never a colour of the scale
         fig.add_choroplethmap(geojson=subset_features(geojson, missing), locations=missing, z=[0] * len(missing),
                               featureidkey="id", colorscale=_solid(NO_DATA_FILL), showscale=False,
-                              name=html_text(no_data_label), legendgroup="classes", legendrank=100 + len(classes),
+                              name=legend_text(no_data_label), legendgroup="classes", legendrank=100 + len(classes),
                               marker=_washed_marker(missing, washed, line), showlegend=True,
                               text=[h for h, k in zip(hover, has_class) if not k], hovertemplate="%{text}<extra></extra>",
                               meta={"map": "no_data", "colour": NO_DATA_FILL})
@@ -634,7 +635,7 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
                               featureidkey="id", colorscale=_solid("#ffffff"), showscale=False,
                               marker=dict(opacity=1 - UNCERTAIN_OPACITY,
                                           line=dict(width=UNCERTAIN_LINE[0], color=UNCERTAIN_LINE[1])),
-                              name=html_text(uncertain_label), showlegend=True, hoverinfo="skip",
+                              name=legend_text(uncertain_label), showlegend=True, hoverinfo="skip",
                               legendgroup="notes", legendrank=300, meta={"map": "uncertain"})
     if len(outliers):
         out_ids = df.loc[outliers, "nuts_id"].tolist()
@@ -650,23 +651,47 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
     if labels:
         add_region_labels(fig, geojson, df["nuts_id"].tolist(), view)
     map_layout(fig, view, height)
-    fig.update_layout(legend=dict(orientation="v", yanchor="top", y=0.99, xanchor="left", x=0.01,
+    # Europe-wide, the legend sits top right, over Belarus, Russia and Ukraine (no NUTS regions, nothing drawn);
+    # top left it covered Iceland, Ireland and Great Britain's west coast at 1 280 px. A country's zoom is centred.
+    right = view is None or view == EUROPE_VIEW
+    fig.update_layout(legend=dict(orientation="v", yanchor="top", y=0.99, xanchor="right" if right else "left",
+                                  x=0.99 if right else 0.01,
                                   bgcolor="rgba(255,255,255,0.88)", font=dict(size=12), groupclick="toggleitem",
                                   tracegroupgap=6, maxheight=0.97))  # a long legend scrolls inside the map area
     return fig
 
 
 _SLOT = "\u241e"  # where a legend label's list goes (a character no translation holds)
+LEGEND_CHARS = 34  # a map legend's line at most this many characters (≈ 210 px at 12 px): see legend_text
+
+
+def legend_text(text: str, width: int = LEGEND_CHARS) -> str:
+    """`text` escaped (html_text) and broken at spaces into lines of at most `width` characters (a word longer
+    than that keeps its own line): a map legend is as wide as its longest line, and one long title ("Training gap
+    (need − capacity) per 1,000 industry workers · people/yr …", 120 characters) made /regions' legend as wide as
+    the map, washing out every region under its white box. A metric label's name and unit (" · ") start lines."""
+    lines = []
+    for part in str(text).split(" · "):
+        lines += textwrap.wrap(part, width, break_long_words=False, break_on_hyphens=False) or [""]
+    return "<br>".join(html_text(line) for line in lines)
 
 
 def _two_line_label(template: str, listed: str) -> str:
-    """A legend label whose list (outliers named with their values) goes on a line of its own: on one line
-    "Outliers beyond the scale: HU32 8,827; PL51 7,290; FRE1 6,531" made the map's legend ≈ 340 px wide at 1 280 px,
-    washing out western France under it — FRE1, one of the regions it names. Escaped (html_text)."""
+    """A legend label whose list (outliers named with their values) starts a line of its own, broken between
+    entries into lines of at most LEGEND_CHARS: on one line "Outliers beyond the scale: HU32 8,827; PL51 7,290;
+    FRE1 6,531" made the map's legend ≈ 340 px wide at 1 280 px, washing out western France under it — FRE1, one
+    of the regions it names. Escaped (html_text)."""
     head, slot, tail = template.partition(_SLOT)
     if not slot:
-        return html_text(template)
-    return f"{html_text(head.rstrip())}<br>{html_text(listed + tail)}"
+        return legend_text(template)
+    lines: list[str] = []  # the list broken between its entries ("HU32 8,827"), never inside one
+    for entry in listed.split("; "):
+        if lines and len(lines[-1]) + 2 + len(entry) <= LEGEND_CHARS:
+            lines[-1] += "; " + entry
+        else:
+            lines.append(entry)
+    lines[-1] += tail
+    return "<br>".join([legend_text(head.rstrip()), *(html_text(line) for line in lines)])
 
 
 UNCERTAIN_OPACITY = 0.55  # an uncertain region's class colour at 55 % on the white base (= white at 45 % over it)
