@@ -75,6 +75,32 @@ def test_gap_heatmap_without_a_range_has_no_colour_bar():
     assert not _no_colour_bar(training_charts.gap_heatmap(two, two.astype(str)))
 
 
+def test_gap_heatmap_is_readable_at_a_laptops_width():
+    """The Europe-wide heat map had 15 role columns of ≈ 20 px at 1 280 px, its numbers shrunk by Plotly to ≈ 4 px
+    and "unknown" to a dash: axis labels are cut (whole in the hover), numbers have a fixed size, an unknown
+    cell is marked "?" and its hover says "unknown", the colour bar's title runs along the bar."""
+    long_region = "UKK1 Gloucestershire, Wiltshire and Bristol/Bath area"
+    gap = pd.DataFrame({"Automation and electrical engineer": [12.0, float("nan"), float("nan")],
+                        "Production operator": [-3.0, 40.0, float("nan")]},
+                       index=[long_region, "HU32 Észak-Alföld", "<b>X</b>"])
+    text = pd.DataFrame({"Automation and electrical engineer": ["12", "unknown", ""],
+                         "Production operator": ["-3", "40", ""]}, index=gap.index)
+    (trace,) = training_charts.gap_heatmap(gap, text).data
+    assert all(len(label) <= training_charts.HEAT_LABEL_CHARS for label in [*trace.x, *trace.y[:2]])
+    assert trace.y[0].endswith("…") and trace.y[2] == "&lt;b&gt;X&lt;/b&gt;"  # cut and escaped
+    assert trace.textfont.size == training_charts.HEAT_CELL_FONT and trace.texttemplate == "%{text}"
+    assert trace.text[1][0] == "?" and trace.text[2][0] == "" and trace.text[0][1] == "-3"
+    assert trace.customdata[1][0] == "HU32 Észak-Alföld · Automation and electrical engineer: unknown"
+    assert trace.customdata[0][0].startswith(long_region)  # the whole name where it is cut on the axis
+    assert trace.customdata[2][0] == "&lt;b&gt;X&lt;/b&gt; · Automation and electrical engineer: —"
+    assert trace.colorbar.title.side == "right"
+
+
+def test_heatmap_labels_cut_alike_keep_their_whole_text():
+    a, b = "x" * 40 + " one", "x" * 40 + " two"
+    assert training_charts._unique_short([a, b, "short"]) == [a, b, "short"]
+
+
 # ---------------------------------------------------------------- legends clear of the attribution
 def _maps() -> dict[str, object]:
     out = {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -110,24 +111,45 @@ def pathways_sankey(links: pd.DataFrame, height: int = 600, lang: str = "en",
     return fig
 
 
+HEAT_LABEL_CHARS = 30  # a heat map's region and role labels at most this long on the axes (whole in the hover)
+HEAT_CELL_FONT = 11   # px: cell numbers people can read (Plotly shrinks them to fit a narrow cell otherwise)
+
+
 def gap_heatmap(pivot_gap: pd.DataFrame, pivot_text: pd.DataFrame, height: int | None = None,
                 lang: str = "en") -> go.Figure:
-    """Region × role heat map of the gap; unknown capacity cells are blank and say 'unknown' (the pivots come
-    labelled for the screen: `training_data.gap_pivots_in`); colour-bar title in `lang`."""
+    """Region × role heat map of the gap; unknown capacity cells are blank, marked "?" and say 'unknown' in the
+    hover (the pivots come labelled for the screen: `training_data.gap_pivots_in`); colour-bar title in `lang`.
+    Readable at a laptop's width (issue 19 sweep: 15 role columns of ≈ 20 px with numbers shrunk to ≈ 4 px): axis
+    labels cut to HEAT_LABEL_CHARS (whole names in the hover), the colour bar's title along the bar, role names at
+    -60°, cell numbers at HEAT_CELL_FONT px."""
     z = pivot_gap.astype(float)
     bound = float(z.abs().max().max()) if z.notna().any().any() else 1.0
     finite = pd.Series(z.to_numpy().ravel()).dropna()
     one_value = finite.nunique() <= 1  # a single cell or all equal: no range to show, the cells carry the value
+    rows, cols = [str(i) for i in z.index], [str(c) for c in z.columns]
+    hover = np.array([[f"{html_text(r)} · {html_text(c)}: {html_text(v or '—')}" for c, v in zip(cols, line, strict=True)]
+                      for r, line in zip(rows, pivot_text.to_numpy(), strict=True)], dtype=object).reshape(z.shape)
+    cells = np.where(np.isnan(z.to_numpy()) & (pivot_text.to_numpy() != ""), "?",
+                     pivot_text.map(html_text).to_numpy())
     fig = go.Figure(go.Heatmap(
-        z=z.to_numpy(), x=[html_text(c) for c in z.columns], y=[html_text(i) for i in z.index],
-        text=pivot_text.map(html_text).to_numpy(), texttemplate="%{text}", colorscale="RdBu_r",
-        zmin=-bound or -1, zmax=bound or 1, zmid=0, colorbar=dict(title=dict(text=t("training.gap_colorbar", lang))), showscale=not one_value,
-        hovertemplate="%{y} · %{x}: %{text}<extra></extra>", hoverongaps=False,
+        z=z.to_numpy(), x=_unique_short(cols), y=_unique_short(rows),
+        text=cells, texttemplate="%{text}", textfont=dict(size=HEAT_CELL_FONT), customdata=hover,
+        colorscale="RdBu_r", zmin=-bound or -1, zmax=bound or 1, zmid=0, showscale=not one_value,
+        colorbar=dict(title=dict(text=t("training.gap_colorbar", lang), side="right"), thickness=14),
+        hovertemplate="%{customdata}<extra></extra>",  # gaps too: an unknown cell's "?" says "unknown" there
     ))
     fig.update_layout(height=height or max(320, 180 + 34 * len(z.index)), margin=dict(l=10, r=10, t=10, b=10),
                       separators=plotly_separators(lang),
-                      xaxis=dict(side="top", tickangle=-35), font=dict(size=13))
+                      xaxis=dict(side="top", tickangle=-60), font=dict(size=13))
     return fig
+
+
+def _unique_short(labels: list[str]) -> list[str]:
+    """Axis labels cut to HEAT_LABEL_CHARS and escaped; two labels that would be cut alike keep their whole text
+    (a heat map's category axis merges equal labels)."""
+    short = [_short(s, HEAT_LABEL_CHARS) for s in labels]
+    clash = {s for s in short if short.count(s) > 1}
+    return [html_text(full if s in clash else s) for s, full in zip(short, labels, strict=True)]
 
 
 def _short(label: str, limit: int = 30) -> str:
