@@ -3,6 +3,7 @@ on the committed data (data/), through the same builders the pages, the slide an
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -179,3 +180,15 @@ def test_pages_show_claim_bridge_and_te():
     assert not at.exception
     body = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
     assert "47%" in body and "Allocation key and its limits" in body
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "hu", "fi"])
+def test_the_bridge_title_is_broken_into_lines_that_fit_its_column(base, lang):
+    from workforce.i18n import t
+
+    title = t("bridge.title", lang, year=2030, scenario=t("scenario.base", lang))
+    fig = bv.bridge_figure(base["steps"], lang, title + " <b>")
+    lines = fig.layout.title.text.split("<br>")
+    assert len(lines) >= 2 and all(len(html.unescape(line)) <= bv.TITLE_CHARS for line in lines), lines
+    assert lines[-1].endswith("&lt;b&gt;")  # escaped, nothing lost
+    assert fig.layout.margin.t >= 20 + 22 * len(lines)  # room above the plot for every line

@@ -661,6 +661,14 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
     return fig
 
 
+def chart_title(text: str, width: int = 80) -> tuple[dict, int]:
+    """A chart's title (escaped) broken at spaces into lines of at most `width` characters, and the top margin
+    its lines need: Plotly never wraps a title, so the overview's bridge title ("Bridge from plant jobs to the 3–4
+    million claim, 2030 (Base, all of Europe)") was cut at its half-page column's edge in every language."""
+    lines = textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False) or [""]
+    return dict(text="<br>".join(html_text(line) for line in lines), font=dict(size=15)), 20 + 22 * len(lines)
+
+
 _SLOT = "\u241e"  # where a legend label's list goes (a character no translation holds)
 LEGEND_CHARS = 34  # a map legend's line at most this many characters (≈ 210 px at 12 px): see legend_text
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from workforce import model
+from workforce import charts, model
 from workforce.i18n import fmt_number, plotly_separators, t
 from workforce.text import html_text
 
@@ -98,6 +98,9 @@ def steps_table(steps: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
+TITLE_CHARS = 46  # the bridge sits in half the page's width next to the claim: its title's lines at most this long
+
+
 def bridge_figure(steps: pd.DataFrame, lang: str, title: str = "") -> object:
     """Plotly waterfall: direct plant jobs by segment → upstream components and recycling → subtotal → the
     unsourced gap (indirect & induced) → the claim's low and high end. Each bar's hover says its status and
@@ -126,10 +129,11 @@ def bridge_figure(steps: pd.DataFrame, lang: str, title: str = "") -> object:
                          showlegend=False, name="",
                          marker=dict(color=COLOURS["gap"], pattern=dict(shape="/", fgcolor="#777777",
                                                                         bgcolor=COLOURS["gap"]))))
-    layout = dict(title=dict(text=html_text(title), font=dict(size=15)), height=440, showlegend=False,
+    heading, top = charts.chart_title(title, TITLE_CHARS)
+    layout = dict(title=heading, height=440 + top - 42, showlegend=False,
                   separators=plotly_separators(lang),
                   # r: the outside label of the longest bar ("4,000,000") fits
-                  margin=dict(l=10, r=72, t=50 if title else 20, b=10), xaxis=dict(tickformat="~s"),
+                  margin=dict(l=10, r=72, t=top if title else 20, b=10), xaxis=dict(tickformat="~s"),
                   barmode="overlay", yaxis=dict(autorange="reversed", automargin=True))
     return go.Figure(data=data, layout=layout)  # validated: a small figure
 

@@ -307,8 +307,9 @@ def fan_chart(total: pd.DataFrame, measure: str, title: str, compare: pd.DataFra
                  line=dict(color=colour, width=3, dash="solid" if df is total else "dash"), name=f"{label} P50",
                  hovertemplate="%{x}: P50 %{y:,.0f}<extra></extra>"),
         ]
-    layout = dict(title=dict(text=html_text(title), font=dict(size=15)), height=430,
-                  margin=dict(l=10, r=10, t=40, b=10),
+    heading, top = charts.chart_title(title)
+    layout = dict(title=heading, height=430 + top - 42,
+                  margin=dict(l=10, r=10, t=top, b=10),
                   xaxis=dict(dtick=2, tickformat="d"), legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
                   hovermode="x unified", separators=plotly_separators(lang))
     return charts.unvalidated_figure(data, layout)
@@ -331,8 +332,9 @@ def stacked_chart(parts: pd.DataFrame, column: str, title: str, labels: dict | N
             data.append(dict(type="scatter", x=part["year"].to_numpy(), y=part["jobs_p50"].to_numpy(dtype=float),
                              mode="lines", stackgroup="one", name=name,
                              hovertemplate=f"{name} %{{x}}: %{{y:,.0f}}<extra></extra>"))
-    layout = dict(title=dict(text=html_text(title), font=dict(size=15)), height=440,
-                  margin=dict(l=10, r=10, t=40, b=10), xaxis=dict(dtick=2, tickformat="d"), legend=dict(orientation="v"),
+    heading, top = charts.chart_title(title)
+    layout = dict(title=heading, height=440 + top - 42,
+                  margin=dict(l=10, r=10, t=top, b=10), xaxis=dict(dtick=2, tickformat="d"), legend=dict(orientation="v"),
                   separators=plotly_separators(lang))
     return charts.unvalidated_figure(data, layout)
 
