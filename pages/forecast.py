@@ -91,7 +91,7 @@ if not row.empty:
     need = ui.training_need(scope, f.year, f.scenario, ov_key)
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("forecast.jobs_p50", lang, year=f.year), ui.fmt_number(r["jobs_p50"]))
-    c2.metric(t("forecast.jobs_band", lang), f"{fv.compact(r['jobs_p10'])} – {fv.compact(r['jobs_p90'])}")
+    c2.metric(t("forecast.jobs_band", lang), f"{fv.compact(r['jobs_p10'], lang)} – {fv.compact(r['jobs_p90'], lang)}")
     c3.metric(t("forecast.training_in_year", lang, year=f.year), ui.fmt_number(r["training_p50"]))
     c4.metric(t("panel.need", lang, period=need.period), ui.fmt_number(need.p50))
     st.caption(t("need.definition", lang, period=need.period, p10=ui.fmt_number(need.p10),

@@ -184,11 +184,12 @@ def test_pages_show_claim_bridge_and_te():
 
 @pytest.mark.parametrize("lang", ["en", "de", "hu", "fi"])
 def test_the_bridge_title_is_broken_into_lines_that_fit_its_column(base, lang):
+    from workforce import charts
     from workforce.i18n import t
 
     title = t("bridge.title", lang, year=2030, scenario=t("scenario.base", lang))
     fig = bv.bridge_figure(base["steps"], lang, title + " <b>")
     lines = fig.layout.title.text.split("<br>")
-    assert len(lines) >= 2 and all(len(html.unescape(line)) <= bv.TITLE_CHARS for line in lines), lines
+    assert len(lines) >= 2 and all(len(html.unescape(line)) <= charts.HALF_PAGE_TITLE_CHARS for line in lines), lines
     assert lines[-1].endswith("&lt;b&gt;")  # escaped, nothing lost
     assert fig.layout.margin.t >= 20 + 22 * len(lines)  # room above the plot for every line

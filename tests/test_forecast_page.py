@@ -1,5 +1,7 @@
 """/forecast: what-if params round-trip through the URL; invalid values warn and fall back."""
 
+import pytest
+
 from tests.conftest import chart_specs
 from tests.test_pages import open_page
 
@@ -81,3 +83,13 @@ def test_track_record_panel_shows_the_builders_numbers():
         assert r.as_of in text and f"{r.jobs_p50:,.0f}" in text and f"{r.jobs_operating_now:,.0f}" in text
     captions = " ".join(c.value for c in at.caption)
     assert "operating now" in captions and "forecast --as-of" in captions
+
+
+@pytest.mark.parametrize(("lang", "band"), [("en", "63.9k"), ("de", "63,9k"), ("hu", "63,9k"), ("fi", "63,9k")])
+def test_the_jobs_band_card_uses_the_languages_decimal_sign(lang, band):
+    """/forecast's P10–P90 card read "63.9k – 75.7k" in every language; in German, Hungarian and Finnish the point
+    groups thousands (the page's other numbers say 63.935 / 63 935)."""
+    from workforce.views import forecast_data as fv
+
+    assert fv.compact(63_935.2, lang) == band
+    assert fv.compact(9_876.4, "de") == "9.876" and fv.compact(float("nan"), lang) == "—"

@@ -661,6 +661,9 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: di
     return fig
 
 
+HALF_PAGE_TITLE_CHARS = 46  # a chart in half the page's width (two columns): its title's lines at most this long
+
+
 def chart_title(text: str, width: int = 80) -> tuple[dict, int]:
     """A chart's title (escaped) broken at spaces into lines of at most `width` characters, and the top margin
     its lines need: Plotly never wraps a title, so the overview's bridge title ("Bridge from plant jobs to the 3–4

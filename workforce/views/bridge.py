@@ -98,9 +98,6 @@ def steps_table(steps: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-TITLE_CHARS = 46  # the bridge sits in half the page's width next to the claim: its title's lines at most this long
-
-
 def bridge_figure(steps: pd.DataFrame, lang: str, title: str = "") -> object:
     """Plotly waterfall: direct plant jobs by segment → upstream components and recycling → subtotal → the
     unsourced gap (indirect & induced) → the claim's low and high end. Each bar's hover says its status and
@@ -129,7 +126,7 @@ def bridge_figure(steps: pd.DataFrame, lang: str, title: str = "") -> object:
                          showlegend=False, name="",
                          marker=dict(color=COLOURS["gap"], pattern=dict(shape="/", fgcolor="#777777",
                                                                         bgcolor=COLOURS["gap"]))))
-    heading, top = charts.chart_title(title, TITLE_CHARS)
+    heading, top = charts.chart_title(title, charts.HALF_PAGE_TITLE_CHARS)  # beside the claim
     layout = dict(title=heading, height=440 + top - 42, showlegend=False,
                   separators=plotly_separators(lang),
                   # r: the outside label of the longest bar ("4,000,000") fits

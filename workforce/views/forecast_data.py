@@ -307,7 +307,7 @@ def fan_chart(total: pd.DataFrame, measure: str, title: str, compare: pd.DataFra
                  line=dict(color=colour, width=3, dash="solid" if df is total else "dash"), name=f"{label} P50",
                  hovertemplate="%{x}: P50 %{y:,.0f}<extra></extra>"),
         ]
-    heading, top = charts.chart_title(title)
+    heading, top = charts.chart_title(title, charts.HALF_PAGE_TITLE_CHARS)  # two fans side by side
     layout = dict(title=heading, height=430 + top - 42,
                   margin=dict(l=10, r=10, t=top, b=10),
                   xaxis=dict(dtick=2, tickformat="d"), legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
@@ -343,11 +343,14 @@ def overrides_key(overrides: dict[str, float]) -> tuple:
     return tuple(sorted((k, float(v)) for k, v in overrides.items()))
 
 
-def compact(value) -> str:
-    """12,345 -> '12.3k' (for metric cards that have little room)."""
+def compact(value, lang: str = "en") -> str:
+    """12,345 -> '12.3k' (for metric cards that have little room), with `lang`'s signs: '12,3k' in German,
+    Hungarian and Finnish, where "63.9k" read as sixty-three thousand nine (the page's other numbers say 63.935)."""
+    from workforce.i18n import fmt_number
+
     if value is None or pd.isna(value):
         return "—"
-    return f"{value / 1000:,.1f}k" if abs(value) >= 10_000 else f"{value:,.0f}"
+    return f"{fmt_number(value / 1000, lang, 1)}k" if abs(value) >= 10_000 else fmt_number(value, lang)
 
 
 def fmt_percent(value, lang: str) -> str:
