@@ -197,3 +197,17 @@ def test_click_on_a_plant_point_never_selects_a_region():
     assert ui.clicked_region(Event(), ["HU32"]) is None
     Event.selection.points.append({"curve_number": 1, "point_index": 4, "location": "HU32"})
     assert ui.clicked_region(Event(), ["HU32"]) == "HU32"
+
+
+def test_pipeline_bars_put_the_countries_with_most_first():
+    """Plotly orders categories as the traces meet them: NL (only announced) came after TR on the overview whatever
+    its size. Countries go by their total, largest first, ties by code; the timeline's years keep their order."""
+    df = pd.DataFrame({"country": ["DE", "TR", "NL", "DE", "BE", "AT"],
+                       "status": ["operating", "operating", "announced", "announced", "announced", "operating"],
+                       "sites": [3, 1, 5, 2, 1, 1]})
+    fig = charts.pipeline_bar(df, "sites")
+    assert list(fig.layout.xaxis.categoryarray) == ["DE", "NL", "AT", "BE", "TR"]
+    assert fig.layout.xaxis.categoryorder == "array"
+    years = df.assign(country=["2027", "2025", "2026", "2027", "2024", "2025"])
+    assert list(charts.pipeline_bar(years, "sites", by_total=False).layout.xaxis.categoryarray) == \
+        ["2024", "2025", "2026", "2027"]

@@ -57,9 +57,11 @@ def unvalidated_figure(data: list[dict], layout: dict) -> go.Figure:
     return go.Figure({"data": data, "layout": layout}, _validate=False)
 
 
-def pipeline_bar(df: pd.DataFrame, value: str = "sites", title: str | None = None, lang: str = "en") -> go.Figure:
+def pipeline_bar(df: pd.DataFrame, value: str = "sites", title: str | None = None, lang: str = "en",
+                 by_total: bool = True) -> go.Figure:
     """Stacked bars per country, one trace per plant status (colour + pattern); legend, hover and axis title in
-    `lang` (status `present.status.<s>`, value `i18n.column_label`)."""
+    `lang` (status `present.status.<s>`, value `i18n.column_label`). Countries by their total, largest first;
+    `by_total=False` keeps the categories in their own order (years on the timeline slide)."""
     from workforce.i18n import column_label
 
     fig = go.Figure()
@@ -74,7 +76,13 @@ def pipeline_bar(df: pd.DataFrame, value: str = "sites", title: str | None = Non
             marker=dict(color=STATUS_COLORS[status], pattern=dict(shape=STATUS_PATTERNS[status])),
             hovertemplate="%{x}: %{y:,.0f} " + html_text(value_label) + f" ({html_text(name)})<extra></extra>",
         )
-    fig.update_layout(barmode="stack", xaxis_title=None, yaxis_title=value_label)
+    # countries by their total, largest first (ties by code): Plotly orders categories as the traces meet them,
+    # which put NL, SK, BG, PT … after TR (the countries the first statuses lack came last, whatever their size)
+    totals = pd.to_numeric(df[value], errors="coerce").fillna(0).groupby(df["country"].map(html_text)).sum() \
+        if len(df) else pd.Series(dtype=float)
+    order = sorted(totals.index, key=lambda c: (-float(totals[c]), c) if by_total else (0.0, c))
+    fig.update_layout(barmode="stack", xaxis_title=None, yaxis_title=value_label,
+                      xaxis=dict(categoryorder="array", categoryarray=order))
     return _layout(fig, title)
 
 

@@ -207,7 +207,7 @@ def _timeline(p: dict, lang: str) -> Slide:
     fig = None
     if not df.empty:
         by_year = df.assign(country=df["start_year"].astype("Int64").astype(str))
-        fig = charts.pipeline_bar(by_year, "jobs_announced", lang=lang)
+        fig = charts.pipeline_bar(by_year, "jobs_announced", lang=lang, by_total=False)  # years in their order
         fig.update_xaxes(type="category")
     return Slide("timeline", t("present.view.timeline", lang, place=place(country, lang)), "", figure=fig,
                  sources=sources_of(plants), empty=df.empty)
