@@ -128,6 +128,8 @@ def map_and_ranking() -> None:
             ui.region_panel(region, lang, scenario=f.scenario, year=f.year)
         else:
             st.info(t("regions.no_region", lang))
+    if region:  # the region's tables at the page's width, under the ranked table and the panel
+        ui.region_details(region, lang, scenario=f.scenario, year=f.year)
 
 
 map_and_ranking()

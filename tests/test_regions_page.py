@@ -112,6 +112,25 @@ def test_region_panel_shows_plants_partners_and_sources():
     assert len(at.dataframe) >= 4
 
 
+def test_the_regions_tables_take_the_pages_width_below_the_panel():
+    """In the panel's column (≈ 300 px at 1 280 px) the region's tables showed one column — the site's name — and
+    hid every number; the panel keeps the region at a glance (need, counts) and its tables follow both columns."""
+    at = regions(country="HU", region="HU32")
+    in_columns = {id(e) for c in at.columns for e in _descendants(c)}
+    plants = [d for d in at.dataframe if "EcoPro BM" in d.value.to_string()]
+    assert plants and all(id(d) not in in_columns for d in plants)
+    heading = [h.value.replace("\\", "") for h in at.subheader if "(HU32)" in h.value]  # markdown-escaped name
+    assert heading == ["Észak-Alföld (HU32): plants, programmes, partnerships and data"]
+    panel_text = "\n".join(e.value for c in at.columns for e in _descendants(c) if e.type == "markdown")
+    assert "Plants: 6" in panel_text or re.search(r"Plants: \d+ · programmes: \d+ · partnerships: \d+", panel_text)
+
+
+def _descendants(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _descendants(child)
+
+
 def test_uncertain_regions_are_greyed_with_a_legend():
     at = regions()
     spec = map_spec(at)

@@ -23,15 +23,15 @@ def clicked_region(event, known) -> str | None:
 
 
 def region_panel(region: str, lang: str = "en", scenario: str = "base", year: int = 2030) -> None:
-    """Plants, programmes, partnerships, forecast sparkline, gap by role and baseline of one region."""
-    from workforce.views import pipeline_view, training_data
+    """The region at a glance, beside the ranked table: name, brief, forecast sparkline, training need (with the
+    reskilling pool and its split) and how many plants, programmes and partnerships it has. Their lists and
+    tables are `region_details`, drawn under both columns at the page's full width."""
+    from workforce.views import pipeline_view
 
     plants = pipeline_view.region_plants(run, region, lang=lang)
     programmes = run("programmes", region=region)
     partnerships = run("partnerships", region=region)
-    bounds = run("region_bounds", nuts_id=region)
-    name = bounds.iloc[0]["name"] if not bounds.empty else region
-    st.markdown(f"#### {text.md(name)} ({text.md(region)})")
+    st.markdown(f"#### {text.md(region_name(region))} ({text.md(region)})")
     brief_download(region, lang)
 
     fc = region_forecast(region, scenario)
@@ -44,7 +44,28 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
         assumption_badge(lang)
     else:
         st.caption(t("panel.no_forecast", lang))
+    if len(region) - 2 in (0, 1, 2):
+        need_block(region, lang, scenario, year)
+    st.markdown(t("panel.counts", lang, plants=len(plants), programmes=len(programmes),
+                  partnerships=len(partnerships)))
 
+
+def region_name(region: str) -> str:
+    bounds = run("region_bounds", nuts_id=region)
+    return bounds.iloc[0]["name"] if not bounds.empty else region
+
+
+def region_details(region: str, lang: str = "en", scenario: str = "base", year: int = 2030) -> None:
+    """The region's tables at the page's full width, under the ranked table and the panel (in the panel's column
+    of ≈ 300 px at 1 280 px they showed one column each — the site's name — and hid every number to the right):
+    plants, jobs targets and headcounts, site timelines, programmes, partnerships, the gap by role, the modelled
+    supply, the Eurostat baseline and the sources."""
+    from workforce.views import pipeline_view, training_data
+
+    plants = pipeline_view.region_plants(run, region, lang=lang)
+    programmes = run("programmes", region=region)
+    partnerships = run("partnerships", region=region)
+    st.subheader(t("panel.details", lang, name=text.md(region_name(region)), region=text.md(region)))
     st.markdown(f"**{t('panel.plants', lang)}** ({len(plants)})")
     bullet_list([f"{r.site_name} — {code_label('value.segment.', r.segment, lang)}, "
                  f"{code_label('present.status.', r.status, lang)}"
@@ -76,7 +97,6 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
 
     level = len(region) - 2
     if level in (0, 1, 2):
-        need_block(region, lang, scenario, year)
         gap, _source = training_data.gap(region[:2], level, scenario)
         gap = gap[(gap["nuts_id"] == region) & (gap["year"] == int(year))]
         if not gap.empty:
@@ -104,11 +124,9 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
         table(region_view.latest_indicators(indicators, dt.date.today(), lang),
               ["indicator", "year", "age", "value", "unit", "flag", "status", "source_url"])
     with st.expander(t("panel.sources", lang)):
-        import pandas as _pd
-
         parts = [d[["source_title", "source_url", "as_of"]] for d in (plants, programmes, partnerships, indicators)
                  if not d.empty]
-        cited = _pd.concat(parts) if parts else _pd.DataFrame(columns=["source_title", "source_url", "as_of"])
+        cited = pd.concat(parts) if parts else pd.DataFrame(columns=["source_title", "source_url", "as_of"])
         sources_footnote(cited, lang, limit=40)
 
 
