@@ -193,3 +193,15 @@ def test_the_bridge_title_is_broken_into_lines_that_fit_its_column(base, lang):
     assert len(lines) >= 2 and all(len(html.unescape(line)) <= charts.HALF_PAGE_TITLE_CHARS for line in lines), lines
     assert lines[-1].endswith("&lt;b&gt;")  # escaped, nothing lost
     assert fig.layout.margin.t >= 20 + 22 * len(lines)  # room above the plot for every line
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_slides_give_chart_titles_the_slides_width_and_the_languages_numbers(lang):
+    """On a slide the bridge has the slide's width: its title is not broken as in the overview's half column
+    (three lines took a third of a 720-px projector's chart); the forecast fan's numbers use `lang`'s signs."""
+    from workforce.slides import SlideSpec
+
+    head = slides.render(SlideSpec("headline", {}), lang).figure
+    assert len(head.layout.title.text.split("<br>")) <= 2
+    fan = slides.render(SlideSpec("forecast", {"measure": "jobs"}), lang).figure
+    assert fan.layout.separators == (",." if lang == "de" else ".,")

@@ -33,6 +33,7 @@ NOT_QUANTITIES = ("year", "started", "as_of", "date", "eqf")  # numeric columns 
 DATE_COLUMNS = ("jobs_target_as_of", "headcount_date", "started", "status_date", "as_of", "capacity_phase_as_of",
                 "capacity_full_as_of")
 BRIDGE_YEAR = 2030  # the headline slide's bridge year (the filters' default year)
+SLIDE_TITLE_CHARS = 80  # a chart on a slide has the slide's width: its title's lines at most this long
 
 
 @dataclass
@@ -163,7 +164,8 @@ def _headline(p: dict, lang: str) -> Slide:
         later = "; ".join(f"{lab}: {value}" for lab, value, _ in support[2:])
         metrics += [(lab, value, " · ".join(x for x in (band, label, later if i == 1 else "") if x))
                     for i, (lab, value, band) in enumerate(support[:2])]
-        figure = bridge.bridge_figure(hl["steps"], lang, t("bridge.title", lang, year=hl["year"], scenario=label))
+        figure = bridge.bridge_figure(hl["steps"], lang, t("bridge.title", lang, year=hl["year"], scenario=label),
+                                      title_chars=SLIDE_TITLE_CHARS)
     return Slide("headline", t("present.view.headline", lang), "", figure=figure, metrics=metrics,
                  sources=sources_of(df), assumption=dated, empty=df.empty)
 
@@ -361,7 +363,8 @@ def _forecast(p: dict, lang: str) -> Slide:
     res = forecast_data.results(scenario, (), country, 2, country, 2030)
     label = t(f"scenario.{scenario}", lang)
     title = t(f"forecast.fan_{measure}", lang) + f" · {place(country, lang)}"
-    fig = forecast_data.fan_chart(res["total"], measure, title, names=(label, ""))
+    fig = forecast_data.fan_chart(res["total"], measure, title, names=(label, ""), lang=lang,
+                                  title_chars=SLIDE_TITLE_CHARS)
     return Slide("forecast", t("present.view.forecast", lang, place=place(country, lang)), "", figure=fig,
                  sources=sources_of(db.run("plants", country=country)), assumption=True, empty=res["total"].empty)
 

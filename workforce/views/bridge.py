@@ -98,7 +98,7 @@ def steps_table(steps: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def bridge_figure(steps: pd.DataFrame, lang: str, title: str = "") -> object:
+def bridge_figure(steps: pd.DataFrame, lang: str, title: str = "", title_chars: int | None = None) -> object:
     """Plotly waterfall: direct plant jobs by segment → upstream components and recycling → subtotal → the
     unsourced gap (indirect & induced) → the claim's low and high end. Each bar's hover says its status and
     source; the gap bar is grey and labelled "not sourced"."""
@@ -126,7 +126,8 @@ def bridge_figure(steps: pd.DataFrame, lang: str, title: str = "") -> object:
                          showlegend=False, name="",
                          marker=dict(color=COLOURS["gap"], pattern=dict(shape="/", fgcolor="#777777",
                                                                         bgcolor=COLOURS["gap"]))))
-    heading, top = charts.chart_title(title, charts.HALF_PAGE_TITLE_CHARS)  # beside the claim
+    # beside the claim on / and /forecast (half the page's width); a slide gives its whole width (`title_chars`)
+    heading, top = charts.chart_title(title, title_chars or charts.HALF_PAGE_TITLE_CHARS)
     layout = dict(title=heading, height=440 + top - 42, showlegend=False,
                   separators=plotly_separators(lang),
                   # r: the outside label of the longest bar ("4,000,000") fits

@@ -286,8 +286,9 @@ def _bottom_up_level(scenario, overrides, level, year, runner) -> pd.DataFrame:
 # ---------------------------------------------------------------- figures
 
 def fan_chart(total: pd.DataFrame, measure: str, title: str, compare: pd.DataFrame | None = None,
-              names: tuple[str, str] = ("", ""), lang: str = "en") -> go.Figure:
-    """P10–P90 band and P50 line per year (optionally a second scenario); numbers with `lang`'s separators."""
+              names: tuple[str, str] = ("", ""), lang: str = "en", title_chars: int | None = None) -> go.Figure:
+    """P10–P90 band and P50 line per year (optionally a second scenario); numbers with `lang`'s separators. Its
+    title's lines at most `title_chars` long (default: half the page's width, as /forecast shows two fans)."""
     from workforce.i18n import plotly_separators
 
     data = []
@@ -307,7 +308,7 @@ def fan_chart(total: pd.DataFrame, measure: str, title: str, compare: pd.DataFra
                  line=dict(color=colour, width=3, dash="solid" if df is total else "dash"), name=f"{label} P50",
                  hovertemplate="%{x}: P50 %{y:,.0f}<extra></extra>"),
         ]
-    heading, top = charts.chart_title(title, charts.HALF_PAGE_TITLE_CHARS)  # two fans side by side
+    heading, top = charts.chart_title(title, title_chars or charts.HALF_PAGE_TITLE_CHARS)
     layout = dict(title=heading, height=430 + top - 42,
                   margin=dict(l=10, r=10, t=top, b=10),
                   xaxis=dict(dtick=2, tickformat="d"), legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
