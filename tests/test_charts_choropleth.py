@@ -327,3 +327,15 @@ def test_the_legend_sits_top_right_europe_wide_and_top_left_on_a_country():
     assert (europe.layout.legend.xanchor, europe.layout.legend.x) == ("right", 0.99)  # over Belarus/Russia
     country = draw(frame([1, 2, 3]), view={"lat": 47.0, "lon": 19.5, "zoom": 5.5})
     assert (country.layout.legend.xanchor, country.layout.legend.x) == ("left", 0.01)
+
+
+def test_a_map_carries_the_box_its_view_must_show_whole():
+    """The browser's SVG map zooms out until this box fits its area (live_chart.js mapWindow): a slide on a 720-px
+    projector showed central Europe only, /regions at 1 280 px cut the top of Lapland."""
+    europe = draw(frame([1, 2, 3]))
+    assert europe.layout.meta["atlas_fit"] == list(charts.EUROPE_VIEW["bounds"])
+    west, south, east, north = charts.EUROPE_VIEW["bounds"]
+    assert west < -31 and south < 27.6 and north > 71.1 and east >= 45  # Azores, Canaries, North Cape, Turkey
+    view = charts.view_from_bounds(16.1, 45.7, 22.9, 48.6)  # Hungary
+    assert view["bounds"] == (16.1, 45.7, 22.9, 48.6)
+    assert draw(frame([1, 2, 3]), view=view).layout.meta["atlas_fit"] == [16.1, 45.7, 22.9, 48.6]

@@ -56,7 +56,7 @@ LEGEND_OVER_REGIONS_JS = """() => {
   const bg = gd && gd.querySelector('.legend .bg');
   if (!bg) return null;
   const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
-  const legend = box(bg), plot = box(gd.querySelector('.geolayer') || gd), covered = [];
+  const legend = box(bg), plot = box(gd.querySelector('.main-svg')), covered = [];
   for (const g of gd.querySelectorAll('.choroplethlayer .trace')) {
     const trace = g.__data__ && g.__data__[0] && g.__data__[0].trace;
     if (!['class', 'no_data'].includes(((trace && trace.meta) || {}).map)) continue;
@@ -66,7 +66,17 @@ LEGEND_OVER_REGIONS_JS = """() => {
         covered.push(p.__data__ && p.__data__.loc);
     }
   }
-  return {legend, plot, covered};
+  const cut = [];  // regions cut at the map's edges (the top of Lapland was, at the fixed zoom; 16 px: attribution)
+  for (const g of gd.querySelectorAll('.choroplethlayer .trace')) {
+    const trace = g.__data__ && g.__data__[0] && g.__data__[0].trace;
+    if (!['class', 'no_data'].includes(((trace && trace.meta) || {}).map)) continue;
+    for (const p of g.querySelectorAll('path.choroplethlocation')) {
+      const [l, t, r, b] = box(p);
+      // the map clips a shape at its edge: one that reaches an edge was cut there
+      if (l <= plot[0] + 1 || t <= plot[1] + 1 || r >= plot[2] - 1 || b >= plot[3] - 17) cut.push(p.__data__ && p.__data__.loc);
+    }
+  }
+  return {legend, plot, covered, cut};
 }"""
 
 
@@ -82,11 +92,14 @@ def _legend_over_regions(page, url: str) -> dict:
 def test_the_europe_maps_legend_covers_no_region_on_a_laptop_screen(app_server, browser_page):
     """At 1 280 px the Europe-wide /regions legend sat top left over Iceland, Ireland and Great Britain's west; with
     a long metric name (120 characters on one line) it was as wide as the map and washed out half of Europe. It now
-    sits top right (over Belarus, Russia, Ukraine: no NUTS regions), its lines at most charts.LEGEND_CHARS long."""
+    sits top right (over Belarus, Russia, Ukraine: no NUTS regions), its lines at most charts.LEGEND_CHARS long.
+    And the map shows Europe whole: at the view's fixed zoom the top of Lapland was cut off."""
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 900})
     default = _legend_over_regions(page, app_server + "/regions")
     assert default["covered"] == [], default
+    # Europe whole: charts.EUROPE_VIEW's bounds fitted (live_chart.js); France's overseas regions are off the map
+    assert [r for r in default["cut"] if not r.startswith("FRY")] == [], default["cut"]
     long_name = _legend_over_regions(page, app_server + "/regions?metric=capacity_gap_per_1000")
     (ll, _, lr, _), (pl, _, pr, _) = long_name["legend"], long_name["plot"]
     assert lr - ll <= 0.32 * (pr - pl), long_name  # ≈ 220 of 820 px; it was the whole width

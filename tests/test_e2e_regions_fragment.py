@@ -229,17 +229,27 @@ def test_a_map_whose_shapes_cannot_be_fetched_says_so_and_the_next_figure_tries_
 
 WINDOW = """() => { const gd = document.querySelector('.atlas-live-chart.js-plotly-plot');
   const view = gd && gd.__atlasMapView, full = gd && gd._fullLayout, sub = full && full.geo && full.geo._subplot;
-  if (!view || !sub || !sub.bounds) return null;
-  const [x, y] = sub.projection([view.center.lon, view.center.lat]);
-  return {scale: sub.projection.scale(), want: 512 * 2 ** view.zoom / (2 * Math.PI), x, y,
+  if (!view || !sub || !sub.bounds || !view.fit) return null;
+  const rad = Math.PI / 180, y = (lat) => Math.log(Math.tan(Math.PI / 4 + lat * rad / 2));
+  const [west, south, east, north] = view.fit;
+  const fit = 0.96 * Math.min(full._size.w / ((east - west) * rad), full._size.h / (y(north) - y(south)));
+  const want = 512 * 2 ** view.zoom / (2 * Math.PI);
+  const zoomedOut = fit < want;  // the area is too small for the box at the figure's zoom
+  const centre = zoomedOut ? [(west + east) / 2, (2 * Math.atan(Math.exp((y(north) + y(south)) / 2)) - Math.PI / 2) / rad]
+                           : [view.center.lon, view.center.lat];
+  const [x, yy] = sub.projection(centre);
+  const corners = [[west, south], [east, north]].map((c) => sub.projection(c));
+  return {scale: sub.projection.scale(), want: Math.min(want, fit), zoomedOut, x, y: yy, corners,
           cx: full._size.l + full._size.w / 2, cy: full._size.t + full._size.h / 2, w: full._size.w, h: full._size.h,
+          l: full._size.l, t: full._size.t,
           drawn_w: sub.bounds[1][0] - sub.bounds[0][0], drawn_h: sub.bounds[1][1] - sub.bounds[0][1]}; }"""
 
 
 def test_the_svg_map_shows_the_figures_view_at_any_width(app_server, browser_page):
     """The /regions map (Plotly's SVG map, live_chart.js) shows the view the figure gives MapLibre — the same
     scale as its zoom (512-px world at zoom 0), its centre in the middle — and fills the plot area, at the page's
-    width, after the window is narrowed (the chart resized) and in full screen."""
+    width and in full screen; narrowed until the figure's box ("bounds", the country) no longer fits at that zoom,
+    it zooms out to show the box whole, centred (a slide on a projector, a phone), never in."""
     page = browser_page
     page.goto(app_server + "/regions?country=HU", wait_until="domcontentloaded")
     wait_ready(page)
@@ -254,13 +264,16 @@ def test_the_svg_map_shows_the_figures_view_at_any_width(app_server, browser_pag
             "&& Math.abs(s.drawn_w - s.w) < 1.5 && Math.abs(s.drawn_h - s.h) < 1.5 && s; }",
             timeout=15_000).json_value()
 
-    sizes = []
+    sizes, zoomed_out = [], []
     for width in (None, 800):
         s = window(width)
-        assert abs(s["scale"] / s["want"] - 1) < 0.002, s  # the figure's zoom
+        assert abs(s["scale"] / s["want"] - 1) < 0.002, s  # the figure's zoom, or the box's fit if that is smaller
         assert abs(s["x"] - s["cx"]) < 1.5 and abs(s["y"] - s["cy"]) < 1.5, s  # its centre in the middle
+        (x0, y0), (x1, y1) = s["corners"]  # the box whole inside the plot area
+        assert s["l"] - 1 <= x0 and x1 <= s["l"] + s["w"] + 1 and s["t"] - 1 <= y1 and y0 <= s["t"] + s["h"] + 1, s
         sizes.append(s["w"])
-    assert sizes[1] < sizes[0]  # narrower: the same scale shows less, as MapLibre would
+        zoomed_out.append(s["zoomedOut"])
+    assert sizes[1] < sizes[0] and zoomed_out == [False, True], s  # 800 px: too narrow for Hungary at its zoom
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.locator(".st-key-rg_map").hover()
     page.locator(".st-key-rg_map .atlas-live-chart-full").click()

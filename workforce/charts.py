@@ -39,7 +39,11 @@ STATUS_RINGS: dict[str, tuple[tuple[float, str], ...]] = {
     "cancelled": ((0.80, "white"),),                                     # thin ring
 }
 PLANT_MIN_SIZE, PLANT_MAX_SIZE = 12.0, 40.0  # px diameter; 12 keeps the inner rings readable
-EUROPE_VIEW = {"lat": 52.0, "lon": 14.0, "zoom": 2.6}
+# "bounds" = the box a view must show whole (west, south, east, north): a browser's map area too small for it at the
+# view's zoom zooms out to fit it (live_chart.js mapWindow). Europe's: the Azores to Turkey's east, the Canaries to
+# the North Cape (France's overseas regions stay off the map), and to 60° E so the legend (top right) has Russia
+# to sit over.
+EUROPE_VIEW = {"lat": 52.0, "lon": 14.0, "zoom": 2.6, "bounds": (-31.5, 27.4, 60.0, 71.2)}
 COMPACT_SCALE, OUTLINE_PX = 0.6, 2.5  # plants over a choropleth: 60 % size (7–24 px) on a 1.25-px dark outline
 
 
@@ -242,6 +246,8 @@ def map_layout(fig: go.Figure, view: dict | None, height: int) -> go.Figure:
                     itemsizing="constant"),
         annotations=[attribution_annotation()],
     )
+    if view.get("bounds"):  # the box to show whole, for the browser's SVG map (live_chart.js mapWindow)
+        fig.update_layout(meta=dict(atlas_fit=[round(float(v), 4) for v in view["bounds"]]))
     return fig
 
 
@@ -570,7 +576,7 @@ def _solid(colour: str) -> list:
 
 
 def choropleth(geojson: dict, df: pd.DataFrame, value: str, label: str, view: dict | None = None,
-               diverging: bool = False, height: int = 560, context: dict | None = None,
+               diverging: bool = False, height: int = 620, context: dict | None = None,
                uncertain: list[str] | None = None, uncertain_label: str = "uncertain",
                notes: list[str] | None = None, *, lang: str = "en", gap_class: str | None = None,
                outlines: dict | None = None, labels: bool = False) -> go.Figure:
@@ -738,7 +744,8 @@ def subset_features(geojson: dict, ids) -> dict:
 
 def view_from_bounds(minx: float, miny: float, maxx: float, maxy: float, width_px: int = 640,
                      height_px: int = 520) -> dict:
-    """Centre and zoom (Web-Mercator tiles of 512 px) that fit a lon/lat box into the figure."""
+    """Centre and zoom (Web-Mercator tiles of 512 px) that fit a lon/lat box into the figure, and the box itself
+    ("bounds": a smaller map area in the browser zooms out to show it whole)."""
     import math
 
     def merc_y(lat: float) -> float:
@@ -751,7 +758,7 @@ def view_from_bounds(minx: float, miny: float, maxx: float, maxy: float, width_p
     zoom_y = math.log2(height_px * 2 * math.pi / (512 * y_span))
     zoom = max(min(zoom_x, zoom_y) - 0.35, 1.0)
     centre_lat = math.degrees(math.atan(math.sinh((merc_y(maxy) + merc_y(miny)) / 2)))
-    return {"lat": centre_lat, "lon": (minx + maxx) / 2, "zoom": round(zoom, 2)}
+    return {"lat": centre_lat, "lon": (minx + maxx) / 2, "zoom": round(zoom, 2), "bounds": (minx, miny, maxx, maxy)}
 
 
 def sparkline(total: pd.DataFrame, height: int = 160, lang: str = "en") -> go.Figure:

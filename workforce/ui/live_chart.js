@@ -76,14 +76,27 @@ function rewind(fc) {
 // a w × h px plot area: Plotly fits the box of `lonaxis`/`lataxis` into the area, its top and bottom edges drawn
 // as great-circle arcs (four per edge) that bow towards the pole, so an edge on the pole's side is given at the
 // latitude whose arcs reach the wanted one; the centre is set (Plotly's default is the middle in degrees).
+// `view.fit` ([west, south, east, north], charts.map_layout's `atlas_fit`) is the box the view is made to show:
+// an area too small for it at the view's zoom (a slide on a 720-px projector, a phone) zooms out until the box fits,
+// centred on it; a larger area keeps the zoom (the map is never blown up).
 function mapWindow(view, w, h) {
   const centre = view.center || {};
-  const lon0 = Number.isFinite(centre.lon) ? centre.lon : 14;
-  const lat0 = Number.isFinite(centre.lat) ? Math.max(Math.min(centre.lat, 80), -80) : 52;
-  const k = 512 * Math.pow(2, Number.isFinite(view.zoom) ? view.zoom : 2.6) / (2 * Math.PI);  // px per radian
+  let lon0 = Number.isFinite(centre.lon) ? centre.lon : 14;
+  let lat0 = Number.isFinite(centre.lat) ? Math.max(Math.min(centre.lat, 80), -80) : 52;
+  let k = 512 * Math.pow(2, Number.isFinite(view.zoom) ? view.zoom : 2.6) / (2 * Math.PI);  // px per radian
   const rad = Math.PI / 180;
   const y = (lat) => Math.log(Math.tan(Math.PI / 4 + lat * rad / 2));
   const lat = (v) => (2 * Math.atan(Math.exp(v)) - Math.PI / 2) / rad;
+  const fit = view.fit;
+  if (Array.isArray(fit) && fit.length === 4 && fit.every(Number.isFinite) && fit[2] > fit[0] && fit[3] > fit[1]) {
+    const [west, south, east, north] = fit.map((v, i) => (i % 2 ? Math.max(Math.min(v, 85), -85) : v));
+    const kFit = 0.96 * Math.min(w / ((east - west) * rad), h / (y(north) - y(south)));
+    if (kFit < k) {
+      k = kFit;
+      lon0 = (west + east) / 2;
+      lat0 = lat((y(north) + y(south)) / 2);
+    }
+  }
   const lonSpan = Math.min(w / k / rad, 359);
   const top = lat(y(lat0) + h / 2 / k);
   const bottom = lat(y(lat0) - h / 2 / k);
@@ -111,7 +124,8 @@ function toSvgMap(el, fig, layout, config) {
     // MapLibre's circles have no outline; Plotly's SVG markers of varying sizes get a white one unless told
     if (trace.type === 'scattergeo' && trace.marker) trace.marker.line = { width: 0, ...(trace.marker.line || {}) };
   }
-  const view = layout.map || {};
+  const fit = (layout.meta && layout.meta.atlas_fit) || null;
+  const view = { ...(layout.map || {}), fit };
   delete layout.map;
   const area = plotArea(el, layout);
   layout.geo = { projection: { type: 'mercator' }, visible: false, bgcolor: 'rgba(0,0,0,0)',
