@@ -104,6 +104,7 @@ def map_and_ranking() -> None:
 
     ranked = region_view.ranked(data, "gap" if f.country else metric)
     left, right = st.columns([3, 2])
+    below = st.container()  # the region's tables, at the page's width under the ranked table and the panel
     with left:
         st.subheader(t("regions.ranked_gap" if f.country else "regions.ranked", lang,
                        metric=t(f"metric.{metric}", lang)))
@@ -125,11 +126,9 @@ def map_and_ranking() -> None:
             ui.set_region(region)
             st.rerun(scope="app")
         if region:
-            ui.region_panel(region, lang, scenario=f.scenario, year=f.year)
+            ui.region_panel(region, lang, scenario=f.scenario, year=f.year, details=below)
         else:
             st.info(t("regions.no_region", lang))
-    if region:  # the region's tables at the page's width, under the ranked table and the panel
-        ui.region_details(region, lang, scenario=f.scenario, year=f.year)
 
 
 map_and_ranking()

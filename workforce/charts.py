@@ -682,8 +682,13 @@ def chart_title(text: str, width: int = 80) -> tuple[dict, int]:
     """A chart's title (escaped) broken at spaces into lines of at most `width` characters, and the top margin
     its lines need: Plotly never wraps a title, so the overview's bridge title ("Bridge from plant jobs to the 3–4
     million claim, 2030 (Base, all of Europe)") was cut at its half-page column's edge in every language."""
-    lines = textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False) or [""]
+    lines = _wrapped(text, width)
     return dict(text="<br>".join(html_text(line) for line in lines), font=dict(size=15)), 20 + 22 * len(lines)
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """`text` broken at spaces into lines of at most `width` characters (a longer word keeps its own line)."""
+    return textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 _SLOT = "\u241e"  # where a legend label's list goes (a character no translation holds)
@@ -695,10 +700,7 @@ def legend_text(text: str, width: int = LEGEND_CHARS) -> str:
     than that keeps its own line): a map legend is as wide as its longest line, and one long title ("Training gap
     (need − capacity) per 1,000 industry workers · people/yr …", 120 characters) made /regions' legend as wide as
     the map, washing out every region under its white box. A metric label's name and unit (" · ") start lines."""
-    lines = []
-    for part in str(text).split(" · "):
-        lines += textwrap.wrap(part, width, break_long_words=False, break_on_hyphens=False) or [""]
-    return "<br>".join(html_text(line) for line in lines)
+    return "<br>".join(html_text(line) for part in str(text).split(" · ") for line in _wrapped(part, width))
 
 
 def _two_line_label(template: str, listed: str) -> str:

@@ -68,7 +68,6 @@ from workforce.ui.presenter import (  # noqa: F401
 )
 from workforce.ui.region_panel import (  # noqa: F401
     clicked_region,
-    region_details,
     region_forecast,
     region_map,
     region_metrics,

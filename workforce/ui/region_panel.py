@@ -22,16 +22,21 @@ def clicked_region(event, known) -> str | None:
     return next((location for location in locations if location in ids), None)
 
 
-def region_panel(region: str, lang: str = "en", scenario: str = "base", year: int = 2030) -> None:
-    """The region at a glance, beside the ranked table: name, brief, forecast sparkline, training need (with the
-    reskilling pool and its split) and how many plants, programmes and partnerships it has. Their lists and
-    tables are `region_details`, drawn under both columns at the page's full width."""
+def region_panel(region: str, lang: str = "en", scenario: str = "base", year: int = 2030,
+                 details=None) -> None:
+    """The region at a glance — name, brief, forecast sparkline, training need (with the reskilling pool and its
+    split), how many plants, programmes and partnerships it has — and then its lists and tables (`_region_tables`)
+    in `details`: /regions gives a container under the ranked table and the panel, at the page's full width (in
+    the panel's column of ≈ 300 px at 1 280 px a table showed one column — the site's name — and hid every number
+    to the right). Without `details` the tables follow the panel."""
     from workforce.views import pipeline_view
 
     plants = pipeline_view.region_plants(run, region, lang=lang)
     programmes = run("programmes", region=region)
     partnerships = run("partnerships", region=region)
-    st.markdown(f"#### {text.md(region_name(region))} ({text.md(region)})")
+    bounds = run("region_bounds", nuts_id=region)
+    name = bounds.iloc[0]["name"] if not bounds.empty else region
+    st.markdown(f"#### {text.md(name)} ({text.md(region)})")
     brief_download(region, lang)
 
     fc = region_forecast(region, scenario)
@@ -48,24 +53,17 @@ def region_panel(region: str, lang: str = "en", scenario: str = "base", year: in
         need_block(region, lang, scenario, year)
     st.markdown(t("panel.counts", lang, plants=len(plants), programmes=len(programmes),
                   partnerships=len(partnerships)))
+    with details if details is not None else st.container():
+        _region_tables(region, name, plants, programmes, partnerships, lang, scenario, year)
 
 
-def region_name(region: str) -> str:
-    bounds = run("region_bounds", nuts_id=region)
-    return bounds.iloc[0]["name"] if not bounds.empty else region
-
-
-def region_details(region: str, lang: str = "en", scenario: str = "base", year: int = 2030) -> None:
-    """The region's tables at the page's full width, under the ranked table and the panel (in the panel's column
-    of ≈ 300 px at 1 280 px they showed one column each — the site's name — and hid every number to the right):
-    plants, jobs targets and headcounts, site timelines, programmes, partnerships, the gap by role, the modelled
-    supply, the Eurostat baseline and the sources."""
+def _region_tables(region: str, name: str, plants: pd.DataFrame, programmes: pd.DataFrame,
+                   partnerships: pd.DataFrame, lang: str, scenario: str, year: int) -> None:
+    """The region's lists and tables: plants, jobs targets and headcounts, site timelines, programmes,
+    partnerships, the gap by role, the modelled supply, the Eurostat baseline and the sources."""
     from workforce.views import pipeline_view, training_data
 
-    plants = pipeline_view.region_plants(run, region, lang=lang)
-    programmes = run("programmes", region=region)
-    partnerships = run("partnerships", region=region)
-    st.subheader(t("panel.details", lang, name=text.md(region_name(region)), region=text.md(region)))
+    st.subheader(t("panel.details", lang, name=text.md(name), region=text.md(region)))
     st.markdown(f"**{t('panel.plants', lang)}** ({len(plants)})")
     bullet_list([f"{r.site_name} — {code_label('value.segment.', r.segment, lang)}, "
                  f"{code_label('present.status.', r.status, lang)}"
