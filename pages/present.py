@@ -93,7 +93,8 @@ with main.container(key="pr_stage", gap="small"):
             st.caption(charts.status_symbols_caption(lang))
     if slide.table is not None and not slide.table.empty and slide.figure is None:
         # one exhibit per slide on screen: a slide with a figure keeps its table for the PPTX/PDF and the live view
-        st.dataframe(slide.table, hide_index=True, width="stretch", height="stretch", placeholder=ui.MISSING)
+        st.dataframe(slide.table, hide_index=True, width="stretch", height="stretch", placeholder=ui.MISSING,
+                     column_config=ui.number_columns(slide.table, lang))
     if slide.empty:
         st.info(t("present.no_data", lang))
     with st.container(key="pr_caption" if len(slide.caption) <= 200 else "pr_caption_long"):  # long: smaller type

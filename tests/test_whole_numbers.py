@@ -64,3 +64,47 @@ def test_the_ranked_regions_table_shows_modelled_jobs_and_people_whole():
         assert config[col]["type_config"]["step"] == 1.0, col
         assert config[col]["label"]  # still the translated header
     assert (frame.value["jobs_p50"].dropna() % 1 != 0).any()  # the values themselves are not rounded
+
+
+def test_whole_numbers_carry_the_languages_group_sign_and_years_none():
+    """Streamlit showed "8827" modelled jobs and "196507" people (its "localized" format would follow the browser's
+    language: "12,345" on a German page in an English browser reads as twelve point three)."""
+    from workforce.ui.widgets import grouped_format, number_columns
+
+    assert [grouped_format(lang) for lang in ("en", "de", "hu", "fi")] == \
+        ["%,.0f", "%'.,.0f", "%'\u00a0,.0f", "%'\u00a0,.0f"]
+    df = pd.DataFrame({"jobs_p50": [8827.3074, 12.0], "pool": pd.array([196507, 3], dtype="Int64"),
+                       "year": [2030, 2031], "start_year": pd.array([2026, None], dtype="Int64"),
+                       "version": [2021, 2024], "capacity_per_year": [6500, 20], "plant_id": [1001, 1002],
+                       "share": [0.25, 0.5], "lat": [47.5, 47.6], "name": ["a", "b"], "flag": [True, False],
+                       "need": [4634.6, 0.5]})
+    given = {"need": st_number("%.0f"), "share": st_number("percent")}
+    config = number_columns(df, "de", {"pool": "Reskilling-Pool"}, given)
+    for col in ("jobs_p50", "pool", "capacity_per_year", "need"):
+        assert config[col]["type_config"]["format"] == "%'.,.0f", col
+    assert config["pool"]["label"] == "Reskilling-Pool" and config["jobs_p50"]["type_config"]["step"] == 1.0
+    for col in ("year", "start_year", "version", "plant_id", "share", "lat", "name", "flag"):
+        assert col not in config, col  # years, ids, coordinates, text, flags; a caller's own format wins
+
+
+def st_number(fmt: str) -> dict:
+    import streamlit as st
+
+    return st.column_config.NumberColumn(format=fmt)
+
+
+def test_page_tables_group_whole_numbers_in_the_viewers_language():
+    import json
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["lang"] = "fi"
+    at.run()
+    frames = {c: json.loads(d.proto.columns) for d in at.dataframe for c in d.value.columns}
+    assert frames["jobs_announced"]["jobs_announced"]["type_config"]["format"] == "%'\u00a0,.0f"
+    assert "format" not in frames["start_year"]["start_year"].get("type_config", {})  # 2027, never 2 027
+    at.switch_page("pages/regions.py").run()
+    assert not at.exception
+    frame = next(d for d in at.dataframe if "jobs_p50" in d.value.columns)
+    config = json.loads(frame.proto.columns)
+    assert config["jobs_p50"]["type_config"] == {**config["jobs_p50"]["type_config"], "format": "%'\u00a0,.0f",
+                                                 "step": 1.0}

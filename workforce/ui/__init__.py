@@ -92,6 +92,7 @@ from workforce.ui.widgets import (  # noqa: F401
     assumption_badge,
     bullet_list,
     fmt_number,
+    number_columns,
     source_columns,
     sources_footnote,
     sources_markdown,

@@ -171,11 +171,68 @@ def shown_step(name: str, values: pd.Series) -> float | None:
     return 1.0 if typical >= 100 else 0.1 if typical >= 10 else None
 
 
+# A column of years, not of counts: "year", "start", "start_year", "pool_year", "newest_year" (never grouped: "2,030");
+# "capacity_per_year" is a count of places
+YEAR_COLUMN = re.compile(r"(?!.*per_)(.*_)?(year|start|end|since|until)|(.*_)?id")
+
+
+def grouped_format(lang: str) -> str:
+    """Streamlit's printf-style number format (sprintf-js) for a whole number with `lang`'s group sign, as
+    i18n.fmt_number writes it: "1,234,567" in English, "1.234.567" in German, "1 234 567" (a no-break space) in
+    Finnish and Hungarian. A table column's "localized" format would follow the browser's language, not the
+    atlas's: a German page in an English browser would read "12,345" — twelve point three four five."""
+    from babel.numbers import get_group_symbol
+
+    from workforce.i18n import _locale
+
+    sign = get_group_symbol(_locale(lang))
+    return "%,.0f" if sign == "," or len(sign) != 1 or sign in "%$" else f"%'{sign},.0f"
+
+
+def _years(name: str, values: pd.Series) -> bool:
+    """Whether a numeric column holds years (or ids): by its name (YEAR_COLUMN), or, for a column that is not a
+    count of people (PEOPLE_COLUMN), by its values — every one a whole number from 1800 to 2100."""
+    if YEAR_COLUMN.fullmatch(name.lower()):
+        return True
+    if PEOPLE_COLUMN.fullmatch(name) and not NOT_PEOPLE.search(name):
+        return False
+    v = pd.to_numeric(values, errors="coerce").dropna()
+    return bool(len(v)) and bool(((v % 1 == 0) & (v >= 1800) & (v <= 2100)).all())
+
+
+def number_columns(df: pd.DataFrame, lang: str, labels: dict | None = None, config: dict | None = None) -> dict:
+    """Streamlit column configs for the numbers of an on-screen table: whole numbers (integer columns, fractional
+    counts shown whole by `shown_step`, and given "%.0f" formats) with `lang`'s group sign (`grouped_format`;
+    years and ids without one); other fractional numbers to a precision that suits their size (`shown_step`).
+    `labels` are the headers ({column: text}) the configs carry; `config` the caller's own, which win (a "%.0f"
+    in them gets the group sign). Values are not changed: downloads stay exact and machine-readable."""
+    labels, config, out = labels or {}, config or {}, {}
+    whole = grouped_format(lang)
+    for c in df.columns:
+        if not isinstance(c, str) or c.lower() in COORDINATES:
+            continue
+        given = config.get(c)
+        if given is not None:
+            number = given.get("type_config") if isinstance(given, dict) else None
+            if isinstance(number, dict) and number.get("format") == "%.0f" and not _years(c, df[c]):
+                out[c] = {**given, "type_config": {**number, "format": whole}}
+            continue
+        values = df[c]
+        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        step = shown_step(c, values) if pd.api.types.is_float_dtype(values) else None
+        if (pd.api.types.is_integer_dtype(values) or step == 1.0) and not _years(c, values):
+            out[c] = st.column_config.NumberColumn(labels.get(c), step=step, format=whole)
+        elif step is not None:
+            out[c] = st.column_config.NumberColumn(labels.get(c), step=step)
+    return out
+
+
 def table(df: pd.DataFrame, columns: list[str] | None = None, height: int | None = None, **config) -> None:
-    """A page table: whole numbers as integers, other numbers to a precision that suits their size (`shown_step`:
-    Streamlit shows a float with up to four decimals, "7333.0335" modelled jobs), headers (col.*), statuses and
-    freshness in the viewer's language; the frame keeps its raw column names and values (downloads stay
-    machine-readable and exact)."""
+    """A page table: whole numbers as integers with the language's group sign (`number_columns`), other numbers to
+    a precision that suits their size (`shown_step`: Streamlit shows a float with up to four decimals, "7333.0335"
+    modelled jobs), headers (col.*), statuses and freshness in the viewer's language; the frame keeps its raw column
+    names and values (downloads stay machine-readable and exact)."""
     from workforce.i18n import column_label
 
     if tables_later.hold(len(df), height):
@@ -186,10 +243,7 @@ def table(df: pd.DataFrame, columns: list[str] | None = None, height: int | None
                      and (label := column_label(name, lang)) != name else c) for name, c in config.items()}
     labels = {c: label for c in shown.columns
               if isinstance(c, str) and c not in config and (label := column_label(c, lang)) != c}
-    for c in shown.columns:
-        if (isinstance(c, str) and c not in config and c.lower() not in COORDINATES
-                and pd.api.types.is_float_dtype(shown[c]) and (step := shown_step(c, shown[c])) is not None):
-            labels[c] = st.column_config.NumberColumn(labels.get(c), step=step)
+    config.update(number_columns(shown, lang, labels, config))
     st.dataframe(shown, hide_index=True, column_config={**labels, **source_columns(lang), **config},
                  height=height or "auto", width="stretch", placeholder=MISSING)
 
