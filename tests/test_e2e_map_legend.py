@@ -104,3 +104,46 @@ def test_the_europe_maps_legend_covers_no_region_on_a_laptop_screen(app_server, 
     (ll, _, lr, _), (pl, _, pr, _) = long_name["legend"], long_name["plot"]
     assert lr - ll <= 0.32 * (pr - pl), long_name  # ≈ 220 of 820 px; it was the whole width
     assert long_name["covered"] == [], long_name
+
+
+PLACES_JS = """() => {
+  const gd = document.querySelector('.st-key-rg_map .js-plotly-plot');
+  const svg = gd && gd.querySelector('.main-svg'), bg = gd && gd.querySelector('.legend .bg');
+  const note = gd && [...gd.querySelectorAll('.annotation')].find((a) => a.textContent.includes('EuroGeographics'));
+  if (!svg || !bg || !note || !gd._fullLayout) return null;
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const s = gd._fullLayout._size, o = box(svg);
+  return {legend: box(bg), note: box(note), map: [o[0] + s.l, o[1] + s.t, o[0] + s.l + s.w, o[1] + s.t + s.h]};
+}"""
+
+
+def _places(page) -> dict:
+    page.wait_for_function(f"() => !!({PLACES_JS})()", timeout=30_000)
+    return page.evaluate(PLACES_JS)
+
+
+def _apart(a: list[float], b: list[float]) -> bool:
+    return min(a[2], b[2]) <= max(a[0], b[0]) or min(a[3], b[3]) <= max(a[1], b[1])
+
+
+def test_a_narrow_maps_legend_sits_under_it(app_server, browser_page):
+    """At 1 024 px with the sidebar open the map is ≈ 560 px wide, and its legend (≈ 230 px) covered Finland, the
+    Baltic states, eastern Poland and Romania. Under NARROW_MAP px (live_chart.js) the legend goes under the map, the
+    boundaries' attribution over it; the map keeps Europe whole; a wider window puts the legend back over Russia."""
+    page = browser_page
+    page.set_viewport_size({"width": 1024, "height": 800})
+    for url in ("/regions", "/regions?lang=de&metric=gap_per_1000"):
+        shown = _legend_over_regions(page, app_server + url)
+        assert shown["covered"] == [], (url, shown)
+        assert [r for r in shown["cut"] if not r.startswith("FRY")] == [], (url, shown["cut"])
+        places = _places(page)
+        assert places["legend"][1] >= places["map"][3] - 1, (url, places)  # under the map
+        assert places["note"][3] <= places["map"][1] + 1, (url, places)  # the attribution over it
+        assert _apart(places["legend"], places["note"]), (url, places)
+    page.set_viewport_size({"width": 1400, "height": 900})  # wider: the legend over the map again, top right
+    page.wait_for_function(f"() => {{ const p = ({PLACES_JS})(); return p && p.legend[3] < p.map[3]; }}",
+                           timeout=15_000)
+    page.wait_for_timeout(500)
+    shown = page.evaluate(LEGEND_OVER_REGIONS_JS)
+    places = _places(page)
+    assert shown["covered"] == [] and places["note"][1] >= places["map"][3] - 1, (shown, places)

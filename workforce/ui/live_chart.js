@@ -127,11 +127,81 @@ function toSvgMap(el, fig, layout, config) {
   const fit = (layout.meta && layout.meta.atlas_fit) || null;
   const view = { ...(layout.map || {}), fit };
   delete layout.map;
-  const area = plotArea(el, layout);
+  // as the figure places its legend, attribution and height: a wide map keeps them
+  el.__atlasBase = { legend: layout.legend || {}, annotations: layout.annotations || [],
+                     margin: layout.margin || {}, height: layout.height };
+  const area = plotArea(el, layout);  // the map's area as the figure has it
+  el.__atlasMapMax = area.h;
+  if (narrowMap(el, layout) && !el.__atlasStretch) {
+    Object.assign(layout, legendBelow(el, el.__atlasGrow || 0));  // the last figure's growth: often the same
+    el.__atlasHeight = layout.height + 'px';
+    if (!document.fullscreenElement) el.style.height = el.__atlasHeight;
+  } else {
+    el.__atlasGrow = 0;
+  }
   layout.geo = { projection: { type: 'mercator' }, visible: false, bgcolor: 'rgba(0,0,0,0)',
                  ...mapWindow(view, area.w, area.h) };
   el.__atlasMapView = view;
   return { ...config, topojsonURL: EMPTY_TOPOLOGY };
+}
+// A map narrower than NARROW_MAP px (a 1 024-px laptop with the sidebar open: ≈ 560 px; a phone) has its legend
+// under it, its entries in rows: over the map (its lines ≤ 34 characters, ≈ 230 px wide) it covered Finland, the
+// Baltic states, eastern Poland and Romania. The boundaries' attribution moves from under the map to over it (the
+// legend takes its strip), and the figure grows by what the legend's rows take from the height the map needs to
+// show its box at this width (Europe's box is wider than tall: often nothing).
+const NARROW_MAP = 700;
+function narrowMap(el, layout) {
+  const m = layout.margin || {};
+  const width = el.clientWidth || layout.width || 700;
+  return layout.showlegend !== false && width - (m.l || 0) - (m.r || 0) < NARROW_MAP;
+}
+function isBelow(legend) {
+  return Boolean(legend && legend.orientation === 'h' && legend.yanchor === 'top' && legend.y === 0);
+}
+// The layout of a narrow map (its base: el.__atlasBase, as the figure came) grown by `grow` px
+function legendBelow(el, grow) {
+  const base = el.__atlasBase;
+  const strip = Number.isFinite(base.margin.b) ? base.margin.b : 0;
+  const annotations = base.annotations.map((a) => (a && a.name === 'attribution'
+    ? { ...a, y: 1, yanchor: 'bottom', yshift: 1 } : a));
+  const height = (Number.isFinite(base.height) ? base.height : 450) + grow;
+  return { legend: { ...base.legend, orientation: 'h', x: 0, xanchor: 'left', y: 0, yanchor: 'top',
+                     maxheight: undefined },
+           annotations, margin: { ...base.margin, t: (base.margin.t || 0) + strip }, height };
+}
+// The plot-area height at which the map shows its box across the whole width (at most `most`, the figure's own)
+function mapHeight(view, w, most) {
+  const fit = view && view.fit;
+  if (!Array.isArray(fit) || fit.length !== 4 || !fit.every(Number.isFinite) || fit[2] <= fit[0]) return most;
+  const rad = Math.PI / 180;
+  const y = (lat) => Math.log(Math.tan(Math.PI / 4 + Math.max(Math.min(lat, 85), -85) * rad / 2));
+  const k = Math.min(512 * Math.pow(2, Number.isFinite(view.zoom) ? view.zoom : 2.6) / (2 * Math.PI),
+                     0.96 * w / ((fit[2] - fit[0]) * rad));
+  return Math.min(most, Math.ceil(k * (y(fit[3]) - y(fit[1])) / 0.96) + 2);
+}
+// After a draw (and a resize): the legend under a narrow map and back over a wide one, the figure's height fitted
+function placeLegend(el, Plotly) {
+  const full = el._fullLayout;
+  if (!el.__atlasMapView || !full || !full._size || !el.__atlasBase || el.__atlasStretch) return undefined;
+  if (document.fullscreenElement && document.fullscreenElement.contains(el)) return undefined;
+  const narrow = narrowMap(el, el.__atlasBase);
+  const below = isBelow(full.legend);
+  let grow = el.__atlasGrow || 0;
+  if (narrow && below) {
+    const short = mapHeight(el.__atlasMapView, full._size.w, el.__atlasMapMax) - full._size.h;
+    if (Math.abs(short) <= 4 || (short < 0 && grow === 0)) return undefined;
+    grow = Math.max(grow + short, 0);
+  } else if (!narrow && !below) {
+    return undefined;
+  } else {
+    grow = 0;
+  }
+  el.__atlasGrow = grow;
+  // the height by the element's (a height given to relayout would end autosize: no full screen, no resize)
+  const { height, ...next } = narrow ? legendBelow(el, grow) : { ...el.__atlasBase };
+  el.__atlasHeight = (Number.isFinite(height) ? height : 450) + 'px';
+  el.style.height = el.__atlasHeight;
+  return Plotly.relayout(el, next).then(() => Plotly.Plots.resize(el)).then(() => refitSvgMap(el, Plotly));
 }
 // The geo window again for the plot area Plotly drew (its size known only once drawn, and after a resize)
 function refitSvgMap(el, Plotly) {
@@ -245,6 +315,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
   const fig = JSON.parse(data.spec);
   const layout = fig.layout || {};
   layout.autosize = true;
+  el.__atlasStretch = Boolean(data.stretch);
   if (data.stretch) {  // fill the container's height (st.plotly_chart's height="stretch"): the figure has none
     el.__atlasHeight = '100%';
     const box = wrap.closest('[data-testid="stElementContainer"]');
@@ -273,7 +344,8 @@ export default function ({ data, parentElement, setTriggerValue }) {
       let config = data.config || {};
       if (data.svg_map) config = toSvgMap(el, fig, layout, config);
       else el.__atlasMapView = null;
-      el.__atlasInFlight = Plotly.react(el, fig.data || [], layout, config).then(() => refitSvgMap(el, Plotly));
+      el.__atlasInFlight = Plotly.react(el, fig.data || [], layout, config).then(() => placeLegend(el, Plotly))
+        .then(() => refitSvgMap(el, Plotly));
       return el.__atlasInFlight;
     }).then(() => {
       if (el.__atlasBound || !el._fullLayout) return;
@@ -286,7 +358,8 @@ export default function ({ data, parentElement, setTriggerValue }) {
       });
       const ro = new ResizeObserver(() => {
         if (el.isConnected && el._fullLayout) {
-          Plotly.Plots.resize(el).then(() => refitSvgMap(el, Plotly)).catch(() => {});
+          Plotly.Plots.resize(el).then(() => placeLegend(el, Plotly)).then(() => refitSvgMap(el, Plotly))
+            .catch(() => {});
         }
       });
       ro.observe(el);
