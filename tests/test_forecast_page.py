@@ -93,3 +93,24 @@ def test_the_jobs_band_card_uses_the_languages_decimal_sign(lang, band):
 
     assert fv.compact(63_935.2, lang) == band
     assert fv.compact(9_876.4, "de") == "9.876" and fv.compact(float("nan"), lang) == "—"
+
+
+@pytest.mark.parametrize("lang", ["en", "hu"])
+def test_the_plants_table_and_its_captions_speak_the_viewers_words(lang):
+    """/forecast's plant table showed its freshness flags as "stale" and "past_due" in every language, and its
+    captions explained the columns by machine names ("freshness_risk = …", "pipeline_freshness in
+    assumptions.yaml") beside headers reading "Freshness flag" — and Hungarian's "indulás" for a column headed
+    "Kezdés"."""
+    from workforce.i18n import column_label, t
+
+    at = open_page("forecast", lang=lang)
+    frame = next(d.value for d in at.dataframe if "freshness_risk" in d.value.columns)
+    flags = set(frame["freshness_risk"].dropna()) - {""}
+    assert flags and not flags & {"stale", "past_due"}, flags
+    stale, past_due = t("freshness.risk.stale", lang), t("freshness.risk.past_due", lang)
+    assert flags <= {stale, past_due, f"{stale}; {past_due}"}, flags
+    captions = " ".join(c.value for c in at.caption)
+    for machine in ("freshness_risk", "past_due", "assumptions.yaml", "pipeline_freshness"):
+        assert machine not in captions, machine
+    for column in ("basis", "start", "freshness", "freshness_risk"):
+        assert column_label(column, lang) in captions, column

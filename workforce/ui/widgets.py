@@ -49,7 +49,7 @@ ENUM_COLUMNS = {"status": ("present.status.", *PROVENANCE), "plant_status": ("pr
                 "evidence": PROVENANCE, "basis": ("value.basis.",), "measure": ("value.measure.",),
                 "capacity_scope": ("value.scope.",), "jobs_scope": ("value.scope.",),
                 "jobs_target_scope": ("value.scope.",), "unit": ("value.unit.",), "segment": ("value.segment.",),
-                "flag": ("value.flag.",)}
+                "flag": ("value.flag.",), "freshness_risk": ("freshness.risk.",)}
 MISSING = "—"  # a table's empty cell (Streamlit writes "None", read as a value: no employment figure, not zero)
 DATE_COLUMNS = ("as_of",)  # when a source was published or last checked (text): empty = undated
 # columns of Eurostat indicator ids (one, or a ", " list): named in fi/hu/de; English keeps the ids
@@ -82,6 +82,10 @@ def enum_text(value, prefixes: tuple[str, ...], lang: str):
     if m := _DATED.fullmatch(value):
         head = enum_text(m[1], prefixes, lang)
         return f"{head} {m[2]}" if head != m[1] else value
+    if "+" in value:  # flags together ("stale+past_due"): each in `lang`, when every one is known
+        parts = [enum_text(part, prefixes, lang) for part in value.split("+")]
+        if all(a != b for a, b in zip(parts, value.split("+"))):
+            return "; ".join(parts)
     return value
 
 
