@@ -51,7 +51,7 @@ def test_rendered_labels_do_not_overlap(networks, browser_page):
     page = browser_page
     open_figure(page, networks["EU"], "#fig .textpoint", default_width=900)
     for name, fig in networks.items():
-        for width in (700, 1100):
+        for width in (540, 700, 1100):  # 540: /partnerships at 1 024 px with the sidebar open
             redraw_at_width(page, fig, width)
             # each node trace: its labels and markers, in point order (label i belongs to marker i)
             traces = page.evaluate("""() => [...document.querySelectorAll('#fig .scatterlayer .trace')].map(tr => {
@@ -66,6 +66,14 @@ def test_rendered_labels_do_not_overlap(networks, browser_page):
             clashes += [(a[0], f"marker {ti}/{i}") for (a, ta, ia) in labels for (m, ti, i) in markers
                         if (ta, ia) != (ti, i) and _overlap(a[1:], m)]
             assert labels and not clashes, (name, width, clashes[:5])
+            # every label whole inside the chart: one line of 30 characters was cut at both edges at 540 px
+            left, right, top, bottom = page.evaluate(
+                "() => { const gd = document.getElementById('fig'), s = gd._fullLayout._size;"
+                " const r = gd.querySelector('.main-svg').getBoundingClientRect();"
+                " return [r.left, r.right, r.top + s.t, r.top + s.t + s.h]; }")  # the plot area clips text
+            cut = [lab[0] for lab, _, _ in labels
+                   if lab[1] < left - 0.5 or lab[3] > right + 0.5 or lab[2] < top - 0.5 or lab[4] > bottom + 0.5]
+            assert not cut, (name, width, cut[:5])
 
 
 def _overlap(a, b, tol: float = 0.5) -> bool:

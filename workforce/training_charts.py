@@ -156,6 +156,21 @@ def _short(label: str, limit: int = 30) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
+NODE_LABEL_CHARS = 18  # a network label's line (≈ 110 px at 12 px): three columns of them fit a 560-px chart
+
+
+def _node_label(label: str, width: int = NODE_LABEL_CHARS) -> str:
+    """A node's label (escaped) in at most two lines of at most `width` characters, cut with "…" after them (the
+    whole name is in the hover): one line of up to 30 characters (≈ 190 px) was cut at the chart's edges where the
+    page is narrow (1 024 px with the sidebar open: "European Battery Alliance Aca")."""
+    import textwrap
+
+    lines = textwrap.wrap(str(label), width, break_on_hyphens=False) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], _short(" ".join(lines[1:]), width)]
+    return "<br>".join(html_text(line) for line in lines)
+
+
 NODE_GAP_PX = {"company": 34, "region": 58, "school": 34}  # vertical room per node: label + marker never overlap
 NETWORK_FONT = 12
 NETWORK_MARGIN = 10
@@ -226,7 +241,7 @@ def network_figure(edges: pd.DataFrame, hub_ids: set[str] | None = None, height:
         n_of = counts[kind]
         full = [(f"{n} — {region_names.get(n, '')}" if kind == "region" and region_names.get(n) else n)
                 + (f" ★ {hub}" if h else "") for n, h in zip(names, is_hub, strict=False)]
-        text = [html_text(_short(x)) for x in full]
+        text = [_node_label(x) for x in full]
         fig.add_scatter(
             x=[pos[(kind, n)][0] for n in names], y=[pos[(kind, n)][1] for n in names], mode="markers+text",
             name=label, text=text, textposition={"company": "middle left", "region": "top center",
@@ -239,9 +254,11 @@ def network_figure(edges: pd.DataFrame, hub_ids: set[str] | None = None, height:
             hovertemplate="%{customdata[0]}<br>" + html_text(t("partnerships.hover_partnerships", lang))
             + ": %{customdata[1]}%{customdata[2]}<extra></extra>",
         )
-    fig.update_layout(height=plot_px + 2 * NETWORK_MARGIN + 30,
+    top = 2 * NETWORK_FONT + 4  # room above the top region's node for its label's two lines (_node_label)
+    fig.update_layout(height=plot_px + top + 2 * NETWORK_MARGIN + 30,
                       margin=dict(l=NETWORK_MARGIN, r=NETWORK_MARGIN, t=30 + NETWORK_MARGIN, b=NETWORK_MARGIN),
                       legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0),
-                      xaxis=dict(visible=False, range=[-1.4, 3.4]), yaxis=dict(visible=False, range=[0, 1]),
+                      xaxis=dict(visible=False, range=[-1.4, 3.4]),
+                      yaxis=dict(visible=False, range=[0, 1 + top / plot_px]),
                       plot_bgcolor="white", font=dict(size=NETWORK_FONT))
     return fig
