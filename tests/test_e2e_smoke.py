@@ -61,3 +61,25 @@ def test_the_overviews_bridge_title_is_whole_on_a_laptop_screen(app_server, brow
         page.locator(".js-plotly-plot .g-gtitle .gtitle").nth(1 if "forecast" in path else 0).wait_for(timeout=60_000)
         page.wait_for_timeout(500)
         assert page.evaluate(CUT_TITLES) == [], path
+
+
+def test_chart_titles_are_whole_in_a_narrow_column(app_server, browser_page):
+    """At 1 024 px with the sidebar open /forecast's two fan charts are ≈ 270 px wide, narrower than the 46
+    characters charts.chart_title breaks their titles at: live_chart.js breaks a title that does not fit again, at
+    its drawn width, and the chart grows by the lines it adds; at a wider window the figure's own title is back."""
+    page = browser_page
+    page.set_viewport_size({"width": 1024, "height": 900})
+    page.goto(app_server + "/forecast?lang=hu", wait_until="domcontentloaded")
+    titles = page.locator(".atlas-live-chart .g-gtitle .gtitle")
+    titles.nth(1).wait_for(timeout=60_000)
+    page.wait_for_function(f"() => ({CUT_TITLES})().length === 0", timeout=15_000)
+    fan = page.locator(".atlas-live-chart.js-plotly-plot").first
+    lines = page.evaluate("() => document.querySelector('.atlas-live-chart .gtitle').querySelectorAll('tspan.line')"
+                          ".length")
+    assert lines >= 3, lines  # two lines as the figure has them, broken again into three or more
+    narrow_height = fan.bounding_box()["height"]
+    page.set_viewport_size({"width": 1600, "height": 900})
+    page.wait_for_function("() => document.querySelector('.atlas-live-chart .gtitle')"
+                           ".querySelectorAll('tspan.line').length === 2", timeout=15_000)
+    assert page.evaluate(CUT_TITLES) == []
+    assert fan.bounding_box()["height"] < narrow_height  # the lines it added, given back

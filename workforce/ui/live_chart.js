@@ -203,6 +203,67 @@ function placeLegend(el, Plotly) {
   el.style.height = el.__atlasHeight;
   return Plotly.relayout(el, next).then(() => Plotly.Plots.resize(el)).then(() => refitSvgMap(el, Plotly));
 }
+// A title wider than its chart (Plotly never wraps one; charts.chart_title breaks it for a half-page column, but
+// at 1 024 px with the sidebar open such a column is ≈ 270 px): broken again at spaces into lines that fit, as
+// measured in the drawn title, the top margin and the chart grown by a line per added line; the figure's own title
+// again once it fits (a wider window). The last fit is kept, so the next figure with the same title is drawn
+// fitted at once.
+const TITLE_LINE_PX = 22;  // charts.chart_title's line height
+function titleParts(text) {
+  const bold = /^<b>([\s\S]*)<\/b>$/.exec(text);
+  return { bold: Boolean(bold), lines: (bold ? bold[1] : text).split(/<br\s*\/?>/i) };
+}
+function plainLength(s) {
+  return s.replace(/<[^>]*>/g, '').replace(/&#?\w+;/g, '_').length;
+}
+function baseTitle(el, layout) {
+  const title = layout.title;
+  const text = title && typeof title.text === 'string' ? title.text : '';
+  const m = layout.margin || {};
+  el.__atlasTitle = text ? { text, marginT: Number.isFinite(m.t) ? m.t : null, height: layout.height } : null;
+  const fit = el.__atlasTitleFit;
+  if (!text || !fit || fit.from !== text || fit.width !== el.clientWidth || el.__atlasStretch) return;
+  layout.title = { ...title, text: fit.text };  // as the last figure with this title was fitted at this width
+  layout.margin = { ...m, t: fit.marginT };
+  if (Number.isFinite(layout.height) && fit.grow) {
+    layout.height += fit.grow;
+    el.__atlasHeight = layout.height + 'px';
+    if (!document.fullscreenElement) el.style.height = el.__atlasHeight;
+  }
+}
+function fitTitle(el, Plotly) {
+  const full = el._fullLayout, base = el.__atlasTitle;
+  const node = el.querySelector('.gtitle');
+  if (!full || !base || !node || !full.title) return undefined;
+  if (base.marginT === null) base.marginT = full.margin.t;
+  const box = el.getBoundingClientRect(), r = node.getBoundingClientRect();
+  const now = full.title.text;
+  if (r.right <= box.right - 2 && r.left >= box.left && now === base.text) return undefined;
+  const shown = titleParts(now), own = titleParts(base.text);
+  const perChar = r.width / Math.max(...shown.lines.map(plainLength), 1);
+  const limit = Math.max(Math.floor((box.right - r.left - 8) / perChar), 8);
+  let text = base.text;
+  if (Math.max(...own.lines.map(plainLength)) > limit) {
+    const out = [];
+    let line = '';
+    for (const word of own.lines.join(' ').split(/\s+/).filter(Boolean)) {
+      const next = line ? `${line} ${word}` : word;
+      if (line && plainLength(next) > limit) { out.push(line); line = word; } else { line = next; }
+    }
+    if (line) out.push(line);
+    text = own.bold ? `<b>${out.join('<br>')}</b>` : out.join('<br>');
+  }
+  if (text === now) return undefined;
+  const added = titleParts(text).lines.length - own.lines.length;
+  const marginT = base.marginT + added * TITLE_LINE_PX;
+  const grow = el.__atlasStretch ? 0 : added * TITLE_LINE_PX;
+  el.__atlasTitleFit = { from: base.text, text, marginT, grow, width: el.clientWidth };
+  if (!el.__atlasStretch && Number.isFinite(base.height) && !document.fullscreenElement) {
+    el.__atlasHeight = (base.height + grow) + 'px';
+    el.style.height = el.__atlasHeight;
+  }
+  return Plotly.relayout(el, { 'title.text': text, 'margin.t': marginT }).then(() => Plotly.Plots.resize(el));
+}
 // The geo window again for the plot area Plotly drew (its size known only once drawn, and after a resize)
 function refitSvgMap(el, Plotly) {
   const full = el._fullLayout;
@@ -342,10 +403,11 @@ export default function ({ data, parentElement, setTriggerValue }) {
       if (!el.isConnected) return undefined;  // left the page while it waited its turn: nothing to draw
       if (el.__atlasFailed) { el.textContent = ''; el.__atlasFailed = false; }  // the message of a failed figure
       let config = data.config || {};
+      baseTitle(el, layout);
       if (data.svg_map) config = toSvgMap(el, fig, layout, config);
       else el.__atlasMapView = null;
       el.__atlasInFlight = Plotly.react(el, fig.data || [], layout, config).then(() => placeLegend(el, Plotly))
-        .then(() => refitSvgMap(el, Plotly));
+        .then(() => fitTitle(el, Plotly)).then(() => refitSvgMap(el, Plotly));
       return el.__atlasInFlight;
     }).then(() => {
       if (el.__atlasBound || !el._fullLayout) return;
@@ -358,8 +420,8 @@ export default function ({ data, parentElement, setTriggerValue }) {
       });
       const ro = new ResizeObserver(() => {
         if (el.isConnected && el._fullLayout) {
-          Plotly.Plots.resize(el).then(() => placeLegend(el, Plotly)).then(() => refitSvgMap(el, Plotly))
-            .catch(() => {});
+          Plotly.Plots.resize(el).then(() => placeLegend(el, Plotly)).then(() => fitTitle(el, Plotly))
+            .then(() => refitSvgMap(el, Plotly)).catch(() => {});
         }
       });
       ro.observe(el);
