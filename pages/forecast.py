@@ -97,7 +97,7 @@ if not row.empty:
     st.caption(t("need.definition", lang, period=need.period, p10=ui.fmt_number(need.p10),
                  p90=ui.fmt_number(need.p90), scenario=label))
 
-left, right = st.columns(2)
+left, right = ui.wide_columns("fc_fans", 2)
 with left:
     ui.chart(fv.fan_chart(total, "jobs", t("forecast.fan_jobs", lang), compare, (label, cmp_name), lang),
              key="fc_fan_jobs", lang=lang)
@@ -128,7 +128,7 @@ if not parts.empty:
 
 if compare is not None:
     st.markdown(f"#### {t('forecast.compare_title', lang)}")
-    a, b = st.columns(2)
+    a, b = ui.wide_columns("fc_compare", 2)
     for col, name, df in ((a, label, total), (b, cmp_name, compare)):
         with col:
             st.markdown(f"**{text.md(name)}**")

@@ -20,7 +20,7 @@ st.markdown(t("overview.intro", lang))
 headlines = ui.run("headlines")
 scenario_label = t(f"scenario.{f.scenario}", lang)
 hl = fv.headline(f.scenario, f.year)
-claim_col, bridge_col = st.columns([5, 6])
+claim_col, bridge_col = ui.wide_columns("ov_claim", [5, 6])
 with claim_col:
     ui.claim_panel(headlines, hl, scenario_label, lang)
 with bridge_col:

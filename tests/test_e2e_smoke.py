@@ -64,11 +64,12 @@ def test_the_overviews_bridge_title_is_whole_on_a_laptop_screen(app_server, brow
 
 
 def test_chart_titles_are_whole_in_a_narrow_column(app_server, browser_page):
-    """At 1 024 px with the sidebar open /forecast's two fan charts are ≈ 270 px wide, narrower than the 46
-    characters charts.chart_title breaks their titles at: live_chart.js breaks a title that does not fit again, at
-    its drawn width, and the chart grows by the lines it adds; at a wider window the figure's own title is back."""
+    """On a phone (360 px) /forecast's fan charts are ≈ 310 px wide, narrower than the 46 characters
+    charts.chart_title breaks their titles at (at 1 024 px with the sidebar open they were ≈ 270 px, side by side:
+    they now stack, ui.wide_columns): live_chart.js breaks a title that does not fit again, at its drawn width, and
+    the chart grows by the lines it adds; at a wider window the figure's own title is back."""
     page = browser_page
-    page.set_viewport_size({"width": 1024, "height": 900})
+    page.set_viewport_size({"width": 360, "height": 900})
     page.goto(app_server + "/forecast?lang=hu", wait_until="domcontentloaded")
     titles = page.locator(".atlas-live-chart .g-gtitle .gtitle")
     titles.nth(1).wait_for(timeout=60_000)
@@ -83,3 +84,27 @@ def test_chart_titles_are_whole_in_a_narrow_column(app_server, browser_page):
                            ".querySelectorAll('tspan.line').length === 2", timeout=15_000)
     assert page.evaluate(CUT_TITLES) == []
     assert fan.bounding_box()["height"] < narrow_height  # the lines it added, given back
+
+
+COLUMNS_JS = """() => [...document.querySelectorAll('.st-key-wrap_ov_claim > [data-testid="stLayoutWrapper"] > '
+  + '[data-testid="stHorizontalBlock"] > [data-testid="stColumn"]')].map((c) => {
+  const r = c.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"""
+VALUE_LINES_JS = """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')].filter((v) => v.offsetParent)
+  .map((v) => { const r = v.getBoundingClientRect(), lh = parseFloat(getComputedStyle(v).lineHeight) ||
+  1.2 * parseFloat(getComputedStyle(v).fontSize); return [v.textContent, Math.round(r.height / lh)]; })"""
+
+
+def test_the_overviews_claim_and_bridge_stack_where_the_page_is_narrow(app_server, browser_page):
+    """At 1 024 px with the sidebar open the overview's claim column was ≈ 250 px: "4.000.000" broken over two
+    lines, year cards reading "20 / 25", and the bridge beside it with its labels cut. Columns from
+    ui.wide_columns stack below 22rem each; side by side at 1 400 px."""
+    page = browser_page
+    page.set_viewport_size({"width": 1024, "height": 900})
+    page.goto(app_server + "/?lang=de", wait_until="domcontentloaded")
+    page.locator(".st-key-wrap_ov_claim [data-testid='stMetricValue']").first.wait_for(timeout=60_000)
+    claim, bridge = page.evaluate(COLUMNS_JS)
+    assert bridge[1] >= claim[3] - 1, (claim, bridge)  # the bridge under the claim, each at the page's width
+    assert all(lines == 1 for _, lines in page.evaluate(VALUE_LINES_JS)), page.evaluate(VALUE_LINES_JS)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.wait_for_function(f"() => {{ const c = ({COLUMNS_JS})(); return c.length === 2 && c[1][0] >= c[0][2]; }}",
+                           timeout=15_000)

@@ -97,4 +97,5 @@ from workforce.ui.widgets import (  # noqa: F401
     sources_footnote,
     sources_markdown,
     table,
+    wide_columns,
 )

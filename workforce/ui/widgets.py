@@ -261,10 +261,21 @@ def table(df: pd.DataFrame, columns: list[str] | None = None, height: int | None
 APP_CSS = """<style>
 [data-testid="stMetric"] { container-type: inline-size; }
 [data-testid="stMetric"] [data-testid="stMetricValue"] { font-size: clamp(0.8rem, 20cqi, 2.25rem); }
-[data-testid="stMetric"] [data-testid="stMetricValue"] * { white-space: normal; }
+[data-testid="stMetric"] [data-testid="stMetricValue"] * { white-space: normal; overflow-wrap: normal; word-break: normal; }
+[class*="st-key-wrap_"] > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]
+{ min-width: min(100%, 22rem); }
 [data-testid="stMetric"] [data-testid="stMetricLabel"] p, [data-testid="stMetric"] [data-testid="stMetricLabel"] div
 { white-space: normal; overflow: visible; text-overflow: clip; }
 </style>"""
+
+
+def wide_columns(key: str, spec, **kwargs) -> list:
+    """`st.columns(spec)` that stack, each at the page's width, where the page is too narrow for them side by side
+    (a column narrower than 22rem ≈ 350 px; APP_CSS): at 1 024 px with the sidebar open the overview's claim cards
+    broke "4.000.000" over two lines beside a bridge whose labels were cut, and /forecast's fan charts were
+    ≈ 270 px wide. Streamlit stacks columns only below 640 px of window."""
+    with st.container(key=f"wrap_{key}"):
+        return st.columns(spec, **kwargs)
 
 
 def app_css() -> None:
