@@ -31,14 +31,15 @@ region = c1.selectbox(t("training.filter_region", lang), [None, *regions], index
                       format_func=lambda r: t("training.all_regions", lang) if r is None else f"{r} {names.get(r, '')}")
 if region != f.region:
     ui.set_region(region)
+everything = t("training.filter_all", lang)  # an empty filter: Streamlit's placeholder is English ("Choose options")
 eqf_opts = sorted(programmes["eqf_level"].dropna().astype(int).unique().tolist())
-eqf = c2.multiselect(t("training.filter_eqf", lang), [*eqf_opts, "unknown"], key="tr_eqf",
+eqf = c2.multiselect(t("training.filter_eqf", lang), [*eqf_opts, "unknown"], key="tr_eqf", placeholder=everything,
                      format_func=lambda e: t("present.unknown", lang) if e == "unknown" else str(e))
-modes = c3.multiselect(t("training.filter_mode", lang), list(training_data.MODE_LABEL), key="tr_mode",
+modes = c3.multiselect(t("training.filter_mode", lang), list(training_data.MODE_LABEL), key="tr_mode", placeholder=everything,
                        format_func=lambda m: t(f"present.mode.{m}", lang))
 langs = c4.multiselect(t("training.filter_language", lang), sorted(programmes["language"].dropna().unique()),
-                       key="tr_lang", format_func=lambda v: language_names(v, lang))
-role_filter = c5.multiselect(t("training.filter_role", lang), sorted(role_names), key="tr_role",
+                       key="tr_lang", placeholder=everything, format_func=lambda v: language_names(v, lang))
+role_filter = c5.multiselect(t("training.filter_role", lang), sorted(role_names), key="tr_role", placeholder=everything,
                              format_func=lambda r: role_label(r, lang))
 
 shown = training_data.filter_programmes(programmes, prog_roles, region, eqf, modes, langs, role_filter)

@@ -100,3 +100,12 @@ def test_white_spots_name_the_nearest_programme():
     named = spots[0]["nearest_name"].dropna()
     assert named.map(lambda v: bool(re.fullmatch(r".+ — .+ \([A-Z]+\d+\)|.+ \([A-Z]+\d+\)", v))).all(), named.head()
     assert "nearest_programme" not in spots[0].columns  # the id alone is not shown
+
+
+@pytest.mark.parametrize("lang", ["fi", "de"])
+def test_an_empty_training_filter_reads_all_in_the_viewers_language(lang):
+    """Streamlit's multiselect says "Choose options" in English on every page."""
+    at = open_page("training", lang=lang)
+    boxes = {m.key: m.proto.placeholder for m in at.multiselect}
+    assert set(boxes) >= {"tr_eqf", "tr_mode", "tr_lang", "tr_role"}, boxes
+    assert set(boxes.values()) == {t("training.filter_all", lang)}, boxes
