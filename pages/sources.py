@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from workforce import ui
-from workforce.i18n import fmt_date, t
+from workforce.i18n import date_input_format, fmt_date, t
 from workforce.views import pipeline_view, region_table
 
 ui.ensure_router()
@@ -35,7 +35,8 @@ ui.table(region_table.indicator_coverage(ui.run, dt.date.today(), lang))
 st.subheader(t("sources.changes_title", lang))
 today = dt.date.today()
 since = st.date_input(t("sources.changes_since", lang), value=pipeline_view.default_since(today),
-                      min_value=dt.date(2015, 1, 1), max_value=today, key="src_since")
+                      min_value=dt.date(2015, 1, 1), max_value=today, key="src_since",
+                      format=date_input_format(lang))
 try:
     changes = pipeline_view.changes_since(ui.run, since, f.country)
 except ValueError as exc:

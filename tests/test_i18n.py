@@ -120,3 +120,14 @@ def test_load_yaml_reads_every_file_as_safe_load_does():
         assert load_yaml(text) == yaml.safe_load(text), path.name
     with pytest.raises(yaml.YAMLError):
         load_yaml("x: !!python/object/apply:os.system ['true']")
+
+
+def test_date_pickers_write_dates_in_the_viewers_language():
+    """Streamlit's date picker wrote "2025/12/07" on every page (no language's form)."""
+    from tests.test_pages import open_page
+    from workforce.i18n import DATE_INPUT_FORMATS
+
+    for lang, fmt in DATE_INPUT_FORMATS.items():
+        at = open_page("sources", lang=lang)
+        picker = next(d for d in at.date_input if d.key == "src_since")
+        assert picker.proto.format == fmt, (lang, picker.proto.format)

@@ -93,6 +93,15 @@ def plotly_separators(lang: str = DEFAULT) -> str:
     return get_decimal_symbol(_locale(lang)) + get_group_symbol(_locale(lang))
 
 
+# st.date_input's display format per language (Streamlit's default "YYYY/MM/DD" is no language's): the
+# language's own order and separator; English ISO, as the tables write dates
+DATE_INPUT_FORMATS = {"en": "YYYY-MM-DD", "de": "DD.MM.YYYY", "fi": "DD.MM.YYYY", "hu": "YYYY.MM.DD"}
+
+
+def date_input_format(lang: str = DEFAULT) -> str:
+    return DATE_INPUT_FORMATS.get(lang, DATE_INPUT_FORMATS[DEFAULT])
+
+
 def fmt_date(value, lang: str = DEFAULT) -> str:
     """A date (date/datetime or ISO text 'YYYY-MM-DD', 'YYYY-MM', 'YYYY') in the locale's medium form."""
     import datetime as dt

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from workforce import store, text
-from workforce.i18n import t
+from workforce.i18n import date_input_format, t
 from workforce.ui.widgets import table
 
 
@@ -236,8 +236,9 @@ def assessment_rounds(who: store.User, lang: str) -> None:
         title = c2.text_input(t("rounds.name", lang), key="rd_title")
         c3, c4 = st.columns(2)
         today = dt.date.today()
-        opens = c3.date_input(t("rounds.opens", lang), value=today, key="rd_opens")
-        closes = c4.date_input(t("rounds.closes", lang), value=today + dt.timedelta(days=30), key="rd_closes")
+        opens = c3.date_input(t("rounds.opens", lang), value=today, key="rd_opens", format=date_input_format(lang))
+        closes = c4.date_input(t("rounds.closes", lang), value=today + dt.timedelta(days=30), key="rd_closes",
+                              format=date_input_format(lang))
         if st.form_submit_button(t("rounds.open", lang)):
             try:
                 rid = store.open_round(engine(), who, (region or "").strip().upper(), title or "", opens, closes)
