@@ -131,3 +131,21 @@ def test_date_pickers_write_dates_in_the_viewers_language():
         at = open_page("sources", lang=lang)
         picker = next(d for d in at.date_input if d.key == "src_since")
         assert picker.proto.format == fmt, (lang, picker.proto.format)
+
+
+def test_no_text_explains_a_column_by_its_machine_name():
+    """Captions said "freshness_risk = stale or past_due", "jobs_scope says whether …" beside headers reading
+    "Freshness flag" and "Jobs cover": a text names a column by its header (col.*), a value as the table shows it.
+    Allowed: an assumption's id as Data & sources lists it."""
+    import re
+
+    import yaml
+
+    from workforce import ROOT
+
+    allowed = {"reskill_pool_share"}
+    for lang in ("en", "de", "hu", "fi"):
+        catalogue = yaml.safe_load((ROOT / "locales" / f"{lang}.yaml").read_text(encoding="utf-8"))
+        found = [(key, word) for key, text in catalogue.items() if isinstance(text, str)
+                 for word in re.findall(r"(?<![{\w/.])([a-z]+_[a-z_]+)(?![}\w(])", text) if word not in allowed]
+        assert found == [], (lang, found)
