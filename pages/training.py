@@ -25,7 +25,7 @@ names = training_data.region_names(2, f.country)
 
 # ---------------------------------------------------------------- filters
 regions = sorted(set(programmes["nuts2"].dropna()) | ({f.region} if f.region else set()))
-c1, c2, c3, c4, c5 = st.columns(5)
+c1, c2, c3, c4, c5 = ui.wide_columns("tr_filters", 5, least_rem=8)
 region = c1.selectbox(t("training.filter_region", lang), [None, *regions], index=([None, *regions].index(f.region)
                       if f.region in regions else 0), key="tr_region",
                       format_func=lambda r: t("training.all_regions", lang) if r is None else f"{r} {names.get(r, '')}")

@@ -264,17 +264,23 @@ APP_CSS = """<style>
 [data-testid="stMetric"] [data-testid="stMetricValue"] * { white-space: normal; overflow-wrap: normal; word-break: normal; }
 [class*="st-key-wrap_"] > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]
 { min-width: min(100%, 22rem); }
+[class*="st-key-wrap8_"] > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]
+{ min-width: min(100%, 8rem); }
 [data-testid="stMetric"] [data-testid="stMetricLabel"] p, [data-testid="stMetric"] [data-testid="stMetricLabel"] div
 { white-space: normal; overflow: visible; text-overflow: clip; }
 </style>"""
 
 
-def wide_columns(key: str, spec, **kwargs) -> list:
-    """`st.columns(spec)` that stack, each at the page's width, where the page is too narrow for them side by side
-    (a column narrower than 22rem ≈ 350 px; APP_CSS): at 1 024 px with the sidebar open the overview's claim cards
-    broke "4.000.000" over two lines beside a bridge whose labels were cut, and /forecast's fan charts were
-    ≈ 270 px wide. Streamlit stacks columns only below 640 px of window."""
-    with st.container(key=f"wrap_{key}"):
+WRAP_REM = {22: "wrap_", 8: "wrap8_"}  # a wide_columns column's least width (rem) -> its container's key prefix
+
+
+def wide_columns(key: str, spec, least_rem: int = 22, **kwargs) -> list:
+    """`st.columns(spec)` that wrap onto more rows where the page is too narrow for them side by side (a column
+    narrower than `least_rem`, 22rem ≈ 350 px for a chart or a panel, 8rem for a filter; APP_CSS): at 1 024 px with
+    the sidebar open the overview's claim cards broke "4.000.000" over two lines beside a bridge whose labels were
+    cut, /forecast's fan charts were ≈ 270 px wide and /training's five filters ≈ 100 px ("Choose o…").
+    Streamlit stacks columns only below 640 px of window."""
+    with st.container(key=f"{WRAP_REM[least_rem]}{key}"):
         return st.columns(spec, **kwargs)
 
 
