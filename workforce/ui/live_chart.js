@@ -79,29 +79,39 @@ function rewind(fc) {
 // `view.fit` ([west, south, east, north], charts.map_layout's `atlas_fit`) is the box the view is made to show:
 // an area too small for it at the view's zoom (a slide on a 720-px projector, a phone) zooms out until the box fits,
 // centred on it; a larger area keeps the zoom (the map is never blown up).
+const RAD = Math.PI / 180;
+const FIT_PAD = 0.96;  // a box fitted into an area fills 96 % of it
+const mercY = (lat) => Math.log(Math.tan(Math.PI / 4 + lat * RAD / 2));  // Mercator y (radians) of a latitude
+const viewScale = (view) => 512 * Math.pow(2, Number.isFinite(view.zoom) ? view.zoom : 2.6) / (2 * Math.PI);
+// The view's box ([west, south, east, north], latitudes within ±85°), or null when it has none that can be fitted
+function fitBox(view) {
+  const fit = view && view.fit;
+  if (!Array.isArray(fit) || fit.length !== 4 || !fit.every(Number.isFinite) || fit[2] <= fit[0] || fit[3] <= fit[1]) {
+    return null;
+  }
+  return fit.map((v, i) => (i % 2 ? Math.max(Math.min(v, 85), -85) : v));
+}
 function mapWindow(view, w, h) {
   const centre = view.center || {};
   let lon0 = Number.isFinite(centre.lon) ? centre.lon : 14;
   let lat0 = Number.isFinite(centre.lat) ? Math.max(Math.min(centre.lat, 80), -80) : 52;
-  let k = 512 * Math.pow(2, Number.isFinite(view.zoom) ? view.zoom : 2.6) / (2 * Math.PI);  // px per radian
-  const rad = Math.PI / 180;
-  const y = (lat) => Math.log(Math.tan(Math.PI / 4 + lat * rad / 2));
-  const lat = (v) => (2 * Math.atan(Math.exp(v)) - Math.PI / 2) / rad;
-  const fit = view.fit;
-  if (Array.isArray(fit) && fit.length === 4 && fit.every(Number.isFinite) && fit[2] > fit[0] && fit[3] > fit[1]) {
-    const [west, south, east, north] = fit.map((v, i) => (i % 2 ? Math.max(Math.min(v, 85), -85) : v));
-    const kFit = 0.96 * Math.min(w / ((east - west) * rad), h / (y(north) - y(south)));
+  let k = viewScale(view);  // px per radian
+  const lat = (v) => (2 * Math.atan(Math.exp(v)) - Math.PI / 2) / RAD;
+  const fit = fitBox(view);
+  if (fit) {
+    const [west, south, east, north] = fit;
+    const kFit = FIT_PAD * Math.min(w / ((east - west) * RAD), h / (mercY(north) - mercY(south)));
     if (kFit < k) {
       k = kFit;
       lon0 = (west + east) / 2;
-      lat0 = lat((y(north) + y(south)) / 2);
+      lat0 = lat((mercY(north) + mercY(south)) / 2);
     }
   }
-  const lonSpan = Math.min(w / k / rad, 359);
-  const top = lat(y(lat0) + h / 2 / k);
-  const bottom = lat(y(lat0) - h / 2 / k);
-  const bow = Math.cos(lonSpan / 8 * rad);  // an arc over a quarter of the span: half of it either side of its top
-  const edge = (phi, poleward) => (poleward ? Math.atan(Math.tan(phi * rad) * bow) / rad : phi);
+  const lonSpan = Math.min(w / k / RAD, 359);
+  const top = lat(mercY(lat0) + h / 2 / k);
+  const bottom = lat(mercY(lat0) - h / 2 / k);
+  const bow = Math.cos(lonSpan / 8 * RAD);  // an arc over a quarter of the span: half of it either side of its top
+  const edge = (phi, poleward) => (poleward ? Math.atan(Math.tan(phi * RAD) * bow) / RAD : phi);
   return { center: { lon: lon0, lat: lat0 },
            lonaxis: { range: [lon0 - lonSpan / 2, lon0 + lonSpan / 2] },
            lataxis: { range: [edge(bottom, bottom < 0), edge(top, top > 0)] } };
@@ -171,13 +181,11 @@ function legendBelow(el, grow) {
 }
 // The plot-area height at which the map shows its box across the whole width (at most `most`, the figure's own)
 function mapHeight(view, w, most) {
-  const fit = view && view.fit;
-  if (!Array.isArray(fit) || fit.length !== 4 || !fit.every(Number.isFinite) || fit[2] <= fit[0]) return most;
-  const rad = Math.PI / 180;
-  const y = (lat) => Math.log(Math.tan(Math.PI / 4 + Math.max(Math.min(lat, 85), -85) * rad / 2));
-  const k = Math.min(512 * Math.pow(2, Number.isFinite(view.zoom) ? view.zoom : 2.6) / (2 * Math.PI),
-                     0.96 * w / ((fit[2] - fit[0]) * rad));
-  return Math.min(most, Math.ceil(k * (y(fit[3]) - y(fit[1])) / 0.96) + 2);
+  const fit = fitBox(view);
+  if (!fit) return most;
+  const [west, south, east, north] = fit;
+  const k = Math.min(viewScale(view), FIT_PAD * w / ((east - west) * RAD));  // mapWindow's scale at this width
+  return Math.min(most, Math.ceil(k * (mercY(north) - mercY(south)) / FIT_PAD) + 2);
 }
 // After a draw (and a resize): the legend under a narrow map and back over a wide one, the figure's height fitted
 function placeLegend(el, Plotly) {
