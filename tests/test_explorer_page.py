@@ -20,7 +20,7 @@ def run_query(at: AppTest, sql: str) -> AppTest:
 def test_query_shows_results_chart_and_history():
     at = open_page("explorer")
     run_query(at, "select range as n, range * 2 as doubled from range(25)")
-    assert len(at.error) == 0
+    assert len(at.error) == 0, [e.value for e in at.error]
     df = at.dataframe[0].value
     assert len(df) == 25 and list(df.columns) == ["n", "doubled"]
     assert len(at.get("arrow_vega_lite_chart")) + len(at.get("vega_lite_chart")) >= 1
@@ -30,6 +30,7 @@ def test_query_shows_results_chart_and_history():
 
 def test_truncated_results_warn():
     at = run_query(open_page("explorer"), "select * from range(20000)")
+    assert not at.error, [e.value for e in at.error]  # a refused or stopped query says why here
     assert len(at.dataframe[0].value) == 10_000
     assert len(at.warning) >= 1
 
