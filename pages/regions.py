@@ -47,7 +47,7 @@ def map_and_ranking() -> None:
         st.warning(t("regions.bad_metric", lang, metric=text.md(metric)))
         metric = "jobs"
     linked = link_layers(lang)
-    c1, c2 = st.columns([3, 2])
+    c1, c2 = ui.wide_columns("rg_pickers", [3, 2])
     with c1:
         options = list(region_view.METRICS)
         metric = st.selectbox(t("regions.metric", lang), options, index=options.index(metric), key="rg_metric",
@@ -103,7 +103,7 @@ def map_and_ranking() -> None:
             ui.table(unmapped)
 
     ranked = region_view.ranked(data, "gap" if f.country else metric)
-    left, right = st.columns([3, 2])
+    left, right = ui.wide_columns("rg_ranked", [3, 2])
     below = st.container()  # the region's tables, at the page's width under the ranked table and the panel
     with left:
         st.subheader(t("regions.ranked_gap" if f.country else "regions.ranked", lang,

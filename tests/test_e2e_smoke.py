@@ -86,9 +86,10 @@ def test_chart_titles_are_whole_in_a_narrow_column(app_server, browser_page):
     assert fan.bounding_box()["height"] < narrow_height  # the lines it added, given back
 
 
-COLUMNS_JS = """() => [...document.querySelectorAll('.st-key-wrap_ov_claim > [data-testid="stLayoutWrapper"] > '
+COLUMNS_OF_JS = """(key) => [...document.querySelectorAll(`.st-key-${key} > [data-testid="stLayoutWrapper"] > `
   + '[data-testid="stHorizontalBlock"] > [data-testid="stColumn"]')].map((c) => {
   const r = c.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"""
+COLUMNS_JS = f"() => ({COLUMNS_OF_JS})('wrap_ov_claim')"
 VALUE_LINES_JS = """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')].filter((v) => v.offsetParent)
   .map((v) => { const r = v.getBoundingClientRect(), lh = parseFloat(getComputedStyle(v).lineHeight) ||
   1.2 * parseFloat(getComputedStyle(v).fontSize); return [v.textContent, Math.round(r.height / lh)]; })"""
@@ -108,3 +109,27 @@ def test_the_overviews_claim_and_bridge_stack_where_the_page_is_narrow(app_serve
     page.set_viewport_size({"width": 1400, "height": 900})
     page.wait_for_function(f"() => {{ const c = ({COLUMNS_JS})(); return c.length === 2 && c[1][0] >= c[0][2]; }}",
                            timeout=15_000)
+
+
+def test_regions_pickers_and_ranking_stack_where_the_page_is_narrow(app_server, browser_page):
+    """At 1 024 px with the sidebar open /regions' layer pills were cut ("Training prov…") beside the metric picker,
+    and the ranked table, beside the region panel, showed its code, name and gap class but not one number (every
+    figure behind a horizontal scroll). Both rows come from ui.wide_columns: stacked there, side by side at 1 400."""
+    page = browser_page
+    page.set_viewport_size({"width": 1024, "height": 900})
+    page.goto(app_server + "/regions", wait_until="domcontentloaded")
+    page.locator(".st-key-wrap_rg_ranked [data-testid='stDataFrame']").first.wait_for(timeout=60_000)
+    pickers = page.evaluate(f"() => ({COLUMNS_OF_JS})('wrap_rg_pickers')")
+    ranked = page.evaluate(f"() => ({COLUMNS_OF_JS})('wrap_rg_ranked')")
+    assert len(pickers) == 2 and pickers[1][1] >= pickers[0][3] - 1, pickers  # the layers under the metric
+    assert len(ranked) == 2 and ranked[1][1] >= ranked[0][3] - 1, ranked  # the region panel under the table
+    pills = page.evaluate("""() => [...document.querySelectorAll(
+      '.st-key-wrap_rg_pickers [data-testid="stButtonGroup"] button')].map((b) => {
+      const r = b.getBoundingClientRect(); return [b.innerText, r.right]; })""")
+    assert len(pills) >= 2 and all(right <= pickers[1][2] + 1 for _, right in pills), (pills, pickers)
+    grid = page.locator(".st-key-wrap_rg_ranked [data-testid='stDataFrame']").first.bounding_box()
+    assert grid["width"] >= 500, grid  # room for the jobs columns beside code, name and gap class
+    page.set_viewport_size({"width": 1400, "height": 900})
+    for key in ("wrap_rg_pickers", "wrap_rg_ranked"):
+        page.wait_for_function(f"() => {{ const c = ({COLUMNS_OF_JS})('{key}'); "
+                               "return c.length === 2 && c[1][0] >= c[0][2]; }", timeout=15_000)
