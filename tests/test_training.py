@@ -259,6 +259,25 @@ def test_figures_escape_data_text():
         assert "<img" not in blob and "\\u003cimg" not in blob and "&lt;img" in blob
 
 
+
+def test_sankey_labels_are_two_short_lines_never_broken_inside_a_word():
+    """At most two lines per label (three for 'mode · EQF': the level on its own line), each about its column's
+    width, a word (a German compound) never split, the rest cut with "…" and whole in the hover."""
+    from workforce import training_charts as tc
+
+    assert tc._sankey_label("initial vocational training · EQF unknown", "middle") == \
+        "initial vocational training<br>EQF unknown"
+    assert tc._sankey_label("Instandhaltungstechniker/in", "role") == "Instandhaltungstechniker/in"
+    assert tc._sankey_label("Automatisierungs- und Elektroingenieur/in", "role") == \
+        "Automatisierungs- und<br>Elektroingenieur/in"
+    assert tc._sankey_label("Laboratory technician (cell chemistry)", "role") == "Laboratory technician"
+    long_entry = tc._sankey_label("Beschäftigte Mechanik-/Mechatroniktechniker/innen (vom Programm genannt)", "entry")
+    assert long_entry.count("<br>") == 1 and long_entry.endswith("…")
+    hu = tc._sankey_label("Elektromos járműakkumulátor-technikus", "role")
+    assert hu.startswith("Elektromos<br>járműakkumulátor-tec") and " tec" not in hu  # the rest as written
+    assert tc._sankey_label("<b>x</b> · EQF 5", "middle") == "&lt;b&gt;x&lt;/b&gt;<br>EQF 5"
+
+
 # ---------------------------------------------------------------- supply range and gap classes (#17)
 
 def test_gap_class_is_barometr_style_with_unknown_its_own_class():

@@ -86,19 +86,65 @@ def white_spots_map(ws: pd.DataFrame, centroids: pd.DataFrame, view: dict | None
     return map_layout(fig, view, height)
 
 
+SANKEY_LABEL_CHARS = {"entry": 30, "middle": 24, "role": 22}  # a label's line, by column (≈ 6 px a character)
+SANKEY_LINE_PX = 16   # one label line at SANKEY_FONT
+SANKEY_FONT = 12
+
+
+def _sankey_label(text: str, column: str) -> str:
+    """A Sankey node's label (escaped) in at most two lines: its column's share of the chart's width is about a
+    third, and the middle column's labels (right of their nodes) and the roles' (left of theirs) share one gap, so a
+    line is at most SANKEY_LABEL_CHARS[column] characters. A 'mode · EQF' label breaks at its dot; a role loses its
+    bracketed note. At 1 024 px with the sidebar open one-line labels ran over each other ("initial vocational
+    training · EQF unknown" across "Maintenance technician") and out of the chart (issue 19's sweep)."""
+    if column == "role":
+        text = re.sub(r"\s*\(.*?\)", "", text) or text
+    width = SANKEY_LABEL_CHARS[column]
+    if column == "middle" and " · " in text:  # the mode (up to two lines), its EQF level on a line of its own: 4 more
+        head, tail = text.split(" · ", 1)
+        return _two_lines(head, width + 4) + "<br>" + html_text(_short(tail, width + 4))
+    return _two_lines(text, width)
+
+
+def _two_lines(text: str, width: int) -> str:
+    """`text` (escaped) in at most two lines of about `width` characters, broken between words or after a hyphen,
+    never inside a word (German compounds: "Instandhaltungstechniker/in" stays whole), the rest cut with "…"."""
+    import textwrap
+
+    text = " ".join(str(text).split())
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=True) or [""]
+    if len(lines) > 2:  # the second line is the rest of the text as written ("akkumulátor-technikus", no space added)
+        lines = [lines[0], _short(text[len(lines[0]):].strip(), max(width, len(lines[1])))]
+    return "<br>".join(html_text(line) for line in lines)
+
+
+def _sankey_height(labels: list[str], columns: list[str], least: int) -> int:
+    """At least `least`; more when a column's labels, stacked, need it: every node gets its label's lines plus a
+    line of room, so neighbours' labels never overlap however thin their flows."""
+    lines: dict[str, int] = {}
+    for label, column in zip(labels, columns, strict=True):
+        lines[column] = lines.get(column, 0) + label.count("<br>") + 2
+    return max(least, max(lines.values(), default=0) * SANKEY_LINE_PX + 20)
+
+
 def pathways_sankey(links: pd.DataFrame, height: int = 600, lang: str = "en",
                     labels: dict[str, str] | None = None) -> go.Figure:
     """Sankey of the pathways; `labels` maps a node name of `links` to its text on screen
-    (`training_data.pathway_labels`: names in `lang`), hover text in `lang`."""
+    (`training_data.pathway_labels`: names in `lang`), hover text in `lang`. Labels in at most two short lines
+    (`_sankey_label`), nodes spaced so that two neighbours' labels do not overlap (`_sankey_height`); the whole
+    name is in the hover."""
     labels = labels or {}
     nodes = list(dict.fromkeys([*links["source"], *links["target"]]))
     index = {n: i for i, n in enumerate(nodes)}
-    roles = set(links.loc[links["kind"] == "programme_to_role", "target"])  # long role names: shorten for display
+    roles = set(links.loc[links["kind"] == "programme_to_role", "target"])
+    entries = set(links["source"]) - set(links["target"])
+    columns = ["role" if n in roles else "entry" if n in entries else "middle" for n in nodes]
     shown = [labels.get(n, n) for n in nodes]
+    text = [_sankey_label(s, c) for s, c in zip(shown, columns, strict=True)]
+    height = _sankey_height(text, columns, height)
     fig = go.Figure(go.Sankey(
         arrangement="snap",
-        node=dict(label=[html_text(_short(s if n not in roles else (re.sub(r"\s*\(.*?\)", "", s) or s), 48))
-                         for n, s in zip(nodes, shown, strict=True)], pad=10, thickness=14,
+        node=dict(label=text, pad=2 * SANKEY_LINE_PX + 4, thickness=14,
                   customdata=[html_text(s) for s in shown],
                   hovertemplate="%{customdata}: %{value:.1f} " + html_text(t("training.hover_programmes", lang))
                   + "<extra></extra>"),
@@ -106,7 +152,7 @@ def pathways_sankey(links: pd.DataFrame, height: int = 600, lang: str = "en",
                   value=links["value"],
                   hovertemplate="%{source.customdata} → %{target.customdata}: %{value:.1f}<extra></extra>"),
     ))
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), font=dict(size=13),
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), font=dict(size=SANKEY_FONT),
                       separators=plotly_separators(lang))
     return fig
 
