@@ -205,3 +205,16 @@ def test_slides_give_chart_titles_the_slides_width_and_the_languages_numbers(lan
     assert len(head.layout.title.text.split("<br>")) <= 2
     fan = slides.render(SlideSpec("forecast", {"measure": "jobs"}), lang).figure
     assert fan.layout.separators == (",." if lang == "de" else ".,")
+
+
+def test_the_bridges_subtotal_is_not_named_like_the_pipeline_figure():
+    """The bridge's subtotal (plant jobs, means of the draws, plus the ICCT components step: 90,604 in 2030) was
+    labelled "Pipeline supports" beside the "Pipeline supports, 2030" card (69,526, the P50 of plant jobs): one name,
+    two numbers. Each has its own name in every language, and the caption says why the bars do not add up to the card."""
+    from workforce.i18n import BABEL_LOCALES, t
+
+    for lang in BABEL_LOCALES:
+        subtotal = t("bridge.step.pipeline_supported", lang)
+        figure = t("bridge.supported_year", lang, year=2030).removesuffix(", 2030")
+        assert subtotal.casefold() != figure.casefold() and figure.casefold() not in subtotal.casefold(), lang
+        assert "P50" in t("bridge.caption", lang, icct="1", gwh="1"), lang
