@@ -39,6 +39,10 @@ def test_template_text_colours_give_way_to_the_figures_font_colour():
     assert plain["layout"]["template"]["data"]["sankey"][0]["textfont"]["color"] == "#808495"
     own = json.loads(chart_theme.themed_json(go.Figure(go.Sankey(), layout={"font": {"color": "#111111"}})))
     assert "color" not in own["layout"]["template"]["data"]["sankey"][0].get("textfont", {})
+    # as Streamlit's front end: no empty textfont left behind (a slide's dark text, slides.fit_figure; the browser
+    # test compares the two drawn figures)
+    assert "textfont" not in own["layout"]["template"]["data"]["sankey"][0]
+    assert "textfont" not in own["layout"]["template"]["data"]["icicle"][0]
 
 
 def test_a_figure_without_template_or_layout_still_gets_the_theme():

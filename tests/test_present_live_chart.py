@@ -31,3 +31,25 @@ def test_a_slide_chart_is_a_stretching_live_chart_with_the_atlas_bundle():
         assert json.loads(plain.proto.spec)["data"] == inline_shapes(spec["data"])
     finally:
         config.set_option("server.enableStaticServing", True)
+
+
+def test_a_slide_charts_text_is_large_and_dark_for_a_room():
+    """At 1 920 × 1 080 the bridge's step names and numbers were 12-px grey beside 56-px card numbers: a slide's
+    chart (slides.fit_figure) writes its text at PRESENT_FONT in the slide's dark colour, axes and their titles
+    included, grows every font size the figure set itself and the right margin its outside labels need; the
+    figure it was given is not changed (exports keep their sizes)."""
+    import plotly.graph_objects as go
+
+    from workforce import slides
+
+    fig = go.Figure(go.Waterfall(y=["a", "b"], x=[1, 2], orientation="h", textfont=dict(size=11)),
+                    layout=dict(height=440, margin=dict(l=10, r=72), title=dict(text="t", font=dict(size=18)),
+                                xaxis=dict(title=dict(text="jobs"))))
+    out = slides.fit_figure(fig)
+    assert out.layout.height is None and out.layout.autosize
+    assert out.layout.font.size == slides.PRESENT_FONT and out.layout.font.color == slides.PRESENT_TEXT
+    for axis in (out.layout.xaxis, out.layout.yaxis):
+        assert axis.tickfont.size == slides.PRESENT_FONT and axis.tickfont.color == slides.PRESENT_TEXT
+        assert axis.title.font.size == slides.PRESENT_FONT and axis.title.font.color == slides.PRESENT_TEXT
+    assert out.data[0].textfont.size > 11 and out.layout.title.font.size > 18 and out.layout.margin.r > 72
+    assert fig.data[0].textfont.size == 11 and fig.layout.height == 440 and fig.layout.margin.r == 72

@@ -389,14 +389,44 @@ def render(spec: SlideSpec, lang: str = "en") -> Slide:
     return slide
 
 
+PRESENT_FONT = 16  # px: a slide's chart text (the app's charts use 12, unreadable from a room's back row)
+PRESENT_TEXT = "#111111"  # dark, as the slide's own text (PRESENT_CSS), not the app's grey
+
+
 def fit_figure(fig):
     """The slide's figure for the presenter's screen: no fixed pixel height, so it fills the stage the page gives
-    it (16:9 at any size); exports keep their own fixed sizes."""
+    it (16:9 at any size); its text at PRESENT_FONT and dark, every explicit font size of the figure grown in
+    proportion, the right margin (outside bar labels) too. At 1 920 × 1 080 the bridge's step names and numbers
+    were 12-px grey beside 56-px card numbers. Exports keep their own fixed sizes."""
     import plotly.graph_objects as go
 
+    scale = PRESENT_FONT / 12
     out = go.Figure(fig)
-    out.update_layout(height=None, autosize=True)
+    spec = out.to_plotly_json()
+    for trace in spec.get("data", []):
+        _grow_fonts(trace, scale)
+    _grow_fonts(spec.get("layout", {}), scale)
+    out = go.Figure(spec)
+    dark = dict(size=PRESENT_FONT, color=PRESENT_TEXT)
+    out.update_layout(height=None, autosize=True, font=dark, legend_font=dark)
+    out.update_xaxes(tickfont=dark, title_font=dark)
+    out.update_yaxes(tickfont=dark, title_font=dark)
+    margin = out.layout.margin
+    if margin is not None and margin.r is not None and margin.r > 20:
+        out.update_layout(margin_r=round(margin.r * scale))
     return out
+
+
+def _grow_fonts(node, scale: float) -> None:
+    """Every `size` of a font dict (textfont, tickfont, title.font, …) under `node`, times `scale`, in place."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(value, dict) and key.endswith("font") and isinstance(value.get("size"), (int, float)):
+                value["size"] = round(value["size"] * scale, 1)
+            _grow_fonts(value, scale)
+    elif isinstance(node, list):
+        for item in node:
+            _grow_fonts(item, scale)
 
 
 # ---------------------------------------------------------------- audience link + QR

@@ -71,6 +71,8 @@ def apply_layout(spec: dict) -> dict:
                 if isinstance(textfont, dict) and colours.get(textfont.get("color"), textfont.get("color")) \
                         == colours.get(injected, injected):
                     del textfont["color"]
+                    if not textfont:  # the front end leaves no empty textfont behind (a slide's dark text)
+                        del trace["textfont"]
     if layout.get("title") is not None:
         title = layout["title"]
         title = {"text": title} if isinstance(title, str) else dict(title) if isinstance(title, dict) else {}

@@ -284,6 +284,38 @@ function refitSvgMap(el, Plotly) {
                                'geo.center.lon': win.center.lon, 'geo.center.lat': win.center.lat });
 }
 
+// A slide's chart (a stretching chart: the presenter's stage) has its text sized for a 1 080-px-high screen
+// (slides.PRESENT_FONT); on another screen every font of the figure follows the window's height, as the slide's own
+// text does (PRESENT_CSS, vh): ×0.75 at 720 px (12 px, where 16 px dropped every other step name of the bridge),
+// up to ×1.25. Each font's own size is kept (`_atlasBase`, a key plotly.js leaves alone) and scaled afresh.
+const FONT_DESIGN_HEIGHT = 1080;
+function fontScale() {
+  return Math.min(1.25, Math.max(0.75, window.innerHeight / FONT_DESIGN_HEIGHT));
+}
+function eachFont(node, fn, depth) {
+  if (!node || typeof node !== 'object' || depth > 6) return;
+  if (Array.isArray(node)) {
+    if (node.length && typeof node[0] === 'object') node.forEach((item) => eachFont(item, fn, depth + 1));
+    return;
+  }
+  for (const key of Object.keys(node)) {
+    if (key === 'geojson' || key.startsWith('_')) continue;
+    const value = node[key];
+    if (!value || typeof value !== 'object') continue;
+    if (/font$/i.test(key) && !Array.isArray(value)) fn(value);
+    eachFont(value, fn, depth + 1);
+  }
+}
+function scaleFonts(data, layout, k) {
+  const scale = (font) => {
+    if (font._atlasBase === undefined) font._atlasBase = font.size;
+    if (typeof font._atlasBase === 'number') font.size = Math.round(font._atlasBase * k * 10) / 10;
+  };
+  eachFont(data, scale, 0);
+  eachFont(layout, scale, 0);
+  return k;
+}
+
 // Charts are drawn one at a time, the first one on screen first, and the browser paints between two charts: a
 // page's first chart is not held back by the charts below it (/training drew its four charts in one task of
 // ≈ 0.32 s before anything was painted). A draw that has started is not waited for (a map finishes on its own).
@@ -414,6 +446,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
       baseTitle(el, layout);
       if (data.svg_map) config = toSvgMap(el, fig, layout, config);
       else el.__atlasMapView = null;
+      el.__atlasFontK = el.__atlasStretch ? scaleFonts(fig.data || [], layout, fontScale()) : null;
       el.__atlasInFlight = Plotly.react(el, fig.data || [], layout, config).then(() => placeLegend(el, Plotly))
         .then(() => fitTitle(el, Plotly)).then(() => refitSvgMap(el, Plotly));
       return el.__atlasInFlight;
@@ -428,7 +461,13 @@ export default function ({ data, parentElement, setTriggerValue }) {
       });
       const ro = new ResizeObserver(() => {
         if (el.isConnected && el._fullLayout) {
-          Plotly.Plots.resize(el).then(() => placeLegend(el, Plotly)).then(() => fitTitle(el, Plotly))
+          const k = el.__atlasFontK ? fontScale() : null;
+          let redraw = Promise.resolve();
+          if (k && Math.abs(k - el.__atlasFontK) > 0.02) {  // a slide on a screen of another height
+            el.__atlasFontK = scaleFonts(el.data, el.layout, k);
+            redraw = Plotly.redraw(el);  // from the figure as changed in place (react would see no change)
+          }
+          redraw.then(() => Plotly.Plots.resize(el)).then(() => placeLegend(el, Plotly)).then(() => fitTitle(el, Plotly))
             .then(() => refitSvgMap(el, Plotly)).catch(() => {});
         }
       });
