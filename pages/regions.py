@@ -108,7 +108,7 @@ def map_and_ranking() -> None:
     with left:
         st.subheader(t("regions.ranked_gap" if f.country else "regions.ranked", lang,
                        metric=t(f"metric.{metric}", lang)))
-        ui.table(ranked, region_view.table_columns(metric))
+        ui.table(ranked, region_view.table_columns(metric), name={"pinned": True})  # stays while its 28 columns scroll
         st.caption(t("need.table_caption", lang, period=need_view.need_period(f.year),
                      **region_view.need_caption_columns(lang),
                      scenario=t(f"scenario.{f.scenario}", lang),

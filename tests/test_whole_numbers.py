@@ -64,6 +64,9 @@ def test_the_ranked_regions_table_shows_modelled_jobs_and_people_whole():
         assert config[col]["type_config"]["step"] == 1.0, col
         assert config[col]["label"]  # still the translated header
     assert (frame.value["jobs_p50"].dropna() % 1 != 0).any()  # the values themselves are not rounded
+    # the region's name stays on screen while the ranked table's columns scroll sideways (a 1 024-px laptop shows
+    # four of them), still under its translated header
+    assert config["name"]["pinned"] is True and config["name"]["label"]
 
 
 def test_whole_numbers_carry_the_languages_group_sign_and_years_none():
