@@ -218,3 +218,27 @@ def test_the_bridges_subtotal_is_not_named_like_the_pipeline_figure():
         figure = t("bridge.supported_year", lang, year=2030).removesuffix(", 2030")
         assert subtotal.casefold() != figure.casefold() and figure.casefold() not in subtotal.casefold(), lang
         assert "P50" in t("bridge.caption", lang, icct="1", gwh="1"), lang
+
+
+def test_step_names_break_once_at_a_clause_so_the_bars_keep_the_width():
+    """On a 390-px phone the one-line step names took the chart's width and were cut at its left edge; at 1 400 px
+    they took two thirds of the half-page bridge. A long name breaks once (after its colon, else its last comma, else
+    between words); a slide, with the whole width and low rows, keeps one line; the hover has the whole name."""
+    assert bv.step_label("Indirect & induced: gap, not sourced") == "Indirect &amp; induced:<br>gap, not sourced"
+    assert bv.step_label("Komponenten & Recycling, nicht erfasst (ICCT, USA)") == \
+        "Komponenten &amp; Recycling,<br>nicht erfasst (ICCT, USA)"
+    assert bv.step_label("Plants + components (subtotal)") == "Plants + components<br>(subtotal)"
+    assert bv.step_label("Cell plants (direct)") == "Cell plants (direct)"
+    assert bv.step_label("Indirect & induced: gap, not sourced", None) == "Indirect &amp; induced: gap, not sourced"
+    assert bv.step_label("<b>a</b>: " + "x" * 30) == "&lt;b&gt;a&lt;/b&gt;:<br>" + "x" * 30
+
+
+def test_the_bridge_names_its_steps_in_two_lines_on_pages_and_one_on_slides(base):
+    from workforce.slides import SlideSpec
+
+    fig = bv.bridge_figure(base["steps"], "en", "t")
+    water = next(d for d in fig.data if d.type == "waterfall")
+    assert all(len(html.unescape(y.split("<br>")[0])) <= bv.LABEL_CHARS + 1 for y in water.y), water.y
+    assert any("<br>" in y for y in water.y) and all("<br>" not in h.split("<br>")[0] for h in water.hovertext)
+    head = slides.render(SlideSpec("headline", {}), "en").figure
+    assert not any("<br>" in y for y in next(d for d in head.data if d.type == "waterfall").y)

@@ -165,7 +165,7 @@ def _headline(p: dict, lang: str) -> Slide:
         metrics += [(lab, value, " · ".join(x for x in (band, label, later if i == 1 else "") if x))
                     for i, (lab, value, band) in enumerate(support[:2])]
         figure = bridge.bridge_figure(hl["steps"], lang, t("bridge.title", lang, year=hl["year"], scenario=label),
-                                      title_chars=SLIDE_TITLE_CHARS)
+                                      title_chars=SLIDE_TITLE_CHARS, label_chars=None)  # rows too low for two lines
     return Slide("headline", t("present.view.headline", lang), "", figure=figure, metrics=metrics,
                  sources=sources_of(df), assumption=dated, empty=df.empty)
 

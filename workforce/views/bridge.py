@@ -98,19 +98,41 @@ def steps_table(steps: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def bridge_figure(steps: pd.DataFrame, lang: str, title: str = "", title_chars: int | None = None) -> object:
+LABEL_CHARS = 24  # a step name's first line beside the half-page bridge; the rest on a second line
+
+
+def step_label(name: str, first_line: int | None = LABEL_CHARS) -> str:
+    """A step's name (escaped) for the bridge's axis: broken once after at most `first_line` characters — after its
+    first colon, else its last comma there, else between words — the rest as written on a second line (None: one
+    line). On a 390-px phone the one-line names ("Komponenten & Recycling, nicht erfasst (ICCT, USA)") took the
+    chart's width and were cut at its left edge; at 1 400 px they took two thirds of the half-page chart."""
+    import textwrap
+
+    first = name
+    if first_line and len(name) > first_line:
+        head = name[:first_line + 1]
+        cut = head.find(": ") + 1 or head.rfind(", ") + 1
+        first = name[:cut] if cut > 0 else textwrap.wrap(name, first_line, break_long_words=False)[0]
+    rest = name[len(first):].strip()
+    return html_text(first) + (f"<br>{html_text(rest)}" if rest else "")
+
+
+def bridge_figure(steps: pd.DataFrame, lang: str, title: str = "", title_chars: int | None = None,
+                  label_chars: int | None = LABEL_CHARS) -> object:
     """Plotly waterfall: direct plant jobs by segment → upstream components and recycling → subtotal → the
     unsourced gap (indirect & induced) → the claim's low and high end. Each bar's hover says its status and
-    source; the gap bar is grey and labelled "not sourced"."""
+    source; the gap bar is grey and labelled "not sourced". Step names in two lines (`step_label`; a slide, with
+    the whole width, passes `label_chars=None`: one line each, as its rows are too low for two)."""
     rows = steps[steps["jobs"].notna()].reset_index(drop=True)
-    labels = [html_text(t(f"bridge.step.{s}", lang)) for s in rows["step"]]
+    names = [t(f"bridge.step.{s}", lang) for s in rows["step"]]
+    labels = [step_label(n, label_chars) for n in names]
     measure = ["total" if k == "total" else "relative" for k in rows["kind"]]
     values = [float(v) if k == "relative" else 0.0 for v, k in zip(rows["jobs"], rows["kind"], strict=True)]
     status = [html_text(t(f"bridge.status.{s.replace(' ', '_')}", lang)) for s in rows["status"]]
     source = [html_text(str(s)) if isinstance(s, str) and s else "—" for s in rows["source_title"]]
     text = [fmt_number(v, lang=lang) for v in rows["jobs"]]
-    hover = [f"{lab}<br>{fmt_number(v, lang=lang)}<br>{st}<br>{src}"
-             for lab, v, st, src in zip(labels, rows["jobs"], status, source, strict=True)]
+    hover = [f"{html_text(name)}<br>{fmt_number(v, lang=lang)}<br>{st}<br>{src}"
+             for name, v, st, src in zip(names, rows["jobs"], status, source, strict=True)]
     # horizontal: the step names stay readable; first step on top
     bar = dict(type="waterfall", orientation="h", y=labels, x=values, measure=measure, text=text,
                textposition="outside", hovertext=hover, hoverinfo="text", cliponaxis=False,
