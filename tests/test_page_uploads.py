@@ -52,7 +52,7 @@ def test_programme_uploaded_on_training_appears_in_its_table():
     row = catalogue[catalogue["programme_id"] == "upl-prog-1"]
     assert row["programme"].tolist() == ["<b>Cell Line Operator Bootcamp</b>"]  # shown as data, not markup
     warnings = " ".join(w.value for w in at.warning)
-    assert "2 rows, 1 valid" in warnings and "1 rejected" in warnings
+    assert "2 row(s), 1 valid" in warnings and "1 rejected" in warnings
     rejected = next(df.value for df in at.dataframe if "reason" in df.value.columns)
     assert rejected["programme_id"].tolist() == ["upl-prog-2"]
     reason = rejected["reason"].iloc[0]

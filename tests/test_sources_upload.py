@@ -40,7 +40,7 @@ def test_upload_flow_is_session_only():
     assert not at.exception, [e.message for e in at.exception]
 
     warnings = " ".join(w.value for w in at.warning)
-    assert "2 rows, 1 valid" in warnings and "1 rejected" in warnings
+    assert "2 row(s), 1 valid" in warnings and "1 rejected" in warnings
     rejected = next(df.value for df in at.dataframe if "reason" in df.value.columns)
     assert len(rejected) == 1
     reason = rejected["reason"].iloc[0]

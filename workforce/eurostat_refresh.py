@@ -176,10 +176,10 @@ def region_rows(df: pd.DataFrame, downloaded: str) -> tuple[pd.DataFrame, dict]:
     return rows, counts
 
 
-def load(fetch: ingest.Fetch) -> dict:
+def load(fetch: ingest.Fetch, lang: str = "en") -> dict:
     """Read a fetched/cached file and validate its region rows. Returns ``{dataset, fresh, saved_on,
     error, unreachable}`` plus, when readable, ``eurostat`` (ingest.summarise), ``counts``, ``valid``, ``rejected``,
-    ``messages``. Never raises on a bad file."""
+    ``messages`` (in ``lang``, as an upload's). Never raises on a bad file."""
     from workforce import upload
 
     out = {"dataset": fetch.dataset, "fresh": fetch.fresh, "saved_on": fetch.saved_on, "error": fetch.error,
@@ -189,7 +189,7 @@ def load(fetch: ingest.Fetch) -> dict:
     try:
         df = ingest.read_eurostat(fetch.path, dataset=fetch.dataset)
         rows, counts = region_rows(df, fetch.saved_on)
-        valid, rejected, messages = upload.validate(rows, "regions", decimal=".")
+        valid, rejected, messages = upload.validate(rows, "regions", decimal=".", lang=lang)
     except Exception as exc:  # a damaged cache file or an unexpected layout: report it, never crash
         out["error"] = f"{fetch.path.name}: {str(exc)[:300]}"
         out["unreadable"] = True

@@ -27,6 +27,7 @@ from xml.etree.ElementTree import ParseError, XMLPullParser
 import numpy as np
 import pandas as pd
 
+from workforce.i18n import fmt_number, t
 from workforce.schemas import TABLES, TableSpec, pandas_dtype
 from workforce.text import safe_url
 
@@ -60,38 +61,47 @@ class UploadError(ValueError):
 
 # ---------------------------------------------------------------- reading
 
-def read_table_file(data: bytes, filename: str = "upload") -> pd.DataFrame:
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an Excel 97–2003 workbook (.xls) and other OLE files
+ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # an .ods zip's first entry, stored
+
+
+def read_table_file(data: bytes, filename: str = "upload", *, lang: str = "en") -> pd.DataFrame:
     """Bytes -> DataFrame of strings. `df.attrs` holds `format`, `encoding`, `delimiter`,
-    `decimal` and `notes` (list of str). Raises UploadError with a clear message."""
+    `decimal` and `notes` (list of str). Raises UploadError with a clear message. `lang`: the language of the
+    messages and notes (locales `upload.read.*`, `upload.note.*`; a page passes its own, the CLI English)."""
     if data is None or len(data) == 0:
-        raise UploadError(f"{filename}: the file is empty")
+        raise UploadError(t("upload.read.empty", lang, file=filename))
     if len(data) > MAX_BYTES:
-        raise UploadError(f"{filename}: file is {len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB")
+        raise UploadError(t("upload.read.too_big", lang, file=filename, size=fmt_number(len(data) / 1e6, lang, 1),
+                            limit=MAX_BYTES // (1024 * 1024)))
+    if data[:8] == OLE_MAGIC:
+        raise UploadError(t("upload.read.xls", lang, file=filename))
+    if data[:4] == b"PK\x03\x04" and ODS_MIMETYPE in data[:200]:
+        raise UploadError(t("upload.read.ods", lang, file=filename))
     if data[:4] == b"PK\x03\x04":
-        df = _read_xlsx(data, filename)
+        df = _read_xlsx(data, filename, lang)
     else:
-        df = _read_text(data, filename)
+        df = _read_text(data, filename, lang)
     df.attrs.setdefault("notes", [])
     return df
 
 
-def _read_text(data: bytes, filename: str) -> pd.DataFrame:
+def _read_text(data: bytes, filename: str, lang: str = "en") -> pd.DataFrame:
     notes: list[str] = []
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         text, encoding = data.decode("utf-16"), "utf-16"
     elif b"\x00" in data[:4096]:
         encoding = _utf16_without_bom(data[:4096])
         if encoding is None:
-            raise UploadError(f"{filename}: not a text or XLSX file (binary content); upload CSV, TSV or XLSX")
+            raise UploadError(t("upload.read.binary", lang, file=filename))
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
-            raise UploadError(f"{filename}: looks like UTF-16 text without a byte-order mark but does not decode; "
-                              "save the file as UTF-8 CSV") from None
-        notes.append("The file is UTF-16 without a byte-order mark; it was read as "
-                     f"{'little' if encoding.endswith('le') else 'big'}-endian UTF-16.")
+            raise UploadError(t("upload.read.utf16_bad", lang, file=filename)) from None
+        notes.append(t("upload.note.utf16", lang,
+                       order=t(f"upload.note.order_{'little' if encoding.endswith('le') else 'big'}", lang)))
     elif data[:3] == b"\xef\xbb\xbf":
-        text, encoding = _decode(data[3:], "utf-8", filename), "utf-8-sig"
+        text, encoding = _decode(data[3:], "utf-8", filename, lang), "utf-8-sig"
     else:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
@@ -100,29 +110,28 @@ def _read_text(data: bytes, filename: str) -> pd.DataFrame:
             try:
                 text, encoding = data.decode("cp1252"), "cp1252"
             except UnicodeDecodeError:
-                raise UploadError(f"{filename}: line {line}: not UTF-8 and not Windows-1252 text; "
-                                  "save the file as UTF-8 CSV") from None
-            notes.append(f"The file is not UTF-8 (first bad byte on line {line}); it was read as "
-                         "Windows-1252 (cp1252). Check accented names.")
+                raise UploadError(t("upload.read.not_text", lang, file=filename, line=line)) from None
+            notes.append(t("upload.note.cp1252", lang, line=line))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise UploadError(f"{filename}: the file is empty")
+        raise UploadError(t("upload.read.empty", lang, file=filename))
     header = text.split("\n", 1)[0]
     delimiter = _sniff_delimiter(header)
     try:
         df = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_values=[""],
                          nrows=MAX_ROWS + 1, engine="c", skip_blank_lines=True, on_bad_lines="error")
     except pd.errors.ParserError as exc:
-        raise UploadError(f"{filename}: malformed {_delim_name(delimiter)}-separated file: {_parser_msg(exc)}") from None
+        raise UploadError(t("upload.read.malformed_sep", lang, file=filename, sep=_delim_name(delimiter, lang),
+                            detail=_parser_msg(exc, lang))) from None
     except pd.errors.EmptyDataError:
-        raise UploadError(f"{filename}: no header row found") from None
+        raise UploadError(t("upload.read.no_header", lang, file=filename)) from None
     except csv.Error as exc:
-        raise UploadError(f"{filename}: malformed file: {exc}") from None
-    _check_shape(df, filename)
+        raise UploadError(t("upload.read.malformed", lang, file=filename, detail=exc)) from None
+    _check_shape(df, filename, lang)
     decimal = "."
     if delimiter != "," and _has_decimal_comma(df):
         decimal = ","
-        notes.append("Numbers use a decimal comma (e.g. 1,5); they were read as decimals.")
+        notes.append(t("upload.note.decimal_comma", lang))
     df.attrs.update(format="csv", encoding=encoding, delimiter=delimiter, decimal=decimal, notes=notes)
     return df
 
@@ -140,12 +149,12 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
-def _decode(data: bytes, encoding: str, filename: str) -> str:
+def _decode(data: bytes, encoding: str, filename: str, lang: str = "en") -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise UploadError(f"{filename}: line {line}: invalid {encoding} text after a UTF-8 byte-order mark") from None
+        raise UploadError(t("upload.read.bad_after_bom", lang, file=filename, line=line, encoding=encoding)) from None
 
 
 def _sniff_delimiter(header: str) -> str:
@@ -164,16 +173,16 @@ def _count_outside_quotes(line: str, delim: str) -> int:
     return n
 
 
-def _delim_name(d: str) -> str:
-    return {",": "comma", ";": "semicolon", "\t": "tab"}[d]
+def _delim_name(d: str, lang: str = "en") -> str:
+    return t("upload.read.sep_" + {",": "comma", ";": "semicolon", "\t": "tab"}[d], lang)
 
 
-def _parser_msg(exc: Exception) -> str:
+def _parser_msg(exc: Exception, lang: str = "en") -> str:
     msg = str(exc).strip().splitlines()[-1]
     match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
     if match:
         exp, line, saw = match.groups()
-        return f"line {line} has {saw} fields but the header has {exp}"
+        return t("upload.read.fields", lang, line=line, saw=saw, expected=exp)
     return msg
 
 
@@ -189,46 +198,45 @@ def _has_decimal_comma(df: pd.DataFrame) -> bool:
     return False
 
 
-def _check_shape(df: pd.DataFrame, filename: str) -> None:
+def _check_shape(df: pd.DataFrame, filename: str, lang: str = "en") -> None:
     if len(df.columns) > MAX_COLUMNS:
-        raise UploadError(f"{filename}: {len(df.columns)} columns; the limit is {MAX_COLUMNS}")
+        raise UploadError(t("upload.read.too_many_columns", lang, file=filename, n=len(df.columns), max=MAX_COLUMNS))
     if len(df) > MAX_ROWS:
-        raise UploadError(f"{filename}: more than {MAX_ROWS:,} data rows; split the file (nothing was imported)")
+        raise UploadError(t("upload.read.too_many_rows", lang, file=filename, max=fmt_number(MAX_ROWS, lang)))
 
 
 # ---------------------------------------------------------------- XLSX
 
-def check_zip(data: bytes, filename: str = "upload.xlsx") -> zipfile.ZipFile:
+def check_zip(data: bytes, filename: str = "upload.xlsx", lang: str = "en") -> zipfile.ZipFile:
     """Open an XLSX container after zip-bomb and XML checks; raise UploadError otherwise."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UploadError(f"{filename}: corrupt zip/XLSX container ({exc})") from None
+        raise UploadError(t("upload.read.corrupt_zip", lang, file=filename, detail=exc)) from None
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names:
-        raise UploadError(f"{filename}: a zip file but not an XLSX workbook (no [Content_Types].xml); "
-                          "upload CSV or XLSX")
+        raise UploadError(t("upload.read.not_xlsx", lang, file=filename))
     if len(infos) > MAX_MEMBERS:
-        raise UploadError(f"{filename}: {len(infos)} parts in the workbook; refusing (limit {MAX_MEMBERS})")
+        raise UploadError(t("upload.read.parts", lang, file=filename, n=len(infos), max=MAX_MEMBERS))
     total = sum(i.file_size for i in infos)
     if total > MAX_UNCOMPRESSED:
-        raise UploadError(f"{filename}: workbook inflates to {total / 1e6:.0f} MB (limit "
-                          f"{MAX_UNCOMPRESSED // 1_000_000} MB); possible zip bomb, refused")
+        raise UploadError(t("upload.read.inflates", lang, file=filename, size=fmt_number(total / 1e6, lang),
+                            limit=MAX_UNCOMPRESSED // 1_000_000))
     for info in infos:
         if info.file_size > 1_000_000 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise UploadError(f"{filename}: part {info.filename} is compressed {info.file_size // max(info.compress_size, 1)}:1; "
-                              "possible zip bomb, refused")
+            raise UploadError(t("upload.read.ratio", lang, file=filename, part=info.filename,
+                                ratio=info.file_size // max(info.compress_size, 1)))
         lower = info.filename.lower()
         if lower.endswith((".zip", ".xlsx", ".xlsm", ".gz")):
-            raise UploadError(f"{filename}: nested archive {info.filename} inside the workbook; refused")
+            raise UploadError(t("upload.read.nested", lang, file=filename, part=info.filename))
     for info in infos:
         if info.filename.lower().endswith((".xml", ".rels")):
-            _check_xml(zf, info, filename)
+            _check_xml(zf, info, filename, lang)
     return zf
 
 
-def _check_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str) -> None:
+def _check_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str, lang: str = "en") -> None:
     """Stream one XML part: no DTD/entities, nesting depth <= MAX_XML_DEPTH, real size <= limit."""
     parser = XMLPullParser(events=("start", "end"))
     depth, read, tail = 0, 0, b""
@@ -236,10 +244,10 @@ def _check_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str) -> Non
         while chunk := fh.read(1 << 20):
             read += len(chunk)
             if read > MAX_UNCOMPRESSED:
-                raise UploadError(f"{filename}: part {info.filename} inflates beyond the limit; refused")
+                raise UploadError(t("upload.read.part_inflates", lang, file=filename, part=info.filename))
             window = tail + chunk
             if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
-                raise UploadError(f"{filename}: part {info.filename} declares a DTD/entities; refused")
+                raise UploadError(t("upload.read.dtd", lang, file=filename, part=info.filename))
             tail = chunk[-16:]
             try:
                 parser.feed(chunk)
@@ -247,70 +255,70 @@ def _check_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str) -> Non
                     if event == "start":
                         depth += 1
                         if depth > MAX_XML_DEPTH:
-                            raise UploadError(f"{filename}: part {info.filename} nests XML deeper than "
-                                              f"{MAX_XML_DEPTH} levels; refused")
+                            raise UploadError(t("upload.read.deep", lang, file=filename, part=info.filename,
+                                                max=MAX_XML_DEPTH))
                     else:
                         depth -= 1
                         _elem.clear()
             except ParseError as exc:
-                raise UploadError(f"{filename}: part {info.filename} is not well-formed XML ({exc})") from None
+                raise UploadError(t("upload.read.bad_xml", lang, file=filename, part=info.filename, detail=exc)) from None
 
 
-def _read_xlsx(data: bytes, filename: str) -> pd.DataFrame:
+def _read_xlsx(data: bytes, filename: str, lang: str = "en") -> pd.DataFrame:
     import openpyxl
 
-    zf = check_zip(data, filename)
+    zf = check_zip(data, filename, lang)
     zf.close()
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files
-        raise UploadError(f"{filename}: cannot open the workbook ({type(exc).__name__}: {exc})") from None
+        raise UploadError(t("upload.read.cannot_open", lang, file=filename, detail=f"{type(exc).__name__}: {exc}")) from None
     notes = []
     try:
         sheets = wb.worksheets
         if not sheets:
-            raise UploadError(f"{filename}: the workbook has no worksheet")
+            raise UploadError(t("upload.read.no_sheet", lang, file=filename))
         ws = sheets[0]
         if len(sheets) > 1:
-            notes.append(f"Only the first sheet ({ws.title!r}) was read; the workbook has {len(sheets)}.")
+            notes.append(t("upload.note.first_sheet", lang, sheet=repr(ws.title), n=len(sheets)))
         declared_rows, declared_cols = ws.max_row or 0, ws.max_column or 0  # the sheet's <dimension>, not read yet
         if declared_rows * declared_cols > MAX_CELLS or declared_cols > MAX_COLUMNS or declared_rows > MAX_ROWS + 1:
-            raise UploadError(f"{filename}: the sheet declares {declared_rows:,} rows × {declared_cols:,} columns "
-                              f"(limits: {MAX_ROWS:,} rows, {MAX_COLUMNS} columns, {MAX_CELLS:,} cells); "
-                              "refused before reading. Save only the used range.")
+            raise UploadError(t("upload.read.declares", lang, file=filename, rows=fmt_number(declared_rows, lang),
+                                cols=fmt_number(declared_cols, lang), max_rows=fmt_number(MAX_ROWS, lang),
+                                max_cols=MAX_COLUMNS, max_cells=fmt_number(MAX_CELLS, lang)))
         ws.reset_dimensions()  # read the cells that exist, not the declared range (which may also understate them)
         rows, cells = [], 0
         for i, row in enumerate(ws.iter_rows(values_only=True)):
             if i > MAX_ROWS:
-                raise UploadError(f"{filename}: more than {MAX_ROWS:,} data rows; split the file (nothing was imported)")
+                raise UploadError(t("upload.read.too_many_rows", lang, file=filename, max=fmt_number(MAX_ROWS, lang)))
             if len(row) > MAX_COLUMNS:
-                raise UploadError(f"{filename}: more than {MAX_COLUMNS} columns in row {i + 1}")
+                raise UploadError(t("upload.read.row_columns", lang, file=filename, max=MAX_COLUMNS, row=i + 1))
             cells += len(row)
             if cells > MAX_CELLS:
-                raise UploadError(f"{filename}: more than {MAX_CELLS:,} cells; refused")
+                raise UploadError(t("upload.read.cells", lang, file=filename, max=fmt_number(MAX_CELLS, lang)))
             rows.append(row)
     finally:
         wb.close()
     while rows and all(v is None or str(v).strip() == "" for v in rows[-1]):
         rows.pop()
     if not rows:
-        raise UploadError(f"{filename}: the first sheet is empty")
+        raise UploadError(t("upload.read.sheet_empty", lang, file=filename))
     header = [("" if v is None else str(v)).strip() for v in rows[0]]
     while header and header[-1] == "":
         header.pop()
     if not header:
-        raise UploadError(f"{filename}: no header row in the first sheet")
+        raise UploadError(t("upload.read.no_header_sheet", lang, file=filename))
     outside = [(i + 1, j + 1) for i, r in enumerate(rows) for j in range(len(header), len(r))
                if r[j] is not None and str(r[j]).strip() != ""]
     if outside:
         from openpyxl.utils import get_column_letter
 
         first = f"{get_column_letter(outside[0][1])}{outside[0][0]}"
-        raise UploadError(f"{filename}: {len(outside)} cell(s) lie outside the header's {len(header)} columns "
-                          f"(first at {first}); give them a header or delete them (nothing was imported)")
+        raise UploadError(t("upload.read.outside", lang, file=filename, n=fmt_number(len(outside), lang),
+                            cols=len(header), first=first))
     blank = [i for i, r in enumerate(rows[1:], start=2) if all(v is None or str(v).strip() == "" for v in r)]
     if blank:
-        notes.append(f"{len(blank)} empty row(s) skipped (first: row {blank[0]}).")
+        notes.append(t("upload.note.blank_rows", lang, n=fmt_number(len(blank), lang), row=blank[0]))
     blank_set = set(blank)
     body = [[_cell_text(v) for v in r[: len(header)]] + [None] * (len(header) - len(r))
             for i, r in enumerate(rows[1:], start=2) if i not in blank_set]
@@ -384,18 +392,20 @@ def _to_number(raw: pd.Series, decimal: str) -> pd.Series:
 
 
 def validate(df: pd.DataFrame, table: str, decimal: str | None = None,
-             nuts: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+             nuts: pd.DataFrame | None = None, *, lang: str = "en") -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Check an uploaded table. Returns (valid rows typed as the catalog, rejected rows as uploaded
-    plus `row` and `reason`, messages). `nuts`: region table (default: workforce.geo.region_table())."""
-    valid, rejected, messages, _ = validate_with_notices(df, table, decimal, nuts)
+    plus `row` and `reason`, messages). `nuts`: region table (default: workforce.geo.region_table()).
+    `lang`: the language of the messages and reasons (locales `upload.msg.*`, `upload.reason.*`; a page passes
+    its own, the CLI English); column names and the values quoted stay as the file has them."""
+    valid, rejected, messages, _ = validate_with_notices(df, table, decimal, nuts, lang=lang)
     return valid, rejected, messages
 
 
 NOTICE_COLUMNS = ("row", "column", "code", "nuts_2024", "source", "note")
 
 
-def validate_with_notices(df: pd.DataFrame, table: str, decimal: str | None = None, nuts: pd.DataFrame | None = None
-                          ) -> tuple[pd.DataFrame, pd.DataFrame, list[str], pd.DataFrame]:
+def validate_with_notices(df: pd.DataFrame, table: str, decimal: str | None = None, nuts: pd.DataFrame | None = None,
+                          *, lang: str = "en") -> tuple[pd.DataFrame, pd.DataFrame, list[str], pd.DataFrame]:
     """`validate` plus the row-level notices of accepted rows: one row per NUTS code of an older version
     (2010–2021) that was mapped to NUTS 2024 (NOTICE_COLUMNS: spreadsheet row, column, code as given, the
     NUTS 2024 code, where the mapping comes from, its note)."""
@@ -414,14 +424,18 @@ def validate_with_notices(df: pd.DataFrame, table: str, decimal: str | None = No
 
     extra = [c for c in raw.columns if c not in spec.columns]
     if extra:
-        messages.append(f"Ignored column(s) not in the {table} table: {', '.join(extra[:20])}")
+        messages.append(t("upload.msg.ignored_columns", lang, kind=t(f"upload.kind_{table}", lang),
+                          columns=", ".join(extra[:20])))
     missing = [c for c in spec.columns if c not in raw.columns]
     missing_required = [c for c in missing if c in spec.required]
     if missing:
-        messages.append(f"Missing column(s): {', '.join(missing)}"
-                        + (f" (required: {', '.join(missing_required)})" if missing_required else " (left empty)"))
+        if missing_required:
+            messages.append(t("upload.msg.missing_required", lang, columns=", ".join(missing),
+                              required=", ".join(missing_required)))
+        else:
+            messages.append(t("upload.msg.missing_optional", lang, columns=", ".join(missing)))
     if len(raw) == 0:
-        messages.append("The file has a header but no data rows.")
+        messages.append(t("upload.msg.no_rows", lang))
 
     typed = pd.DataFrame(index=raw.index)
     for col, kind in spec.columns.items():
@@ -433,29 +447,29 @@ def validate_with_notices(df: pd.DataFrame, table: str, decimal: str | None = No
         numbers = _to_number(values, decimal)
         bad = numbers.isna() & values.notna()
         for i in bad[bad].index:
-            reasons[i].append(f"{col}: {values[i]!r} is not a number")
+            reasons[i].append(t("upload.reason.not_number", lang, col=col, value=repr(values[i])))
         infinite = numbers.notna() & ~np.isfinite(numbers.astype("float64"))
         for i in infinite[infinite].index:
-            reasons[i].append(f"{col}: {values[i]!r} is not a finite number")
+            reasons[i].append(t("upload.reason.not_finite", lang, col=col, value=repr(values[i])))
         numbers = numbers.where(~infinite)
         if kind == "int":
             frac = numbers.notna() & ((numbers % 1) != 0)
             for i in frac[frac].index:
-                reasons[i].append(f"{col}: {values[i]!r} is not a whole number")
+                reasons[i].append(t("upload.reason.not_whole", lang, col=col, value=repr(values[i])))
             numbers = numbers.where(~frac).round()
         typed[col] = numbers.astype(pandas_dtype(kind))
 
     if missing_required:
         for i in reasons:
-            reasons[i].append(f"missing required column(s) {', '.join(missing_required)}")
+            reasons[i].append(t("upload.reason.missing_required", lang, columns=", ".join(missing_required)))
     else:
-        _pandera_reasons(typed, spec, reasons)
+        _pandera_reasons(typed, spec, reasons, lang)
 
     mapped: list[dict] = []
-    messages += _check_nuts(typed, table, reasons, nuts, mapped)
+    messages += _check_nuts(typed, table, reasons, nuts, mapped, lang)
     if table == "regions":
-        messages += _fill_region_fields(typed, reasons, nuts)
-    _check_duplicates(typed, spec, rows, reasons)
+        messages += _fill_region_fields(typed, reasons, nuts, lang)
+    _check_duplicates(typed, spec, rows, reasons, lang)
 
     bad_idx = [i for i, r in reasons.items() if r]
     good_idx = [i for i, r in reasons.items() if not r]
@@ -466,7 +480,8 @@ def validate_with_notices(df: pd.DataFrame, table: str, decimal: str | None = No
     rejected = rejected.reset_index(drop=True)
     if len(bad_idx):
         first = rejected.iloc[0]
-        messages.append(f"{len(bad_idx)} of {len(raw)} row(s) rejected; first: row {first[ROW_COLUMN]}: {first[REASON_COLUMN]}")
+        messages.append(t("upload.msg.rejected", lang, n=fmt_number(len(bad_idx), lang),
+                          total=fmt_number(len(raw), lang), row=first[ROW_COLUMN], reason=first[REASON_COLUMN]))
     assert len(valid) + len(rejected) == len(raw)
     notices = pd.DataFrame([{**m, "row": int(rows[m["index"]])} for m in mapped if not reasons[m["index"]]],
                            columns=["index", *NOTICE_COLUMNS]).drop(columns="index")
@@ -481,7 +496,7 @@ def _plain(value):
     return value.item() if hasattr(value, "item") and not isinstance(value, (str, bytes)) else value
 
 
-def _pandera_reasons(typed: pd.DataFrame, spec: TableSpec, reasons: dict[int, list[str]]) -> None:
+def _pandera_reasons(typed: pd.DataFrame, spec: TableSpec, reasons: dict[int, list[str]], lang: str = "en") -> None:
     import pandera.pandas as pa
 
     schema = pandera_schema(spec)
@@ -498,14 +513,14 @@ def _pandera_reasons(typed: pd.DataFrame, spec: TableSpec, reasons: dict[int, li
         if idx is None or pd.isna(idx) or int(idx) not in reasons:
             continue
         if check == "not_nullable":
-            text = f"{col}: required value is empty"
+            text = t("upload.reason.empty", lang, col=col)
         elif check == "not blank":
-            text = f"{col}: required value is blank"
+            text = t("upload.reason.blank", lang, col=col)
         elif check.startswith("isin") and col in spec.enums:
-            text = f"{col}: {value!r} is not one of {', '.join(spec.enums[col])}"
+            text = t("upload.reason.not_one_of", lang, col=col, value=repr(value), options=", ".join(spec.enums[col]))
         else:
             words = re.sub(r"^(\w+)\((.*)\)$", lambda m: f"{_CHECK_WORDS.get(m[1], m[1])} {m[2]}", check)
-            text = f"{col}: {_plain(value)!r} must be {words}"
+            text = t("upload.reason.must_be", lang, col=col, value=repr(_plain(value)), rule=words)
         if text not in reasons[int(idx)]:
             reasons[int(idx)].append(text)
 
@@ -519,19 +534,13 @@ def _nuts_codes(nuts: pd.DataFrame | None) -> pd.DataFrame:
     return current[["nuts_id", "level", "name"]].drop_duplicates("nuts_id")
 
 
-# codes the crosswalk knows but cannot place on one NUTS 2024 region: refused with the reason, never guessed
-_NOT_PLACEABLE = {
-    "split": "was split: no single NUTS 2024 region; use the NUTS 2024 code of the part the row belongs to",
-    "boundary_change": "changed its boundary: no NUTS 2024 region covers the same area; use the NUTS 2024 code "
-                       "of the region the row belongs to",
-    "no_crosswalk": "is a NUTS 2021 level-3 code without a crosswalk to NUTS 2024",
-    "aggregate": "is a group of countries, not a region",
-    "extra_regio": "is an extra-regio code (not a territory)",
-}
+# codes the crosswalk knows but cannot place on one NUTS 2024 region: refused with the reason (locales
+# upload.reason.<relation>), never guessed
+_NOT_PLACEABLE = frozenset({"split", "boundary_change", "no_crosswalk", "aggregate", "extra_regio"})
 
 
 def _check_nuts(typed: pd.DataFrame, table: str, reasons: dict[int, list[str]], nuts: pd.DataFrame | None,
-                mapped: list[dict] | None = None) -> list[str]:
+                mapped: list[dict] | None = None, lang: str = "en") -> list[str]:
     """NUTS codes of any version 2010–2024: mapped to NUTS 2024 (each mapped row is appended to `mapped`),
     refused with the reason when the region was split or is not a region, "did you mean" when unknown."""
     if table not in NUTS_COLUMNS:
@@ -564,7 +573,8 @@ def _check_nuts(typed: pd.DataFrame, table: str, reasons: dict[int, list[str]], 
     if level is not None:
         wrong = ok & (new.str.len() - 2 != level)
         for i in wrong[wrong].index:
-            reasons[i].append(f"{col}: {codes[i]!r} is a NUTS-{len(new[i]) - 2} code; NUTS-{level} expected")
+            reasons[i].append(t("upload.reason.wrong_level", lang, col=col, code=repr(codes[i]), got=len(new[i]) - 2,
+                                want=level))
     if "country" in typed.columns:
         country = typed.loc[codes.index, "country"].astype("string").str.strip()
         given = country.notna() & (country != "") & (country.str.upper() != "EU")
@@ -572,7 +582,8 @@ def _check_nuts(typed: pd.DataFrame, table: str, reasons: dict[int, list[str]], 
         other = (ok & given).fillna(False).astype(bool)
         other[other] = new[other].str[:2] != want[other]
         for i in other[other].index:
-            reasons[i].append(f"{col}: {codes[i]!r} is not in country {typed.at[i, 'country']!r}")
+            reasons[i].append(t("upload.reason.other_country", lang, col=col, code=repr(codes[i]),
+                                country=repr(typed.at[i, "country"])))
     hints: dict[str, str] = {}
     for i in ok[~ok].index:
         code = codes[i]
@@ -580,22 +591,25 @@ def _check_nuts(typed: pd.DataFrame, table: str, reasons: dict[int, list[str]], 
         if about.get("relation") in _NOT_PLACEABLE:
             source = f" ({about['source']})" if about.get("source") else ""
             note = f" ({about['note']})" if about.get("note") else ""
-            reasons[i].append(f"{col}: {str(code)[:40]!r}{source} {_NOT_PLACEABLE[about['relation']]}{note}")
+            reasons[i].append(t("upload.reason.not_placeable", lang, col=col, code=repr(str(code)[:40]), source=source,
+                                why=t(f"upload.reason.{about['relation']}", lang), note=note))
             continue
         if code not in hints:  # "did you mean" costs ~ms per code: only the first MAX_SUGGESTIONS distinct codes
-            hints[code] = _did_you_mean(code, known, level, names) if len(hints) < MAX_SUGGESTIONS else ""
-        reasons[i].append(f"{col}: unknown NUTS code {str(code)[:40]!r}" + hints[code])
+            hints[code] = _did_you_mean(code, known, level, names, lang) if len(hints) < MAX_SUGGESTIONS else ""
+        reasons[i].append(t("upload.reason.unknown_nuts", lang, col=col, code=repr(str(code)[:40]), hint=hints[code]))
     if len(hints) > MAX_SUGGESTIONS:
-        messages.append(f"{len(hints):,} distinct unknown NUTS codes in {col}; suggestions are given for the "
-                        f"first {MAX_SUGGESTIONS} only.")
+        messages.append(t("upload.msg.many_unknown", lang, n=fmt_number(len(hints), lang), col=col,
+                          max=MAX_SUGGESTIONS))
     if mapped_n:
-        first = [f"row {i + 2}: {codes[i]} → {new[i]}" for i in changed[changed].index[:3]]
-        messages.append(f"{mapped_n} NUTS 2021 (or older) code(s) in {col} were mapped to NUTS 2024 "
-                        f"({'; '.join(first)}{'; …' if mapped_n > 3 else ''}).")
+        first = [t("upload.msg.mapped_example", lang, row=i + 2, code=codes[i], new=new[i])
+                 for i in changed[changed].index[:3]]
+        messages.append(t("upload.msg.mapped", lang, n=fmt_number(mapped_n, lang), col=col,
+                          examples="; ".join(first) + ("; …" if mapped_n > 3 else "")))
     return messages
 
 
-def _fill_region_fields(typed: pd.DataFrame, reasons: dict[int, list[str]], nuts: pd.DataFrame | None) -> list[str]:
+def _fill_region_fields(typed: pd.DataFrame, reasons: dict[int, list[str]], nuts: pd.DataFrame | None,
+                        lang: str = "en") -> list[str]:
     """Regional indicators: derive empty level / country / name from the (valid) NUTS code."""
     known = _nuts_codes(nuts)
     names = dict(zip(known["nuts_id"], known["name"], strict=False))
@@ -608,15 +622,16 @@ def _fill_region_fields(typed: pd.DataFrame, reasons: dict[int, list[str]], nuts
     typed.loc[empty[empty].index, "level"] = code_level[empty]
     wrong = (~empty & (level != code_level)).fillna(False)
     for i in wrong[wrong].index:
-        reasons[i].append(f"level: {typed.at[i, 'level']} does not match NUTS code {codes[i]!r} (level {code_level[i]})")
+        reasons[i].append(t("upload.reason.level_mismatch", lang, level=typed.at[i, "level"], code=repr(codes[i]),
+                            code_level=code_level[i]))
     no_country = typed.loc[ok, "country"].isna()
     typed.loc[no_country[no_country].index, "country"] = codes[no_country].str[:2]
     no_name = typed.loc[ok, "name"].isna() & codes.isin(names)
     typed.loc[no_name[no_name].index, "name"] = codes[no_name].map(names)
-    return ["Empty level/country/name were filled from the NUTS codes."] if filled else []
+    return [t("upload.msg.filled", lang)] if filled else []
 
 
-def _did_you_mean(code: str, known: pd.DataFrame, level: int | None, names: dict[str, str]) -> str:
+def _did_you_mean(code: str, known: pd.DataFrame, level: int | None, names: dict[str, str], lang: str = "en") -> str:
     pool = known if level is None else known[known["level"].astype(int) == level]
     up = str(code).strip().upper()[:40]
     same_country = pool[pool["nuts_id"].str[:2] == up[:2]]
@@ -630,7 +645,8 @@ def _did_you_mean(code: str, known: pd.DataFrame, level: int | None, names: dict
         hits = [by_name[n] for n in difflib.get_close_matches(str(code).lower()[:80], list(by_name), n=3, cutoff=0.7)]
     if not hits:
         return ""
-    return "; did you mean " + " or ".join(f"{h} ({names.get(h, '')})" for h in hits) + "?"
+    return t("upload.reason.did_you_mean", lang,
+             options=t("upload.or", lang).join(f"{h} ({names.get(h, '')})" for h in hits))
 
 
 def _common_prefix(a: str, b: str) -> str:
@@ -640,7 +656,8 @@ def _common_prefix(a: str, b: str) -> str:
     return a[:n]
 
 
-def _check_duplicates(typed: pd.DataFrame, spec: TableSpec, rows: pd.Series, reasons: dict[int, list[str]]) -> None:
+def _check_duplicates(typed: pd.DataFrame, spec: TableSpec, rows: pd.Series, reasons: dict[int, list[str]],
+                      lang: str = "en") -> None:
     key = list(spec.key)
     keys = typed[key]
     present = keys.notna().all(axis=1)
@@ -654,7 +671,7 @@ def _check_duplicates(typed: pd.DataFrame, spec: TableSpec, rows: pd.Series, rea
     for i in dup[dup].index:
         k = tuple(keys.loc[i])
         label = ", ".join(f"{c}={v.item() if hasattr(v, 'item') else v!r}" for c, v in zip(key, k, strict=False))
-        reasons[i].append(f"duplicate {label} (first on row {first_row[k]})")
+        reasons[i].append(t("upload.reason.duplicate", lang, label=label, row=first_row[k]))
 
 
 # ---------------------------------------------------------------- merging

@@ -8,7 +8,7 @@ import streamlit as st
 from workforce import text
 from workforce.i18n import t
 from workforce.session import UPLOADS_KEY, catalog_table, uploads
-from workforce.ui.widgets import MISSING, fmt_number, table
+from workforce.ui.widgets import MISSING, UPLOAD_ACCEPTS, fmt_number, table
 
 UPLOAD_RESULTS = "upload_results"  # st.session_state[UPLOAD_RESULTS][box key] = last result shown by that box
 
@@ -45,23 +45,24 @@ def _upload_box(lang: str, tables: tuple[str, ...], key: str, help_key: str = "u
         kind = st.selectbox(t("upload.kind", lang), tables, key=f"{key}_kind",
                             format_func=lambda k: t(f"upload.kind_{k}", lang))
     file = st.file_uploader(t("upload.file_kind", lang, kind=t(f"upload.kind_{kind}", lang)),
-                            type=["csv", "tsv", "txt", "xlsx"], key=f"{key}_file")
+                            type=list(UPLOAD_ACCEPTS), key=f"{key}_file")
     if file is not None and st.session_state.get(f"{key}_done") != (file.file_id, kind):
         st.session_state[f"{key}_done"] = (file.file_id, kind)
         result = {"kind": kind, "name": file.name}
         try:
-            df = upload.read_table_file(file.getvalue(), file.name)
+            df = upload.read_table_file(file.getvalue(), file.name, lang=lang)
         except upload.UploadError as exc:
             result.update(error=str(exc))
         else:
-            valid, rejected, messages, mapped = upload.validate_with_notices(df, kind)
+            valid, rejected, messages, mapped = upload.validate_with_notices(df, kind, lang=lang)
             result.update(summary=upload.summary(df, valid, rejected, messages), rejected=rejected, mapped=mapped)
             _add_upload(kind, valid)
         _set_result(key, result)
     _show_result((st.session_state.get(UPLOAD_RESULTS) or {}).get(key), lang, key)
     current_uploads = uploads()
     if current_uploads:
-        st.caption(t("upload.active", lang, tables=", ".join(f"{k} ({len(v)})" for k, v in current_uploads.items())))
+        st.caption(t("upload.active", lang, tables=", ".join(
+            f"{t(f'upload.kind_{k}', lang)} ({fmt_number(len(v), lang=lang)})" for k, v in current_uploads.items())))
         if st.button(t("upload.clear", lang), key=f"{key}_clear"):
             for name in (UPLOADS_KEY, UPLOAD_RESULTS, EUROSTAT_RESULTS):
                 st.session_state.pop(name, None)
@@ -83,17 +84,19 @@ def _set_result(key: str, result: dict) -> None:
 
 def _show_result(last: dict | None, lang: str, key: str) -> None:
     """Summary, notes and the rejected rows (table + CSV with the reason) of one upload."""
-    from workforce import export
+    from workforce import export, upload
 
     if not last:
         return
     if last.get("error"):
-        st.error(t("upload.unreadable", lang, name=text.md(last["name"]), error=text.md(last["error"])))
+        error = last["error"].removeprefix(f"{last['name']}: ")  # the reader names the file; the line says it once
+        st.error(t("upload.unreadable", lang, name=text.md(last["name"]), error=text.md(error)))
         return
     s = last["summary"]
     box = st.success if s["rejected"] == 0 and s["rows"] else st.warning
-    box(t("upload.summary", lang, name=text.md(last["name"]), rows=s["rows"], valid=s["valid"],
-          rejected=s["rejected"], kind=t(f"upload.kind_{last['kind']}", lang)))
+    box(t("upload.summary", lang, name=text.md(last["name"]), rows=fmt_number(s["rows"], lang=lang),
+          valid=fmt_number(s["valid"], lang=lang), rejected=fmt_number(s["rejected"], lang=lang),
+          kind=t(f"upload.kind_{last['kind']}", lang)))
     for message in s["messages"]:
         st.caption(text.md(message))
     mapped = last.get("mapped")
@@ -103,7 +106,11 @@ def _show_result(last: dict | None, lang: str, key: str) -> None:
     rejected = last["rejected"]
     if len(rejected):
         st.markdown(f"**{t('upload.rejected', lang)}**")
-        st.dataframe(rejected, hide_index=True, width="stretch", key=f"{key}_rejected", placeholder=MISSING)
+        # the file's own columns keep their names; the two the check adds are named in the page's language
+        st.dataframe(rejected, hide_index=True, width="stretch", key=f"{key}_rejected", placeholder=MISSING,
+                     column_config={upload.ROW_COLUMN: st.column_config.NumberColumn(t("upload.col_row", lang),
+                                                                                      format="%d", pinned=True),
+                                    upload.REASON_COLUMN: st.column_config.TextColumn(t("upload.col_reason", lang))})
         st.download_button(t("upload.download_rejected", lang), export.to_csv_bytes(rejected),
                            file_name=f"rejected_{last['kind']}.csv", mime="text/csv", key=f"{key}_dl_rejected",
                            on_click="ignore")
@@ -135,7 +142,7 @@ def eurostat_section(lang: str = "en") -> None:
     if st.button(t("eurostat.button", lang), key="eu_fetch", icon=":material/cloud_download:"):
         with st.spinner(t("eurostat.fetching", lang, seconds=f"{er.TIMEOUT:g}")):
             fetches = er.refresh()
-            loaded = [er.load(f) for f in fetches]
+            loaded = [er.load(f, lang=lang) for f in fetches]
         for item in loaded:
             if item.get("valid") is not None:
                 _add_upload("regions", item["valid"])
