@@ -77,7 +77,7 @@ if links.empty:
 else:
     node_labels = training_data.pathway_labels(links, lang)
     ui.chart(training_charts.pathways_sankey(links, lang=lang, labels=node_labels), key="tr_sankey", lang=lang,
-             bundle="atlas", label=t("training.pathways", lang))
+             bundle="atlas", label=t("training.pathways", lang), min_width=training_charts.SANKEY_MIN_WIDTH)
     entry = links[links["kind"] == "entry_to_programme"].groupby("source")["value"].sum().sort_values(ascending=False)
     to_role = links[links["kind"] == "programme_to_role"].groupby("target")["value"].sum().sort_values(ascending=False)
     st.caption(t("training.pathways_alt", lang, n=int(entry.sum()), entry=node_labels.get(entry.index[0], entry.index[0]),

@@ -89,6 +89,10 @@ def white_spots_map(ws: pd.DataFrame, centroids: pd.DataFrame, view: dict | None
 SANKEY_LABEL_CHARS = {"entry": 30, "middle": 24, "role": 22}  # a label's line, by column (≈ 6 px a character)
 SANKEY_LINE_PX = 16   # one label line at SANKEY_FONT
 SANKEY_FONT = 12
+# The narrowest the pathways Sankey is drawn (px): a middle label (24 + 4 characters) and a role's (22) side by side
+# in half the chart, at ≈ 6.5 px a character, plus its margins. A narrower column (a laptop's 800 px with the
+# sidebar open, a phone) scrolls the chart sideways instead of drawing its labels over each other (live_chart).
+SANKEY_MIN_WIDTH = 680
 
 
 def _sankey_label(text: str, column: str) -> str:

@@ -412,6 +412,10 @@ export default function ({ data, parentElement, setTriggerValue }) {
   const wrap = parentElement.querySelector('.atlas-live-chart-wrap');
   if (!el || !data) return;
   el.style.width = '100%';
+  // a chart that needs some width to be read (the Sankey's three columns of labels) scrolls sideways in a column
+  // narrower than that, instead of being squeezed (live_chart's min_width)
+  el.style.minWidth = data.min_width ? data.min_width + 'px' : '';
+  wrap.style.overflowX = data.min_width ? 'auto' : '';
   // The figure arrives with Streamlit's chart theme already applied (chart_theme.py): drawn as st.plotly_chart.
   const fig = JSON.parse(data.spec);
   const layout = fig.layout || {};

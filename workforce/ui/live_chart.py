@@ -376,7 +376,7 @@ def event_locations(event) -> list[str]:
 
 def live_chart(fig, *, key: str, label: str = "", config: dict | None = None, error_text: str = "",
                clickable: bool = True, bundle: str | None = None, fullscreen: tuple[str, str] | None = None,
-               stretch: bool = False, svg_map: bool = True) -> str | None:
+               stretch: bool = False, svg_map: bool = True, min_width: int | None = None) -> str | None:
     """Draw `fig` in a graph that stays mounted under `key`; returns the location (NUTS id) of a shape the viewer
     clicked in this run, else None (always None unless `clickable`). `label` is the chart's accessible name;
     `bundle` the partial plotly.js to prefer (the one the page's other live charts use); `fullscreen` the
@@ -384,7 +384,8 @@ def live_chart(fig, *, key: str, label: str = "", config: dict | None = None, er
     it (as st.plotly_chart's height="stretch": the presenter's stage) instead of the figure's height. A map figure
     (`svg_drawable`) is drawn with Plotly's SVG map instead of MapLibre, in the same view (live_chart.js: 2–4.5×
     faster to draw on a machine without a GPU, docs/PERFORMANCE.md), unless `svg_map` is False; the figure
-    itself, its exports and the st.plotly_chart fallback stay MapLibre's."""
+    itself, its exports and the st.plotly_chart fallback stay MapLibre's. `min_width` (px): a column narrower than
+    that scrolls the chart sideways instead of squeezing it (the Sankey's labels would run over each other)."""
     config = {"displaylogo": False, **(config or {})}
     if not enabled():
         height = {"height": "stretch"} if stretch else {}
@@ -396,7 +397,7 @@ def live_chart(fig, *, key: str, label: str = "", config: dict | None = None, er
     svg = svg_map and svg_drawable(fig)
     data = {"spec": figure_json(fig), "config": config, "src": bundle_src(fig, prefer=bundle, svg_map=svg),
             "label": label, "error_text": error_text, "fullscreen": list(fullscreen) if fullscreen else None,
-            "stretch": stretch, "svg_map": svg}
+            "stretch": stretch, "svg_map": svg, "min_width": int(min_width) if min_width else None}
     if not clickable:
         _component()(key=key, data=data)
         return None
@@ -412,10 +413,11 @@ def _title(fig) -> str:
 
 
 def chart(fig, *, key: str, lang: str, label: str = "", config: dict | None = None,
-          bundle: str | None = None, stretch: bool = False) -> None:
+          bundle: str | None = None, stretch: bool = False, min_width: int | None = None) -> None:
     """A chart as `st.plotly_chart` draws it (Streamlit's theme, a full-screen button), kept mounted under `key`
     and drawn by the smallest plotly.js that holds its traces. `label` (default: the figure's title) is its
-    accessible name; `stretch` fills the height of its container."""
+    accessible name; `stretch` fills the height of its container; `min_width` (px) scrolls it sideways in a
+    narrower column."""
     live_chart(fig, key=key, label=label or _title(fig), config=config, error_text=t("chart.failed", lang),
-               clickable=False, bundle=bundle, stretch=stretch,
+               clickable=False, bundle=bundle, stretch=stretch, min_width=min_width,
                fullscreen=(t("chart.fullscreen", lang), t("chart.fullscreen_close", lang)))
