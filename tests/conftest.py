@@ -312,3 +312,20 @@ def map_spec(at) -> dict:
     maps = [s for s in chart_specs(at) if "map" in s.get("layout", {})]
     assert maps, "the page draws a map"
     return maps[0]
+
+
+def regions_page_upload(name: str, data: bytes, mime: str = "text/csv", lang: str | None = None):
+    """An AppTest of /regions (in `lang`, default the app's) after a file was chosen in its upload box."""
+    from streamlit.testing.v1 import AppTest
+
+    from workforce import ROOT
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    if lang:
+        at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("pages/regions.py").run()
+    at.file_uploader(key="rg_up_file").set_value((name, data, mime))
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at

@@ -10,9 +10,9 @@ import zipfile
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from workforce import ROOT, upload
+from tests.conftest import regions_page_upload
+from workforce import upload
 from workforce.i18n import t
 
 ENGLISH = ("is not a number", "unknown NUTS code", "did you mean", "was split", "is not a whole number",
@@ -69,16 +69,10 @@ def test_every_placeable_relation_has_its_words():
 
 
 def test_a_german_page_says_the_upload_in_german():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["lang"] = "de"
-    at.run()
-    at.switch_page("pages/regions.py").run()
     body = ("nuts_id,indicator,dataset,year,unit,value,source_url,source_title,status\n"
             "HU32,employment_industry,t,2015,thousand persons,abc,https://e.org/r,t,observed\n"
             "EL11,employment_industry,t,2015,thousand persons,5,https://e.org/r,t,observed\n")
-    at.file_uploader(key="rg_up_file").set_value(("alt.csv", body.encode(), "text/csv"))
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
+    at = regions_page_upload("alt.csv", body.encode(), lang="de")
     summary = " ".join(w.value for w in at.warning)
     assert "alt\\.csv: 2 Zeile(n), 1 gültig" in summary, summary  # the name escaped for Markdown
     captions = " ".join(c.value for c in at.caption).replace("\\", "")  # Markdown escapes dropped
@@ -128,12 +122,6 @@ def test_reading_notes_in_the_pages_language():
 
 
 def test_a_german_page_says_why_a_file_cannot_be_read():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["lang"] = "de"
-    at.run()
-    at.switch_page("pages/regions.py").run()
-    at.file_uploader(key="rg_up_file").set_value(("alt.xls", upload.OLE_MAGIC + bytes(512), "application/vnd.ms-excel"))
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
+    at = regions_page_upload("alt.xls", upload.OLE_MAGIC + bytes(512), "application/vnd.ms-excel", lang="de")
     said = " ".join(e.value for e in at.error).replace("\\", "")
     assert "alt.xls konnte nicht gelesen werden: eine Excel-97–2003-Arbeitsmappe (.xls)" in said, said

@@ -7,8 +7,8 @@ from __future__ import annotations
 import csv
 
 import pandas as pd
-from streamlit.testing.v1 import AppTest
 
+from tests.conftest import regions_page_upload
 from workforce import ROOT, upload
 
 LEGACY = list(csv.DictReader((ROOT / "data/geo/nuts_legacy_codes.csv").open(encoding="utf-8")))
@@ -57,15 +57,10 @@ def test_validate_keeps_its_three_results():
 
 
 def test_upload_box_shows_the_mapped_rows():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    at.switch_page("pages/regions.py").run()
     body = ("nuts_id,indicator,dataset,year,unit,value,source_url,source_title,status\n"
             "EL11,employment_industry,t,2015,thousand persons,5,https://e.org/r,t,observed\n"
             "LT00,employment_industry,t,2015,thousand persons,6,https://e.org/r,t,observed\n")
-    at.file_uploader(key="rg_up_file").set_value(("old.csv", body.encode(), "text/csv"))
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
+    at = regions_page_upload("old.csv", body.encode())
     assert "Codes of older NUTS versions mapped to NUTS 2024 (row by row)" in " ".join(m.value for m in at.markdown)
     mapped = next(df.value for df in at.dataframe if "nuts_2024" in df.value.columns)
     assert mapped[["row", "code", "nuts_2024"]].values.tolist() == [[2, "EL11", "EL51"]]
