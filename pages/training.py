@@ -90,8 +90,8 @@ threshold = o1.slider(t("training.threshold", lang), 0.0, 1.0, 0.5, 0.05, key="t
 max_km = o2.number_input(t("training.max_km", lang), min_value=0, max_value=1000, value=0, step=10, key="tr_km")
 ov = training_data.overlaps_of(shown, threshold=threshold, max_km=max_km or None)
 comparable = ov[ov["comparable"]]
-st.caption(t("training.overlaps_alt", lang, n=len(comparable), unknown=len(ov) - len(comparable),
-             threshold=f"{threshold:.2f}"))
+st.caption(t("training.overlaps_alt", lang, n=ui.fmt_number(len(comparable)), unknown=ui.fmt_number(len(ov) - len(comparable)),
+             threshold=ui.fmt_number(threshold, digits=2)))
 if ov.empty:
     st.info(t("training.no_overlaps", lang))
 else:

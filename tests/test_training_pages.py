@@ -47,6 +47,14 @@ def test_training_region_filter_and_controls():
     assert not at.exception
 
 
+@pytest.mark.parametrize(("lang", "shown"), [("en", "≥ 0.30"), ("hu", "≥ 0,30"), ("de", "≥ 0,30")])
+def test_the_overlap_threshold_is_written_with_the_languages_decimal_sign(lang, shown):
+    """The overlap checker's caption wrote "≥ 0.50" on a Hungarian page (0,50 there)."""
+    at = open_page("training", country="FI", lang=lang)
+    at.slider(key="tr_threshold").set_value(0.3).run()
+    assert shown in captions(at), captions(at)
+
+
 def test_training_filters_narrow_the_catalogue():
     at = open_page("training", country="HU")
     before = len(frames_with(at, "programme_id", "provider", "programme")[0])
