@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -537,3 +539,12 @@ def test_the_need_columns_are_explained_by_the_names_their_headers_show(lang):
     for column in ("need_p50", "pool", "need_reskilled", "need_new_entrants"):
         assert f"{column_label(column, lang)} =" in caption, (column, caption)
     assert "need_p50" not in caption and "need_new_entrants" not in caption
+
+
+@pytest.mark.parametrize(("lang", "bound"), [("en", "±0.44 %"), ("de", "±0,44 %"), ("fi", "±0,44 %")])
+def test_the_modelled_populations_bound_has_the_languages_decimal_sign(lang, bound):
+    """/regions' per-capita caption wrote the modelled population's bound as "±0.44 %" in every language."""
+    df = pd.DataFrame({"jobs_per_100k_inhabitants": [1.0, 2.0], "population_year": [2024, 2022],
+                       "population_status": ["observed", "modelled"], "population_bound_pct": [None, 0.44]})
+    text = region_view.baseline_caption(df, "jobs_per_100k", lang, dt.date(2026, 12, 7))
+    assert bound in text, text

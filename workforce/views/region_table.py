@@ -335,7 +335,7 @@ def _years_with_value(df: pd.DataFrame, metric: str) -> pd.Series:
 def baseline_caption(df: pd.DataFrame, metric: str, lang: str, today) -> str:
     """What a per-worker / per-capita metric divides by, with the reference years and "old data" label (page
     caption and exports use this one text)."""
-    from workforce.i18n import t
+    from workforce.i18n import fmt_number, t
 
     spec = METRICS[metric]
     if not spec.baseline_year or spec.baseline_year not in df or spec.column not in df:
@@ -353,7 +353,7 @@ def baseline_caption(df: pd.DataFrame, metric: str, lang: str, today) -> str:
             if "population_bound_pct" in df else pd.Series(dtype=float)
         text += " " + t("age.population_modelled", lang, n=int(modelled.sum()),
                         years=year_text(df.loc[modelled, "population_year"], today, lang),
-                        bound="—" if bounds.empty else f"{bounds.max():.2f}")
+                        bound="—" if bounds.empty else fmt_number(bounds.max(), lang, 2))
     return text + " " + t("age.no_data", lang)
 
 
