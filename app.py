@@ -26,9 +26,9 @@ PAGES = [
 page = st.navigation(PAGES)
 ui.base_url_hint([p.url_path for p in PAGES])  # once per process: a page's URL finds the server at once (server.py)
 ui.cache_app_static(ui.STATIC_DIR)  # once per process: the live charts' files cached for good, compressed once (server.py)
+ui.app_css()  # metric cards whose numbers fit (ui/widgets.py APP_CSS)
 st.sidebar.markdown(f"**{t('app.title', lang)}**")
 ui.sidebar()
-ui.app_css(ui.current().lang)  # metric cards whose numbers fit, the upload box in the page's language (ui/widgets.py)
 page.run()
 ui.permalink(ui.current().lang)  # after the page, so page-level parameters (e.g. metric) are in the link
 st.sidebar.caption(t("app.footer", lang))

@@ -1,5 +1,5 @@
 """The upload box speaks the page's language in Chromium: Streamlit's uploader said "Upload" and "50MB per file • CSV,
-TSV, TXT, XLSX" on a German, Hungarian or Finnish page (ui.widgets.uploader_css), and a rejected row's reason was
+TSV, TXT, XLSX" on a German, Hungarian or Finnish page (ui.uploads._uploader_words), and a rejected row's reason was
 English (upload.validate's `lang`)."""
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def test_the_upload_box_speaks_the_pages_language(app_server, browser_page, lang
     button, hint = WORDS[lang]
     zone = _open_upload_box(page, f"{app_server}/regions?lang={lang}")
     shown = zone.evaluate(SHOWN)
-    assert shown == [button, hint], shown  # only the page's words are on screen (Streamlit's are not displayed)
+    assert shown == [button, hint], shown  # only the page's words are on screen
     assert zone.get_by_role("button", name=button, exact=True).count() == 1  # and they are the button's name
 
 
@@ -60,3 +60,9 @@ def test_a_rejected_rows_reason_is_in_the_pages_language(app_server, browser_pag
     zone.locator('input[type="file"]').set_input_files(str(bad))
     page.get_by_text("1 von 1 Zeile(n) abgelehnt; erste: Zeile 2: value: 'abc' ist keine Zahl").wait_for(timeout=30_000)
     page.get_by_text("regionen.csv: 1 Zeile(n), 0 gültig").wait_for(timeout=10_000)
+    # the chosen file's buttons say what they do in German; removing the file brings the German box back (the
+    # words are put into Streamlit's own text nodes: a version that replaced them broke the uploader)
+    assert zone.get_by_role("button", name="Datei hinzufügen", exact=True).count() == 1
+    zone.get_by_role("button", name="regionen.csv entfernen", exact=True).click()
+    zone.get_by_role("button", name="Hochladen", exact=True).wait_for(timeout=30_000)
+    assert zone.evaluate(SHOWN) == list(WORDS["de"])

@@ -268,6 +268,7 @@ APP_CSS = """<style>
 { min-width: min(100%, 8rem); }
 [data-testid="stMetric"] [data-testid="stMetricLabel"] p, [data-testid="stMetric"] [data-testid="stMetricLabel"] div
 { white-space: normal; overflow: visible; text-overflow: clip; }
+[class*="st-key-upwords_"] { display: none; }
 </style>"""
 
 
@@ -284,39 +285,15 @@ def wide_columns(key: str, spec, least_rem: int = 22, **kwargs) -> list:
         return st.columns(spec, **kwargs)
 
 
-def _css_string(value: str) -> str:
-    """A CSS string literal of catalogue text (quotes, backslashes and '<' escaped, one line)."""
-    value = " ".join(str(value).split()).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
-    return f'"{value}"'
-
-
 UPLOAD_TYPES = ("csv", "tsv", "txt", "xlsx")  # what every upload box reads (ui/uploads.py)
 # and what it also takes, so that the reader can say what to do with an old Excel or an OpenDocument file in the
 # page's language (Streamlit refuses other extensions itself, in English, before the file reaches the reader)
 UPLOAD_ACCEPTS = (*UPLOAD_TYPES, "xls", "ods")
 
 
-def uploader_css(lang: str) -> str:
-    """Streamlit's file uploader says "Upload" and "50MB per file • CSV, …" in English on every page; these rules
-    put the atlas language's words in their place: the original text is not displayed (so screen readers do not
-    read it either) and its container draws the words (`::after`, read as the button's name) at Streamlit's size
-    and shade. The limit is the smaller of Streamlit's `server.maxUploadSize` and the reader's (upload.MAX_BYTES)."""
-    from workforce import upload
-
-    mb = min(int(st.get_option("server.maxUploadSize")), upload.MAX_BYTES // (1024 * 1024))
-    button = _css_string(t("upload.button", lang))
-    limit = _css_string(t("upload.dropzone", lang, mb=mb, types=", ".join(x.upper() for x in UPLOAD_TYPES)))
-    label = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]'
-    hint = '[data-testid="stFileUploaderDropzone"] [data-testid="stFileUploaderDropzoneInstructions"] > div'
-    return (f"{label} p, {hint} > span {{ display: none; }}\n"
-            f"{label}::after {{ content: {button}; font-size: 0.875rem; }}\n"
-            f"{hint}::after {{ content: {limit}; font-size: 0.875rem; opacity: 0.7; }}\n")
-
-
-def app_css(lang: str = "en") -> None:
-    """The app's few style rules (APP_CSS and the upload box's words in `lang`), once per page run, in the
-    sidebar (they apply to the whole page)."""
-    st.sidebar.html(APP_CSS.replace("</style>", uploader_css(lang) + "</style>"))
+def app_css() -> None:
+    """The app's few style rules (APP_CSS), once per page run, in the sidebar (they apply to the whole page)."""
+    st.sidebar.html(APP_CSS)
 
 
 def assumption_badge(lang: str = "en") -> None:
