@@ -66,3 +66,14 @@ def test_a_rejected_rows_reason_is_in_the_pages_language(app_server, browser_pag
     zone.get_by_role("button", name="regionen.csv entfernen", exact=True).click()
     zone.get_by_role("button", name="Hochladen", exact=True).wait_for(timeout=30_000)
     assert zone.evaluate(SHOWN) == list(WORDS["de"])
+
+
+def test_a_chosen_files_name_is_said_as_written(app_server, browser_page, tmp_path):
+    """The remove button's name carries the file's name as written, `$&`-like characters included (they are
+    patterns in JavaScript's String.replace)."""
+    page = browser_page
+    odd = tmp_path / "plan$&$1.csv"
+    odd.write_text("nuts_id,indicator,dataset,year,value\nHU32,x,d,2020,1\n", encoding="utf-8")
+    zone = _open_upload_box(page, f"{app_server}/regions?lang=de")
+    zone.locator('input[type="file"]').set_input_files(str(odd))
+    zone.get_by_role("button", name="plan$&$1.csv entfernen", exact=True).wait_for(timeout=30_000)

@@ -42,7 +42,7 @@ export default function ({ data, parentElement }) {
       for (const chip of zone.querySelectorAll('[data-testid="stFileChip"]')) {  // a chosen file: "Remove x.csv"
         const file = chip.querySelector('[data-testid="stFileChipName"]');
         const remove = chip.querySelector('[data-testid="stFileChipDeleteBtn"] button');
-        if (file && remove) name(remove, data.remove.replace('{name}', file.textContent));
+        if (file && remove) name(remove, data.remove.replace('{name}', () => file.textContent));  // as written: no $-patterns
       }
       for (const more of zone.querySelectorAll('[data-testid="stBaseButton-borderlessIcon"]')) name(more, data.add);
     }
