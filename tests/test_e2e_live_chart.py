@@ -23,7 +23,11 @@ COMPUTED = {"width", "height", "autosize", "range", "autorange", "type"}
 
 
 def _same(ours, theirs, path="") -> list[str]:
-    """Where `theirs` differs from `ours` in what `ours` sets (compared both ways: the same)."""
+    """Where `theirs` differs from `ours` in what `ours` sets (compared both ways: the same). An empty container
+    and none are the same to Plotly (it drops empty containers): Streamlit's graph may be read before or after its
+    second draw drops an emptied template textfont, and a map's geojson features gain `properties: {}` once drawn."""
+    if (ours == {} and theirs is None) or (ours is None and theirs == {}):
+        return []
     if isinstance(ours, dict) and isinstance(theirs, dict):
         return [d for key, value in ours.items() if key not in COMPUTED and key != "uid" and not key.startswith("_")
                 for d in _same(value, theirs.get(key), f"{path}.{key}")]
