@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from tests.test_e2e_journeys import wait_ready
+
 pytestmark = pytest.mark.e2e
 
 
 def _open_upload_box(page, url: str):
     page.goto(url, wait_until="domcontentloaded")
+    wait_ready(page)  # a person chooses a file on a page that has finished loading
     page.locator('[data-testid="stMain"] [data-testid="stExpander"] summary').first.click(timeout=60_000)
     zone = page.locator('[data-testid="stFileUploaderDropzone"]').first
     zone.wait_for(timeout=30_000)
