@@ -47,17 +47,7 @@ def _upload_box(lang: str, tables: tuple[str, ...], key: str, help_key: str = "u
     file = st.file_uploader(t("upload.file_kind", lang, kind=t(f"upload.kind_{kind}", lang)),
                             type=list(UPLOAD_ACCEPTS), key=f"{key}_file")
     if file is not None and st.session_state.get(f"{key}_done") != (file.file_id, kind):
-        st.session_state[f"{key}_done"] = (file.file_id, kind)
-        result = {"kind": kind, "name": file.name}
-        try:
-            df = upload.read_table_file(file.getvalue(), file.name, lang=lang)
-        except upload.UploadError as exc:
-            result.update(error=str(exc))
-        else:
-            valid, rejected, messages, mapped = upload.validate_with_notices(df, kind, lang=lang)
-            result.update(summary=upload.summary(df, valid, rejected, messages), rejected=rejected, mapped=mapped)
-            _add_upload(kind, valid)
-        _set_result(key, result)
+        _take_file(file, kind, lang, key)
     _show_result((st.session_state.get(UPLOAD_RESULTS) or {}).get(key), lang, key)
     current_uploads = uploads()
     if current_uploads:
@@ -67,6 +57,32 @@ def _upload_box(lang: str, tables: tuple[str, ...], key: str, help_key: str = "u
             for name in (UPLOADS_KEY, UPLOAD_RESULTS, EUROSTAT_RESULTS):
                 st.session_state.pop(name, None)
             st.rerun()
+
+
+def _take_file(file, kind: str, lang: str, key: str) -> None:
+    """Read and check a chosen file, add its valid rows to this session and keep the result for the box.
+
+    Streamlit may stop a run at any read or write of `st.session_state` when a newer run is asked for (a chart or
+    another widget sending its value while the page is still loading). So the file is read and checked first,
+    and the state is written last, in an order that survives such a stop: the rows (merged on their key, so
+    writing them twice changes nothing), then the result, then the marker that the file was taken. A stop
+    before the marker leaves the file untaken, and the next run takes it again: a file chosen while the page
+    is loading is never dropped."""
+    from workforce import upload
+
+    result = {"kind": kind, "name": file.name}
+    valid = None
+    try:
+        df = upload.read_table_file(file.getvalue(), file.name, lang=lang)
+    except upload.UploadError as exc:
+        result.update(error=str(exc))
+    else:
+        valid, rejected, messages, mapped = upload.validate_with_notices(df, kind, lang=lang)
+        result.update(summary=upload.summary(df, valid, rejected, messages), rejected=rejected, mapped=mapped)
+    if valid is not None:
+        _add_upload(kind, valid)
+    _set_result(key, result)
+    st.session_state[f"{key}_done"] = (file.file_id, kind)
 
 
 def _add_upload(kind: str, valid: pd.DataFrame) -> None:
