@@ -87,4 +87,8 @@ def test_forecast_page_has_a_plants_upload_box():
     at = _session("forecast")
     labels = [e.label for e in at.get("expander")]
     assert any("Battery sites" in label and "this session only" in label for label in labels), labels
-    assert at.file_uploader(key="fc_up_file") is not None
+    box = at.file_uploader(key="fc_up_file")
+    assert box is not None
+    from workforce import upload
+
+    assert box.proto.max_upload_size_mb == upload.MAX_MB  # "Limit 50MB per file": the reader's limit, not another

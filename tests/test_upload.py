@@ -329,3 +329,17 @@ def test_many_distinct_unknown_codes_are_bounded():
     assert len(rejected) == n and any("suggestions are given for the first" in m for m in messages)
     hinted = rejected["reason"].str.contains("did you mean").sum()
     assert hinted <= upload.MAX_SUGGESTIONS
+
+
+def test_one_upload_limit_for_the_box_the_server_and_the_reader():
+    """The box's limit (Streamlit's 'Limit … per file'), the help caption and the reader's check are one number,
+    upload.MAX_MB; the server's own cap (config.toml, server.maxUploadSize) lets that size through."""
+    import tomllib
+
+    from workforce import ROOT
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] >= upload.MAX_MB
+    assert upload.MAX_BYTES == upload.MAX_MB * 1024 * 1024
+    with pytest.raises(upload.UploadError, match=f"{upload.MAX_MB}"):
+        upload.read_table_file(b"a" * (upload.MAX_BYTES + 1), "big.csv")

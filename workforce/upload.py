@@ -34,7 +34,8 @@ from workforce.text import safe_url
 if TYPE_CHECKING:
     import pandera.pandas as pa
 
-MAX_BYTES = 50 * 1024 * 1024
+MAX_MB = 50  # per file: the upload box's own limit (file_uploader max_upload_size) and the reader's
+MAX_BYTES = MAX_MB * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_COLUMNS = 500
 MAX_SUGGESTIONS = 100  # distinct unknown codes that get a "did you mean" hint
@@ -73,7 +74,7 @@ def read_table_file(data: bytes, filename: str = "upload", *, lang: str = "en") 
         raise UploadError(t("upload.read.empty", lang, file=filename))
     if len(data) > MAX_BYTES:
         raise UploadError(t("upload.read.too_big", lang, file=filename, size=fmt_number(len(data) / 1e6, lang, 1),
-                            limit=MAX_BYTES // (1024 * 1024)))
+                            limit=MAX_MB))
     if data[:8] == OLE_MAGIC:
         raise UploadError(t("upload.read.xls", lang, file=filename))
     if data[:4] == b"PK\x03\x04" and ODS_MIMETYPE in data[:200]:

@@ -124,7 +124,7 @@ def _upload_runner(kind: str):
         if not path.is_file():
             raise CliError(f"no such file: {path}")
         if path.stat().st_size > upload.MAX_BYTES:
-            raise CliError(f"{path.name}: larger than {upload.MAX_BYTES // (1024 * 1024)} MB")
+            raise CliError(f"{path.name}: larger than {upload.MAX_MB} MB")
         try:
             df = upload.read_table_file(path.read_bytes(), path.name)
         except upload.UploadError as exc:

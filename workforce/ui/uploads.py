@@ -39,13 +39,13 @@ def upload_section(lang: str = "en", tables: tuple[str, ...] | None = None, key:
 def _upload_box(lang: str, tables: tuple[str, ...], key: str, help_key: str = "upload.help") -> None:
     from workforce import upload
 
-    st.caption(t(help_key, lang, mb=upload.MAX_BYTES // (1024 * 1024), rows=fmt_number(upload.MAX_ROWS, lang=lang)))
+    st.caption(t(help_key, lang, mb=upload.MAX_MB, rows=fmt_number(upload.MAX_ROWS, lang=lang)))
     kind = tables[0]
     if len(tables) > 1:
         kind = st.selectbox(t("upload.kind", lang), tables, key=f"{key}_kind",
                             format_func=lambda k: t(f"upload.kind_{k}", lang))
     file = st.file_uploader(t("upload.file_kind", lang, kind=t(f"upload.kind_{kind}", lang)),
-                            type=list(UPLOAD_ACCEPTS), key=f"{key}_file")
+                            type=list(UPLOAD_ACCEPTS), max_upload_size=upload.MAX_MB, key=f"{key}_file")
     if file is not None and st.session_state.get(f"{key}_done") != (file.file_id, kind):
         _take_file(file, kind, lang, key)
     _show_result((st.session_state.get(UPLOAD_RESULTS) or {}).get(key), lang, key)
