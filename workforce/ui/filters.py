@@ -29,8 +29,10 @@ def sidebar() -> params.Filters:
         raw = {k: st.query_params.get_all(k) for k in st.query_params}
         parsed, warnings = params.parse(raw, set(names), localise=True)
         parsed = _region_2024(parsed, warnings)
-        st.session_state["filters"] = parsed
+        # the warnings first: Streamlit may stop a run at any session-state access, and "filters" is the mark
+        # that the URL was read (a run stopped between the two then reads it again, and keeps its warnings)
         st.session_state["flt_warnings"] = warnings
+        st.session_state["filters"] = parsed
     for key in ("country", "level", "year", "lang", "scenario"):
         canonical = _widget_value(key, getattr(st.session_state["filters"], key))
         if f"flt_{key}" not in st.session_state:  # widget state is dropped on page switches

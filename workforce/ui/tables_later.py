@@ -50,8 +50,8 @@ def hold_here() -> bool:
 def painted() -> None:
     """The preloader's callback: the first chart is painted; the run it starts sends the tables (and shows the
     first run's notices about the link again: router.begin_notices)."""
+    st.session_state[router.REPEAT_NOTICES] = True  # first: a run stopped between the two keeps the notices
     st.session_state[READY] = True
-    st.session_state[router.REPEAT_NOTICES] = True
 
 
 def hold(rows: int, height: int | str | None = None) -> bool:
