@@ -2,18 +2,73 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
 from workforce import text
 from workforce.i18n import t
 from workforce.session import UPLOADS_KEY, catalog_table, uploads
-from workforce.ui.widgets import MISSING, UPLOAD_ACCEPTS, fmt_number, table
+from workforce.ui.widgets import MISSING, UPLOAD_ACCEPTS, UPLOAD_TYPES, fmt_number, table
 
 UPLOAD_RESULTS = "upload_results"  # st.session_state[UPLOAD_RESULTS][box key] = last result shown by that box
 
 
 EUROSTAT_RESULTS = "eu_last"  # st.session_state[EUROSTAT_RESULTS] = last Eurostat refresh (eurostat_refresh.load)
+
+
+# Streamlit's file uploader says "Upload", "50MB per file • CSV, …", "Remove x.csv" and "Add files" in English on
+# every page. This element (no room on the page: APP_CSS hides its container) puts the page's words in their place
+# in the box it sits in: the button's text and the limit's, as text (so a screen reader and an accessibility check
+# read them as the button's name; CSS-drawn words are not a name for axe), and the chosen file's buttons' names,
+# again whenever Streamlit draws the uploader anew.
+_WORDS_JS = """
+export default function ({ data, parentElement }) {
+  const box = (parentElement.host || parentElement).closest('[data-testid="stVerticalBlock"]');
+  if (!box || !data) return;
+  // only the values of React's own text nodes change (the first one says the words, any others say nothing):
+  // replacing the nodes broke the uploader when React next removed them (a chosen file never reached the app)
+  const put = (el, words) => {
+    if (!el || !words || el.textContent === words) return;
+    const texts = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE);
+    texts.forEach((n, i) => { const v = i === 0 ? words : ''; if (n.nodeValue !== v) n.nodeValue = v; });
+  };
+  const name = (button, words) => { if (words && button.getAttribute('aria-label') !== words) button.setAttribute('aria-label', words); };
+  const apply = () => {
+    for (const zone of box.querySelectorAll('[data-testid="stFileUploaderDropzone"]')) {
+      put(zone.querySelector('button [data-testid="stMarkdownContainer"] p'), data.button);
+      put(zone.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span'), data.limit);
+      for (const chip of zone.querySelectorAll('[data-testid="stFileChip"]')) {  // a chosen file: "Remove x.csv"
+        const file = chip.querySelector('[data-testid="stFileChipName"]');
+        const remove = chip.querySelector('[data-testid="stFileChipDeleteBtn"] button');
+        if (file && remove) name(remove, data.remove.replace('{name}', () => file.textContent));  // as written: no $-patterns
+      }
+      for (const more of zone.querySelectorAll('[data-testid="stBaseButton-borderlessIcon"]')) name(more, data.add);
+    }
+  };
+  apply();
+  const seen = new MutationObserver(apply);  // a chosen or removed file draws the dropzone again
+  seen.observe(box, { childList: true, subtree: true });
+  return () => seen.disconnect();
+}
+"""
+
+
+@functools.cache
+def _words_component():
+    return st.components.v2.component("atlas_upload_words", html="<span></span>", js=_WORDS_JS, isolate_styles=False)
+
+
+def _uploader_words(lang: str, key: str) -> None:
+    """The upload box's button and limit in `lang` (the limit: upload.MAX_MB, the box's own; the types the reader
+    reads)."""
+    from workforce import upload
+
+    _words_component()(key=f"upwords_{key}", data={
+        "button": t("upload.button", lang),
+        "limit": t("upload.dropzone", lang, mb=upload.MAX_MB, types=", ".join(x.upper() for x in UPLOAD_TYPES)),
+        "remove": t("upload.remove_file", lang, name="{name}"), "add": t("upload.add_file", lang)})
 
 
 def _kind_names(tables, lang: str) -> str:
@@ -33,7 +88,8 @@ def upload_section(lang: str = "en", tables: tuple[str, ...] | None = None, key:
             _upload_box(lang, tables, key, "upload.page_help")
     else:
         st.subheader(t("upload.title", lang))
-        _upload_box(lang, tables, key)
+        with st.container():  # the box's own block: its words element looks for the uploader there only
+            _upload_box(lang, tables, key)
 
 
 def _upload_box(lang: str, tables: tuple[str, ...], key: str, help_key: str = "upload.help") -> None:
@@ -46,6 +102,7 @@ def _upload_box(lang: str, tables: tuple[str, ...], key: str, help_key: str = "u
                             format_func=lambda k: t(f"upload.kind_{k}", lang))
     file = st.file_uploader(t("upload.file_kind", lang, kind=t(f"upload.kind_{kind}", lang)),
                             type=list(UPLOAD_ACCEPTS), max_upload_size=upload.MAX_MB, key=f"{key}_file")
+    _uploader_words(lang, key)
     if file is not None and st.session_state.get(f"{key}_done") != (file.file_id, kind):
         _take_file(file, kind, lang, key)
     _show_result((st.session_state.get(UPLOAD_RESULTS) or {}).get(key), lang, key)

@@ -268,6 +268,7 @@ APP_CSS = """<style>
 { min-width: min(100%, 8rem); }
 [data-testid="stMetric"] [data-testid="stMetricLabel"] p, [data-testid="stMetric"] [data-testid="stMetricLabel"] div
 { white-space: normal; overflow: visible; text-overflow: clip; }
+[class*="st-key-upwords_"] { display: none; }
 </style>"""
 
 
