@@ -66,10 +66,8 @@ class ChosenFile:
 
 
 def _run(state: StoppingState) -> None:
-    """The part of the box's run that takes a chosen file (the guard and the taking, as `_upload_box` has them)."""
-    file, kind, key = ChosenFile(), "regions", "rg_up"
-    if state.get(f"{key}_done") != (file.file_id, kind):
-        box._take_file(file, kind, "de", key)
+    """The part of the box's run that takes a chosen file."""
+    box._take_file(ChosenFile(), "regions", "de", "rg_up")
 
 
 def _accesses_of_one_run(monkeypatch) -> int:
@@ -110,7 +108,6 @@ def test_an_unreadable_file_is_reported_after_a_stopped_run(monkeypatch):
     with pytest.raises(Stopped):
         box._take_file(Broken(), "regions", "en", "rg_up")
     state.stop_at = 0
-    if state.get("rg_up_done") != ("f-1", "regions"):
-        box._take_file(Broken(), "regions", "en", "rg_up")
+    box._take_file(Broken(), "regions", "en", "rg_up")
     assert state[box.UPLOAD_RESULTS]["rg_up"]["error"]
     assert UPLOADS_KEY not in state

@@ -103,7 +103,7 @@ def _upload_box(lang: str, tables: tuple[str, ...], key: str, help_key: str = "u
     file = st.file_uploader(t("upload.file_kind", lang, kind=t(f"upload.kind_{kind}", lang)),
                             type=list(UPLOAD_ACCEPTS), max_upload_size=upload.MAX_MB, key=f"{key}_file")
     _uploader_words(lang, key)
-    if file is not None and st.session_state.get(f"{key}_done") != (file.file_id, kind):
+    if file is not None:
         _take_file(file, kind, lang, key)
     _show_result((st.session_state.get(UPLOAD_RESULTS) or {}).get(key), lang, key)
     current_uploads = uploads()
@@ -124,9 +124,11 @@ def _take_file(file, kind: str, lang: str, key: str) -> None:
     and the state is written last, in an order that survives such a stop: the rows (merged on their key, so
     writing them twice changes nothing), then the result, then the marker that the file was taken. A stop
     before the marker leaves the file untaken, and the next run takes it again: a file chosen while the page
-    is loading is never dropped."""
+    is loading is never dropped. A file already taken (the mark says so) is left alone."""
     from workforce import upload
 
+    if st.session_state.get(f"{key}_done") == (file.file_id, kind):
+        return
     result = {"kind": kind, "name": file.name}
     valid = None
     try:
