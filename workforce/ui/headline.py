@@ -10,6 +10,7 @@ import streamlit as st
 from workforce import text
 from workforce.i18n import fmt_date, t
 from workforce.ui.downloads import download_menu
+from workforce.ui.figures import shared_figure
 from workforce.ui.live_chart import chart
 from workforce.ui.widgets import fmt_number, table
 from workforce.views import bridge as bv
@@ -54,7 +55,10 @@ def bridge(hl: dict, scenario_label: str, lang: str, key: str, details: bool = T
     """The waterfall from plant jobs to the 3–4M claim, its caption, the envelope check and the steps."""
     steps = hl["steps"]
     title = t("bridge.title", lang, year=hl["year"], scenario=scenario_label)
-    fig = bv.bridge_figure(steps, lang, title)
+    # one figure per process for the same steps, language and title (every viewer of / and /forecast in a scenario
+    # and year sees the same one): the steps' values are the key, so a session's uploads or overrides get their own
+    fig = shared_figure(("bridge", lang, title, tuple(tuple(steps[c].tolist()) for c in bv.FIGURE_COLUMNS)),
+                        lambda: bv.bridge_figure(steps, lang, title))
     chart(fig, key=key, lang=lang)
     cap = hl["capacity"].get("cell", 0.0)
     intensity = (fv.assumptions().get("anchors") or {}).get("icct_components_recycling_jobs_per_gwh") or {}

@@ -20,13 +20,14 @@ def sources_footnote(df: pd.DataFrame, lang: str = "en", limit: int = 12) -> Non
     if df.empty or "source_title" not in df.columns:
         return
     cols = [c for c in ("source_title", "source_url", "as_of") if c in df.columns]
-    distinct = df[cols].drop_duplicates().head(limit)
+    every = df[cols].drop_duplicates()
+    distinct = every.head(limit)
     parts = []
     for row in distinct.itertuples(index=False):
         link = text.md_link(getattr(row, "source_title", None), getattr(row, "source_url", None))
         as_of = getattr(row, "as_of", None)
         parts.append(f"{link} ({text.md(as_of)})" if isinstance(as_of, str) and as_of else link)
-    more = len(df[cols].drop_duplicates()) - len(distinct)
+    more = len(every) - len(distinct)
     suffix = f" … {t('sources.more', lang, n=more)}" if more > 0 else ""
     st.caption(f"{t('sources.label', lang)}: " + "; ".join(parts) + suffix)
 

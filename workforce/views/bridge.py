@@ -117,6 +117,9 @@ def step_label(name: str, first_line: int | None = LABEL_CHARS) -> str:
     return html_text(first) + (f"<br>{html_text(rest)}" if rest else "")
 
 
+FIGURE_COLUMNS = ("step", "kind", "jobs", "status", "source_title")  # what bridge_figure reads of the steps
+
+
 def bridge_figure(steps: pd.DataFrame, lang: str, title: str = "", title_chars: int | None = None,
                   label_chars: int | None = LABEL_CHARS) -> object:
     """Plotly waterfall: direct plant jobs by segment → upstream components and recycling → subtotal → the
