@@ -10,7 +10,7 @@ import streamlit as st
 from workforce import text
 from workforce.i18n import t
 from workforce.session import UPLOADS_KEY, catalog_table, uploads
-from workforce.ui.widgets import MISSING, UPLOAD_ACCEPTS, UPLOAD_TYPES, fmt_number, table
+from workforce.ui.widgets import MISSING, UPLOAD_ACCEPTS, UPLOAD_TYPES, WORDS_KEY, fmt_number, table
 
 UPLOAD_RESULTS = "upload_results"  # st.session_state[UPLOAD_RESULTS][box key] = last result shown by that box
 
@@ -65,7 +65,7 @@ def _uploader_words(lang: str, key: str) -> None:
     reads)."""
     from workforce import upload
 
-    _words_component()(key=f"upwords_{key}", data={
+    _words_component()(key=f"{WORDS_KEY}{key}", data={
         "button": t("upload.button", lang),
         "limit": t("upload.dropzone", lang, mb=upload.MAX_MB, types=", ".join(x.upper() for x in UPLOAD_TYPES)),
         "remove": t("upload.remove_file", lang, name="{name}"), "add": t("upload.add_file", lang)})

@@ -259,6 +259,7 @@ def table(df: pd.DataFrame, columns: list[str] | None = None, height: int | None
 # 9-character figure such as 4,000,000 is ≈ 4 em wide) and never above Streamlit's size; a value with spaces (a
 # P10–P90 range) and the label wrap instead of being cut. Presenter mode sets its own sizes (presenter.PRESENT_CSS,
 # !important), also at most a fifth of the card.
+WORDS_KEY = "upwords_"  # key prefix of an upload box's words element (ui.uploads._uploader_words): hidden below
 APP_CSS = """<style>
 [data-testid="stMetric"] { container-type: inline-size; }
 [data-testid="stMetric"] [data-testid="stMetricValue"] { font-size: clamp(0.8rem, 20cqi, 2.25rem); }
@@ -269,7 +270,7 @@ APP_CSS = """<style>
 { min-width: min(100%, 8rem); }
 [data-testid="stMetric"] [data-testid="stMetricLabel"] p, [data-testid="stMetric"] [data-testid="stMetricLabel"] div
 { white-space: normal; overflow: visible; text-overflow: clip; }
-[class*="st-key-upwords_"] { display: none; }
+""" + f'[class*="st-key-{WORDS_KEY}"] {{ display: none; }}' + """
 </style>"""
 
 

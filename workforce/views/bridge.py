@@ -126,7 +126,8 @@ def bridge_figure(steps: pd.DataFrame, lang: str, title: str = "", title_chars: 
     unsourced gap (indirect & induced) → the claim's low and high end. Each bar's hover says its status and
     source; the gap bar is grey and labelled "not sourced". Step names in two lines (`step_label`; a slide, with
     the whole width, passes `label_chars=None`: one line each, as its rows are too low for two)."""
-    rows = steps[steps["jobs"].notna()].reset_index(drop=True)
+    rows = steps.loc[steps["jobs"].notna(), list(FIGURE_COLUMNS)].reset_index(drop=True)  # nothing else: the key of
+    # the figure shared between viewers (ui.headline.bridge) is these columns' values
     names = [t(f"bridge.step.{s}", lang) for s in rows["step"]]
     labels = [step_label(n, label_chars) for n in names]
     measure = ["total" if k == "total" else "relative" for k in rows["kind"]]
