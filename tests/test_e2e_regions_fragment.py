@@ -314,3 +314,63 @@ def test_a_link_opens_the_map_with_its_layers_and_the_url_follows_the_pickers(ap
     page.reload(wait_until="domcontentloaded")  # the link as it is now: still no layers
     wait_ready(page)
     _layers_drawn(page, plants=False, providers=False)
+
+
+GRAPH = "document.querySelector('.atlas-live-chart.js-plotly-plot')"
+# Every region's drawn path (`d`) by NUTS code, with the map's projection scale: what the visitor sees of the shapes.
+PATHS = """() => { const gd = document.querySelector('.atlas-live-chart.js-plotly-plot');
+  const sub = gd && gd._fullLayout && gd._fullLayout.geo && gd._fullLayout.geo._subplot;
+  if (!sub) return null;
+  const out = {};
+  for (const p of gd.querySelectorAll('.geo path.choroplethlocation')) {
+    const loc = p.__data__ && p.__data__.loc;
+    if (loc) out[loc] = p.getAttribute('d');
+  }
+  return {paths: out, scale: sub.projection.scale(),
+          year: new URL(location.href).searchParams.get('year')}; }"""
+
+
+def test_a_redrawn_map_draws_the_paths_a_fresh_map_draws(app_server, browser_page):
+    """A year change redraws the map from the paths kept for its view (live_chart.js `memoPaths`: the same shapes
+    in the same view are not projected again): every region's path is what a fresh page at that year draws, and a
+    zoom (another view) draws new paths, which zooming back makes the kept ones again."""
+    page = browser_page
+    page.goto(app_server + "/regions", wait_until="domcontentloaded")
+    wait_ready(page)
+    page.wait_for_function(f"() => {{ const s = ({PATHS})(); return s && Object.keys(s.paths).length > 100; }}",
+                           timeout=60_000)
+    first = page.evaluate(PATHS)
+    page.evaluate(f"() => {{ window.__firstTrace = ({GRAPH}).data[0]; }}")
+    page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] [tabindex="0"]').first.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(r"year=\d{4}"), timeout=30_000)
+    wait_ready(page)
+    year = re.search(r"year=(\d{4})", page.url).group(1)
+    page.wait_for_function(f"() => ({GRAPH}).data[0] !== window.__firstTrace", timeout=30_000)  # the new figure
+    page.evaluate(f"() => ({GRAPH}).__atlasInFlight")  # … drawn
+    redrawn = page.evaluate(PATHS)
+    assert redrawn["scale"] == first["scale"]
+    assert redrawn["paths"] == first["paths"]  # the same shapes in the same view
+
+    zoom = page.evaluate("""() => { const gd = document.querySelector('.atlas-live-chart.js-plotly-plot');
+      const scale = gd._fullLayout.geo.projection.scale;
+      return gd.__atlasPlotly.relayout(gd, {'geo.projection.scale': scale * 1.5}).then(() => scale); }""")
+    zoomed = page.evaluate(PATHS)
+    assert zoomed["scale"] != redrawn["scale"]
+    changed = [code for code, d in zoomed["paths"].items() if d != redrawn["paths"].get(code)]
+    assert len(changed) > 0.9 * len(zoomed["paths"]), len(changed)  # projected again for the new view
+    page.evaluate("""(scale) => { const gd = document.querySelector('.atlas-live-chart.js-plotly-plot');
+      return gd.__atlasPlotly.relayout(gd, {'geo.projection.scale': scale}); }""", zoom)
+    assert page.evaluate(PATHS)["paths"] == redrawn["paths"]
+
+    fresh_page = page.context.new_page()
+    try:
+        fresh_page.goto(app_server + f"/regions?year={year}", wait_until="domcontentloaded")
+        wait_ready(fresh_page)
+        fresh_page.wait_for_function(
+            f"() => {{ const s = ({PATHS})(); return s && Object.keys(s.paths).length > 100; }}", timeout=60_000)
+        fresh = fresh_page.evaluate(PATHS)
+    finally:
+        fresh_page.close()
+    assert fresh["year"] == year and fresh["scale"] == redrawn["scale"]
+    assert fresh["paths"] == redrawn["paths"]  # a fresh draw of that year: the same paths, not stale ones
