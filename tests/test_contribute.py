@@ -144,3 +144,29 @@ def test_reviewer_opens_a_round_and_exports_it(store_url, monkeypatch):
     at = _page("contribute", "alice", monkeypatch)
     assert int(rounds["id"].item()) in at.selectbox(key="c_nr_round").options or \
         any("HU32 hiring 2027" in str(o) for o in at.selectbox(key="c_nr_round").options)
+
+
+def test_a_decision_is_stored_by_its_buttons_callback_and_says_so(store_url, monkeypatch):
+    """A reviewer's decision is stored by the button's callback, as the run it starts begins (access._decide): a
+    click whose run was cut short by the reviewer's next input was lost before. A reject without a reason says why
+    and leaves the contribution waiting; a decision that was stored says so above the queue."""
+    from workforce.ui import access
+
+    at = _page("contribute", "alice", monkeypatch)
+    _send_plant_event(at, "paused", "https://example.org/news/paused-cb")
+    sid = int(store.submissions_frame(store.engine(store_url))["id"].max())
+
+    review = _page("review", "bob", monkeypatch)
+    review.button(key=f"rv_reject_{sid}").click()
+    review.run()
+    assert [e.value.replace("\\", "") for e in review.error] == ["Say why (the contributor sees the reason)."]
+    assert access.DECIDED_KEY not in review.session_state
+    states = dict(zip(*[store.submissions_frame(store.engine(store_url))[c] for c in ("id", "state")], strict=True))
+    assert states[sid] == "pending"
+
+    review.button(key=f"rv_approve_{sid}").click()
+    review.run()
+    assert any(f"#{sid}" in s.value for s in review.success), [s.value for s in review.success]
+    states = dict(zip(*[store.submissions_frame(store.engine(store_url))[c] for c in ("id", "state")], strict=True))
+    assert states[sid] == "approved"
+    assert not [e.value for e in review.error]

@@ -160,6 +160,22 @@ def my_submissions(who: store.User, lang: str) -> None:
     table(mine[["id", "kind", "state", "reason", "submitted_at", "source_url"]])
 
 
+DECIDED_KEY = "rv_decided"
+
+
+def _decide(who: store.User, submission_id: int, decision: str) -> None:
+    """A reviewer's decision, stored as the run it starts begins (a button's callback), before anything of the page
+    is drawn: decided in the page's body, a click cut the run short when another input followed it quickly (a reason
+    typed for the next contribution and its Reject clicked) and the first decision was lost without a word. The
+    reason is the one typed in the contribution's box; the outcome is shown by `review_queue`."""
+    reason = st.session_state.get(f"rv_reason_{submission_id}", "")
+    try:
+        store.decide(engine(), who, submission_id, decision, reason)
+        st.session_state[DECIDED_KEY] = ("ok", submission_id)
+    except (store.StoreError, store.StoreUnavailable) as exc:
+        st.session_state[DECIDED_KEY] = ("error", str(exc))
+
+
 def review_queue(who: store.User, lang: str) -> None:
     """Pending contributions: each with its fields beside the current catalog row (a diff), and the decision."""
     from workforce.views import contributions as cv
@@ -170,6 +186,11 @@ def review_queue(who: store.User, lang: str) -> None:
         st.error(text.md(str(exc)))
         return
     pending = df[df["state"].isin(["pending", "changes_requested"])]
+    outcome = st.session_state.pop(DECIDED_KEY, None)  # the decision this run began with (`_decide`)
+    if outcome and outcome[0] == "ok":
+        st.success(t("review.done", lang, id=outcome[1]))
+    elif outcome:
+        st.error(text.md(outcome[1]))
     st.subheader(t("review.queue", lang, n=len(pending)))
     for row in pending.itertuples(index=False):
         with st.expander(f"#{row.id} · {t(f'contrib.kind_{row.kind}', lang)} · {text.md(row.submitted_by)}"):
@@ -179,16 +200,11 @@ def review_queue(who: store.User, lang: str) -> None:
             if row.submitted_by == who.subject:
                 st.caption(t("review.own", lang))
                 continue
-            reason = st.text_input(t("review.reason", lang), key=f"rv_reason_{row.id}")
+            st.text_input(t("review.reason", lang), key=f"rv_reason_{row.id}")
             c1, c2, c3 = st.columns(3)
             for col, decision in zip((c1, c2, c3), ("approve", "reject", "request_change"), strict=True):
-                if col.button(t(f"review.{decision}", lang), key=f"rv_{decision}_{row.id}"):
-                    try:
-                        store.decide(engine(), who, int(row.id), decision, reason)
-                        st.success(t("review.done", lang, id=row.id))
-                        st.rerun()
-                    except (store.StoreError, store.StoreUnavailable) as exc:
-                        st.error(text.md(str(exc)))
+                col.button(t(f"review.{decision}", lang), key=f"rv_{decision}_{row.id}", on_click=_decide,
+                           args=(who, int(row.id), decision))
     decided = df[~df["state"].isin(["pending", "changes_requested"])]
     if len(decided):
         st.subheader(t("review.history", lang))
