@@ -163,12 +163,17 @@ def my_submissions(who: store.User, lang: str) -> None:
 DECIDED_KEY = "rv_decided"
 
 
+def _reason_key(submission_id: int) -> str:
+    """The key of a contribution's reason box (read by its decision's callback)."""
+    return f"rv_reason_{submission_id}"
+
+
 def _decide(who: store.User, submission_id: int, decision: str) -> None:
     """A reviewer's decision, stored as the run it starts begins (a button's callback), before anything of the page
     is drawn: decided in the page's body, a click cut the run short when another input followed it quickly (a reason
     typed for the next contribution and its Reject clicked) and the first decision was lost without a word. The
     reason is the one typed in the contribution's box; the outcome is shown by `review_queue`."""
-    reason = st.session_state.get(f"rv_reason_{submission_id}", "")
+    reason = st.session_state.get(_reason_key(submission_id), "")
     try:
         store.decide(engine(), who, submission_id, decision, reason)
         st.session_state[DECIDED_KEY] = ("ok", submission_id)
@@ -180,17 +185,17 @@ def review_queue(who: store.User, lang: str) -> None:
     """Pending contributions: each with its fields beside the current catalog row (a diff), and the decision."""
     from workforce.views import contributions as cv
 
+    outcome = st.session_state.pop(DECIDED_KEY, None)  # the decision this run began with (`_decide`): said once
+    if outcome and outcome[0] == "ok":
+        st.success(t("review.done", lang, id=outcome[1]))
+    elif outcome:
+        st.error(text.md(outcome[1]))
     try:
         df = store.submissions_frame(engine())
     except store.StoreUnavailable as exc:
         st.error(text.md(str(exc)))
         return
     pending = df[df["state"].isin(["pending", "changes_requested"])]
-    outcome = st.session_state.pop(DECIDED_KEY, None)  # the decision this run began with (`_decide`)
-    if outcome and outcome[0] == "ok":
-        st.success(t("review.done", lang, id=outcome[1]))
-    elif outcome:
-        st.error(text.md(outcome[1]))
     st.subheader(t("review.queue", lang, n=len(pending)))
     for row in pending.itertuples(index=False):
         with st.expander(f"#{row.id} · {t(f'contrib.kind_{row.kind}', lang)} · {text.md(row.submitted_by)}"):
@@ -200,7 +205,7 @@ def review_queue(who: store.User, lang: str) -> None:
             if row.submitted_by == who.subject:
                 st.caption(t("review.own", lang))
                 continue
-            st.text_input(t("review.reason", lang), key=f"rv_reason_{row.id}")
+            st.text_input(t("review.reason", lang), key=_reason_key(int(row.id)))
             c1, c2, c3 = st.columns(3)
             for col, decision in zip((c1, c2, c3), ("approve", "reject", "request_change"), strict=True):
                 col.button(t(f"review.{decision}", lang), key=f"rv_{decision}_{row.id}", on_click=_decide,
